@@ -1,0 +1,55 @@
+"""Partner API authentication: Wagtail's bearer tokens and the Django session.
+
+Tokens are Wagtail's own ``APIToken`` (only an HMAC digest is stored; revocable in
+the admin under Settings → Users → API tokens, or with ``manage.py revoke_tokens``).
+Both schemes accept only a user who may see partner content at all
+(``viewer_for`` is not ``None``): active, and a member of an active partner. That
+check runs on every request, so deactivating a user or a partner in the admin
+locks them out at once.
+"""
+
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+
+from wagtail.api.v3.auth import BearerTokenAuth
+from wagtail.models import APIToken
+
+from ninja.security import APIKeyCookie
+
+from partners.audience import viewer_for
+
+MAX_TOKEN_LENGTH = 200
+
+
+class PartnerTokenAuth(BearerTokenAuth):
+    openapi_description = "A personal API token: `manage.py issue_token USERNAME` prints one."
+
+    def authenticate(self, request, token):
+        # The offline format check rejects garbage before it costs a database query.
+        if not token or len(token) > MAX_TOKEN_LENGTH or not APIToken.validate_token_format(token):
+            request.user = AnonymousUser()
+            return None
+        api_token = super().authenticate(request, token)
+        if api_token is None or viewer_for(api_token.user) is None:
+            request.user = AnonymousUser()
+            return None
+        return api_token.user
+
+
+class PartnerSessionAuth(APIKeyCookie):
+    """The Django session of a signed-in partner user (CSRF-checked for unsafe methods)."""
+
+    openapi_description = "The Django session cookie of a signed-in partner user."
+
+    def __init__(self, csrf: bool = True):
+        self.param_name = settings.SESSION_COOKIE_NAME
+        super().__init__(csrf=csrf)
+
+    def authenticate(self, request, key):
+        user = getattr(request, "user", AnonymousUser())
+        if user.is_authenticated and viewer_for(user) is not None:
+            return user
+        return None
+
+
+partner_auth = [PartnerTokenAuth(), PartnerSessionAuth()]

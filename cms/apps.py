@@ -1,0 +1,9 @@
+"""App config for cms: the content domain (assets, programs, bulletins) and project-wide tooling."""
+
+from django.apps import AppConfig
+
+
+class CmsConfig(AppConfig):
+    name = "cms"
+    verbose_name = "Content"
+    default_auto_field = "django.db.models.BigAutoField"

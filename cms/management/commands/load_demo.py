@@ -1,0 +1,59 @@
+"""``manage.py load_demo``: realistic demo data, made through the importer and services."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from tqdm import tqdm
+
+from cms.importer import ManifestError, import_manifest
+from partners.demo import DEMO_PARTNER_USER, demo_partner_sections
+from partners.services import api_token_issue, editor_upsert
+
+DEMO_PASSWORD = "partnerhub-demo"
+EDITORS = [
+    ("admin", "admin@vendor.example", True, ()),
+    ("maria.editor", "maria.editor@vendor.example", False, ("Editors",)),
+    ("sam.moderator", "sam.moderator@vendor.example", False, ("Moderators",)),
+]
+
+
+class Command(BaseCommand):
+    help = (
+        "Load realistic demo data: tiers, partner types, regions, 48 partners, 180 partner users and "
+        "3 editors. Safe to re-run (it updates, never duplicates). Prints the admin login and a demo token."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--no-progress", action="store_true", help="Do not draw progress bars.")
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, no_progress: bool, force: bool, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("load_demo creates known passwords; it only runs with DEBUG on (or --force).")
+
+        def progress(section, total):
+            bar = tqdm(total=total, desc=f"demo {section}", unit="entry", disable=no_progress, file=self.stderr)
+            return bar.update
+
+        try:
+            summary = import_manifest(demo_partner_sections(), base_dir=settings.BASE_DIR, progress=progress)
+        except ManifestError as exc:
+            raise CommandError(str(exc)) from None
+        for username, email, is_superuser, groups in EDITORS:
+            editor_upsert(
+                username=username, email=email, password=DEMO_PASSWORD, is_superuser=is_superuser, group_names=groups
+            )
+
+        demo_user = get_user_model().objects.get(username=DEMO_PARTNER_USER)
+        _token, plaintext = api_token_issue(user=demo_user, name="make demo")
+
+        self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
+        for line in summary.lines():
+            self.stdout.write(f"  {line}")
+        self.stdout.write(f"  editors: {', '.join(name for name, *_ in EDITORS)} (password {DEMO_PASSWORD!r})")
+        self.stdout.write("")
+        self.stdout.write(f"Admin:  {settings.WAGTAILADMIN_BASE_URL}/admin/  user 'admin', password {DEMO_PASSWORD!r}")
+        self.stdout.write(f"Demo partner user {DEMO_PARTNER_USER} (Acme Networks, Gold reseller, EMEA) token:")
+        self.stdout.write(f"  {plaintext}")
+        self.stdout.write(f"  curl -H 'Authorization: Bearer {plaintext}' {settings.WAGTAILADMIN_BASE_URL}/api/v1/me")

@@ -1,0 +1,23 @@
+"""Tests: fast hashing, in-memory e-mail, isolated media, eager Celery for unit tests.
+
+Integration tests (tests/integration/) run with DATABASE_URL, REDIS_URL,
+ELASTICSEARCH_URL and the S3 variables pointing at the real services that
+``devtools/stack.py`` starts, and a real Celery worker consumes from Redis there.
+"""
+
+import tempfile
+from pathlib import Path
+
+from .base import *  # noqa: F403
+from .base import env
+
+DEBUG = False
+SECRET_KEY = "test-only-secret-key"  # noqa: S105
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-media-"))
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)

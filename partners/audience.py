@@ -1,0 +1,210 @@
+"""THE audience rule of DESIGN §3, in one place.
+
+An item is visible to a user when all of these hold:
+
+* the user is active and belongs to an active partner;
+* the item has no minimum tier, or the partner's tier rank is at least its rank;
+* the item names no partner types, or names the partner's type;
+* the item names no regions, or names the partner's region;
+* the item names no roles, or names one of the user's roles;
+* the item is live (the gated model says what live means, see ``live_q``).
+
+It exists in three forms built from the same data, and tests prove they agree:
+
+* ``audience_allows(audience, viewer)``: a pure function deciding one item for one viewer;
+* ``AudienceQuerySetMixin.visible_to(user)``: the same rule as one SQL filter;
+* ``search_filter(viewer)``: the same rule as an Elasticsearch bool filter over the
+  fields ``search_document_fields(audience)`` puts in every indexed document.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+
+from modelcluster.fields import ParentalManyToManyField
+
+from .models import PartnerType, Region, Role, Tier
+
+#: In search documents an unrestricted list is stored as this single value.
+EVERYONE = "*"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """What the rule needs to know about one partner user, read once per request."""
+
+    user_id: int
+    partner_id: int
+    tier_rank: int
+    partner_type_id: int
+    region_id: int
+    role_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Audience:
+    """Who one item is meant for. Empty sets and a missing rank mean "everyone"."""
+
+    min_tier_rank: int | None = None
+    partner_type_ids: frozenset[int] = frozenset()
+    region_ids: frozenset[int] = frozenset()
+    role_ids: frozenset[int] = frozenset()
+
+
+def audience_allows(audience: Audience, viewer: Viewer | None) -> bool:
+    """Decide whether ``viewer`` falls inside ``audience``. ``None`` is nobody: never allowed."""
+    if viewer is None:
+        return False
+    if audience.min_tier_rank is not None and viewer.tier_rank < audience.min_tier_rank:
+        return False
+    if audience.partner_type_ids and viewer.partner_type_id not in audience.partner_type_ids:
+        return False
+    if audience.region_ids and viewer.region_id not in audience.region_ids:
+        return False
+    if audience.role_ids and not (audience.role_ids & viewer.role_ids):
+        return False
+    return True
+
+
+_VIEWER_CACHE_ATTR = "_partnerhub_viewer"
+
+
+def viewer_for(user) -> Viewer | None:
+    """The ``Viewer`` for a user, or ``None`` when the user may see no gated content at all.
+
+    ``None`` covers anonymous users, inactive users, users without a partner
+    membership and members of inactive partners. The answer is cached on the user
+    object, which lives for one request.
+    """
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if hasattr(user, _VIEWER_CACHE_ATTR):
+        return getattr(user, _VIEWER_CACHE_ATTR)
+
+    from .selectors import membership_for_user
+
+    membership = membership_for_user(user=user)
+    viewer = None
+    if membership is not None and membership.partner.is_active:
+        partner = membership.partner
+        viewer = Viewer(
+            user_id=user.pk,
+            partner_id=partner.pk,
+            tier_rank=partner.tier.rank,
+            partner_type_id=partner.partner_type_id,
+            region_id=partner.region_id,
+            role_ids=frozenset(role.pk for role in membership.roles.all()),
+        )
+    setattr(user, _VIEWER_CACHE_ATTR, viewer)
+    return viewer
+
+
+def can_view(user, item: AudienceMixin) -> bool:
+    """The rule for one item and one user: audience and liveness."""
+    return item.is_live_for_partners() and audience_allows(item.get_audience(), viewer_for(user))
+
+
+def search_document_fields(audience: Audience) -> dict:
+    """The audience of one item as fields of its search document (see ``search_filter``)."""
+    return {
+        "audience_min_tier_rank": audience.min_tier_rank or 0,
+        "audience_partner_types": sorted(str(pk) for pk in audience.partner_type_ids) or [EVERYONE],
+        "audience_regions": sorted(str(pk) for pk in audience.region_ids) or [EVERYONE],
+        "audience_roles": sorted(str(pk) for pk in audience.role_ids) or [EVERYONE],
+    }
+
+
+def search_filter(viewer: Viewer | None) -> dict:
+    """The rule as an Elasticsearch filter clause over ``search_document_fields``."""
+    if viewer is None:
+        return {"bool": {"must_not": {"match_all": {}}}}
+    return {
+        "bool": {
+            "filter": [
+                {"range": {"audience_min_tier_rank": {"lte": viewer.tier_rank}}},
+                {"terms": {"audience_partner_types": [EVERYONE, str(viewer.partner_type_id)]}},
+                {"terms": {"audience_regions": [EVERYONE, str(viewer.region_id)]}},
+                {"terms": {"audience_roles": [EVERYONE, *sorted(str(pk) for pk in viewer.role_ids)]}},
+            ]
+        }
+    }
+
+
+class AudienceQuerySetMixin:
+    """Adds ``visible_to(user)``; mix into the queryset of every gated model."""
+
+    def visible_to(self, user):
+        viewer = viewer_for(user)
+        if viewer is None:
+            return self.none()
+        return self.filter(self.model.live_q()).filter(self.model.audience_q(viewer))
+
+
+class AudienceQuerySet(AudienceQuerySetMixin, models.QuerySet):
+    pass
+
+
+def _m2m_allows(model, field_name: str, allowed_ids) -> Q:
+    """Unrestricted (no rows in the through table) or restricted to one of ``allowed_ids``."""
+    field = model._meta.get_field(field_name)
+    through = field.remote_field.through
+    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+    rows = through.objects.filter(**{source: OuterRef("pk")})
+    return ~Exists(rows) | Exists(rows.filter(**{f"{target}__in": list(allowed_ids)}))
+
+
+class AudienceMixin(models.Model):
+    """The audience of DESIGN §3 for any gated model (page, snippet or plain model).
+
+    Concrete models must be ``ClusterableModel`` subclasses (pages are), so the
+    audience is kept in revisions and previews like any other field. Give them a
+    queryset with ``AudienceQuerySetMixin`` and override ``live_q`` /
+    ``is_live_for_partners`` with their lifecycle.
+    """
+
+    min_tier = models.ForeignKey(
+        Tier,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="minimum tier",
+        help_text="Blank: every tier. Otherwise this tier and every higher one.",
+    )
+    partner_types = ParentalManyToManyField(
+        PartnerType, blank=True, related_name="+", help_text="None selected: every partner type."
+    )
+    regions = ParentalManyToManyField(Region, blank=True, related_name="+", help_text="None selected: every region.")
+    roles = ParentalManyToManyField(Role, blank=True, related_name="+", help_text="None selected: every role.")
+
+    class Meta:
+        abstract = True
+
+    @classmethod
+    def audience_q(cls, viewer: Viewer) -> Q:
+        return (
+            (Q(min_tier__isnull=True) | Q(min_tier__rank__lte=viewer.tier_rank))
+            & _m2m_allows(cls, "partner_types", [viewer.partner_type_id])
+            & _m2m_allows(cls, "regions", [viewer.region_id])
+            & _m2m_allows(cls, "roles", viewer.role_ids)
+        )
+
+    @classmethod
+    def live_q(cls) -> Q:
+        """What "live" means for partners, as a filter. Lifecycle-aware models override this."""
+        return Q()
+
+    def is_live_for_partners(self) -> bool:
+        """``live_q`` for one loaded item. Lifecycle-aware models override this."""
+        return True
+
+    def get_audience(self) -> Audience:
+        return Audience(
+            min_tier_rank=self.min_tier.rank if self.min_tier_id else None,
+            partner_type_ids=frozenset(pt.pk for pt in self.partner_types.all()),
+            region_ids=frozenset(r.pk for r in self.regions.all()),
+            role_ids=frozenset(r.pk for r in self.roles.all()),
+        )

@@ -1,0 +1,190 @@
+"""Import-manifest sections of partners: tiers, partner types, regions, roles, partners, users."""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+import pydantic
+
+from cms.importer.base import Entry, ImportContext, Problem, Section
+
+from . import services
+from .models import Partner, PartnerType, Region, Role, Tier
+
+
+class NamedEntry(Entry):
+    name: str = pydantic.Field(min_length=1, max_length=100)
+
+
+class TierEntry(NamedEntry):
+    rank: int = pydantic.Field(ge=0, le=1_000_000)
+
+
+class PartnerEntry(Entry):
+    name: str = pydantic.Field(min_length=1, max_length=200)
+    tier: str
+    type: str
+    region: str
+    active: bool = True
+
+
+class UserEntry(Entry):
+    key: str = pydantic.Field(min_length=1, max_length=150, pattern=r"^[\w.@+-]+$")
+    email: str = pydantic.Field(max_length=254)
+    partner: str
+    roles: list[str] = pydantic.Field(default_factory=list)
+    active: bool = True
+    first_name: str = pydantic.Field(default="", max_length=150)
+    last_name: str = pydantic.Field(default="", max_length=150)
+
+    @pydantic.field_validator("email")
+    @classmethod
+    def _valid_email(cls, value: str) -> str:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValueError(f"{value!r} is not a valid e-mail address") from None
+        return value.lower()
+
+
+def _unknown(section, index, entry, field, kind, value, known) -> Problem:
+    hint = f"; known: {', '.join(sorted(known)[:20])}" if known else f"; there are no {kind}s yet"
+    return Problem(f"unknown {kind} {value!r}{hint}", section=section, index=index, key=entry.key, field=field)
+
+
+class TiersSection(Section):
+    name = "tiers"
+    schema = TierEntry
+    model = Tier
+
+    def check_references(self, entries, context):
+        problems = []
+        ranks: dict[int, str] = {}
+        stored = dict(Tier.objects.values_list("rank", "key"))
+        manifest_keys = {e.key for e in entries}
+        for index, entry in enumerate(entries):
+            other = ranks.get(entry.rank) or (
+                stored.get(entry.rank) if stored.get(entry.rank) not in manifest_keys else None
+            )
+            if other and other != entry.key:
+                problems.append(
+                    Problem(
+                        f"rank {entry.rank} is already used by tier {other!r}",
+                        section=self.name,
+                        index=index,
+                        key=entry.key,
+                        field="rank",
+                    )
+                )
+            ranks[entry.rank] = entry.key
+        return problems
+
+    def write(self, entry, context):
+        return services.tier_upsert(key=entry.key, name=entry.name, rank=entry.rank)
+
+
+class PartnerTypesSection(Section):
+    name = "partner_types"
+    schema = NamedEntry
+    model = PartnerType
+
+    def write(self, entry, context):
+        return services.partner_type_upsert(key=entry.key, name=entry.name)
+
+
+class RegionsSection(Section):
+    name = "regions"
+    schema = NamedEntry
+    model = Region
+
+    def write(self, entry, context):
+        return services.region_upsert(key=entry.key, name=entry.name)
+
+
+class RolesSection(Section):
+    name = "roles"
+    schema = NamedEntry
+    model = Role
+
+    def write(self, entry, context):
+        return services.role_upsert(key=entry.key, name=entry.name)
+
+
+def _lookup(model, section: str, key: str, context: ImportContext):
+    return context.get(section, key) or model.objects.get(key=key)
+
+
+class PartnersSection(Section):
+    name = "partners"
+    schema = PartnerEntry
+    model = Partner
+
+    def check_references(self, entries, context: ImportContext):
+        tiers = context.known("tiers", TiersSection().stored_keys)
+        types = context.known("partner_types", PartnerTypesSection().stored_keys)
+        regions = context.known("regions", RegionsSection().stored_keys)
+        problems = []
+        for index, entry in enumerate(entries):
+            if entry.tier not in tiers:
+                problems.append(_unknown(self.name, index, entry, "tier", "tier", entry.tier, tiers))
+            if entry.type not in types:
+                problems.append(_unknown(self.name, index, entry, "type", "partner type", entry.type, types))
+            if entry.region not in regions:
+                problems.append(_unknown(self.name, index, entry, "region", "region", entry.region, regions))
+        return problems
+
+    def write(self, entry, context):
+        return services.partner_upsert(
+            key=entry.key,
+            name=entry.name,
+            tier=_lookup(Tier, "tiers", entry.tier, context),
+            partner_type=_lookup(PartnerType, "partner_types", entry.type, context),
+            region=_lookup(Region, "regions", entry.region, context),
+            is_active=entry.active,
+        )
+
+
+class UsersSection(Section):
+    name = "users"
+    schema = UserEntry
+
+    def stored_keys(self):
+        return set(get_user_model().objects.values_list("username", flat=True))
+
+    def check_references(self, entries, context: ImportContext):
+        partners = context.known("partners", PartnersSection().stored_keys)
+        roles = context.known("roles", RolesSection().stored_keys)
+        staff = set(
+            get_user_model()
+            .objects.filter(username__in=[e.key for e in entries], is_staff=True)
+            .values_list("username", flat=True)
+        )
+        problems = []
+        for index, entry in enumerate(entries):
+            if entry.key in staff:
+                problems.append(
+                    Problem(
+                        "is a staff account; partner users and editors must be different accounts",
+                        section=self.name,
+                        index=index,
+                        key=entry.key,
+                        field="key",
+                    )
+                )
+            if entry.partner not in partners:
+                problems.append(_unknown(self.name, index, entry, "partner", "partner", entry.partner, partners))
+            for role in entry.roles:
+                if role not in roles:
+                    problems.append(_unknown(self.name, index, entry, "roles", "role", role, roles))
+        return problems
+
+    def write(self, entry, context):
+        return services.partner_user_upsert(
+            username=entry.key,
+            email=entry.email,
+            partner=_lookup(Partner, "partners", entry.partner, context),
+            roles=[_lookup(Role, "roles", key, context) for key in entry.roles],
+            is_active=entry.active,
+            first_name=entry.first_name,
+            last_name=entry.last_name,
+        )

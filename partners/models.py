@@ -1,0 +1,125 @@
+"""Partner organisations and the classifications the audience rule is made of.
+
+``Tier``, ``PartnerType``, ``Region`` and ``Role`` are reference data keyed by a
+stable ``key`` (the import manifest's identifier). A ``Partner`` is an
+organisation; a ``PartnerMembership`` ties one user to exactly one partner with
+zero or more roles.
+API tokens are Wagtail's own ``wagtail.models.APIToken`` (hashed, revocable, audited).
+"""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+
+
+class KeyedModel(models.Model):
+    """Reference data with a stable, import-safe key and a display name."""
+
+    key = models.SlugField(max_length=64, unique=True, help_text="Stable identifier used by imports and the API.")
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Tier(KeyedModel):
+    """A partner-program level; a higher ``rank`` sees everything a lower one sees."""
+
+    rank = models.PositiveIntegerField(
+        unique=True,
+        validators=[MinValueValidator(0)],
+        help_text="Higher ranks see everything lower ranks see (e.g. Registered 10, Silver 20, Gold 30).",
+    )
+
+    panels = [FieldPanel("name"), FieldPanel("key"), FieldPanel("rank")]
+
+    class Meta(KeyedModel.Meta):
+        ordering = ["rank"]
+
+
+class PartnerType(KeyedModel):
+    """The kind of business a partner runs: reseller, distributor, MSP, referral, ISV…"""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+    class Meta(KeyedModel.Meta):
+        verbose_name = "partner type"
+
+
+class Region(KeyedModel):
+    """A sales region: AMER, EMEA, APAC, LATAM…"""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class Role(KeyedModel):
+    """A job role of a partner user (sales, marketing, technical, admin…)."""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class PartnerQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(is_active=True)
+
+    def with_member_count(self):
+        return self.annotate(member_count=models.Count("memberships"))
+
+
+class Partner(models.Model):
+    """A partner organisation. Deactivating it locks out all of its users at once."""
+
+    key = models.SlugField(max_length=64, unique=True, help_text="Stable identifier used by imports and the API.")
+    name = models.CharField(max_length=200)
+    tier = models.ForeignKey(Tier, on_delete=models.PROTECT, related_name="partners")
+    partner_type = models.ForeignKey(PartnerType, on_delete=models.PROTECT, related_name="partners")
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="partners")
+    is_active = models.BooleanField(
+        default=True,
+        help_text="Inactive partners' users are refused everywhere, API tokens included.",
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = PartnerQuerySet.as_manager()
+
+    panels = [
+        MultiFieldPanel([FieldPanel("name"), FieldPanel("key")], heading="Organisation"),
+        MultiFieldPanel(
+            [FieldPanel("tier"), FieldPanel("partner_type"), FieldPanel("region")], heading="Classification"
+        ),
+        FieldPanel("is_active"),
+    ]
+
+    class Meta:
+        ordering = ["name"]
+        indexes = [models.Index(Lower("name"), name="partner_name_lower_idx")]
+
+    def __str__(self):
+        return self.name
+
+
+class PartnerMembership(models.Model):
+    """A user's membership of exactly one partner, with the roles they hold there."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="memberships")
+    roles = models.ManyToManyField(Role, blank=True, related_name="memberships")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    panels = [FieldPanel("user"), FieldPanel("partner"), FieldPanel("roles")]
+
+    class Meta:
+        ordering = ["partner__name", "user__username"]
+        verbose_name = "partner user"
+
+    def __str__(self):
+        return f"{self.user} @ {self.partner}"

@@ -1,0 +1,164 @@
+"""Writes of partner data: one function per use case, keyword-only, validated before saving.
+
+The importer, ``load_demo``, the admin and the API all change partner data
+through these functions.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from wagtail.log_actions import log
+from wagtail.models import APIToken
+
+from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
+
+
+def _upsert(model, *, key: str, **values):
+    """Create or update the row with ``key``; return ``(obj, created)``. ``full_clean`` runs first."""
+    obj = model.objects.filter(key=key).first()
+    created = obj is None
+    if created:
+        obj = model(key=key)
+    changed = created
+    for field_name, value in values.items():
+        field = model._meta.get_field(field_name)
+        current = getattr(obj, field.attname)
+        wanted = value.pk if field.is_relation and value is not None else value
+        if current != wanted:
+            setattr(obj, field_name, value)
+            changed = True
+    if changed:
+        obj.full_clean()
+        obj.save()
+    return obj, created, changed
+
+
+def tier_upsert(*, key: str, name: str, rank: int):
+    return _upsert(Tier, key=key, name=name, rank=rank)
+
+
+def partner_type_upsert(*, key: str, name: str):
+    return _upsert(PartnerType, key=key, name=name)
+
+
+def region_upsert(*, key: str, name: str):
+    return _upsert(Region, key=key, name=name)
+
+
+def role_upsert(*, key: str, name: str):
+    return _upsert(Role, key=key, name=name)
+
+
+def partner_upsert(*, key: str, name: str, tier: Tier, partner_type: PartnerType, region: Region, is_active: bool):
+    return _upsert(
+        Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active
+    )
+
+
+def partner_set_active(*, partner: Partner, is_active: bool) -> Partner:
+    """Activate or deactivate a partner; its users are refused on their very next request."""
+    partner.is_active = is_active
+    partner.full_clean()
+    partner.save(update_fields=["is_active", "updated_at"])
+    return partner
+
+
+@transaction.atomic
+def partner_user_upsert(
+    *,
+    username: str,
+    email: str,
+    partner: Partner,
+    roles: list[Role],
+    is_active: bool = True,
+    first_name: str = "",
+    last_name: str = "",
+):
+    """Create or update a partner user and their membership; return ``(user, created, changed)``.
+
+    New users get an unusable password: partner users sign in through the portal's
+    SSO or use API tokens.
+    """
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
+    created = user is None
+    if created:
+        user = User(username=username)
+        user.set_unusable_password()
+    changed = created
+    for field, value in {
+        "email": email,
+        "is_active": is_active,
+        "first_name": first_name,
+        "last_name": last_name,
+    }.items():
+        if getattr(user, field) != value:
+            setattr(user, field, value)
+            changed = True
+    if changed:
+        user.full_clean()
+        user.save()
+
+    membership = PartnerMembership.objects.filter(user=user).first()
+    if membership is None:
+        membership = PartnerMembership(user=user, partner=partner)
+        membership.full_clean()
+        membership.save()
+        changed = True
+    elif membership.partner_id != partner.pk:
+        membership.partner = partner
+        membership.full_clean()
+        membership.save(update_fields=["partner"])
+        changed = True
+    wanted_roles = {role.pk for role in roles}
+    if set(membership.roles.values_list("pk", flat=True)) != wanted_roles:
+        membership.roles.set(roles)
+        changed = True
+    return user, created, changed
+
+
+def editor_upsert(*, username: str, email: str, password: str, is_superuser: bool = False, group_names=()):
+    """Create or update a vendor-side editor who works in the Wagtail admin."""
+    from django.contrib.auth.models import Group
+
+    User = get_user_model()
+    user, created = User.objects.get_or_create(username=username, defaults={"email": email})
+    user.email = email
+    user.is_staff = True
+    user.is_superuser = is_superuser
+    user.is_active = True
+    user.set_password(password)
+    user.full_clean()
+    user.save()
+    groups = [Group.objects.get(name=name) for name in group_names]
+    if groups:
+        user.groups.add(*groups)
+    return user, created
+
+
+def api_token_issue(*, user, name: str = "Partner API"):
+    """Issue a new API token for a partner user; return ``(token, plaintext)``.
+
+    Wagtail stores only an HMAC digest; the plaintext is returned once. Staff and
+    users without an active partner get a clear error: the partner API would refuse them.
+    """
+    from .audience import viewer_for
+
+    if viewer_for(user) is None:
+        raise ValidationError(
+            f"{user.get_username()} cannot use the partner API: the user must be active "
+            "and a member of an active partner."
+        )
+    token, plaintext = APIToken.create_token(user=user, name=name)
+    log(token, "wagtail.apitoken.create", data={"source": "partnerhub"})
+    return token, plaintext
+
+
+def api_tokens_revoke(*, user) -> int:
+    """Revoke every live token of ``user``, each audited; return how many were revoked."""
+    tokens = list(APIToken.objects.filter(user=user, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoke()
+        log(token, "wagtail.apitoken.revoke", data={"source": "partnerhub"})
+    return len(tokens)

@@ -1,0 +1,1 @@
+"""The Elasticsearch index, its mapping, indexing tasks, queries, the database fallback and search analytics."""
