@@ -7,3 +7,14 @@ class PartnersConfig(AppConfig):
     name = "partners"
     verbose_name = "Partners"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from django.db.models.signals import pre_delete
+
+        from .audience import protect_audience_references
+        from .models import PartnerType, Region, Role
+
+        for model in (PartnerType, Region, Role):
+            pre_delete.connect(
+                protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
+            )

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, ProtectedError, Q
 
 from modelcluster.fields import ParentalManyToManyField
 
@@ -207,4 +208,35 @@ class AudienceMixin(models.Model):
             partner_type_ids=frozenset(pt.pk for pt in self.partner_types.all()),
             region_ids=frozenset(r.pk for r in self.regions.all()),
             role_ids=frozenset(r.pk for r in self.roles.all()),
+        )
+
+
+def gated_models() -> list[type[AudienceMixin]]:
+    """Every concrete model that carries an audience."""
+    return [m for m in apps.get_models() if issubclass(m, AudienceMixin) and not m._meta.abstract]
+
+
+def protect_audience_references(sender, instance, **kwargs):
+    """Refuse to delete a partner type, region or role that an audience names.
+
+    Deleting it would silently drop it from those audiences, and an emptied list
+    means "everyone": content meant for one role would open up to all. So, like
+    ``on_delete=PROTECT`` for the minimum tier, deletion is refused while in use.
+    Models call this from ``delete()`` (before Django opens its transaction, as
+    PROTECT does); a ``pre_delete`` receiver also calls it for queryset deletes.
+    """
+    sender = type(instance) if sender is None else sender
+    field_name = {PartnerType: "partner_types", Region: "regions", Role: "roles"}[sender]
+    users = []
+    for model in gated_models():
+        field = model._meta.get_field(field_name)
+        through = field.remote_field.through
+        rows = through.objects.filter(**{field.m2m_reverse_field_name(): instance.pk})
+        if rows.exists():
+            users += list(model.objects.filter(pk__in=rows.values(field.m2m_field_name()))[:5])
+    if users:
+        raise ProtectedError(
+            f"{sender._meta.verbose_name.capitalize()} {instance} is part of the audience of "
+            f"{len(users)}+ item(s), e.g. {users[0]}; remove it from them first.",
+            set(users),
         )

@@ -45,22 +45,35 @@ class Tier(KeyedModel):
         ordering = ["rank"]
 
 
-class PartnerType(KeyedModel):
+class AudienceReference(KeyedModel):
+    """Reference data that audiences name; refuses deletion while any audience does."""
+
+    class Meta(KeyedModel.Meta):
+        abstract = True
+
+    def delete(self, *args, **kwargs):
+        from .audience import protect_audience_references
+
+        protect_audience_references(type(self), self)
+        return super().delete(*args, **kwargs)
+
+
+class PartnerType(AudienceReference):
     """The kind of business a partner runs: reseller, distributor, MSP, referral, ISV…"""
 
     panels = [FieldPanel("name"), FieldPanel("key")]
 
-    class Meta(KeyedModel.Meta):
+    class Meta(AudienceReference.Meta):
         verbose_name = "partner type"
 
 
-class Region(KeyedModel):
+class Region(AudienceReference):
     """A sales region: AMER, EMEA, APAC, LATAM…"""
 
     panels = [FieldPanel("name"), FieldPanel("key")]
 
 
-class Role(KeyedModel):
+class Role(AudienceReference):
     """A job role of a partner user (sales, marketing, technical, admin…)."""
 
     panels = [FieldPanel("name"), FieldPanel("key")]
@@ -110,7 +123,13 @@ class Partner(models.Model):
 class PartnerMembership(models.Model):
     """A user's membership of exactly one partner, with the roles they hold there."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partner_membership")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="partner_membership",
+        limit_choices_to={"is_staff": False},
+        help_text="Partner users are never staff: editors use the admin, partners the API.",
+    )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="memberships")
     roles = models.ManyToManyField(Role, blank=True, related_name="memberships")
     created_at = models.DateTimeField(default=timezone.now, editable=False)

@@ -1,7 +1,8 @@
 """Writes of partner data: one function per use case, keyword-only, validated before saving.
 
-The importer, ``load_demo``, the admin and the API all change partner data
-through these functions.
+The importer, ``load_demo``, the management commands and the API change partner
+data through these functions; the admin's generic views save their validated
+forms directly, as Wagtail's do.
 """
 
 from django.contrib.auth import get_user_model

@@ -7,17 +7,28 @@ from partners.api import router as partners_router
 from .auth import partner_auth
 from .errors import install_error_handlers
 
-api = NinjaAPI(
-    title="Partner Hub API",
-    version="1.0.0",
-    description=(
-        "The partner-facing API of Partner Hub. Every item is filtered by the caller's "
-        "partner tier, type, region and roles; what a caller may not see answers 404."
-    ),
-    auth=partner_auth,
-    urls_namespace="api-v1",
-    docs_url="/docs",
-    openapi_url="/openapi.json",
+DESCRIPTION = (
+    "The partner-facing API of Partner Hub. Every item is filtered by the caller's partner tier, type, "
+    "region and roles; what a caller may not see answers 404. Authenticate with "
+    "`Authorization: Bearer <token>` or a signed-in session. Lists take `?page=&page_size=` "
+    "(at most 100) and answer `{count, next, previous, results}`; errors answer `{detail}`."
 )
-install_error_handlers(api)
+
+
+def build_api(*, urls_namespace: str, title: str = "Partner Hub API", version: str = "1.0.0") -> NinjaAPI:
+    """A NinjaAPI with the partner API's authentication, error format and docs."""
+    api = NinjaAPI(
+        title=title,
+        version=version,
+        description=DESCRIPTION,
+        auth=partner_auth,
+        urls_namespace=urls_namespace,
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
+    install_error_handlers(api)
+    return api
+
+
+api = build_api(urls_namespace="api-v1")
 api.add_router("", partners_router)

@@ -1,0 +1,62 @@
+# Partner Hub: `make demo` runs it, `make test` tests it. Both work on a fresh machine.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+TEST_STACK := .stack/test
+PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
+
+.PHONY: install demo serve test lint format unit integration deploy-check stack stack-down stack-status bench clean
+
+$(INSTALLED): requirements.txt requirements-dev.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --disable-pip-version-check -q -r requirements-dev.txt
+	@touch $(INSTALLED)
+
+install: $(INSTALLED)
+
+## The embedded stack: SQLite, local media/, Celery worker + beat on kombu's filesystem broker.
+demo: $(INSTALLED)
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py load_demo
+	@echo "Starting web (http://127.0.0.1:8000), Celery worker and beat. Ctrl-C stops all three."
+	$(BIN)/honcho -f Procfile.dev start
+
+serve: $(INSTALLED)
+	$(BIN)/honcho -f Procfile.dev start
+
+## Everything CI runs: lint, migrations, deploy checks, unit tests (SQLite), integration tests (real services).
+test: $(INSTALLED) lint
+	DJANGO_SETTINGS_MODULE=cms.settings.test $(BIN)/python manage.py makemigrations --check --dry-run
+	$(PRODUCTION_ENV) $(BIN)/python manage.py check --deploy --fail-level WARNING
+	$(MAKE) unit
+	$(MAKE) integration
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(INSTALLED)
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+unit: $(INSTALLED)
+	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u ELASTICSEARCH_URL -u AWS_STORAGE_BUCKET_NAME \
+		$(BIN)/pytest --ignore=tests/integration
+
+integration: $(INSTALLED)
+	$(BIN)/python -m devtools.stack run --dir $(TEST_STACK) --fresh -- $(BIN)/pytest tests/integration -v
+
+## Real PostgreSQL, Redis, Elasticsearch and S3 in the background, for running against the full stack.
+stack: $(INSTALLED)
+	$(BIN)/python -m devtools.stack up --dir .stack/dev
+
+stack-down:
+	$(BIN)/python -m devtools.stack down --dir .stack/dev
+
+stack-status:
+	$(BIN)/python -m devtools.stack status --dir .stack/dev
+
+clean:
+	rm -rf .stack var .pytest_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Developer tooling: the real-service stack for tests and ``make stack``."""

@@ -1,0 +1,96 @@
+"""factory_boy factories of partners, for tests and benchmarks."""
+
+from django.contrib.auth import get_user_model
+
+import factory
+
+from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
+
+
+class TierFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Tier
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"tier-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.replace("-", " ").title())
+    rank = factory.Sequence(lambda n: 100 + n * 10)
+
+
+class PartnerTypeFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PartnerType
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"type-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.title())
+
+
+class RegionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"region-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.upper())
+
+
+class RoleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Role
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"role-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.title())
+
+
+class PartnerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Partner
+
+    key = factory.Sequence(lambda n: f"partner-{n}")
+    name = factory.Faker("company")
+    tier = factory.SubFactory(TierFactory)
+    partner_type = factory.SubFactory(PartnerTypeFactory)
+    region = factory.SubFactory(RegionFactory)
+    is_active = True
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.test")
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    is_active = True
+    password = factory.django.Password("not-a-real-password")
+
+
+class StaffUserFactory(UserFactory):
+    username = factory.Sequence(lambda n: f"editor{n}")
+    is_staff = True
+    is_superuser = True
+
+
+class PartnerMembershipFactory(factory.django.DjangoModelFactory):
+    """A partner user: ``PartnerMembershipFactory(roles=[role, ...])`` sets their roles."""
+
+    class Meta:
+        model = PartnerMembership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    partner = factory.SubFactory(PartnerFactory)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(extracted)
+
+
+def partner_user(**kwargs):
+    """A partner user (the ``User``), with ``partner=`` and ``roles=`` passed to the membership."""
+    return PartnerMembershipFactory(**kwargs).user

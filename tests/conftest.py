@@ -1,0 +1,30 @@
+"""Fixtures shared by every test: partner users with API tokens and an authenticated client."""
+
+from dataclasses import dataclass
+
+import pytest
+
+from partners.factories import PartnerFactory, RoleFactory, TierFactory, partner_user
+from partners.services import api_token_issue
+
+
+@dataclass
+class TokenUser:
+    user: object
+    token: str
+
+    @property
+    def headers(self) -> dict:
+        return {"HTTP_AUTHORIZATION": f"Bearer {self.token}"}
+
+
+def make_token_user(**membership) -> TokenUser:
+    user = partner_user(**membership)
+    _token, plaintext = api_token_issue(user=user, name="test")
+    return TokenUser(user=user, token=plaintext)
+
+
+@pytest.fixture
+def gold_partner_user(db) -> TokenUser:
+    partner = PartnerFactory(key="acme", name="Acme Networks", tier=TierFactory(key="gold", name="Gold", rank=30))
+    return make_token_user(partner=partner, roles=[RoleFactory(key="sales", name="Sales")])

@@ -1,0 +1,112 @@
+"""Integration tests run against real services started by ``devtools/stack.py`` (DESIGN §7).
+
+``make test`` runs this folder inside ``python -m devtools.stack run``, which starts
+PostgreSQL, Redis, Elasticsearch and an S3 server and passes their URLs in the
+environment. With ``CI=true`` a missing service fails the run; elsewhere the tests
+are skipped with the command to start them.
+"""
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from django.conf import settings
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+REQUIRED = {
+    "DATABASE_URL": "PostgreSQL",
+    "CELERY_BROKER_URL": "Redis",
+    "ELASTICSEARCH_URL": "Elasticsearch",
+    "AWS_S3_ENDPOINT_URL": "the S3 server",
+}
+HOW = "start them with `make stack` and `source .stack/dev/env`, or run `make test`"
+
+
+def _missing():
+    missing = [f"{what} ({name})" for name, what in REQUIRED.items() if not os.environ.get(name)]
+    if os.environ.get("DATABASE_URL", "").split(":")[0] not in ("postgres", "postgresql", ""):
+        missing.append("PostgreSQL (DATABASE_URL is not a postgres:// URL)")
+    return missing
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = _missing()
+    here = str(Path(__file__).parent)
+    for item in items:
+        if str(item.fspath).startswith(here):
+            item.add_marker(pytest.mark.integration)
+            if missing and os.environ.get("CI", "").lower() != "true":
+                item.add_marker(pytest.mark.skip(reason=f"missing {', '.join(missing)}: {HOW}"))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _require_services():
+    missing = _missing()
+    if missing and os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"Integration services missing under CI=true: {', '.join(missing)}. {HOW}.", pytrace=False)
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker):
+    """A real ``celery worker`` process consuming from Redis, on the same test database."""
+    from django.db import connection
+
+    from cms.celery import app
+
+    app.conf.task_always_eager = False
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "cms.settings.test",
+        "CELERY_TASK_ALWAYS_EAGER": "false",
+        # The worker must see the database pytest-django created, not the development one.
+        "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
+    }
+    log = open(ROOT / ".stack" / "celery-worker.log", "w")  # noqa: SIM115 - closed at teardown
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "cms",
+            "worker",
+            "--loglevel=INFO",
+            "--pool=solo",
+            "--without-heartbeat",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"itest-{os.getpid()}@%h",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                pytest.fail(f"the Celery worker exited with {process.returncode}; see .stack/celery-worker.log")
+            if app.control.ping(timeout=0.5, destination=[f"itest-{os.getpid()}@{os.uname().nodename}"]):
+                break
+        else:
+            pytest.fail("the Celery worker did not answer a ping within 60s; see .stack/celery-worker.log")
+        yield process
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _database_url_for(name: str) -> str:
+    url = os.environ["DATABASE_URL"]
+    return url.rsplit("/", 1)[0] + "/" + name
