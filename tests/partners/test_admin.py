@@ -235,3 +235,33 @@ def test_the_main_menu_has_a_partners_group(superuser_client):
     assert '"label": "Partners"' in html
     for viewset in ["partners", "partner_users", "partner_tiers", "partner_types", "partner_regions", "partner_roles"]:
         assert f'"url": "{reverse(f"{viewset}:index")}"' in html
+
+
+def test_deactivating_a_user_in_the_admin_locks_them_out_of_the_api(superuser_client, data):
+    _, plaintext = api_token_issue(user=data["alice"], name="t")
+    auth = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+    assert Client().get("/api/v1/me", **auth).status_code == 200
+
+    response = superuser_client.post(
+        reverse("wagtail_bulk_action", args=("auth", "user", "set_active_state")) + f"?id={data['alice'].pk}",
+        {"mark_as_active": "False"},
+    )
+    assert response.status_code == 302
+    data["alice"].refresh_from_db()
+    assert data["alice"].is_active is False
+    assert Client().get("/api/v1/me", **auth).status_code == 401
+
+
+def test_api_tokens_are_listed_and_revoked_in_the_admin(superuser_client, data):
+    from wagtail.models import APIToken
+
+    token, plaintext = api_token_issue(user=data["alice"], name="Portal SSO bridge")
+    listing = superuser_client.get(reverse("wagtailusers_api_tokens:index"))
+    assert listing.status_code == 200
+    assert b"Portal SSO bridge" in listing.content
+    assert plaintext.encode() not in listing.content  # only the prefix is ever shown
+
+    response = superuser_client.post(reverse("wagtailusers_api_tokens:delete", args=[token.pk]))
+    assert response.status_code == 302
+    assert APIToken.objects.get(pk=token.pk).revoked_at is not None
+    assert Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {plaintext}").status_code == 401
