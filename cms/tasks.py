@@ -1,14 +1,18 @@
-"""Celery tasks of the cms app: thin wrappers that call commands and services."""
+"""Celery tasks of the cms app: thin wrappers that call services and commands."""
 
 from django.core.management import call_command
 
 from celery import shared_task
 
+from . import services
+
 
 @shared_task(acks_late=True)
-def publish_scheduled() -> None:
-    """Wagtail's scheduled publishing and expiry (``go_live_at`` / ``expire_at``), run by beat."""
+def lifecycle_sweep() -> str:
+    """Every due transition of content (publish, expire, archive), then Wagtail's own for pages. Run by beat."""
+    result = services.lifecycle_sweep()
     call_command("publish_scheduled")
+    return str(result)
 
 
 @shared_task

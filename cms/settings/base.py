@@ -126,8 +126,19 @@ if AWS_STORAGE_BUCKET_NAME:
 else:
     DEFAULT_FILE_STORAGE_BACKEND = "django.core.files.storage.FileSystemStorage"
 
+# Files of gated content: never under MEDIA_ROOT, never with a permanent URL (cms/storage.py).
+PRIVATE_MEDIA_ROOT = Path(env.str("PRIVATE_MEDIA_ROOT", default=str(BASE_DIR / "private-media")))
+if AWS_STORAGE_BUCKET_NAME:
+    PRIVATE_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {"location": "private"}}
+else:
+    PRIVATE_STORAGE = {
+        "BACKEND": "cms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
+
 STORAGES = {
     "default": {"BACKEND": DEFAULT_FILE_STORAGE_BACKEND},
+    "private": PRIVATE_STORAGE,
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
@@ -161,9 +172,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "wagtail-publish-scheduled": {
-        "task": "cms.tasks.publish_scheduled",
-        "schedule": 60,
+    "lifecycle-sweep": {
+        "task": "cms.tasks.lifecycle_sweep",
+        "schedule": env.int("LIFECYCLE_SWEEP_SECONDS", default=60),
     },
 }
 
@@ -177,6 +188,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Hub <partnerhub@localhost>")
+
+# Content lifecycle
+ARCHIVE_AFTER_EXPIRY_DAYS = env.int("ARCHIVE_AFTER_EXPIRY_DAYS", default=30)
 
 # Partner API
 PARTNERHUB_API_MAX_PAGE_SIZE = 100

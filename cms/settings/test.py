@@ -17,6 +17,12 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-static-"))
+PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-private-"))
+if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
+    STORAGES["private"] = {  # noqa: F405
+        "BACKEND": "cms.storage.PrivateFileSystemStorage",
+        "OPTIONS": {"location": str(PRIVATE_MEDIA_ROOT)},
+    }
 STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

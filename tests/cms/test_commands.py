@@ -79,9 +79,9 @@ def test_beat_schedule_runs_wagtails_scheduled_publishing():
 
     from wagtail.models import Page
 
-    from cms.tasks import publish_scheduled
+    from cms.tasks import lifecycle_sweep as publish_scheduled
 
-    entry = settings.CELERY_BEAT_SCHEDULE["wagtail-publish-scheduled"]
+    entry = settings.CELERY_BEAT_SCHEDULE["lifecycle-sweep"]
     assert entry["task"] == publish_scheduled.name
     home = Page.objects.get(depth=2).specific
     home.expire_at = timezone.now() - timedelta(minutes=1)  # due: the task must expire it

@@ -1,0 +1,96 @@
+"""factory_boy factories of gated content, for tests, benchmarks and demo data."""
+
+from django.core.files.base import ContentFile
+
+import factory
+
+from .models import Asset, Bulletin, Language, Product, Program
+
+
+class ProductFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Product
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"product-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.replace("-", " ").title())
+
+
+class LanguageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Language
+        django_get_or_create = ("key",)
+
+    key = "en"
+    name = "English"
+
+
+class GatedContentFactory(factory.django.DjangoModelFactory):
+    """Content, live by default. ``live=False`` gives a draft; audiences as lists, e.g. ``roles=[role]``."""
+
+    class Meta:
+        abstract = True
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Content {n}")
+    summary = factory.Faker("sentence")
+    live = True
+
+    @factory.post_generation
+    def partner_types(self, create, extracted, **kwargs):
+        if extracted:
+            self.partner_types.set(extracted)
+
+    @factory.post_generation
+    def regions(self, create, extracted, **kwargs):
+        if extracted:
+            self.regions.set(extracted)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if extracted:
+            self.roles.set(extracted)
+
+    @factory.post_generation
+    def commit(self, create, extracted, **kwargs):
+        # Parental many-to-many values are kept in memory until the item is saved.
+        if create:
+            self.save()
+
+
+class AssetFactory(GatedContentFactory):
+    class Meta:
+        model = Asset
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Asset {n}")
+    asset_type = Asset.AssetType.DOCUMENT
+    file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4\n% demo\n", name="asset.pdf"))
+
+    @factory.post_generation
+    def products(self, create, extracted, **kwargs):
+        if extracted:
+            self.products.set(extracted)
+
+    @factory.post_generation
+    def languages(self, create, extracted, **kwargs):
+        if extracted:
+            self.languages.set(extracted)
+
+
+class ProgramFactory(GatedContentFactory):
+    class Meta:
+        model = Program
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Program {n}")
+    body = "<p>How the program works.</p>"
+
+
+class BulletinFactory(GatedContentFactory):
+    class Meta:
+        model = Bulletin
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Bulletin {n}")
+    body = "<p>News for partners.</p>"

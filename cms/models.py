@@ -1,0 +1,469 @@
+"""Gated marketing content: assets, programs and bulletins, and their lifecycle.
+
+Each is a Wagtail snippet with Wagtail's own drafts, revisions, moderation
+workflow, locking, scheduling (``go_live_at`` / ``expire_at``) and previews, plus
+the audience of ``partners.audience`` and our archive state on top:
+
+    draft → in review → scheduled → live → expired → archived → (restore) draft
+
+An item is live for partners when it is published, not past ``expire_at`` (checked
+at read time too, so a late sweep never serves an expired item) and not archived.
+Every item has an owner and a review-by date so that it never goes stale unnoticed.
+"""
+
+from django import forms
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
+from django.core.validators import FileExtensionValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from wagtail.fields import RichTextField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+
+from partners.audience import AudienceMixin, AudienceQuerySetMixin
+from partners.models import KeyedModel
+
+from .storage import private_storage
+
+ALLOWED_FILE_EXTENSIONS = [
+    "pdf", "pptx", "ppt", "key", "docx", "doc", "xlsx", "xls", "csv", "txt", "zip",
+    "png", "jpg", "jpeg", "gif", "svg", "webp", "mp4", "mov", "webm", "ai", "eps",
+]  # fmt: skip
+
+
+class Product(KeyedModel):
+    """A product or solution that content is about (used for filters and facets)."""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class Language(KeyedModel):
+    """A content language, keyed by its code (``en``, ``de``, ``pt-br``…)."""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class GatedContentQuerySet(AudienceQuerySetMixin, models.QuerySet):
+    def archived(self):
+        return self.filter(archived_at__isnull=False)
+
+    def not_archived(self):
+        return self.filter(archived_at__isnull=True)
+
+    def live_for_partners(self, *, now=None):
+        return self.filter(self.model.live_q(now=now))
+
+
+def _audience_panels():
+    return MultiFieldPanel(
+        [
+            FieldPanel("min_tier"),
+            FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
+            FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
+        ],
+        heading="Audience",
+        help_text="Who may see this. Empty lists mean everyone; a partner must match every restriction set here.",
+    )
+
+
+def _freshness_panels():
+    return MultiFieldPanel(
+        [FieldRowPanel([FieldPanel("owner"), FieldPanel("review_by")])],
+        heading="Ownership",
+        help_text="The owner is reminded before the review date and before expiry.",
+    )
+
+
+class GatedContent(
+    AudienceMixin,
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """What assets, programs and bulletins share: title, audience, lifecycle, ownership."""
+
+    # Fail closed: an item made in code is a draft until something publishes it (Wagtail defaults to live).
+    live = models.BooleanField(verbose_name="live", default=False, editable=False)
+    title = models.CharField(max_length=255, help_text="Shown to partners in lists, search and the feed.")
+    summary = models.TextField(
+        blank=True, max_length=1000, help_text="One or two sentences partners see under the title."
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text="The editor responsible for keeping this current.",
+    )
+    review_by = models.DateField(
+        null=True, blank=True, help_text="When the owner should check this is still right. They are reminded before."
+    )
+    archived_at = models.DateTimeField(null=True, blank=True, editable=False, db_index=True)
+    archived_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = GatedContentQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=3),
+        index.AutocompleteField("title"),
+        index.SearchField("summary"),
+        index.FilterField("live"),
+        index.FilterField("archived_at"),
+    ]
+
+    class Meta:
+        abstract = True
+        ordering = ["-last_published_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+    # --- lifecycle -----------------------------------------------------------------------------
+
+    @classmethod
+    def live_q(cls, *, now=None) -> Q:
+        now = now or timezone.now()
+        return (
+            Q(live=True)
+            & Q(archived_at__isnull=True)
+            & (Q(expire_at__isnull=True) | Q(expire_at__gt=now))
+            & (Q(go_live_at__isnull=True) | Q(go_live_at__lte=now))
+        )
+
+    def is_live_for_partners(self, *, now=None) -> bool:
+        now = now or timezone.now()
+        return (
+            self.live
+            and self.archived_at is None
+            and (self.expire_at is None or self.expire_at > now)
+            and (self.go_live_at is None or self.go_live_at <= now)
+        )
+
+    @property
+    def is_archived(self) -> bool:
+        return self.archived_at is not None
+
+    @property
+    def lifecycle_state(self) -> str:
+        """One word for the admin and reports: draft, in review, scheduled, live, expired, archived."""
+        if self.archived_at:
+            return "archived"
+        if self.expired:
+            return "expired"
+        if self.live and self.expire_at and self.expire_at <= timezone.now():
+            return "expired"
+        if self.live:
+            return "live"
+        if self.approved_schedule:
+            return "scheduled"
+        if self.workflow_in_progress:
+            return "in review"
+        return "draft"
+
+    def get_preview_template(self, request, mode_name):
+        return "cms/previews/gated_content.html"
+
+
+class Asset(GatedContent):
+    """A file or a link partners download: decks, price lists, battlecards, logos, videos…"""
+
+    class AssetType(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        PRESENTATION = "presentation", "Presentation"
+        VIDEO = "video", "Video"
+        IMAGE = "image", "Image"
+        BRAND_KIT = "brand_kit", "Logo / brand kit"
+        PRICE_LIST = "price_list", "Price list"
+        BATTLECARD = "battlecard", "Battlecard"
+        LINK = "link", "Link"
+
+    asset_type = models.CharField(
+        "type", max_length=20, choices=AssetType.choices, default=AssetType.DOCUMENT, db_index=True
+    )
+    file = models.FileField(
+        upload_to="assets/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+        validators=[FileExtensionValidator(ALLOWED_FILE_EXTENSIONS)],
+        help_text="Stored privately: partners download it only through the portal, never by a public link.",
+    )
+    external_url = models.URLField(
+        blank=True, max_length=500, help_text="For links (and videos hosted elsewhere) instead of a file."
+    )
+    products = ParentalManyToManyField(Product, blank=True, related_name="assets")
+    languages = ParentalManyToManyField(Language, blank=True, related_name="assets")
+    thumbnail = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What changed in this version. Required when you replace the file: partners who downloaded "
+        "an earlier version are told.",
+    )
+
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="asset",
+        for_concrete_model=False,
+    )
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="asset",
+        for_concrete_model=False,
+    )
+
+    search_fields = [
+        *GatedContent.search_fields,
+        index.FilterField("asset_type"),
+        index.RelatedFields("products", [index.SearchField("name"), index.FilterField("key")]),
+    ]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldPanel("asset_type"),
+                    MultiFieldPanel(
+                        [FieldPanel("file"), FieldPanel("external_url"), FieldPanel("version_note")],
+                        heading="File or link",
+                    ),
+                    FieldPanel("thumbnail"),
+                    FieldRowPanel([FieldPanel("products"), FieldPanel("languages")]),
+                ],
+                heading="Content",
+            ),
+            ObjectList([_audience_panels()], heading="Audience"),
+            ObjectList(
+                [
+                    _freshness_panels(),
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
+                        heading="Scheduling",
+                    ),
+                ],
+                heading="Lifecycle",
+            ),
+        ]
+    )
+
+    class Meta(GatedContent.Meta):
+        indexes = [models.Index(fields=["live", "expire_at"]), models.Index(fields=["asset_type", "live"])]
+
+    def clean(self):
+        super().clean()
+        if self.asset_type == self.AssetType.LINK and not self.external_url:
+            raise ValidationError({"external_url": "A link needs its URL."})
+        if self.asset_type != self.AssetType.LINK and not (self.file or self.external_url):
+            raise ValidationError({"file": "Upload a file (or give an external URL for hosted videos)."})
+        if self.file and self.external_url:
+            raise ValidationError({"external_url": "Give a file or a URL, not both."})
+
+
+class AssetVersion(models.Model):
+    """One published file of an asset. Replacing the file keeps the old versions here."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(storage=private_storage, max_length=255)
+    size = models.PositiveBigIntegerField(default=0)
+    change_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asset", "-number"]
+        constraints = [models.UniqueConstraint(fields=["asset", "number"], name="asset_version_number_unique")]
+
+    def __str__(self):
+        return f"{self.asset} v{self.number}"
+
+
+class Program(GatedContent):
+    """A partner program or incentive: what it offers, who is eligible, key dates, related assets."""
+
+    body = RichTextField(blank=True, help_text="What the program offers and how it works.")
+    eligibility = RichTextField(blank=True, help_text="Who can take part and how to qualify.")
+    related_assets = ParentalManyToManyField(
+        Asset,
+        blank=True,
+        related_name="programs",
+        help_text="Partners only see the related assets their own audience allows.",
+    )
+
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="program",
+        for_concrete_model=False,
+    )
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="program",
+        for_concrete_model=False,
+    )
+
+    search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.SearchField("eligibility")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldPanel("body"),
+                    FieldPanel("eligibility"),
+                    InlinePanel("key_dates", heading="Key dates", label="Key date"),
+                    FieldPanel("related_assets"),
+                ],
+                heading="Content",
+            ),
+            ObjectList([_audience_panels()], heading="Audience"),
+            ObjectList(
+                [
+                    _freshness_panels(),
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
+                        heading="Scheduling",
+                    ),
+                ],
+                heading="Lifecycle",
+            ),
+        ]
+    )
+
+
+class ProgramKeyDate(Orderable):
+    program = ParentalKey(Program, on_delete=models.CASCADE, related_name="key_dates")
+    label = models.CharField(max_length=120, help_text="E.g. 'Enrolment closes' or 'Q3 claims due'.")
+    date = models.DateField()
+
+    panels = [FieldRowPanel([FieldPanel("label"), FieldPanel("date")])]
+
+    def __str__(self):
+        return f"{self.label}: {self.date}"
+
+
+class Bulletin(GatedContent):
+    """An announcement to partners, optionally pinned or requiring acknowledgement."""
+
+    class Priority(models.TextChoices):
+        INFO = "info", "Info"
+        IMPORTANT = "important", "Important"
+        CRITICAL = "critical", "Critical"
+
+    body = RichTextField(blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.INFO, db_index=True)
+    pinned = models.BooleanField(default=False, help_text="Pinned bulletins come first in partners' lists and feed.")
+    requires_acknowledgement = models.BooleanField(
+        default=False, help_text="Partners must confirm they have read it; unacknowledged ones stay in their feed."
+    )
+    attachments = ParentalManyToManyField(
+        Asset,
+        blank=True,
+        related_name="bulletins",
+        help_text="Partners only see the attachments their own audience allows.",
+    )
+
+    workflow_states = GenericRelation(
+        "wagtailcore.WorkflowState",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="bulletin",
+        for_concrete_model=False,
+    )
+    revisions = GenericRelation(
+        "wagtailcore.Revision",
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name="bulletin",
+        for_concrete_model=False,
+    )
+
+    search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.FilterField("priority")]
+
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldPanel("body"),
+                    FieldRowPanel(
+                        [FieldPanel("priority"), FieldPanel("pinned"), FieldPanel("requires_acknowledgement")]
+                    ),
+                    FieldPanel("attachments"),
+                ],
+                heading="Content",
+            ),
+            ObjectList([_audience_panels()], heading="Audience"),
+            ObjectList(
+                [
+                    _freshness_panels(),
+                    MultiFieldPanel(
+                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
+                        heading="Scheduling",
+                    ),
+                ],
+                heading="Lifecycle",
+            ),
+        ]
+    )
+
+    class Meta(GatedContent.Meta):
+        ordering = ["-pinned", "-last_published_at", "-pk"]
+
+
+class Download(models.Model):
+    """A partner user's download of an asset version: who, which partner, when."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="downloads")
+    version = models.ForeignKey(AssetVersion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    partner = models.ForeignKey("partners.Partner", null=True, on_delete=models.SET_NULL, related_name="+")
+    downloaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-downloaded_at"]
+        indexes = [models.Index(fields=["asset", "-downloaded_at"]), models.Index(fields=["user", "asset"])]
+
+
+GATED_CONTENT_MODELS = (Asset, Program, Bulletin)
