@@ -77,6 +77,12 @@ class AssetFactory(GatedContentFactory):
         if extracted:
             self.languages.set(extracted)
 
+    @factory.post_generation
+    def commit(self, create, extracted, **kwargs):
+        # Declared again so it runs after products and languages are set.
+        if create:
+            self.save()
+
 
 class ProgramFactory(GatedContentFactory):
     class Meta:

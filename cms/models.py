@@ -20,7 +20,9 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, TabbedInterface, ObjectList
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
@@ -31,9 +33,6 @@ from wagtail.models import (
     WorkflowMixin,
 )
 from wagtail.search import index
-
-from modelcluster.fields import ParentalKey, ParentalManyToManyField
-from modelcluster.models import ClusterableModel
 
 from partners.audience import AudienceMixin, AudienceQuerySetMixin
 from partners.models import KeyedModel
@@ -104,6 +103,13 @@ class GatedContent(
 
     # Fail closed: an item made in code is a draft until something publishes it (Wagtail defaults to live).
     live = models.BooleanField(verbose_name="live", default=False, editable=False)
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable identifier of imported items (the import manifest's key). Leave blank otherwise.",
+    )
     title = models.CharField(max_length=255, help_text="Shown to partners in lists, search and the feed.")
     summary = models.TextField(
         blank=True, max_length=1000, help_text="One or two sentences partners see under the title."
@@ -222,6 +228,7 @@ class Asset(GatedContent):
     thumbnail = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     version_note = models.CharField(
         max_length=255,
         blank=True,
@@ -291,6 +298,34 @@ class Asset(GatedContent):
             raise ValidationError({"file": "Upload a file (or give an external URL for hosted videos)."})
         if self.file and self.external_url:
             raise ValidationError({"external_url": "Give a file or a URL, not both."})
+        latest = self.versions.order_by("-number").first() if self.pk else None
+        replaced = latest and self.file and latest.file.name != self.file.name
+        if replaced and (not self.version_note.strip() or self.version_note == latest.change_note):
+            raise ValidationError(
+                {
+                    "version_note": "You replaced the file: say what changed. Partners who downloaded an "
+                    "earlier version are shown this note."
+                }
+            )
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True):
+            self.file_sha256 = file_digest(self.file)
+        elif not self.file:
+            self.file_sha256 = ""
+        super().save(*args, **kwargs)
+
+
+def file_digest(file) -> str:
+    """SHA-256 of a file's content, read in chunks."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 class AssetVersion(models.Model):
@@ -299,7 +334,6 @@ class AssetVersion(models.Model):
     asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     file = models.FileField(storage=private_storage, max_length=255)
-    size = models.PositiveBigIntegerField(default=0)
     change_note = models.CharField(max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
@@ -464,6 +498,9 @@ class Download(models.Model):
     class Meta:
         ordering = ["-downloaded_at"]
         indexes = [models.Index(fields=["asset", "-downloaded_at"]), models.Index(fields=["user", "asset"])]
+
+    def __str__(self):
+        return f"{self.user} downloaded {self.asset} at {self.downloaded_at:%Y-%m-%d %H:%M}"
 
 
 GATED_CONTENT_MODELS = (Asset, Program, Bulletin)

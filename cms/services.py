@@ -20,15 +20,20 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 
+from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
-from .models import GATED_CONTENT_MODELS, GatedContent
+from .models import GATED_CONTENT_MODELS, Asset, AssetVersion, GatedContent, Language, Product, file_digest
 
 ARCHIVE_ACTION = "partnerhub.archive"
 RESTORE_ACTION = "partnerhub.restore"
 EXPIRE_ACTION = "wagtail.unpublish.scheduled"
+SCHEDULED_PUBLISH_ACTION = "wagtail.publish.scheduled"
 AUTO_ARCHIVE_ACTION = "partnerhub.archive.scheduled"
+
+
+_VERSION_FIELDS = {Asset: ("file", "version_note")}
 
 
 class LifecycleError(Exception):
@@ -41,7 +46,8 @@ def content_archive(*, item: GatedContent, user=None) -> GatedContent:
     if item.archived_at is not None:
         raise LifecycleError(f"“{item}” is already archived.")
     if item.live:
-        item.unpublish(user=user, log_action=False, commit=False)
+        # Archiving is its own permission (checked by the admin view), so unpublish without Wagtail's check.
+        UnpublishAction(item, user=user, log_action=False, commit=False).execute(skip_permission_checks=True)
     if item.approved_schedule:
         # A scheduled publish must not bring an archived item back on its own.
         item.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
@@ -68,6 +74,173 @@ def content_restore(*, item: GatedContent, user=None) -> GatedContent:
     return item
 
 
+def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
+    """Record each published asset's file as a new version when it differs from its latest one.
+
+    Old versions are kept (their files too), so partners who downloaded an earlier
+    version can be told what changed. Two queries whatever the number of assets.
+    """
+    now = now or timezone.now()
+    assets = [a for a in assets if a.file]
+    latest: dict[int, AssetVersion] = {}
+    for version in AssetVersion.objects.filter(asset__in=[a.pk for a in assets]).order_by("asset_id", "-number"):
+        latest.setdefault(version.asset_id, version)
+    new_versions = []
+    for asset in assets:
+        previous = latest.get(asset.pk)
+        if previous is not None and previous.file.name == asset.file.name:
+            continue
+        new_versions.append(
+            AssetVersion(
+                asset=asset,
+                number=previous.number + 1 if previous else 1,
+                file=asset.file.name,
+                change_note=asset.version_note if previous else (asset.version_note or "First version"),
+                created_at=now,
+                created_by=user,
+            )
+        )
+    return AssetVersion.objects.bulk_create(new_versions)
+
+
+def _keyed_upsert(model, *, key: str, name: str):
+    obj = model.objects.filter(key=key).first()
+    if obj is not None and obj.name == name:
+        return obj, False, False
+    created = obj is None
+    obj = obj or model(key=key)
+    obj.name = name
+    obj.full_clean()
+    obj.save()
+    return obj, created, True
+
+
+def product_upsert(*, key: str, name: str):
+    return _keyed_upsert(Product, key=key, name=name)
+
+
+def language_upsert(*, key: str, name: str):
+    return _keyed_upsert(Language, key=key, name=name)
+
+
+def products_for_keys(*, keys: list[str]) -> list[Product]:
+    """The products with these keys, creating missing ones (named after their key)."""
+    existing = {p.key: p for p in Product.objects.filter(key__in=keys)}
+    for key in keys:
+        if key not in existing:
+            existing[key] = product_upsert(key=key, name=key.replace("-", " ").replace("_", " ").title())[0]
+    return [existing[key] for key in keys]
+
+
+def languages_for_codes(*, codes: list[str]) -> list[Language]:
+    """The languages with these codes, creating missing ones with Django's name for them."""
+    from django.conf.locale import LANG_INFO
+
+    codes = [code.lower() for code in codes]
+    existing = {lang.key: lang for lang in Language.objects.filter(key__in=codes)}
+    for code in codes:
+        if code not in existing:
+            existing[code] = language_upsert(key=code, name=LANG_INFO[code].get("name", code))[0]
+    return [existing[code] for code in codes]
+
+
+@transaction.atomic
+def content_import(
+    *,
+    model,
+    key: str,
+    values: dict,
+    relations: dict,
+    state: str,
+    children: dict | None = None,
+    file_path=None,
+    user=None,
+):
+    """Create or update one imported item by ``key`` and bring it to ``state``; return ``(item, created, changed)``.
+
+    An entry equal to what is stored changes nothing: no revision, no version, no log entry.
+    """
+    from django.core.files import File
+
+    item = model.objects.filter(key=key).first()
+    created = item is None
+    if created:
+        item = model(key=key, live=False)
+    changed = created
+    for name, value in values.items():
+        field = model._meta.get_field(name)
+        wanted = value.pk if field.is_relation and value is not None else value
+        if getattr(item, field.attname) != wanted:
+            setattr(item, name, value)
+            changed = True
+    opened = None
+    if file_path is not None:
+        with open(file_path, "rb") as handle:
+            digest = file_digest(File(handle))
+        if digest != getattr(item, "file_sha256", None):
+            opened = open(file_path, "rb")  # noqa: SIM115 - closed below, after the save copies it
+            item.file = File(opened, name=file_path.name)
+            changed = True
+    for name, objects in relations.items():
+        wanted = {obj.pk for obj in objects}
+        current = set() if created else {obj.pk for obj in getattr(item, name).all()}
+        if wanted != current:
+            getattr(item, name).set(objects)
+            changed = True
+    for name, rows in (children or {}).items():
+        current = (
+            []
+            if created
+            else [{k: getattr(child, k) for k in rows[0]} for child in getattr(item, name).all()]
+            if rows
+            else list(getattr(item, name).all())
+        )
+        if current != rows:
+            setattr(item, name, [getattr(model, name).rel.related_model(**row) for row in rows])
+            changed = True
+    try:
+        if changed:
+            item.full_clean()
+            item.save()
+    finally:
+        if opened is not None:
+            opened.close()
+
+    state_changed = _bring_to_state(item=item, state=state, content_changed=changed, user=user)
+    return item, created, changed or state_changed
+
+
+def _bring_to_state(*, item, state: str, content_changed: bool, user) -> bool:
+    ran_its_course = item.expire_at and item.expire_at <= timezone.now() and (item.expired or item.archived_at)
+    if state == "live" and not content_changed and ran_its_course:
+        # It was live and has since expired (perhaps been archived): that is the manifest's "live" too.
+        return False
+    if state == "archived":
+        if content_changed:
+            item.save_revision(user=user, log_action=True)
+        if item.archived_at is None:
+            content_archive(item=item, user=user)
+            return True
+        return False
+    if item.archived_at is not None:
+        content_restore(item=item, user=user)
+        item = type(item).objects.get(pk=item.pk)
+        content_changed = True
+    if state == "live":
+        scheduled = item.approved_schedule
+        if content_changed or not (item.live or scheduled):
+            item.save_revision(user=user, log_action=True).publish(user=user, skip_permission_checks=True)
+            return True
+        return False
+    # draft
+    if content_changed:
+        item.save_revision(user=user, log_action=True)
+    if item.live:
+        item.unpublish(user=user)
+        return True
+    return content_changed
+
+
 @dataclass
 class SweepResult:
     published: int = 0
@@ -83,6 +256,24 @@ class SweepResult:
         return f"{self.published} published, {self.expired} expired, {self.archived} archived"
 
 
+def _log_entries(*, content_type, rows, action: str, now, revisions=None):
+    """One audit-log row per ``(pk, title)``, written in a single INSERT."""
+    revisions = revisions or {}
+    return ModelLogEntry.objects.bulk_create(
+        ModelLogEntry(
+            content_type=content_type,
+            object_id=str(pk),
+            label=title,
+            action=action,
+            timestamp=now,
+            data={},
+            revision_id=revisions.get(pk),
+            content_changed=pk in revisions,
+        )
+        for pk, title in rows
+    )
+
+
 def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_size: int) -> int:
     """Apply ``changes`` to everything in ``queryset``, a batch at a time, logging each item."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
@@ -96,18 +287,83 @@ def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_
             if not batch:
                 return done
             model.objects.filter(pk__in=[pk for pk, _ in batch]).update(**changes)
-            ModelLogEntry.objects.bulk_create(
-                ModelLogEntry(
-                    content_type=content_type,
-                    object_id=str(pk),
-                    label=title,
-                    action=action,
-                    timestamp=now,
-                    data={},
-                )
-                for pk, title in batch
-            )
+            _log_entries(content_type=content_type, rows=batch, action=action, now=now)
             done += len(batch)
+
+
+def _publish_scheduled(*, model, now, batch_size: int) -> int:
+    """Make scheduled items live, a batch at a time.
+
+    When Wagtail publishes a revision with a future ``go_live_at`` on an item that is not
+    live yet, it already writes that revision's content to the item and only holds back
+    ``live``; going live is then a flag change we can make for a whole batch at once
+    (a constant number of queries per batch). A scheduled change to an item that is
+    already live has its content only in the revision, so it goes through Wagtail's
+    own ``Revision.publish`` one by one.
+    """
+    content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+    due = Revision.objects.filter(base_content_type=content_type, approved_go_live_at__lte=now)
+    published = 0
+    seen: set[int] = set()  # never loop on a revision that a publish could not clear
+    while True:
+        with transaction.atomic():
+            revisions = list(
+                due.exclude(pk__in=seen)
+                .select_for_update(skip_locked=True)
+                .order_by("approved_go_live_at", "pk")
+                .values_list("pk", "object_id")[:batch_size]
+            )
+            if not revisions:
+                return published
+            seen.update(pk for pk, _ in revisions)
+            revision_by_object = {int(object_id): pk for pk, object_id in revisions}
+            items = list(
+                model.objects.filter(pk__in=revision_by_object, live_revision__isnull=True, archived_at__isnull=True)
+                .select_for_update()
+                .only("pk", "title", "latest_revision_id", "first_published_at", *_VERSION_FIELDS.get(model, ()))
+            )
+            for item in items:
+                revision_pk = revision_by_object[item.pk]
+                item.live = True
+                item.expired = False
+                item.live_revision_id = revision_pk
+                item.last_published_at = now
+                item.first_published_at = item.first_published_at or now
+                item.has_unpublished_changes = item.latest_revision_id != revision_pk
+            model.objects.bulk_update(
+                items,
+                [
+                    "live",
+                    "expired",
+                    "live_revision",
+                    "last_published_at",
+                    "first_published_at",
+                    "has_unpublished_changes",
+                ],
+            )
+            bulk_pks = {revision_by_object[item.pk] for item in items}
+            Revision.objects.filter(pk__in=bulk_pks).update(approved_go_live_at=None)
+            _log_entries(
+                content_type=content_type,
+                rows=[(item.pk, item.title) for item in items],
+                action=SCHEDULED_PUBLISH_ACTION,
+                now=now,
+                revisions={item.pk: revision_by_object[item.pk] for item in items},
+            )
+            if model is Asset:
+                asset_record_versions(assets=items, now=now)
+            published += len(items)
+            # Scheduled changes to live items (and leftovers of archived ones) go one by one.
+            for revision_pk, _object_id in revisions:
+                if revision_pk in bulk_pks:
+                    continue
+                revision = Revision.objects.get(pk=revision_pk)
+                if model.objects.filter(pk=int(revision.object_id), archived_at__isnull=False).exists():
+                    revision.approved_go_live_at = None
+                    revision.save(update_fields=["approved_go_live_at"])
+                    continue
+                revision.publish(log_action=SCHEDULED_PUBLISH_ACTION, skip_permission_checks=True)
+                published += 1
 
 
 def lifecycle_sweep(*, now=None, batch_size: int = 500) -> SweepResult:
@@ -116,24 +372,7 @@ def lifecycle_sweep(*, now=None, batch_size: int = 500) -> SweepResult:
     archive_before = now - timedelta(days=settings.ARCHIVE_AFTER_EXPIRY_DAYS)
     result = SweepResult()
     for model in GATED_CONTENT_MODELS:
-        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
-        due_revisions = Revision.objects.filter(
-            base_content_type=content_type, approved_go_live_at__lte=now
-        ).order_by("approved_go_live_at", "pk")
-        published = 0
-        for revision_pk in list(due_revisions.values_list("pk", flat=True)):
-            with transaction.atomic():
-                # Lock and re-check, so that two sweeps at once never publish a revision twice.
-                revision = (
-                    Revision.objects.select_for_update(skip_locked=True)
-                    .filter(pk=revision_pk, approved_go_live_at__lte=now)
-                    .first()
-                )
-                if revision is None:
-                    continue
-                # Wagtail applies the revision's content, clears the schedule and logs the publish.
-                revision.publish(log_action="wagtail.publish.scheduled", skip_permission_checks=True)
-                published += 1
+        published = _publish_scheduled(model=model, now=now, batch_size=batch_size)
 
         expired = _bulk_transition(
             model=model,

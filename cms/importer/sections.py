@@ -1,5 +1,6 @@
 """The manifest's sections, in the order they are imported (referenced sections first)."""
 
+from cms.importing import AssetsSection, BulletinsSection, LanguagesSection, ProductsSection, ProgramsSection
 from partners.importing import (
     PartnersSection,
     PartnerTypesSection,
@@ -16,4 +17,9 @@ SECTIONS = [
     RolesSection(),
     PartnersSection(),
     UsersSection(),
+    ProductsSection(),
+    LanguagesSection(),
+    AssetsSection(),
+    ProgramsSection(),
+    BulletinsSection(),
 ]

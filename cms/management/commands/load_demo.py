@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tqdm import tqdm
 
+from cms.demo import demo_content_sections
 from cms.importer import ManifestError, import_manifest
 from partners.demo import DEMO_PARTNER_USER, demo_partner_sections
 from partners.services import api_token_issue, editor_upsert
@@ -20,8 +21,9 @@ EDITORS = [
 
 class Command(BaseCommand):
     help = (
-        "Load realistic demo data: tiers, partner types, regions, 48 partners, 180 partner users and "
-        "3 editors. Safe to re-run (it updates, never duplicates). Prints the admin login and a demo token."
+        "Load realistic demo data: tiers, partner types, regions, 48 partners, 180 partner users, 3 editors, "
+        "320 assets with real files, 20 programs and 40 bulletins. Safe to re-run (it updates, never "
+        "duplicates). Prints the admin login and a demo token."
     )
 
     def add_arguments(self, parser):
@@ -36,14 +38,17 @@ class Command(BaseCommand):
             bar = tqdm(total=total, desc=f"demo {section}", unit="entry", disable=no_progress, file=self.stderr)
             return bar.update
 
-        try:
-            summary = import_manifest(demo_partner_sections(), base_dir=settings.BASE_DIR, progress=progress)
-        except ManifestError as exc:
-            raise CommandError(str(exc)) from None
+        # Editors first: they own the demo content.
         for username, email, is_superuser, groups in EDITORS:
             editor_upsert(
                 username=username, email=email, password=DEMO_PASSWORD, is_superuser=is_superuser, group_names=groups
             )
+        base_dir = settings.VAR_DIR
+        manifest = {**demo_partner_sections(), **demo_content_sections(files_dir=base_dir / "demo-files")}
+        try:
+            summary = import_manifest(manifest, base_dir=base_dir, progress=progress)
+        except ManifestError as exc:
+            raise CommandError(str(exc)) from None
 
         demo_user = get_user_model().objects.get(username=DEMO_PARTNER_USER)
         _token, plaintext = api_token_issue(user=demo_user, name="make demo")

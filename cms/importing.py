@@ -1,0 +1,315 @@
+"""Import-manifest sections of cms: products, languages, assets, programs, bulletins (DESIGN §6).
+
+Content entries carry their audience, schedule, owner, review date and ``state``
+(``draft``, ``live`` or ``archived``). Files are copied from paths relative to the
+manifest into private storage. Re-importing an unchanged entry changes nothing —
+no new revision, no new version — so a manifest can be re-run safely.
+"""
+
+from datetime import date, datetime
+from typing import Literal
+
+from django.conf.locale import LANG_INFO
+from django.contrib.auth import get_user_model
+
+import pydantic
+
+from cms.importer.base import Entry, ImportContext, Problem, Section
+from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, RolesSection, TiersSection
+
+from . import services
+from .models import Asset, Bulletin, Language, Product, Program
+
+MAX_IMPORT_FILE_BYTES = 200 * 1024 * 1024
+
+
+class AudienceEntry(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    min_tier: str | None = None
+    partner_types: list[str] = pydantic.Field(default_factory=list)
+    regions: list[str] = pydantic.Field(default_factory=list)
+    roles: list[str] = pydantic.Field(default_factory=list)
+
+
+class ContentEntry(Entry):
+    key: str = pydantic.Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+    title: str = pydantic.Field(min_length=1, max_length=255)
+    summary: str = pydantic.Field(default="", max_length=1000)
+    audience: AudienceEntry = pydantic.Field(default_factory=AudienceEntry)
+    go_live_at: datetime | None = None
+    expire_at: datetime | None = None
+    owner: str | None = None
+    review_by: date | None = None
+    state: Literal["draft", "live", "archived"] = "draft"
+
+    @pydantic.field_validator("go_live_at", "expire_at")
+    @classmethod
+    def _aware(cls, value):
+        if value is not None and value.tzinfo is None:
+            raise ValueError("needs a time zone, e.g. 2027-01-01T00:00:00Z")
+        return value
+
+    @pydantic.model_validator(mode="after")
+    def _schedule_in_order(self):
+        if self.go_live_at and self.expire_at and self.expire_at <= self.go_live_at:
+            raise ValueError("expire_at must be after go_live_at")
+        return self
+
+
+class AssetEntry(ContentEntry):
+    type: Asset.AssetType
+    products: list[str] = pydantic.Field(default_factory=list)
+    languages: list[str] = pydantic.Field(default_factory=list)
+    file: str | None = None
+    url: pydantic.HttpUrl | None = None
+    version_note: str = pydantic.Field(default="", max_length=255)
+
+
+class ProgramEntry(ContentEntry):
+    body: str = ""
+    eligibility: str = ""
+    key_dates: list[dict] = pydantic.Field(default_factory=list)
+    related_assets: list[str] = pydantic.Field(default_factory=list)
+
+
+class BulletinEntry(ContentEntry):
+    body: str = ""
+    priority: Bulletin.Priority = Bulletin.Priority.INFO
+    pinned: bool = False
+    requires_acknowledgement: bool = False
+    attachments: list[str] = pydantic.Field(default_factory=list)
+
+
+def _problem(section, index, entry, field, message):
+    return Problem(message, section=section, index=index, key=entry.key, field=field)
+
+
+class ProductsSection(Section):
+    name = "products"
+    schema = NamedEntry
+    model = Product
+
+    def write(self, entry, context):
+        return services.product_upsert(key=entry.key, name=entry.name)
+
+
+class LanguagesSection(Section):
+    name = "languages"
+    schema = NamedEntry
+    model = Language
+
+    def check_references(self, entries, context):
+        return [
+            _problem(self.name, i, e, "key", f"unknown language code {e.key!r}")
+            for i, e in enumerate(entries)
+            if e.key.lower() not in LANG_INFO
+        ]
+
+    def write(self, entry, context):
+        return services.language_upsert(key=entry.key.lower(), name=entry.name)
+
+
+class ContentSection(Section):
+    """What the three content sections share: audience, owner, schedule, state."""
+
+    def check_references(self, entries, context: ImportContext):
+        tiers = context.known("tiers", TiersSection().stored_keys)
+        types = context.known("partner_types", PartnerTypesSection().stored_keys)
+        regions = context.known("regions", RegionsSection().stored_keys)
+        roles = context.known("roles", RolesSection().stored_keys)
+        owners = set(
+            get_user_model()
+            .objects.filter(is_staff=True, is_active=True, email__in=[e.owner.lower() for e in entries if e.owner])
+            .values_list("email", flat=True)
+        )
+        problems = []
+        for index, entry in enumerate(entries):
+            audience = entry.audience
+            if audience.min_tier and audience.min_tier not in tiers:
+                problems.append(
+                    _problem(self.name, index, entry, "audience.min_tier", f"unknown tier {audience.min_tier!r}")
+                )
+            for field, values, known in (
+                ("partner_types", audience.partner_types, types),
+                ("regions", audience.regions, regions),
+                ("roles", audience.roles, roles),
+            ):
+                for value in values:
+                    if value not in known:
+                        problems.append(
+                            _problem(
+                                self.name,
+                                index,
+                                entry,
+                                f"audience.{field}",
+                                f"unknown {field[:-1].replace('_', ' ')} {value!r}",
+                            )
+                        )
+            if entry.owner and entry.owner.lower() not in owners:
+                problems.append(
+                    _problem(self.name, index, entry, "owner", f"no active staff user with e-mail {entry.owner!r}")
+                )
+            problems += self.check_entry(index, entry, context)
+        return problems
+
+    def stored_keys(self):
+        return set(self.model.objects.exclude(key=None).values_list("key", flat=True))
+
+    def check_entry(self, index, entry, context) -> list[Problem]:
+        return []
+
+    def common_values(self, entry) -> dict:
+        owner = (
+            get_user_model().objects.filter(email=entry.owner.lower(), is_staff=True).first() if entry.owner else None
+        )
+        return {
+            "title": entry.title,
+            "summary": entry.summary,
+            "go_live_at": entry.go_live_at,
+            "expire_at": entry.expire_at,
+            "owner": owner,
+            "review_by": entry.review_by,
+            "min_tier": _tier(entry.audience.min_tier),
+        }
+
+    def audience(self, entry) -> dict:
+        from partners.models import PartnerType, Region, Role
+
+        audience = entry.audience
+        return {
+            "partner_types": list(PartnerType.objects.filter(key__in=audience.partner_types)),
+            "regions": list(Region.objects.filter(key__in=audience.regions)),
+            "roles": list(Role.objects.filter(key__in=audience.roles)),
+        }
+
+
+class AssetsSection(ContentSection):
+    name = "assets"
+    schema = AssetEntry
+    model = Asset
+
+    def check_entry(self, index, entry, context):
+        problems = []
+        if entry.type == Asset.AssetType.LINK and not entry.url:
+            problems.append(_problem(self.name, index, entry, "url", "a link needs its url"))
+        if entry.type != Asset.AssetType.LINK and not (entry.file or entry.url):
+            problems.append(_problem(self.name, index, entry, "file", "needs a file (or a url for hosted videos)"))
+        if entry.file and entry.url:
+            problems.append(_problem(self.name, index, entry, "url", "give a file or a url, not both"))
+        if entry.file:
+            path = (context.base_dir / entry.file).resolve()
+            if context.base_dir.resolve() not in path.parents:
+                problems.append(
+                    _problem(self.name, index, entry, "file", "must be a path inside the manifest's folder")
+                )
+            elif not path.is_file():
+                problems.append(_problem(self.name, index, entry, "file", f"no such file: {entry.file}"))
+            elif path.stat().st_size > MAX_IMPORT_FILE_BYTES:
+                problems.append(_problem(self.name, index, entry, "file", "is larger than 200 MB"))
+            elif path.suffix.lower().lstrip(".") not in _allowed_extensions():
+                problems.append(_problem(self.name, index, entry, "file", f"file type {path.suffix!r} is not allowed"))
+        for language in entry.languages:
+            if language.lower() not in LANG_INFO:
+                problems.append(_problem(self.name, index, entry, "languages", f"unknown language code {language!r}"))
+        return problems
+
+    def write(self, entry, context):
+        values = {
+            **self.common_values(entry),
+            "asset_type": entry.type,
+            "external_url": str(entry.url) if entry.url else "",
+            "version_note": entry.version_note,
+        }
+        return services.content_import(
+            model=Asset,
+            key=entry.key,
+            values=values,
+            relations={
+                **self.audience(entry),
+                "products": services.products_for_keys(keys=entry.products),
+                "languages": services.languages_for_codes(codes=entry.languages),
+            },
+            file_path=(context.base_dir / entry.file) if entry.file else None,
+            state=entry.state,
+        )
+
+
+def _tier(key):
+    from partners.models import Tier
+
+    return Tier.objects.get(key=key) if key else None
+
+
+def _allowed_extensions():
+    from .models import ALLOWED_FILE_EXTENSIONS
+
+    return ALLOWED_FILE_EXTENSIONS
+
+
+def _related_asset_problems(section, index, entry, keys, field, context):
+    known = context.known("assets", lambda: set(Asset.objects.exclude(key=None).values_list("key", flat=True)))
+    return [_problem(section, index, entry, field, f"unknown asset {key!r}") for key in keys if key not in known]
+
+
+class ProgramsSection(ContentSection):
+    name = "programs"
+    schema = ProgramEntry
+    model = Program
+
+    def check_entry(self, index, entry, context):
+        problems = _related_asset_problems(self.name, index, entry, entry.related_assets, "related_assets", context)
+        for n, key_date in enumerate(entry.key_dates):
+            if set(key_date) != {"label", "date"}:
+                problems.append(
+                    _problem(self.name, index, entry, f"key_dates.{n}", "needs exactly 'label' and 'date'")
+                )
+                continue
+            try:
+                date.fromisoformat(str(key_date["date"]))
+            except ValueError:
+                problems.append(_problem(self.name, index, entry, f"key_dates.{n}.date", "is not a YYYY-MM-DD date"))
+        return problems
+
+    def write(self, entry, context):
+        values = {**self.common_values(entry), "body": entry.body, "eligibility": entry.eligibility}
+        return services.content_import(
+            model=Program,
+            key=entry.key,
+            values=values,
+            relations={
+                **self.audience(entry),
+                "related_assets": list(Asset.objects.filter(key__in=entry.related_assets)),
+            },
+            children={
+                "key_dates": [
+                    {"label": d["label"], "date": date.fromisoformat(str(d["date"]))} for d in entry.key_dates
+                ]
+            },
+            state=entry.state,
+        )
+
+
+class BulletinsSection(ContentSection):
+    name = "bulletins"
+    schema = BulletinEntry
+    model = Bulletin
+
+    def check_entry(self, index, entry, context):
+        return _related_asset_problems(self.name, index, entry, entry.attachments, "attachments", context)
+
+    def write(self, entry, context):
+        values = {
+            **self.common_values(entry),
+            "body": entry.body,
+            "priority": entry.priority,
+            "pinned": entry.pinned,
+            "requires_acknowledgement": entry.requires_acknowledgement,
+        }
+        return services.content_import(
+            model=Bulletin,
+            key=entry.key,
+            values=values,
+            relations={**self.audience(entry), "attachments": list(Asset.objects.filter(key__in=entry.attachments))},
+            state=entry.state,
+        )
