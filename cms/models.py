@@ -503,4 +503,31 @@ class Download(models.Model):
         return f"{self.user} downloaded {self.asset} at {self.downloaded_at:%Y-%m-%d %H:%M}"
 
 
+class OwnerReminder(models.Model):
+    """A reminder e-mail sent to an item's owner; unique per item, kind, date and lead time, so sent once."""
+
+    class Kind(models.TextChoices):
+        EXPIRY = "expiry", "Expiry"
+        REVIEW = "review", "Review"
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    due_on = models.DateField(help_text="The expiry or review date the reminder was about.")
+    days_before = models.PositiveIntegerField()
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id", "kind", "due_on", "days_before"], name="owner_reminder_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} reminder for {self.content_type.model} {self.object_id} ({self.due_on})"
+
+
 GATED_CONTENT_MODELS = (Asset, Program, Bulletin)

@@ -24,7 +24,17 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry, Revision
 
-from .models import GATED_CONTENT_MODELS, Asset, AssetVersion, GatedContent, Language, Product, file_digest
+from .models import (
+    GATED_CONTENT_MODELS,
+    Asset,
+    AssetVersion,
+    Download,
+    GatedContent,
+    Language,
+    OwnerReminder,
+    Product,
+    file_digest,
+)
 
 ARCHIVE_ACTION = "partnerhub.archive"
 RESTORE_ACTION = "partnerhub.restore"
@@ -239,6 +249,123 @@ def _bring_to_state(*, item, state: str, content_changed: bool, user) -> bool:
         item.unpublish(user=user)
         return True
     return content_changed
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    item: GatedContent
+    kind: str
+    due_on: object  # date
+    days_before: int
+
+    @property
+    def key(self):
+        return (type(self.item), self.item.pk, self.kind, self.due_on, self.days_before)
+
+
+def _lead_time(days_left: int, lead_times: list[int]) -> int | None:
+    """The smallest configured lead time that ``days_left`` falls within, if any."""
+    applicable = [d for d in sorted(lead_times) if days_left <= d]
+    return applicable[0] if applicable else None
+
+
+def freshness_reminders_due(*, now=None) -> list[DueReminder]:
+    """Reminders owners should get now and have not had: expiry and review, each lead time once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = []
+    for model in GATED_CONTENT_MODELS:
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        owned = model.objects.filter(archived_at__isnull=True, owner__isnull=False, owner__is_active=True).exclude(
+            owner__email=""
+        )
+        candidates = []
+        if settings.FRESHNESS_EXPIRY_REMINDER_DAYS:
+            horizon = now + timedelta(days=max(settings.FRESHNESS_EXPIRY_REMINDER_DAYS))
+            for item in owned.filter(live=True, expire_at__gt=now, expire_at__lte=horizon).select_related("owner"):
+                days_left = (timezone.localdate(item.expire_at) - today).days
+                lead = _lead_time(days_left, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
+                if lead is not None:
+                    candidates.append(DueReminder(item, "expiry", timezone.localdate(item.expire_at), lead))
+        if settings.FRESHNESS_REVIEW_REMINDER_DAYS:
+            horizon_day = today + timedelta(days=max(settings.FRESHNESS_REVIEW_REMINDER_DAYS))
+            for item in owned.filter(review_by__isnull=False, review_by__lte=horizon_day).select_related("owner"):
+                lead = _lead_time((item.review_by - today).days, settings.FRESHNESS_REVIEW_REMINDER_DAYS)
+                if lead is not None:
+                    candidates.append(DueReminder(item, "review", item.review_by, lead))
+        sent = set(
+            OwnerReminder.objects.filter(
+                content_type=content_type, object_id__in={c.item.pk for c in candidates}
+            ).values_list("object_id", "kind", "due_on", "days_before")
+        )
+        due += [c for c in candidates if (c.item.pk, c.kind, c.due_on, c.days_before) not in sent]
+    return due
+
+
+def freshness_reminders_send(*, now=None) -> int:
+    """E-mail each owner one digest of their due reminders and record them, so each is sent once."""
+    from django.core.mail import send_mail
+    from django.db import IntegrityError
+    from django.template.loader import render_to_string
+
+    from wagtail.admin.admin_url_finder import AdminURLFinder
+
+    now = now or timezone.now()
+    by_owner: dict = {}
+    for reminder in freshness_reminders_due(now=now):
+        by_owner.setdefault(reminder.item.owner, []).append(reminder)
+    url_finder = AdminURLFinder()
+    sent = 0
+    for owner, reminders in by_owner.items():
+        reminders.sort(key=lambda r: (r.due_on, r.item.title))
+        lines = [
+            {
+                "reminder": r,
+                "url": settings.WAGTAILADMIN_BASE_URL + (url_finder.get_edit_url(r.item) or ""),
+                "type": r.item._meta.verbose_name,
+            }
+            for r in reminders
+        ]
+        try:
+            with transaction.atomic():
+                OwnerReminder.objects.bulk_create(
+                    OwnerReminder(
+                        content_type=ContentType.objects.get_for_model(r.item, for_concrete_model=False),
+                        object_id=r.item.pk,
+                        kind=r.kind,
+                        due_on=r.due_on,
+                        days_before=r.days_before,
+                        owner=owner,
+                        sent_at=now,
+                    )
+                    for r in reminders
+                )
+                context = {"owner": owner, "lines": lines, "today": timezone.localdate(now)}
+                send_mail(
+                    subject=f"Partner Hub: {len(reminders)} item(s) of yours need attention",
+                    message=render_to_string("cms/emails/freshness_reminder.txt", context),
+                    from_email=None,
+                    recipient_list=[owner.email],
+                    html_message=render_to_string("cms/emails/freshness_reminder.html", context),
+                )
+        except IntegrityError:
+            continue  # another run recorded (and sent) these at the same moment
+        sent += len(reminders)
+    return sent
+
+
+def download_record(*, asset: Asset, user) -> Download:
+    """Record that a partner user downloaded the asset's current version."""
+    membership = getattr(user, "partner_membership", None)
+    download = Download(
+        asset=asset,
+        version=asset.versions.order_by("-number").first(),
+        user=user,
+        partner=membership.partner if membership else None,
+    )
+    download.full_clean()
+    download.save()
+    return download
 
 
 @dataclass

@@ -15,6 +15,12 @@ def lifecycle_sweep() -> str:
     return str(result)
 
 
+@shared_task(acks_late=True)
+def send_freshness_reminders() -> int:
+    """E-mail owners about items expiring or due for review soon (each reminder once). Run by beat."""
+    return services.freshness_reminders_send()
+
+
 @shared_task
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""

@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.lifecycle_sweep",
         "schedule": env.int("LIFECYCLE_SWEEP_SECONDS", default=60),
     },
+    "freshness-reminders": {
+        "task": "cms.tasks.send_freshness_reminders",
+        "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
+    },
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, otherwise the database fallback.
@@ -191,6 +195,9 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Hub <partner
 
 # Content lifecycle
 ARCHIVE_AFTER_EXPIRY_DAYS = env.int("ARCHIVE_AFTER_EXPIRY_DAYS", default=30)
+# Owners are e-mailed this many days before an item expires / is due for review (each once).
+FRESHNESS_EXPIRY_REMINDER_DAYS = env.list("FRESHNESS_EXPIRY_REMINDER_DAYS", cast=int, default=[14, 3])
+FRESHNESS_REVIEW_REMINDER_DAYS = env.list("FRESHNESS_REVIEW_REMINDER_DAYS", cast=int, default=[7, 0])
 
 # Partner API
 PARTNERHUB_API_MAX_PAGE_SIZE = 100
