@@ -1,7 +1,6 @@
 """Owners are reminded before expiry and review dates, once per item, date and lead time."""
 
-from datetime import date, datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, date, datetime, timedelta
 
 from django.core import mail
 
@@ -15,7 +14,7 @@ from partners.factories import StaffUserFactory, partner_user
 
 pytestmark = pytest.mark.django_db
 
-NOW = datetime(2027, 5, 10, 8, 0, tzinfo=dt_timezone.utc)
+NOW = datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
 
 
 @pytest.fixture(autouse=True)
