@@ -164,7 +164,9 @@ class PrivateFileInput(forms.ClearableFileInput):
         return bool(value and getattr(value, "name", None))
 
 
-class AssetAdminForm(WagtailAdminModelForm):
+class PrivateFileFormMixin:
+    """For the asset form: Django's file widget would link to the file, and private storage has no URLs."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if "file" in self.fields:
@@ -180,7 +182,7 @@ class GatedContentViewSet(SnippetViewSet):
     ordering = "-updated_at"
     list_per_page = 50
     search_fields = ["title"]
-    search_backend_name = None  # the listing searches titles in the database, filters and all
+    search_backend_name = None  # search titles in the database, where the state filter combines with it
     list_export = ["title", "min_tier", "lifecycle_state", "owner", "expire_at", "review_by", "updated_at"]
     export_headings = {
         "get_asset_type_display": "Type",
@@ -220,7 +222,8 @@ class AssetViewSet(GatedContentViewSet):
     def edit_handler(self):
         # The model's panels, on a form that shows the private file without linking to it.
         edit_handler = Asset.edit_handler.clone()
-        edit_handler.base_form_class = AssetAdminForm
+        base_form_class = edit_handler.base_form_class or getattr(Asset, "base_form_class", WagtailAdminModelForm)
+        edit_handler.base_form_class = type("AssetAdminForm", (PrivateFileFormMixin, base_form_class), {})
         return edit_handler
 
 
