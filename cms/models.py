@@ -192,6 +192,17 @@ class GatedContent(
             return "in review"
         return "draft"
 
+    def with_content_json(self, content):
+        """Like Wagtail's, and also keep the archive state and key: they belong to the item, not a revision.
+
+        Without this, publishing a draft saved before an archive would silently un-archive the item.
+        """
+        obj = super().with_content_json(content)
+        obj.archived_at = self.archived_at
+        obj.archived_by = self.archived_by
+        obj.key = self.key
+        return obj
+
     def get_preview_template(self, request, mode_name):
         return "cms/previews/gated_content.html"
 

@@ -55,6 +55,9 @@ def content_archive(*, item: GatedContent, user=None) -> GatedContent:
     """Archive an item: hidden from partners everywhere, kept with its revisions and history."""
     if item.archived_at is not None:
         raise LifecycleError(f"“{item}” is already archived.")
+    if workflow_state := item.current_workflow_state:
+        # An approval after archiving would publish the archived item: end the review now.
+        workflow_state.cancel(user=user)
     if item.live:
         # Archiving is its own permission (checked by the admin view), so unpublish without Wagtail's check.
         UnpublishAction(item, user=user, log_action=False, commit=False).execute(skip_permission_checks=True)

@@ -18,6 +18,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-static-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-private-"))
+# Demo files and other working data of a test run stay apart from the development ones.
+VAR_DIR = Path(tempfile.mkdtemp(prefix="partnerhub-test-var-"))
 if not AWS_STORAGE_BUCKET_NAME:  # noqa: F405
     STORAGES["private"] = {  # noqa: F405
         "BACKEND": "cms.storage.PrivateFileSystemStorage",

@@ -241,3 +241,22 @@ def test_lifecycle_sweep_command_reports(capsys):
     text = out.getvalue()
     assert "Sweep done: 0 published, 1 expired, 0 archived." in text
     assert "Sweep done: 0 published, 0 expired, 0 archived." in text
+
+
+def test_publishing_an_old_draft_never_unarchives(people):
+    asset = AssetFactory(live=True)
+    draft = asset.save_revision()  # saved before the archive
+    content_archive(item=asset)
+    draft.publish(skip_permission_checks=True)
+    asset = fresh(asset)
+    assert asset.archived_at is not None
+
+
+def test_archiving_cancels_a_running_review(people):
+    asset = AssetFactory(live=False)
+    asset.save_revision(user=people["editor"])
+    workflow_state = asset.get_workflow().start(asset, people["editor"])
+    content_archive(item=asset, user=people["editor"])
+    workflow_state.refresh_from_db()
+    assert workflow_state.status == "cancelled"
+    assert fresh(asset).current_workflow_state is None
