@@ -514,6 +514,20 @@ class Download(models.Model):
         return f"{self.user} downloaded {self.asset} at {self.downloaded_at:%Y-%m-%d %H:%M}"
 
 
+class VersionNotice(models.Model):
+    """A partner user was told (by e-mail) that an asset they downloaded has a newer version."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.ForeignKey(AssetVersion, on_delete=models.CASCADE, related_name="notices")
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "version"], name="version_notice_once")]
+
+    def __str__(self):
+        return f"{self.user} told about {self.version}"
+
+
 class OwnerReminder(models.Model):
     """A reminder e-mail sent to an item's owner; unique per item, kind, date and lead time, so sent once."""
 

@@ -21,6 +21,12 @@ def send_freshness_reminders() -> int:
     return services.freshness_reminders_send()
 
 
+@shared_task(acks_late=True)
+def send_version_digests() -> int:
+    """Tell partner users about new versions of assets they downloaded (each version once). Run by beat."""
+    return services.version_digests_send()
+
+
 @shared_task
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""

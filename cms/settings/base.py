@@ -176,6 +176,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.lifecycle_sweep",
         "schedule": env.int("LIFECYCLE_SWEEP_SECONDS", default=60),
     },
+    "version-digests": {
+        "task": "cms.tasks.send_version_digests",
+        "schedule": env.int("VERSION_DIGEST_SECONDS", default=60 * 60 * 24),
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),

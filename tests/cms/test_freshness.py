@@ -90,3 +90,49 @@ def test_downloads_are_recorded_with_user_partner_and_version():
     assert Download.objects.get() == download
     assert download.partner == user.partner_membership.partner
     assert download.version.number == 1
+
+
+def _replace_file(asset, note):
+    from django.core.files.base import ContentFile
+
+    asset.file = ContentFile(b"%PDF-1.4 " + note.encode(), name="new.pdf")
+    asset.version_note = note
+    asset.full_clean()
+    asset.save()
+    asset.save_revision().publish()
+
+
+def test_partners_who_downloaded_an_earlier_version_get_one_digest():
+    from cms.services import version_digests_send
+    from partners.factories import PartnerFactory, TierFactory
+
+    gold = TierFactory(key="gold", rank=30)
+    silver = TierFactory(key="silver", rank=20)
+    with time_machine.travel(NOW, tick=False):
+        asset = AssetFactory(live=False, title="Pricing guide")
+        asset.save_revision().publish()
+        gated = AssetFactory(live=False, title="Gold-only roadmap", min_tier=gold)
+        gated.save_revision().publish()
+        reader = partner_user(partner=PartnerFactory(tier=gold))
+        silver_reader = partner_user(partner=PartnerFactory(tier=silver))
+        again = partner_user()
+        never = partner_user()  # noqa: F841 - never downloaded: never told
+        for user in (reader, again, silver_reader):
+            download_record(asset=asset, user=user)
+        download_record(asset=gated, user=reader)
+        download_record(asset=gated, user=silver_reader)  # e.g. before its audience was narrowed to gold
+    with time_machine.travel(NOW + timedelta(days=1), tick=False):
+        _replace_file(asset, "2027 prices")
+        _replace_file(gated, "New roadmap")
+    with time_machine.travel(NOW + timedelta(days=1, hours=1), tick=False):
+        download_record(asset=asset, user=again)  # already has the new version
+
+    with time_machine.travel(NOW + timedelta(days=2), tick=False):
+        assert version_digests_send() == 3
+    by_user = {message.to[0]: message.body for message in mail.outbox}
+    assert set(by_user) == {reader.email, silver_reader.email}
+    assert "Pricing guide (version 2" in by_user[reader.email] and "2027 prices" in by_user[reader.email]
+    assert "Gold-only roadmap" in by_user[reader.email]
+    assert "Gold-only roadmap" not in by_user[silver_reader.email]  # may not see it now: not named
+    with time_machine.travel(NOW + timedelta(days=3), tick=False):
+        assert version_digests_send() == 0  # each version once
