@@ -155,6 +155,27 @@ def demo_content_sections(*, files_dir: Path, seed: int = 2026, assets: int = 32
             entry["url"] = f"https://www.vendor.example/partners/{product}/{key}"
         asset_entries.append(entry)
 
+    # Language variants: German and French versions of some live documents, with the same audience.
+    sources = [
+        a for a in asset_entries if a["type"] == "document" and a["state"] == "live" and not a.get("go_live_at")
+    ]
+    for n, source in enumerate(sources[:16]):
+        locale, word = ("de", "Leitfaden") if n % 2 == 0 else ("fr", "Guide")
+        variant_key = f"{source['key']}-{locale}"
+        name = f"{variant_key}.pdf"
+        _pdf(files_dir / name, f"{source['title']} ({word})", [f"{word}: {source['summary']}"])
+        asset_entries.append(
+            {
+                **{k: v for k, v in source.items() if k != "file"},
+                "key": variant_key,
+                "title": f"{source['title']} ({word})",
+                "languages": [locale],
+                "locale": locale,
+                "translation_of": source["key"],
+                "file": f"{files_dir.name}/{name}",
+            }
+        )
+
     live_asset_keys = [a["key"] for a in asset_entries if a["state"] == "live" and not a.get("go_live_at")]
     programs = []
     for n in range(20):

@@ -9,6 +9,7 @@ no new revision, no new version — so a manifest can be re-run safely.
 from datetime import date, datetime
 from typing import Literal
 
+from django.conf import settings
 from django.conf.locale import LANG_INFO
 from django.contrib.auth import get_user_model
 
@@ -59,6 +60,12 @@ class ContentEntry(Entry):
 
 class AssetEntry(ContentEntry):
     type: Asset.AssetType
+    locale: str | None = pydantic.Field(
+        default=None, description="Language code of this variant; default: the default locale"
+    )
+    translation_of: str | None = pydantic.Field(
+        default=None, description="Key of the asset this is a language variant of"
+    )
     products: list[str] = pydantic.Field(default_factory=list)
     languages: list[str] = pydantic.Field(default_factory=list)
     file: str | None = None
@@ -212,6 +219,33 @@ class AssetsSection(ContentSection):
         for language in entry.languages:
             if language.lower() not in LANG_INFO:
                 problems.append(_problem(self.name, index, entry, "languages", f"unknown language code {language!r}"))
+        content_languages = {code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}
+        if entry.locale and entry.locale.lower() not in content_languages:
+            problems.append(
+                _problem(
+                    self.name,
+                    index,
+                    entry,
+                    "locale",
+                    f"{entry.locale!r} is not a content language; use one of {', '.join(sorted(content_languages))}",
+                )
+            )
+        if entry.translation_of:
+            earlier = {e.key for e in context.entries.get(self.name, [])[:index]}
+            if entry.translation_of == entry.key:
+                problems.append(_problem(self.name, index, entry, "translation_of", "cannot be the entry itself"))
+            elif entry.translation_of not in earlier | self.stored_keys():
+                problems.append(
+                    _problem(
+                        self.name,
+                        index,
+                        entry,
+                        "translation_of",
+                        f"unknown asset {entry.translation_of!r} (a source must come before its variants)",
+                    )
+                )
+            elif not entry.locale:
+                problems.append(_problem(self.name, index, entry, "locale", "a language variant needs its locale"))
         return problems
 
     def write(self, entry, context):
@@ -232,6 +266,7 @@ class AssetsSection(ContentSection):
             },
             file_path=(context.base_dir / entry.file) if entry.file else None,
             state=entry.state,
+            translation={"locale": entry.locale, "of": entry.translation_of},
         )
 
 

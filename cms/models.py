@@ -17,7 +17,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -26,10 +26,12 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField
 from wagtail.models import (
     DraftStateMixin,
+    Locale,
     LockableMixin,
     Orderable,
     PreviewableMixin,
     RevisionMixin,
+    TranslatableMixin,
     WorkflowMixin,
 )
 from wagtail.search import index
@@ -207,8 +209,32 @@ class GatedContent(
         return "cms/previews/gated_content.html"
 
 
-class Asset(GatedContent):
-    """A file or a link partners download: decks, price lists, battlecards, logos, videos…"""
+class AssetQuerySet(GatedContentQuerySet):
+    def localized_for(self, user, language_code: str | None):
+        """One variant per asset for this user: their language first, else the default one, else what there is.
+
+        Apply it to what the user may see; the variants it looks for are filtered by the
+        same audience rule, so a variant the user may not see never hides another one.
+        """
+        if not language_code:
+            return self
+        visible_variants = Asset.objects.visible_to(user).filter(translation_key=OuterRef("translation_key"))
+        has_preferred = Exists(visible_variants.filter(locale__language_code=language_code))
+        default_locale = Locale.get_default()
+        has_default = Exists(visible_variants.filter(locale=default_locale))
+        return self.filter(
+            Q(locale__language_code=language_code)
+            | (~has_preferred & Q(locale=default_locale))
+            | (~has_preferred & ~has_default)
+        )
+
+
+class Asset(TranslatableMixin, GatedContent):
+    """A file or a link partners download: decks, price lists, battlecards, logos, videos…
+
+    An asset may have variants per language (Wagtail locales sharing a ``translation_key``);
+    ``localized_for`` gives partners their own language first and the default otherwise.
+    """
 
     class AssetType(models.TextChoices):
         DOCUMENT = "document", "Document"
@@ -298,7 +324,9 @@ class Asset(GatedContent):
         ]
     )
 
-    class Meta(GatedContent.Meta):
+    objects = AssetQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta, GatedContent.Meta):
         indexes = [models.Index(fields=["live", "expire_at"]), models.Index(fields=["asset_type", "live"])]
 
     def clean(self):

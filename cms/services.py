@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
-from wagtail.models import ModelLogEntry, Revision
+from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 
 from .models import (
     GATED_CONTENT_MODELS,
@@ -158,6 +158,17 @@ def languages_for_codes(*, codes: list[str]) -> list[Language]:
     return [existing[code] for code in codes]
 
 
+def locale_for_code(*, code: str | None) -> Locale:
+    """The Wagtail locale of a content language code (created when first used); the default for ``None``."""
+    if not code:
+        return Locale.get_default()
+    from wagtail.coreutils import get_supported_content_language_variant
+
+    language_code = get_supported_content_language_variant(code.lower())
+    locale, _ = Locale.objects.get_or_create(language_code=language_code)
+    return locale
+
+
 @transaction.atomic
 def content_import(
     *,
@@ -168,6 +179,7 @@ def content_import(
     state: str,
     children: dict | None = None,
     file_path=None,
+    translation: dict | None = None,
     user=None,
 ):
     """Create or update one imported item by ``key`` and bring it to ``state``; return ``(item, created, changed)``.
@@ -181,6 +193,14 @@ def content_import(
     if created:
         item = model(key=key, live=False)
     changed = created
+    if issubclass(model, TranslatableMixin):
+        translation = translation or {}
+        values = {**values, "locale": locale_for_code(code=translation.get("locale"))}
+        if translation.get("of"):
+            source = model.objects.get(key=translation["of"])
+            if item.translation_key != source.translation_key:
+                item.translation_key = source.translation_key
+                changed = True
     for name, value in values.items():
         field = model._meta.get_field(name)
         wanted = value.pk if field.is_relation and value is not None else value

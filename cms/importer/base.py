@@ -85,6 +85,7 @@ class ImportContext:
 
     base_dir: Path
     manifest_keys: dict[str, set[str]] = field(default_factory=dict)
+    entries: dict[str, list] = field(default_factory=dict)
     objects: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def known(self, section: str, existing: Callable[[], set[str]]) -> set[str]:
@@ -174,7 +175,9 @@ def import_manifest(
 
     # Pass 2: references between sections, against the manifest and the database.
     context = ImportContext(
-        base_dir=base_dir, manifest_keys={name: {e.key for e in entries} for name, entries in parsed.items()}
+        base_dir=base_dir,
+        manifest_keys={name: {e.key for e in entries} for name, entries in parsed.items()},
+        entries=parsed,
     )
     for section in SECTIONS:
         if section.name in parsed:
