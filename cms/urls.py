@@ -18,8 +18,11 @@ urlpatterns = [
 ]
 
 if settings.DEBUG:
+    from django.conf.urls.static import static
     from django.contrib.staticfiles.urls import staticfiles_urlpatterns
 
-    urlpatterns += staticfiles_urlpatterns()
+    # Development only: public media (editors' image uploads) for the admin. Files of gated
+    # content are never under MEDIA_ROOT (see cms/storage.py), so this cannot serve them.
+    urlpatterns += staticfiles_urlpatterns() + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include(wagtail_urls))]
