@@ -1,6 +1,7 @@
 """factory_boy factories of gated content, for tests, benchmarks and demo data."""
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
 
 import factory
 
@@ -35,6 +36,8 @@ class GatedContentFactory(factory.django.DjangoModelFactory):
     title = factory.Sequence(lambda n: f"Content {n}")
     summary = factory.Faker("sentence")
     live = True
+    last_published_at = factory.LazyAttribute(lambda o: timezone.now() if o.live else None)
+    first_published_at = factory.SelfAttribute("last_published_at")
 
     @factory.post_generation
     def partner_types(self, create, extracted, **kwargs):

@@ -525,6 +525,21 @@ class Bulletin(GatedContent):
         ordering = ["-pinned", "-last_published_at", "-pk"]
 
 
+class BulletinAcknowledgement(models.Model):
+    """A partner user confirmed they read a bulletin that asks for it (once per user)."""
+
+    bulletin = models.ForeignKey(Bulletin, on_delete=models.CASCADE, related_name="acknowledgements")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    partner = models.ForeignKey("partners.Partner", null=True, on_delete=models.SET_NULL, related_name="+")
+    acknowledged_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["bulletin", "user"], name="bulletin_acknowledged_once")]
+
+    def __str__(self):
+        return f"{self.user} acknowledged {self.bulletin}"
+
+
 class Download(models.Model):
     """A partner user's download of an asset version: who, which partner, when."""
 

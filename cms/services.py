@@ -28,6 +28,7 @@ from .models import (
     GATED_CONTENT_MODELS,
     Asset,
     AssetVersion,
+    BulletinAcknowledgement,
     Download,
     GatedContent,
     Language,
@@ -436,6 +437,15 @@ def version_digests_send(*, now=None, within_days: int = 30) -> int:
             continue
         sent += len(versions_for_user)
     return sent
+
+
+def bulletin_acknowledge(*, bulletin, user) -> BulletinAcknowledgement:
+    """Record that ``user`` read ``bulletin``; acknowledging twice keeps the first time."""
+    membership = getattr(user, "partner_membership", None)
+    acknowledgement, _created = BulletinAcknowledgement.objects.get_or_create(
+        bulletin=bulletin, user=user, defaults={"partner": membership.partner if membership else None}
+    )
+    return acknowledgement
 
 
 def download_record(*, asset: Asset, user) -> Download:

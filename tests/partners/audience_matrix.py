@@ -43,7 +43,8 @@ def build_world():
     return {"tiers": tiers, "types": types, "regions": regions, "roles": roles}
 
 
-def build_matrix() -> Matrix:
+def build_matrix(factory=GatedItemFactory, **not_live) -> Matrix:
+    """The matrix over ``factory``'s model; ``not_live`` are the arguments of one item that is not live."""
     world = build_world()
     partner = PartnerFactory(
         tier=world["tiers"]["equal"], partner_type=world["types"]["in"], region=world["regions"]["in"]
@@ -55,7 +56,7 @@ def build_matrix() -> Matrix:
         def pick(case, options):
             return [] if case == "unrestricted" else [options[case]]
 
-        item = GatedItemFactory(
+        item = factory(
             title=f"{tier_case}/{type_case}/{region_case}/{role_case}",
             min_tier=None if tier_case == "none" else world["tiers"][tier_case],
             partner_types=pick(type_case, world["types"]),
@@ -66,5 +67,5 @@ def build_matrix() -> Matrix:
         if tier_case != "above" and "out" not in (type_case, region_case, role_case):
             expected.add(item.pk)
     # Not live: never visible, whatever the audience.
-    GatedItemFactory(title="draft", live=False)
+    factory(title="draft", **(not_live or {"live": False}))
     return Matrix(viewer_user=viewer_user, items=items, expected_visible=expected, world=world)

@@ -1,0 +1,230 @@
+"""Partner API routes of content: assets (list, detail, download), programs and bulletins.
+
+Thin: every read goes through ``cms.selectors`` (the audience rule) and every write
+through ``cms.services``. Whatever the caller may not see answers 404.
+"""
+
+from datetime import datetime
+from functools import partial
+from typing import Literal
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.utils.text import slugify
+
+from wagtail.rich_text import expand_db_html
+
+from ninja import Field, Query, Router, Schema, Status
+from ninja.pagination import paginate
+
+from cms.apiv1.pagination import PageNumberPagination
+
+from . import selectors, services
+from .models import Asset
+from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, ProgramOut
+from .storage import private_storage
+
+router = Router(tags=["content"])
+
+AssetType = Literal[tuple(Asset.AssetType.values)]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class AssetFilters(Schema):
+    type: AssetType | None = Field(None, description="Asset type.")
+    product: str | None = Field(None, max_length=64, description="Product key.")
+    language: str | None = Field(None, max_length=16, description="Language code the asset is in.")
+    updated_since: datetime | None = Field(None, description="Only assets published at or after this time (ISO 8601).")
+    locale: str | None = Field(
+        None, max_length=16, description="Preferred language: one variant per asset, this language first."
+    )
+    ordering: Literal["-published_at", "title", "-title"] = "-published_at"
+
+
+def _version(asset):
+    if getattr(asset, "latest_version_number", None) is None:
+        return None
+    return {
+        "number": asset.latest_version_number,
+        "note": asset.latest_version_note or "",
+        "created_at": asset.latest_version_created_at,
+    }
+
+
+def _asset_summary(request, asset) -> dict:
+    return {
+        "id": asset.pk,
+        "title": asset.title,
+        "summary": asset.summary,
+        "type": asset.asset_type,
+        "locale": asset.locale.language_code,
+        "products": list(asset.products.all()),
+        "languages": list(asset.languages.all()),
+        "published_at": asset.last_published_at,
+        "expire_at": asset.expire_at,
+        "version": _version(asset),
+        "is_link": not asset.file,
+        "download_url": request.build_absolute_uri(f"/api/v1/assets/{asset.pk}/download"),
+    }
+
+
+@router.get("/assets", response=list[AssetSummaryOut], summary="Assets I may see")
+@paginate(PageNumberPagination)
+def list_assets(request, filters: Query[AssetFilters]):
+    assets = selectors.assets_for_partner(
+        user=request.auth,
+        asset_type=filters.type,
+        product=filters.product,
+        language=filters.language,
+        updated_since=filters.updated_since,
+        locale=filters.locale,
+        ordering=filters.ordering,
+    )
+    return MappedPage(assets, partial(_asset_summary, request))
+
+
+class MappedPage:
+    """A queryset that the paginator counts and slices; only the page's rows are turned into dicts."""
+
+    def __init__(self, queryset, mapper):
+        self.queryset, self.mapper = queryset, mapper
+
+    def __len__(self):
+        return self.queryset.count()
+
+    def __getitem__(self, item):
+        return [self.mapper(obj) for obj in self.queryset[item]]
+
+
+@router.get("/assets/{int:asset_id}", response={200: AssetOut, 404: ErrorOut}, summary="One asset")
+def get_asset(request, asset_id: int):
+    asset = selectors.asset_for_partner(user=request.auth, asset_id=asset_id)
+    if asset is None:
+        raise Http404
+    translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
+    return {
+        **_asset_summary(request, asset),
+        "external_url": asset.external_url or None,
+        "file_name": _download_name(asset) if asset.file else None,
+        "translations": [{"id": pk, "locale": code} for pk, code in translations],
+    }
+
+
+def _download_name(asset) -> str:
+    extension = asset.file.name.rsplit(".", 1)[-1].lower() if "." in asset.file.name else "bin"
+    return f"{slugify(asset.title)[:80] or 'asset'}.{extension}"
+
+
+@router.get(
+    "/assets/{int:asset_id}/download",
+    response={302: None, 404: ErrorOut},
+    summary="Download an asset",
+    description="302 to a short-lived signed URL (S3) or the file itself as an attachment (local storage); "
+    "links redirect to their URL. Every download is recorded.",
+)
+def download_asset(request, asset_id: int):
+    asset = selectors.asset_for_partner(user=request.auth, asset_id=asset_id)
+    if asset is None:
+        raise Http404
+    services.download_record(asset=asset, user=request.auth)
+    if not asset.file:
+        response = HttpResponseRedirect(asset.external_url)
+    else:
+        storage = private_storage()
+        name = _download_name(asset)
+        if hasattr(storage, "bucket_name"):  # S3: hand out a signed URL that expires in minutes
+            url = storage.url(
+                asset.file.name,
+                parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
+                expire=settings.PARTNERHUB_DOWNLOAD_URL_SECONDS,
+            )
+            response = HttpResponseRedirect(url)
+        else:
+            response = FileResponse(storage.open(asset.file.name, "rb"), as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _asset_refs(assets):
+    return [{"id": a.pk, "title": a.title, "type": a.asset_type} for a in assets]
+
+
+def _program(program) -> dict:
+    return {
+        "id": program.pk,
+        "title": program.title,
+        "summary": program.summary,
+        "body": expand_db_html(program.body),
+        "eligibility": expand_db_html(program.eligibility),
+        "key_dates": [{"label": d.label, "date": d.date} for d in program.key_dates.all()],
+        "related_assets": _asset_refs(program.visible_related_assets),
+        "published_at": program.last_published_at,
+        "expire_at": program.expire_at,
+    }
+
+
+@router.get("/programs", response=list[ProgramOut], summary="Programs I may see")
+@paginate(PageNumberPagination)
+def list_programs(request):
+    return MappedPage(selectors.programs_for_partner(user=request.auth), _program)
+
+
+@router.get("/programs/{int:program_id}", response={200: ProgramOut, 404: ErrorOut}, summary="One program")
+def get_program(request, program_id: int):
+    program = selectors.programs_for_partner(user=request.auth).filter(pk=program_id).first()
+    if program is None:
+        raise Http404
+    return _program(program)
+
+
+def _bulletin_mapper(user):
+    acknowledged = selectors.acknowledged_bulletin_ids(user=user)
+
+    def mapper(bulletin) -> dict:
+        return {
+            "id": bulletin.pk,
+            "title": bulletin.title,
+            "summary": bulletin.summary,
+            "body": expand_db_html(bulletin.body),
+            "priority": bulletin.priority,
+            "pinned": bulletin.pinned,
+            "requires_acknowledgement": bulletin.requires_acknowledgement,
+            "acknowledged": bulletin.pk in acknowledged,
+            "attachments": _asset_refs(bulletin.visible_attachments),
+            "published_at": bulletin.last_published_at,
+            "expire_at": bulletin.expire_at,
+        }
+
+    return mapper
+
+
+@router.get("/bulletins", response=list[BulletinOut], summary="Bulletins I may see, pinned first, then newest")
+@paginate(PageNumberPagination)
+def list_bulletins(request):
+    return MappedPage(selectors.bulletins_for_partner(user=request.auth), _bulletin_mapper(request.auth))
+
+
+@router.get("/bulletins/{int:bulletin_id}", response={200: BulletinOut, 404: ErrorOut}, summary="One bulletin")
+def get_bulletin(request, bulletin_id: int):
+    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise Http404
+    return _bulletin_mapper(request.auth)(bulletin)
+
+
+@router.post(
+    "/bulletins/{int:bulletin_id}/acknowledge",
+    response={200: AcknowledgementOut, 400: ErrorOut, 404: ErrorOut},
+    summary="Confirm I have read a bulletin that asks for it (idempotent)",
+)
+def acknowledge_bulletin(request, bulletin_id: int):
+    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise Http404
+    if not bulletin.requires_acknowledgement:
+        return Status(400, {"detail": "This bulletin does not ask for acknowledgement."})
+    acknowledgement = services.bulletin_acknowledge(bulletin=bulletin, user=request.auth)
+    return Status(200, {"bulletin_id": bulletin.pk, "acknowledged_at": acknowledgement.acknowledged_at})

@@ -1,0 +1,84 @@
+"""Partner API schemas of content: assets, programs, bulletins."""
+
+from datetime import date, datetime
+
+from ninja import Schema
+
+
+class KeyedOut(Schema):
+    key: str
+    name: str
+
+
+class VersionOut(Schema):
+    number: int
+    note: str
+    created_at: datetime
+
+
+class TranslationOut(Schema):
+    id: int
+    locale: str
+
+
+class AssetSummaryOut(Schema):
+    id: int
+    title: str
+    summary: str
+    type: str
+    locale: str
+    products: list[KeyedOut]
+    languages: list[KeyedOut]
+    published_at: datetime | None
+    expire_at: datetime | None
+    version: VersionOut | None
+    is_link: bool
+    download_url: str
+
+
+class AssetOut(AssetSummaryOut):
+    external_url: str | None
+    file_name: str | None
+    translations: list[TranslationOut]
+
+
+class AssetRefOut(Schema):
+    id: int
+    title: str
+    type: str
+
+
+class KeyDateOut(Schema):
+    label: str
+    date: date
+
+
+class ProgramOut(Schema):
+    id: int
+    title: str
+    summary: str
+    body: str
+    eligibility: str
+    key_dates: list[KeyDateOut]
+    related_assets: list[AssetRefOut]
+    published_at: datetime | None
+    expire_at: datetime | None
+
+
+class BulletinOut(Schema):
+    id: int
+    title: str
+    summary: str
+    body: str
+    priority: str
+    pinned: bool
+    requires_acknowledgement: bool
+    acknowledged: bool
+    attachments: list[AssetRefOut]
+    published_at: datetime | None
+    expire_at: datetime | None
+
+
+class AcknowledgementOut(Schema):
+    bulletin_id: int
+    acknowledged_at: datetime
