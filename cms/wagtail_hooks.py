@@ -35,7 +35,7 @@ from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleCo
 from wagtail.admin.utils import get_latest_str, get_user_display_name
 from wagtail.admin.views.mixins import SpreadsheetExportMixin
 from wagtail.log_actions import LogFormatter, log
-from wagtail.models import Revision, WorkflowState
+from wagtail.models import Revision, TranslatableMixin, WorkflowState
 from wagtail.permissions import policy_registry
 from wagtail.snippets.action_menu import ActionMenuItem
 from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
@@ -126,10 +126,13 @@ class GatedContentIndexView(IndexView):
     }
 
     def get_base_queryset(self):
+        related = ["owner", "owner__wagtail_userprofile", "min_tier"]
+        if issubclass(self.model, TranslatableMixin):
+            related.append("locale")  # the locale column of translatable content
         return (
             super()
             .get_base_queryset()
-            .select_related("owner", "owner__wagtail_userprofile", "min_tier")
+            .select_related(*related)
             .prefetch_related(
                 Prefetch(
                     "revisions",
@@ -570,3 +573,28 @@ def register_content_log_actions(actions):
                 return f"Owner changed to {log_entry.data['owner']['title']}"
             except (KeyError, TypeError):
                 return "Owner changed"
+
+
+# --- content reports and the dashboard's content health panel (``cms.reports``) ----------------
+
+from django.urls import include  # noqa: E402
+
+from .reports import ContentHealthPanel, report_menu_items  # noqa: E402
+from .reports import urlpatterns as report_urlpatterns  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_content_report_urls():
+    # /admin/reports/content/…: Wagtail's own reports include stops at its own routes and lets these through.
+    return [path("reports/content/", include((report_urlpatterns, "cms_reports"), namespace="cms_reports"))]
+
+
+for _menu_item in report_menu_items():
+    hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("construct_homepage_panels")
+def add_content_health_panel(request, panels):
+    panel = ContentHealthPanel(request)
+    if panel.is_shown():
+        panels.append(panel)
