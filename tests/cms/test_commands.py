@@ -64,9 +64,16 @@ def test_load_demo_makes_realistic_data_and_a_working_token(client):
     assert me["partner"]["tier"]["key"] == "gold"
     assert {r["key"] for r in me["roles"]} == {"sales", "marketing"}
 
-    counts = (Partner.objects.count(), users.count())
-    call("load_demo", "--no-progress")
-    assert (Partner.objects.count(), users.count()) == counts  # re-running never duplicates
+    from cms.models import Asset, AssetVersion, Bulletin, Program
+
+    assert Asset.objects.count() >= 300 and Program.objects.count() >= 20 and Bulletin.objects.count() >= 40
+    assert {a.lifecycle_state for a in Asset.objects.all()} >= {"live", "scheduled", "archived", "draft"}
+    assert Asset.objects.exclude(file="").count() > 150  # real files
+    counts = (Partner.objects.count(), users.count(), Asset.objects.count(), AssetVersion.objects.count())
+    again = call("load_demo", "--no-progress")
+    assert (Partner.objects.count(), users.count(), Asset.objects.count(), AssetVersion.objects.count()) == counts
+    for section in ("partners", "users", "assets", "programs", "bulletins"):
+        assert f"{section}: 0 created, 0 updated," in again, section
 
 
 def test_load_demo_refuses_without_debug():
