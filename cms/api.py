@@ -9,7 +9,8 @@ from functools import partial
 from typing import Literal
 
 from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils.http import http_date
 from django.utils.text import slugify
 
 from wagtail.rich_text import expand_db_html
@@ -100,10 +101,11 @@ class MappedPage:
 
 
 @router.get("/assets/{int:asset_id}", response={200: AssetOut, 404: ErrorOut}, summary="One asset")
-def get_asset(request, asset_id: int):
+def get_asset(request, asset_id: int, response: HttpResponse):
     asset = selectors.asset_for_partner(user=request.auth, asset_id=asset_id)
     if asset is None:
         raise Http404
+    _last_modified(response, asset)
     translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
     return {
         **_asset_summary(request, asset),
@@ -111,6 +113,11 @@ def get_asset(request, asset_id: int):
         "file_name": _download_name(asset) if asset.file else None,
         "translations": [{"id": pk, "locale": code} for pk, code in translations],
     }
+
+
+def _last_modified(response, item) -> None:
+    """``Last-Modified`` of a detail: when the item last changed (any edit, publish or new version)."""
+    response["Last-Modified"] = http_date(item.updated_at.timestamp())
 
 
 def _download_name(asset) -> str:
@@ -173,10 +180,11 @@ def list_programs(request):
 
 
 @router.get("/programs/{int:program_id}", response={200: ProgramOut, 404: ErrorOut}, summary="One program")
-def get_program(request, program_id: int):
+def get_program(request, program_id: int, response: HttpResponse):
     program = selectors.programs_for_partner(user=request.auth).filter(pk=program_id).first()
     if program is None:
         raise Http404
+    _last_modified(response, program)
     return _program(program)
 
 
@@ -208,10 +216,11 @@ def list_bulletins(request):
 
 
 @router.get("/bulletins/{int:bulletin_id}", response={200: BulletinOut, 404: ErrorOut}, summary="One bulletin")
-def get_bulletin(request, bulletin_id: int):
+def get_bulletin(request, bulletin_id: int, response: HttpResponse):
     bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
     if bulletin is None:
         raise Http404
+    _last_modified(response, bulletin)
     return _bulletin_mapper(request.auth)(bulletin)
 
 

@@ -24,6 +24,16 @@ def make_token_user(**membership) -> TokenUser:
     return TokenUser(user=user, token=plaintext)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rate-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
 @pytest.fixture
 def gold_partner_user(db) -> TokenUser:
     partner = PartnerFactory(key="acme", name="Acme Networks", tier=TierFactory(key="gold", name="Gold", rank=30))

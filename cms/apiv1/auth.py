@@ -18,6 +18,8 @@ from ninja.security import APIKeyCookie
 
 from partners.audience import viewer_for
 
+from .throttling import AuthFailureLimiter
+
 MAX_TOKEN_LENGTH = 200
 
 
@@ -25,13 +27,14 @@ class PartnerTokenAuth(BearerTokenAuth):
     openapi_description = "A personal API token: `manage.py issue_token USERNAME` prints one."
 
     def authenticate(self, request, token):
+        limiter = AuthFailureLimiter()
+        limiter.check(request)  # 429 for an address that keeps presenting bad tokens
         # The offline format check rejects garbage before it costs a database query.
-        if not token or len(token) > MAX_TOKEN_LENGTH or not APIToken.validate_token_format(token):
-            request.user = AnonymousUser()
-            return None
-        api_token = super().authenticate(request, token)
+        valid_format = token and len(token) <= MAX_TOKEN_LENGTH and APIToken.validate_token_format(token)
+        api_token = super().authenticate(request, token) if valid_format else None
         if api_token is None or viewer_for(api_token.user) is None:
             request.user = AnonymousUser()
+            limiter.record_failure(request)
             return None
         return api_token.user
 

@@ -1,8 +1,10 @@
 """Every partner API error as JSON ``{"detail": "..."}`` (DESIGN §5), never an HTML page."""
 
+import math
+
 from django.http import Http404
 
-from ninja.errors import AuthenticationError, HttpError, ValidationError
+from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 UNAUTHORIZED = "Authentication credentials were not provided or are not valid."
 NOT_FOUND = "Not found."
@@ -36,4 +38,7 @@ def install_error_handlers(api) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        response = api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        if isinstance(exc, Throttled) and exc.wait is not None:
+            response["Retry-After"] = str(math.ceil(exc.wait))
+        return response

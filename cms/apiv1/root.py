@@ -7,6 +7,7 @@ from partners.api import router as partners_router
 
 from .auth import partner_auth
 from .errors import install_error_handlers
+from .throttling import CredentialRateThrottle
 
 DESCRIPTION = (
     "The partner-facing API of Partner Hub. Every item is filtered by the caller's partner tier, type, "
@@ -23,6 +24,7 @@ def build_api(*, urls_namespace: str, title: str = "Partner Hub API", version: s
         version=version,
         description=DESCRIPTION,
         auth=partner_auth,
+        throttle=[CredentialRateThrottle()],
         urls_namespace=urls_namespace,
         docs_url="/docs",
         openapi_url="/openapi.json",

@@ -66,6 +66,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.apiv1.middleware.JsonApiErrorsMiddleware",
+    "cms.apiv1.middleware.ApiCachingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 
@@ -216,6 +217,8 @@ FRESHNESS_EXPIRY_REMINDER_DAYS = env.list("FRESHNESS_EXPIRY_REMINDER_DAYS", cast
 FRESHNESS_REVIEW_REMINDER_DAYS = env.list("FRESHNESS_REVIEW_REMINDER_DAYS", cast=int, default=[7, 0])
 
 # Partner API
+PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
+PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address
 PARTNERHUB_DOWNLOAD_URL_SECONDS = env.int("PARTNERHUB_DOWNLOAD_URL_SECONDS", default=300)
 PARTNERHUB_API_MAX_PAGE_SIZE = 100
 PARTNERHUB_API_DEFAULT_PAGE_SIZE = 20
