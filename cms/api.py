@@ -4,12 +4,13 @@ Thin: every read goes through ``cms.selectors`` (the audience rule) and every wr
 through ``cms.services``. Whatever the caller may not see answers 404.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Literal
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
 
@@ -22,7 +23,7 @@ from cms.apiv1.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Asset
-from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, ProgramOut
+from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, ProgramOut
 from .storage import private_storage
 
 router = Router(tags=["content"])
@@ -188,8 +189,8 @@ def get_program(request, program_id: int, response: HttpResponse):
     return _program(program)
 
 
-def _bulletin_mapper(user):
-    acknowledged = selectors.acknowledged_bulletin_ids(user=user)
+def _bulletin_mapper(user, acknowledged=None):
+    acknowledged = selectors.acknowledged_bulletin_ids(user=user) if acknowledged is None else acknowledged
 
     def mapper(bulletin) -> dict:
         return {
@@ -237,3 +238,44 @@ def acknowledge_bulletin(request, bulletin_id: int):
         return Status(400, {"detail": "This bulletin does not ask for acknowledgement."})
     acknowledgement = services.bulletin_acknowledge(bulletin=bulletin, user=request.auth)
     return Status(200, {"bulletin_id": bulletin.pk, "acknowledged_at": acknowledgement.acknowledged_at})
+
+
+class FeedFilters(Schema):
+    since: datetime | None = Field(
+        None, description="Show what is new since this time; by default since my previous visit (or 30 days)."
+    )
+
+
+@router.get(
+    "/feed",
+    response=FeedOut,
+    summary="What is new for me",
+    description="New and updated assets, new programs, pinned, new and unacknowledged bulletins, assets expiring "
+    "soon and assets updated since I downloaded them (with the change note). Without `since`, reading the "
+    "feed marks it as seen.",
+)
+def feed(request, filters: Query[FeedFilters]):
+    now = timezone.now()
+    since = filters.since
+    if since is None:
+        previous = services.feed_visit_record(user=request.auth, now=now)
+        since = previous or now - timedelta(days=30)
+    data = selectors.feed_for_partner(user=request.auth, since=since, now=now)
+    summary = partial(_asset_summary, request)
+    bulletin = _bulletin_mapper(request.auth, acknowledged=data["acknowledged"])
+    return {
+        "since": since,
+        "generated_at": now,
+        "new_assets": [summary(a) for a in data["new_assets"]],
+        "updated_assets": [summary(a) for a in data["updated_assets"]],
+        "new_programs": [
+            {"id": p.pk, "title": p.title, "summary": p.summary, "published_at": p.first_published_at}
+            for p in data["new_programs"]
+        ],
+        "bulletins": [bulletin(b) for b in data["bulletins"]],
+        "unacknowledged_bulletins": len(data["unacknowledged_bulletin_ids"]),
+        "expiring_soon": [summary(a) for a in data["expiring_assets"]],
+        "updated_since_download": [
+            {"asset": summary(a), "downloaded_at": a.my_last_download} for a in data["updated_since_download"]
+        ],
+    }

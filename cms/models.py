@@ -525,6 +525,16 @@ class Bulletin(GatedContent):
         ordering = ["-pinned", "-last_published_at", "-pk"]
 
 
+class FeedVisit(models.Model):
+    """When a partner user last read their feed: "new since my last visit" starts there."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="feed_visit")
+    visited_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"{self.user} read the feed at {self.visited_at:%Y-%m-%d %H:%M}"
+
+
 class BulletinAcknowledgement(models.Model):
     """A partner user confirmed they read a bulletin that asks for it (once per user)."""
 

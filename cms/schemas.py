@@ -82,3 +82,27 @@ class BulletinOut(Schema):
 class AcknowledgementOut(Schema):
     bulletin_id: int
     acknowledged_at: datetime
+
+
+class ProgramRefOut(Schema):
+    id: int
+    title: str
+    summary: str
+    published_at: datetime | None
+
+
+class UpdatedSinceDownloadOut(Schema):
+    asset: AssetSummaryOut
+    downloaded_at: datetime
+
+
+class FeedOut(Schema):
+    since: datetime
+    generated_at: datetime
+    new_assets: list[AssetSummaryOut]
+    updated_assets: list[AssetSummaryOut]
+    new_programs: list[ProgramRefOut]
+    bulletins: list[BulletinOut]
+    unacknowledged_bulletins: int
+    expiring_soon: list[AssetSummaryOut]
+    updated_since_download: list[UpdatedSinceDownloadOut]

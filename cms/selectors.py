@@ -1,6 +1,6 @@
 """Reads of gated content for partners: every one goes through the audience rule (``visible_to``)."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Prefetch, Q, Subquery
 
 from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Program
 
@@ -88,3 +88,59 @@ def bulletins_for_partner(*, user):
 
 def acknowledged_bulletin_ids(*, user) -> set[int]:
     return set(BulletinAcknowledgement.objects.filter(user=user).values_list("bulletin_id", flat=True))
+
+
+FEED_SECTION_LIMIT = 20
+
+
+def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dict:
+    """What is new for ``user`` since ``since``: the partner home page in one call, in a fixed number of queries."""
+    from datetime import timedelta
+
+    from django.db.models import Exists
+
+    from .models import Download
+
+    assets = _with_latest_version(Asset.objects.visible_to(user)).select_related("locale")
+    assets = assets.prefetch_related("products", "languages")
+    limit = FEED_SECTION_LIMIT
+    new_assets = list(assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk")[:limit])
+    updated_assets = list(
+        assets.filter(last_published_at__gt=since, first_published_at__lte=since).order_by("-last_published_at")[
+            :limit
+        ]
+    )
+    new_programs = list(
+        programs_for_partner(user=user).filter(first_published_at__gt=since).order_by("-first_published_at")[:limit]
+    )
+    acknowledged = acknowledged_bulletin_ids(user=user)
+    unacknowledged = Bulletin.objects.filter(requires_acknowledgement=True).exclude(pk__in=acknowledged)
+    bulletins = list(
+        bulletins_for_partner(user=user)
+        .filter(Q(pinned=True) | Q(first_published_at__gt=since) | Q(pk__in=unacknowledged.values("pk")))
+        .order_by("-pinned", "-last_published_at")[:limit]
+    )
+    horizon = now + timedelta(days=expiring_within_days)
+    expiring_assets = list(assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at")[:limit])
+    my_last_download = (
+        Download.objects.filter(user=user, asset=OuterRef("pk")).order_by("-downloaded_at").values("downloaded_at")[:1]
+    )
+    downloaded = Download.objects.filter(user=user, asset=OuterRef("pk"))
+    updated_since_download = list(
+        assets.annotate(my_last_download=Subquery(my_last_download))
+        .filter(Exists(downloaded), latest_version_created_at__gt=F("my_last_download"))
+        .order_by("-latest_version_created_at")[:limit]
+    )
+    return {
+        "since": since,
+        "new_assets": new_assets,
+        "updated_assets": updated_assets,
+        "new_programs": new_programs,
+        "bulletins": bulletins,
+        "unacknowledged_bulletin_ids": {
+            b.pk for b in bulletins if b.requires_acknowledgement and b.pk not in acknowledged
+        },
+        "expiring_assets": expiring_assets,
+        "updated_since_download": updated_since_download,
+        "acknowledged": acknowledged,
+    }

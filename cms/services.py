@@ -30,6 +30,7 @@ from .models import (
     AssetVersion,
     BulletinAcknowledgement,
     Download,
+    FeedVisit,
     GatedContent,
     Language,
     OwnerReminder,
@@ -437,6 +438,15 @@ def version_digests_send(*, now=None, within_days: int = 30) -> int:
             continue
         sent += len(versions_for_user)
     return sent
+
+
+def feed_visit_record(*, user, now=None):
+    """Record that ``user`` read their feed now; return when they read it before (``None`` the first time)."""
+    now = now or timezone.now()
+    visit = FeedVisit.objects.filter(user=user).first()
+    previous = visit.visited_at if visit else None
+    FeedVisit.objects.update_or_create(user=user, defaults={"visited_at": now})
+    return previous
 
 
 def bulletin_acknowledge(*, bulletin, user) -> BulletinAcknowledgement:
