@@ -279,3 +279,36 @@ def feed(request, filters: Query[FeedFilters]):
             {"asset": summary(a), "downloaded_at": a.my_last_download} for a in data["updated_since_download"]
         ],
     }
+
+
+class PreviewOut(Schema):
+    kind: Literal["asset", "program", "bulletin"]
+    id: int | None
+    item: dict
+
+
+@router.get(
+    "/preview",
+    auth=None,
+    response={200: PreviewOut, 404: ErrorOut},
+    summary="A draft as an editor previewed it (headless preview)",
+    description="For partner front ends rendering the admin's preview: the token from the preview link names "
+    "exactly one previewed item and expires after minutes. Without a valid token: 404.",
+)
+def preview(request, token: str = Query(..., max_length=4096)):
+    from .preview import InvalidPreviewToken, preview_item_from_token
+
+    try:
+        item = preview_item_from_token(token)
+    except InvalidPreviewToken:
+        raise Http404 from None
+    kind = item._meta.model_name
+    if kind == "asset":
+        data = {**_asset_summary(request, item), "external_url": item.external_url or None}
+    elif kind == "program":
+        item.visible_related_assets = list(item.related_assets.all())
+        data = _program(item)
+    else:
+        item.visible_attachments = list(item.attachments.all())
+        data = _bulletin_mapper(None, acknowledged=set())(item)
+    return {"kind": kind, "id": item.pk, "item": data}

@@ -15,6 +15,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
+from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
@@ -204,6 +205,23 @@ class GatedContent(
         obj.archived_by = self.archived_by
         obj.key = self.key
         return obj
+
+    @property
+    def preview_modes(self):
+        modes = [("", "As partners will see it")]
+        if settings.PARTNERHUB_PREVIEW_URL:
+            modes.append(("portal", "In the partner portal"))
+        return modes
+
+    def serve_preview(self, request, mode_name):
+        if mode_name == "portal" and settings.PARTNERHUB_PREVIEW_URL:
+            from django.shortcuts import render
+
+            from .preview import preview_url_for
+
+            url = preview_url_for(item=self, user=request.user)
+            return render(request, "cms/previews/portal.html", {"object": self, "portal_url": url})
+        return super().serve_preview(request, mode_name)
 
     def get_preview_template(self, request, mode_name):
         return "cms/previews/gated_content.html"
@@ -606,6 +624,28 @@ class OwnerReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} reminder for {self.content_type.model} {self.object_id} ({self.due_on})"
+
+
+class PreviewSnapshot(models.Model):
+    """What an editor previewed (possibly unsaved), for a headless front end to render with a signed token.
+
+    A token names one snapshot, so it shows exactly that item as it was previewed, and it
+    expires after ``PARTNERHUB_PREVIEW_TOKEN_SECONDS``.
+    """
+
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField(null=True, blank=True, help_text="Empty for an item not saved yet.")
+    revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    content = models.JSONField(encoder=DjangoJSONEncoder)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self):
+        return f"Preview of {self.content_type.model} {self.object_id} at {self.created_at:%Y-%m-%d %H:%M}"
 
 
 def _new_webhook_secret():

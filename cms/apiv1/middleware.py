@@ -65,6 +65,9 @@ class ApiCachingMiddleware:
         ):
             return response
         patch_vary_headers(response, ["Authorization", "Cookie"])
+        if request.path.startswith(f"{API_PREFIX}v1/preview"):
+            patch_cache_control(response, private=True, no_store=True)  # drafts are never kept
+            return response
         if response.status_code != 200:
             return response
         patch_cache_control(response, private=True, no_cache=True)

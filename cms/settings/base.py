@@ -216,6 +216,10 @@ ARCHIVE_AFTER_EXPIRY_DAYS = env.int("ARCHIVE_AFTER_EXPIRY_DAYS", default=30)
 FRESHNESS_EXPIRY_REMINDER_DAYS = env.list("FRESHNESS_EXPIRY_REMINDER_DAYS", cast=int, default=[14, 3])
 FRESHNESS_REVIEW_REMINDER_DAYS = env.list("FRESHNESS_REVIEW_REMINDER_DAYS", cast=int, default=[7, 0])
 
+# Headless preview: the partner front end's preview page, with {kind}, {id} and {token} filled in.
+PARTNERHUB_PREVIEW_URL = env.str("PARTNERHUB_PREVIEW_URL", default="")
+PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", default=15 * 60)
+
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
 PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address

@@ -1,0 +1,83 @@
+"""Headless preview: a signed, short-lived token shows one previewed item, as previewed, and nothing else."""
+
+from datetime import timedelta
+
+from django.core import signing
+
+import pytest
+import time_machine
+
+from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
+from cms.models import Asset
+from cms.preview import SALT, preview_snapshot_create, preview_token_for, preview_url_for
+from partners.factories import StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def get_preview(client, token):
+    return client.get("/api/v1/preview", {"token": token})
+
+
+def test_a_draft_is_previewed_as_edited_without_partner_auth(client):
+    asset = AssetFactory(live=False, title="Draft battlecard")
+    asset.title = "Unsaved new title"  # what the editor has in the form
+    token = preview_token_for(snapshot=preview_snapshot_create(item=asset, user=StaffUserFactory()))
+    response = get_preview(client, token)
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["kind"], body["id"], body["item"]["title"]) == ("asset", asset.pk, "Unsaved new title")
+    assert "no-store" in response["Cache-Control"]
+    assert Asset.objects.get(pk=asset.pk).title == "Draft battlecard"  # previewing changes nothing
+
+
+@pytest.mark.parametrize("factory", [ProgramFactory, BulletinFactory])
+def test_programs_and_bulletins_preview(client, factory):
+    item = factory(live=False, title="Coming soon")
+    token = preview_token_for(snapshot=preview_snapshot_create(item=item))
+    assert get_preview(client, token).json()["item"]["title"] == "Coming soon"
+
+
+def test_the_token_expires(client, settings):
+    settings.PARTNERHUB_PREVIEW_TOKEN_SECONDS = 600
+    asset = AssetFactory(live=False)
+    token = preview_token_for(snapshot=preview_snapshot_create(item=asset))
+    with time_machine.travel(timedelta(seconds=601)):
+        response = get_preview(client, token)
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_token_cannot_be_altered_to_show_another_item(client):
+    mine = AssetFactory(live=False, title="Mine")
+    other = AssetFactory(live=False, title="Other")
+    other_snapshot = preview_snapshot_create(item=other)
+    token = preview_token_for(snapshot=preview_snapshot_create(item=mine))
+    forged = signing.dumps({"snapshot": other_snapshot.pk, "object": mine.pk}, salt=SALT, compress=True)
+    assert get_preview(client, forged).status_code == 404  # snapshot and item must belong together
+    tampered = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert get_preview(client, tampered).status_code == 404
+    wrong_salt = signing.dumps({"snapshot": other_snapshot.pk, "object": other.pk}, salt="something-else")
+    assert get_preview(client, wrong_salt).status_code == 404
+
+
+@pytest.mark.parametrize("token", ["", "nonsense", "x" * 5000])
+def test_without_a_valid_token_nothing_is_shown(client, token):
+    AssetFactory(live=False)
+    response = client.get("/api/v1/preview", {"token": token})
+    assert response.status_code in (404, 422)
+
+
+def test_portal_preview_mode_in_the_admin(client, settings):
+    settings.PARTNERHUB_PREVIEW_URL = "https://portal.example/preview/{kind}/{id}?token={token}"
+    asset = AssetFactory(live=False, title="Deck")
+    assert ("portal", "In the partner portal") in asset.preview_modes
+    url = preview_url_for(item=asset)
+    assert url.startswith(f"https://portal.example/preview/asset/{asset.pk}?token=")
+    token = url.split("token=")[1]
+    assert get_preview(client, token).json()["item"]["title"] == "Deck"
+
+
+def test_no_portal_mode_without_a_preview_url(settings):
+    settings.PARTNERHUB_PREVIEW_URL = ""
+    assert [mode for mode, _ in AssetFactory(live=False).preview_modes] == [""]
