@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 TEST_STACK := .stack/test
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
-.PHONY: install demo serve test lint format unit integration deploy-check stack stack-down stack-status bench clean
+.PHONY: install demo serve test lint format unit integration stack stack-down stack-status bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -57,6 +57,12 @@ stack-down:
 
 stack-status:
 	$(BIN)/python -m devtools.stack status --dir .stack/dev
+
+## Benchmarks at the DESIGN §8 scale on a fresh PostgreSQL + Redis: 100k assets, 5k partners, 50k users.
+bench: $(INSTALLED)
+	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis -- sh -c '\
+		$(BIN)/python manage.py migrate -v0 && $(BIN)/python -m bench.generate_data && \
+		$(BIN)/python -m bench.api_latency'
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache

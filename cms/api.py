@@ -47,13 +47,10 @@ class AssetFilters(Schema):
 
 
 def _version(asset):
-    if getattr(asset, "latest_version_number", None) is None:
+    versions = getattr(asset, "latest_version_list", None)
+    if not versions:
         return None
-    return {
-        "number": asset.latest_version_number,
-        "note": asset.latest_version_note or "",
-        "created_at": asset.latest_version_created_at,
-    }
+    return {"number": versions[0].number, "note": versions[0].change_note, "created_at": versions[0].created_at}
 
 
 def _asset_summary(request, asset) -> dict:
@@ -85,17 +82,21 @@ def list_assets(request, filters: Query[AssetFilters]):
         locale=filters.locale,
         ordering=filters.ordering,
     )
-    return MappedPage(assets, partial(_asset_summary, request))
+    count = partial(
+        selectors.cached_asset_count, queryset=assets, user=request.auth, filters=filters.model_dump(mode="json")
+    )
+    return MappedPage(assets, partial(_asset_summary, request), count=count)
 
 
 class MappedPage:
     """A queryset that the paginator counts and slices; only the page's rows are turned into dicts."""
 
-    def __init__(self, queryset, mapper):
+    def __init__(self, queryset, mapper, count=None):
         self.queryset, self.mapper = queryset, mapper
+        self.count = count or queryset.count
 
     def __len__(self):
-        return self.queryset.count()
+        return self.count()
 
     def __getitem__(self, item):
         return [self.mapper(obj) for obj in self.queryset[item]]

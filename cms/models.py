@@ -345,7 +345,13 @@ class Asset(TranslatableMixin, GatedContent):
     objects = AssetQuerySet.as_manager()
 
     class Meta(TranslatableMixin.Meta, GatedContent.Meta):
-        indexes = [models.Index(fields=["live", "expire_at"]), models.Index(fields=["asset_type", "live"])]
+        indexes = [
+            models.Index(fields=["live", "expire_at"]),
+            models.Index(fields=["asset_type", "live"]),
+            # The partner list's default order: pages are read off this index, stopping at page_size.
+            models.Index(fields=["-last_published_at", "-id"], name="asset_published_order_idx"),
+            models.Index(fields=["updated_at"], name="asset_updated_at_idx"),
+        ]
 
     def clean(self):
         super().clean()

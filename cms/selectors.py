@@ -1,17 +1,22 @@
 """Reads of gated content for partners: every one goes through the audience rule (``visible_to``)."""
 
-from django.db.models import F, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Program
 
 
 def _with_latest_version(queryset):
+    """Annotate the latest version (for filters on it, like the feed's "updated since my download")."""
     latest = AssetVersion.objects.filter(asset=OuterRef("pk")).order_by("-number")
-    return queryset.annotate(
-        latest_version_number=Subquery(latest.values("number")[:1]),
-        latest_version_note=Subquery(latest.values("change_note")[:1]),
-        latest_version_created_at=Subquery(latest.values("created_at")[:1]),
+    return queryset.annotate(latest_version_created_at=Subquery(latest.values("created_at")[:1]))
+
+
+def latest_versions() -> Prefetch:
+    """Each asset's latest version as ``asset.latest_version_list`` (one query for the whole page)."""
+    newest = AssetVersion.objects.filter(
+        number=Subquery(AssetVersion.objects.filter(asset=OuterRef("asset")).order_by("-number").values("number")[:1])
     )
+    return Prefetch("versions", queryset=newest, to_attr="latest_version_list")
 
 
 def assets_for_partner(
@@ -30,27 +35,30 @@ def assets_for_partner(
         queryset = queryset.localized_for(user, locale)
     if asset_type:
         queryset = queryset.filter(asset_type=asset_type)
+    # Exists, not joins: a join on a many-to-many needs DISTINCT, which sorts every visible row.
     if product:
-        queryset = queryset.filter(products__key=product)
+        queryset = queryset.filter(
+            Exists(Asset.products.through.objects.filter(asset=OuterRef("pk"), product__key=product))
+        )
     if language:
-        queryset = queryset.filter(languages__key=language.lower())
+        queryset = queryset.filter(
+            Exists(Asset.languages.through.objects.filter(asset=OuterRef("pk"), language__key=language.lower()))
+        )
     if updated_since:
         queryset = queryset.filter(last_published_at__gte=updated_since)
     order = {"-published_at": ["-last_published_at", "-pk"], "title": ["title", "pk"], "-title": ["-title", "-pk"]}
     return (
-        _with_latest_version(queryset)
-        .select_related("locale")
-        .prefetch_related("products", "languages")
+        queryset.select_related("locale")
+        .prefetch_related("products", "languages", latest_versions())
         .order_by(*order[ordering])
-        .distinct()
     )
 
 
 def asset_for_partner(*, user, asset_id: int) -> Asset | None:
     return (
-        _with_latest_version(Asset.objects.visible_to(user))
+        Asset.objects.visible_to(user)
         .select_related("locale")
-        .prefetch_related("products", "languages")
+        .prefetch_related("products", "languages", latest_versions())
         .filter(pk=asset_id)
         .first()
     )
@@ -97,12 +105,10 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
     """What is new for ``user`` since ``since``: the partner home page in one call, in a fixed number of queries."""
     from datetime import timedelta
 
-    from django.db.models import Exists
-
     from .models import Download
 
     assets = _with_latest_version(Asset.objects.visible_to(user)).select_related("locale")
-    assets = assets.prefetch_related("products", "languages")
+    assets = assets.prefetch_related("products", "languages", latest_versions())
     limit = FEED_SECTION_LIMIT
     new_assets = list(assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk")[:limit])
     updated_assets = list(
@@ -144,3 +150,67 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
         "updated_since_download": updated_since_download,
         "acknowledged": acknowledged,
     }
+
+
+COUNT_CACHE_SECONDS = 60
+
+
+def _content_generation() -> str:
+    """Changes whenever any asset changes: a save (``updated_at``) or any logged transition, sweeps included."""
+    from django.db.models import Max
+
+    from wagtail.models import ModelLogEntry
+
+    last_log = ModelLogEntry.objects.aggregate(last=Max("pk"))["last"]
+    last_save = Asset.objects.aggregate(last=Max("updated_at"))["last"]
+    return f"{last_log}:{last_save.timestamp() if last_save else 0}"
+
+
+def _seconds_until_next_transition(generation: str, now) -> float:
+    """Until the next expiry or go-live of a live asset: no cached count may outlive it."""
+    from django.core.cache import cache
+    from django.db.models import Min
+
+    key = f"partnerhub:asset-next-transition:{generation}"
+    moment = cache.get(key)
+    if moment is None:
+        moment = Asset.objects.filter(live=True).aggregate(
+            expiry=Min("expire_at", filter=Q(expire_at__gt=now)),
+            go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+        )
+        moment = min((m for m in moment.values() if m is not None), default=False)
+        cache.set(key, moment, COUNT_CACHE_SECONDS)
+    return COUNT_CACHE_SECONDS if not moment else max(0.0, (moment - now).total_seconds())
+
+
+def cached_asset_count(*, queryset, user, filters: dict) -> int:
+    """The count of a partner's asset list, shared by everyone with the same audience and filters.
+
+    Counting every visible row is the expensive part of a list; the answer depends only
+    on the viewer's tier, type, region and roles (not on who they are), so it is cached
+    under those, the filters and the content generation, and never beyond the next
+    scheduled expiry or go-live: a cached count is always the count of the list served.
+    """
+    import hashlib
+    import json
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from partners.audience import viewer_for
+
+    viewer = viewer_for(user)
+    if viewer is None:
+        return 0
+    generation = _content_generation()
+    ttl = min(COUNT_CACHE_SECONDS, _seconds_until_next_transition(generation, timezone.now()))
+    if ttl < 1:
+        return queryset.count()
+    audience = (viewer.tier_rank, viewer.partner_type_id, viewer.region_id, sorted(viewer.role_ids))
+    digest = hashlib.sha256(json.dumps([audience, filters, generation], default=str).encode()).hexdigest()
+    key = f"partnerhub:asset-count:{digest}"
+    count = cache.get(key)
+    if count is None:
+        count = queryset.count()
+        cache.set(key, count, int(ttl))
+    return count
