@@ -8,8 +8,9 @@ every due transition in batches:
 * expire what is live past ``expire_at``: one UPDATE and one log INSERT per batch;
 * archive what expired ``ARCHIVE_AFTER_EXPIRY_DAYS`` ago: the same, per batch.
 
-Every transition is written to Wagtail's audit log. A missed sweep catches up on
-its next run, and a second run finds nothing left to do.
+Every transition is written to Wagtail's audit log and told to webhook endpoints
+(``cms.webhooks``: one more INSERT per batch). A missed sweep catches up on its next
+run, and a second run finds nothing left to do.
 """
 
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 
+from . import webhooks
 from .models import (
     GATED_CONTENT_MODELS,
     Asset,
@@ -63,7 +65,8 @@ def content_archive(*, item: GatedContent, user=None) -> GatedContent:
         workflow_state.cancel(user=user)
     if item.live:
         # Archiving is its own permission (checked by the admin view), so unpublish without Wagtail's check.
-        UnpublishAction(item, user=user, log_action=False, commit=False).execute(skip_permission_checks=True)
+        with webhooks.muted(webhooks.Event.UNPUBLISHED):  # webhooks hear "archived" instead
+            UnpublishAction(item, user=user, log_action=False, commit=False).execute(skip_permission_checks=True)
     if item.approved_schedule:
         # A scheduled publish must not bring an archived item back on its own.
         item.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
@@ -71,6 +74,7 @@ def content_archive(*, item: GatedContent, user=None) -> GatedContent:
     item.archived_by = user
     item.save()
     log(item, ARCHIVE_ACTION, user=user)
+    webhooks.emit(webhooks.Event.ARCHIVED, [item], occurred_at=item.archived_at)
     return item
 
 
@@ -87,6 +91,7 @@ def content_restore(*, item: GatedContent, user=None) -> GatedContent:
         item.expire_at = None
     item.save()
     log(item, RESTORE_ACTION, user=user)
+    webhooks.emit(webhooks.Event.RESTORED, [item])
     return item
 
 
@@ -505,8 +510,8 @@ def _log_entries(*, content_type, rows, action: str, now, revisions=None):
     )
 
 
-def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_size: int) -> int:
-    """Apply ``changes`` to everything in ``queryset``, a batch at a time, logging each item."""
+def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_size: int, event: str) -> int:
+    """Apply ``changes`` to everything in ``queryset``, a batch at a time, logging each item and telling webhooks."""
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     done = 0
     while True:
@@ -519,6 +524,7 @@ def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_
                 return done
             model.objects.filter(pk__in=[pk for pk, _ in batch]).update(**changes)
             _log_entries(content_type=content_type, rows=batch, action=action, now=now)
+            webhooks.emit_rows(event, model=model, rows=batch, occurred_at=now)
             done += len(batch)
 
 
@@ -583,6 +589,7 @@ def _publish_scheduled(*, model, now, batch_size: int) -> int:
             )
             if model is Asset:
                 asset_record_versions(assets=items, now=now)
+            webhooks.emit(webhooks.Event.PUBLISHED, items, occurred_at=now)
             published += len(items)
             # Scheduled changes to live items (and leftovers of archived ones) go one by one.
             for revision_pk, _object_id in revisions:
@@ -612,6 +619,7 @@ def lifecycle_sweep(*, now=None, batch_size: int = 500) -> SweepResult:
             action=EXPIRE_ACTION,
             now=now,
             batch_size=batch_size,
+            event=webhooks.Event.EXPIRED,
         )
         archived = _bulk_transition(
             model=model,
@@ -620,6 +628,7 @@ def lifecycle_sweep(*, now=None, batch_size: int = 500) -> SweepResult:
             action=AUTO_ARCHIVE_ACTION,
             now=now,
             batch_size=batch_size,
+            event=webhooks.Event.ARCHIVED,
         )
         result.published += published
         result.expired += expired

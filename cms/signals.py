@@ -1,6 +1,15 @@
-"""Signal receivers of cms: keep asset versions in step with Wagtail's publishing."""
+"""Signal receivers of cms: keep asset versions in step with Wagtail's publishing, and tell webhooks.
 
-from wagtail.signals import published
+Wagtail's ``published`` and ``unpublished`` signals of assets, programs and bulletins
+become webhook events (``cms.webhooks``): ``published`` when an item goes live,
+``changed`` when a live item is published again, ``unpublished`` (``expired`` when
+Wagtail's own scheduler unpublishes it at its expiry). What the lifecycle services
+do in bulk (the sweep, archive, restore) they emit themselves.
+"""
+
+from django.db.models.signals import pre_save
+
+from wagtail.signals import published, unpublished
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
@@ -9,7 +18,44 @@ def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
     asset_record_versions(assets=[instance], user=getattr(revision, "user", None))
 
 
+def remember_whether_live(sender, instance, raw=False, update_fields=None, **kwargs):
+    """Before a publish saves an item (a full save of a live item), note whether it was live already.
+
+    Wagtail has set ``live`` on the instance by then, so ask the row; a first publish
+    (first and last published at the same moment) needs no query.
+    """
+    if raw or update_fields is not None or not instance.live or instance.pk is None:
+        return
+    first_publish = instance.first_published_at == instance.last_published_at
+    instance._webhooks_was_live = (
+        not first_publish and type(instance).objects.filter(pk=instance.pk, live=True).exists()
+    )
+
+
+def webhook_on_publish(sender, instance, revision=None, **kwargs):
+    from . import webhooks
+
+    if not instance.live or instance.archived_at is not None:
+        # Scheduled for later (the sweep tells when it goes live), or an old draft of an archived item.
+        return
+    event = webhooks.Event.CHANGED if getattr(instance, "_webhooks_was_live", False) else webhooks.Event.PUBLISHED
+    webhooks.emit(event, [instance])
+
+
+def webhook_on_unpublish(sender, instance, **kwargs):
+    from . import webhooks
+
+    # Archiving unpublishes too; it mutes this and sends "archived" (``content_archive``).
+    event = webhooks.Event.EXPIRED if instance.expired else webhooks.Event.UNPUBLISHED
+    webhooks.emit(event, [instance])
+
+
 def connect():
-    from .models import Asset
+    from .models import GATED_CONTENT_MODELS, Asset
 
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
+    for model in GATED_CONTENT_MODELS:
+        name = model._meta.model_name
+        pre_save.connect(remember_whether_live, sender=model, dispatch_uid=f"cms-webhooks-was-live-{name}")
+        published.connect(webhook_on_publish, sender=model, dispatch_uid=f"cms-webhooks-published-{name}")
+        unpublished.connect(webhook_on_unpublish, sender=model, dispatch_uid=f"cms-webhooks-unpublished-{name}")

@@ -4,7 +4,13 @@ from django.core.management import call_command
 
 from celery import shared_task
 
-from . import services
+from . import services, webhooks
+
+# A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
+# each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
+WEBHOOK_MAX_RETRIES = 6
+WEBHOOK_RETRY_BACKOFF = 30
+WEBHOOK_RETRY_BACKOFF_MAX = 15 * 60
 
 
 @shared_task(acks_late=True)
@@ -25,6 +31,21 @@ def send_freshness_reminders() -> int:
 def send_version_digests() -> int:
     """Tell partner users about new versions of assets they downloaded (each version once). Run by beat."""
     return services.version_digests_send()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(webhooks.WebhookDeliveryError,),
+    retry_backoff=WEBHOOK_RETRY_BACKOFF,
+    retry_backoff_max=WEBHOOK_RETRY_BACKOFF_MAX,
+    retry_jitter=True,
+    max_retries=WEBHOOK_MAX_RETRIES,
+)
+def deliver_webhook(self, delivery_id: int) -> str:
+    """POST one webhook delivery; retried with backoff while the endpoint fails, marked failed after the last try."""
+    delivery = webhooks.deliver(delivery_id, final_attempt=self.request.retries >= self.max_retries)
+    return delivery.status if delivery else "gone"
 
 
 @shared_task

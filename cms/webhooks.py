@@ -1,0 +1,254 @@
+"""Webhooks: front ends are told, in signed and retried POSTs, when content changes for partners.
+
+Writes live here, in the style of ``cms.services``; ``cms.tasks.deliver_webhook`` only
+calls :func:`deliver` and lets Celery retry it.
+
+* :func:`emit` records one ``WebhookDelivery`` per (active endpoint that wants the
+  event, item) pair in a single bulk INSERT, and once the transaction commits queues a
+  ``deliver_webhook`` task for each. Without endpoints it costs one query.
+* :func:`deliver` POSTs one delivery and records the attempt. A 2xx answer marks it
+  succeeded (and a succeeded delivery is never sent again); anything else raises
+  :class:`WebhookDeliveryError` so that the task retries with backoff, and the last
+  attempt marks it failed.
+
+Events (``WebhookEndpoint.Event``): ``published`` when an item goes live (its first
+publish, or again after it was unpublished, expired or restored), ``changed`` when a
+live item is published again, ``unpublished``, ``expired``, ``archived`` (by an
+editor or automatically after expiry) and ``restored`` (back to a draft).
+
+What a receiver gets: a JSON body, compact with sorted keys, e.g.::
+
+    {"delivery_id":42,"event":"published","id":7,"kind":"asset","occurred_at":"2027-03-01T09:00:00+00:00",
+     "title":"Q3 battlecard"}
+
+with headers ``X-PartnerHub-Event``, ``X-PartnerHub-Delivery`` (the same id on every
+retry: use it to ignore a repeat, delivery is at least once), ``X-PartnerHub-Timestamp``
+(unix seconds of this attempt) and ``X-PartnerHub-Signature: sha256=<hex>``, the
+HMAC-SHA256 of ``f"{timestamp}.{body}"`` with the endpoint's secret. Check it with
+:func:`verify_signature` (or its few lines in the receiver's own language) on the raw
+body as received, before parsing it. ``kind`` and ``id`` say what to fetch from the
+content API; the payload carries no more than the title, so a receiver never learns
+more than it could read there.
+"""
+
+import hashlib
+import hmac
+import http.client
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import partial
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import WebhookDelivery, WebhookEndpoint
+
+logger = logging.getLogger(__name__)
+
+Event = WebhookEndpoint.Event
+
+USER_AGENT = "PartnerHub-Webhooks/1"
+TIMEOUT_SECONDS = 5
+SIGNATURE_TOLERANCE_SECONDS = 300
+_ERROR_CHARS = 1000
+
+
+class WebhookDeliveryError(Exception):
+    """An attempt that did not get a 2xx answer: the task retries it."""
+
+
+# --- emitting --------------------------------------------------------------------------------
+
+_muted: ContextVar[frozenset] = ContextVar("cms_webhooks_muted", default=frozenset())
+
+
+@contextmanager
+def muted(*events: str):
+    """Emit nothing for ``events`` inside the block, e.g. the unpublish that is part of an archive."""
+    token = _muted.set(_muted.get() | frozenset(events))
+    try:
+        yield
+    finally:
+        _muted.reset(token)
+
+
+def emit(event: str, items: Iterable, *, occurred_at=None) -> list[WebhookDelivery]:
+    """Tell every active endpoint that wants ``event`` about each of ``items`` (assets, programs, bulletins)."""
+    return _emit(event, [(type(item), item.pk, item.title) for item in items], occurred_at=occurred_at)
+
+
+def emit_rows(event: str, *, model, rows: Iterable[tuple], occurred_at=None) -> list[WebhookDelivery]:
+    """Like :func:`emit` for ``(pk, title)`` rows of ``model``: what a bulk UPDATE of the sweep has at hand."""
+    return _emit(event, [(model, pk, title) for pk, title in rows], occurred_at=occurred_at)
+
+
+def _emit(event: str, subjects: list[tuple], *, occurred_at=None) -> list[WebhookDelivery]:
+    if event not in Event.values:
+        raise ValueError(f"Unknown webhook event {event!r}.")
+    if not subjects or event in _muted.get():
+        return []
+    endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(is_active=True) if endpoint.wants(event)]
+    if not endpoints:
+        return []
+    occurred_at = occurred_at or timezone.now()
+    deliveries = WebhookDelivery.objects.bulk_create(
+        WebhookDelivery(
+            endpoint=endpoint,
+            event=event,
+            # The delivery's own id is added when it is sent (``_body``): a bulk INSERT only learns it afterwards.
+            payload={
+                "event": event,
+                "kind": model._meta.model_name,
+                "id": pk,
+                "title": title,
+                "occurred_at": occurred_at.isoformat(),
+            },
+            created_at=occurred_at,
+        )
+        for endpoint in endpoints
+        for model, pk, title in subjects
+    )
+    transaction.on_commit(partial(_queue, [delivery.pk for delivery in deliveries]), robust=True)
+    return deliveries
+
+
+def _queue(delivery_ids: list[int]) -> None:
+    """Queue a task per delivery; one that cannot be queued is logged and stays pending."""
+    from .tasks import deliver_webhook
+
+    for delivery_id in delivery_ids:
+        try:
+            deliver_webhook.delay(delivery_id)
+        except Exception:
+            # After the commit the change is done: a broker outage (or, with eager tasks, a failing
+            # endpoint) must not turn an editor's publish into an error.
+            logger.exception("Could not queue webhook delivery %s", delivery_id)
+
+
+# --- signing ---------------------------------------------------------------------------------
+
+
+def _as_text(value) -> str:
+    return value.decode() if isinstance(value, bytes | bytearray) else str(value)
+
+
+def sign(secret: str, timestamp, body) -> str:
+    """The ``X-PartnerHub-Signature`` value: ``sha256=`` and the hex HMAC-SHA256 of ``f"{timestamp}.{body}"``."""
+    message = f"{_as_text(timestamp)}.{_as_text(body)}".encode()
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def verify_signature(
+    secret: str, timestamp, body, signature: str, *, tolerance: int | None = SIGNATURE_TOLERANCE_SECONDS, now=None
+) -> bool:
+    """Whether a request was signed with ``secret``: for receivers of our webhooks.
+
+    Pass the headers ``X-PartnerHub-Timestamp`` and ``X-PartnerHub-Signature`` and the raw
+    body (bytes or text) exactly as received. The comparison takes constant time. A
+    timestamp more than ``tolerance`` seconds away from ``now`` (unix seconds, default
+    the clock) fails too, so that a captured request cannot be replayed later; every
+    retry is signed afresh, so a late retry still passes. ``tolerance=None`` skips that.
+    """
+    if not secret or not signature:
+        return False
+    try:
+        sent_at = int(_as_text(timestamp))
+    except ValueError:
+        return False
+    if tolerance is not None and abs((time.time() if now is None else now) - sent_at) > tolerance:
+        return False
+    return hmac.compare_digest(sign(secret, sent_at, body), _as_text(signature))
+
+
+# --- delivering ------------------------------------------------------------------------------
+
+
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    """A redirect is an answer other than 2xx: the signed POST is never re-sent elsewhere."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirects)
+
+
+def _body(delivery: WebhookDelivery) -> str:
+    return json.dumps({**delivery.payload, "delivery_id": delivery.pk}, separators=(",", ":"), sort_keys=True)
+
+
+def _post(url: str, body: str, headers: dict) -> tuple[int | None, str]:
+    """POST and return ``(status code or None, error text)``; the error text is empty for a 2xx answer."""
+    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")  # noqa: S310 - http(s) only, checked by deliver
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            response.read(64 * 1024)
+            status = response.status
+    except urllib.error.HTTPError as error:
+        detail = error.read(500).decode(errors="replace").strip()
+        return error.code, f"HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
+    except urllib.error.URLError as error:
+        return None, f"Could not connect: {error.reason}"
+    except TimeoutError:
+        return None, f"No answer within {TIMEOUT_SECONDS} seconds."
+    except (OSError, http.client.HTTPException) as error:
+        return None, f"{type(error).__name__}: {error}"
+    if 200 <= status < 300:
+        return status, ""
+    return status, f"HTTP {status}"
+
+
+def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery | None:
+    """Send one delivery now and record the attempt; raise ``WebhookDeliveryError`` unless it succeeded.
+
+    A delivery that already succeeded is not sent again (a task the broker hands out
+    twice does nothing), and one whose endpoint was deleted is gone. After a failed
+    ``final_attempt`` the delivery is marked failed, before the error is raised.
+    """
+    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    if delivery is None or delivery.status == WebhookDelivery.Status.SUCCEEDED:
+        return delivery
+    endpoint = delivery.endpoint
+    if not endpoint.is_active:
+        return _give_up(delivery, "Not sent: the endpoint was deactivated.")
+    if urlsplit(endpoint.url).scheme not in ("http", "https"):
+        return _give_up(delivery, "Not sent: the endpoint's URL is not http(s).")
+
+    body = _body(delivery)
+    timestamp = str(int(time.time()))
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": USER_AGENT,
+        "X-PartnerHub-Event": delivery.event,
+        "X-PartnerHub-Delivery": str(delivery.pk),
+        "X-PartnerHub-Timestamp": timestamp,
+        "X-PartnerHub-Signature": sign(endpoint.secret, timestamp, body),
+    }
+    status_code, error = _post(endpoint.url, body, headers)
+
+    delivery.attempts += 1
+    delivery.last_status_code = status_code
+    delivery.last_error = error[:_ERROR_CHARS]
+    if not error:
+        delivery.status = WebhookDelivery.Status.SUCCEEDED
+        delivery.delivered_at = timezone.now()
+    elif final_attempt:
+        delivery.status = WebhookDelivery.Status.FAILED
+    delivery.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at"])
+    if error:
+        raise WebhookDeliveryError(f"Webhook delivery {delivery.pk} to {endpoint.url}: {error}")
+    return delivery
+
+
+def _give_up(delivery: WebhookDelivery, reason: str) -> WebhookDelivery:
+    delivery.status = WebhookDelivery.Status.FAILED
+    delivery.last_error = reason
+    delivery.save(update_fields=["status", "last_error"])
+    return delivery
