@@ -32,6 +32,7 @@ def main(argv=None) -> int:
 
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
     os.environ.setdefault("PARTNERHUB_API_RATE", "1000000/m")
+    os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug pages
     import django
 
     django.setup()
