@@ -41,6 +41,7 @@ def main(argv=None) -> int:
 
     from cms.models import Asset, AssetVersion, Product
     from cms.storage import private_storage
+    from partners.audience import audience_list_key
     from partners.models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
     if Partner.objects.exists() and not args.force:
@@ -105,9 +106,18 @@ def main(argv=None) -> int:
 
         sample = private_storage().save("bench/sample.pdf", ContentFile(b"%PDF-1.4\n% benchmark\n"))
         types_choices = Asset.AssetType.values
-        asset_rows = []
+        asset_rows, audiences = [], []
         for n in tqdm(range(args.assets), desc="assets"):
             published = now - timedelta(minutes=rng.randint(1, 60 * 24 * 365))
+            audience = {
+                field: (rng.sample(options, rng.randint(1, 2)) if rng.random() < share else [])
+                for field, options, share in (
+                    ("partner_types", types, 0.2),
+                    ("regions", regions, 0.2),
+                    ("roles", roles, 0.15),
+                )
+            }
+            audiences.append(audience)
             asset_rows.append(
                 Asset(
                     title=f"Benchmark asset {n} {rng.choice(['battlecard', 'deck', 'price list', 'guide'])}",
@@ -121,6 +131,10 @@ def main(argv=None) -> int:
                     min_tier=rng.choice([None, None, *tiers]),
                     locale=locale,
                     translation_key=uuid.uuid4(),
+                    **{
+                        f"audience_{field}_key": audience_list_key([o.pk for o in chosen])
+                        for field, chosen in audience.items()
+                    },
                 )
             )
         assets = Asset.objects.bulk_create(asset_rows, batch_size=5000)

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db import models
-from django.db.models import Exists, OuterRef, ProtectedError, Q
+from django.db.models import ProtectedError, Q
 
 from modelcluster.fields import ParentalManyToManyField
 
@@ -148,13 +148,22 @@ class AudienceQuerySet(AudienceQuerySetMixin, models.QuerySet):
     pass
 
 
-def _m2m_allows(model, field_name: str, allowed_ids) -> Q:
-    """Unrestricted (no rows in the through table) or restricted to one of ``allowed_ids``."""
-    field = model._meta.get_field(field_name)
-    through = field.remote_field.through
-    source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
-    rows = through.objects.filter(**{source: OuterRef("pk")})
-    return ~Exists(rows) | Exists(rows.filter(**{f"{target}__in": list(allowed_ids)}))
+AUDIENCE_LISTS = ("partner_types", "regions", "roles")
+
+
+def audience_list_key(ids) -> str:
+    """A list of the audience as stored on the row: ``*`` for everyone, else ``|3|7|``."""
+    ids = sorted(int(pk) for pk in ids)
+    return f"|{'|'.join(str(pk) for pk in ids)}|" if ids else EVERYONE
+
+
+def _list_allows(field_name: str, allowed_ids) -> Q:
+    """Unrestricted, or naming one of ``allowed_ids``: a test on the row itself, no subquery."""
+    column = f"audience_{field_name}_key"
+    allows = Q(**{column: EVERYONE})
+    for pk in allowed_ids:
+        allows |= Q(**{f"{column}__contains": f"|{int(pk)}|"})
+    return allows
 
 
 class AudienceMixin(models.Model):
@@ -181,16 +190,35 @@ class AudienceMixin(models.Model):
     regions = ParentalManyToManyField(Region, blank=True, related_name="+", help_text="None selected: every region.")
     roles = ParentalManyToManyField(Role, blank=True, related_name="+", help_text="None selected: every role.")
 
+    # The three lists above, copied onto the row on every save (``|3|7|``, or ``*`` for everyone), so
+    # that ``visible_to`` filters each row by itself instead of building subqueries over the lists.
+    audience_partner_types_key = models.CharField(max_length=1000, default=EVERYONE, editable=False)
+    audience_regions_key = models.CharField(max_length=1000, default=EVERYONE, editable=False)
+    audience_roles_key = models.CharField(max_length=1000, default=EVERYONE, editable=False)
+
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        self.refresh_audience_keys()
+        super().save(*args, **kwargs)
+
+    def refresh_audience_keys(self) -> None:
+        """Copy the audience lists (as they are in memory, saved or not) onto the row's key columns."""
+        for name in AUDIENCE_LISTS:
+            try:
+                ids = [obj.pk for obj in getattr(self, name).all()]
+            except ValueError:  # unsaved, with nothing set in memory
+                ids = []
+            setattr(self, f"audience_{name}_key", audience_list_key(ids))
 
     @classmethod
     def audience_q(cls, viewer: Viewer) -> Q:
         return (
             (Q(min_tier__isnull=True) | Q(min_tier__rank__lte=viewer.tier_rank))
-            & _m2m_allows(cls, "partner_types", [viewer.partner_type_id])
-            & _m2m_allows(cls, "regions", [viewer.region_id])
-            & _m2m_allows(cls, "roles", viewer.role_ids)
+            & _list_allows("partner_types", [viewer.partner_type_id])
+            & _list_allows("regions", [viewer.region_id])
+            & _list_allows("roles", viewer.role_ids)
         )
 
     @classmethod

@@ -179,3 +179,18 @@ def test_bulk_deleting_reference_data_named_by_an_audience_is_refused_too():
     with pytest.raises(ProtectedError), transaction.atomic():
         Role.objects.filter(pk=role.pk).delete()
     assert Role.objects.filter(pk=role.pk).exists()
+
+
+def test_changing_an_audience_changes_who_sees_it_at_once():
+    sales, technical = RoleFactory(key="sales"), RoleFactory(key="technical")
+    seller = partner_user(roles=[sales])
+    item = GatedItemFactory(roles=[sales])
+    assert set(GatedItem.objects.visible_to(seller)) == {item}
+    item.roles.set([technical])
+    item.save()
+    assert set(GatedItem.objects.visible_to(seller)) == set()
+    assert not can_view(seller, GatedItem.objects.get(pk=item.pk))
+    item.roles.set([])
+    item.save()
+    assert set(GatedItem.objects.visible_to(seller)) == {item}
+    assert GatedItem.objects.get(pk=item.pk).audience_roles_key == "*"
