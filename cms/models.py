@@ -60,6 +60,17 @@ class Language(KeyedModel):
     panels = [FieldPanel("name"), FieldPanel("key")]
 
 
+def _generic_relation(model: str, query_name: str) -> GenericRelation:
+    """The reverse relation Wagtail's snippet mixins need on each concrete model (revisions, workflow states)."""
+    return GenericRelation(
+        model,
+        content_type_field="base_content_type",
+        object_id_field="object_id",
+        related_query_name=query_name,
+        for_concrete_model=False,
+    )
+
+
 class GatedContentQuerySet(AudienceQuerySetMixin, models.QuerySet):
     def archived(self):
         return self.filter(archived_at__isnull=False)
@@ -291,20 +302,8 @@ class Asset(TranslatableMixin, GatedContent):
         "an earlier version are told.",
     )
 
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="asset",
-        for_concrete_model=False,
-    )
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="asset",
-        for_concrete_model=False,
-    )
+    workflow_states = _generic_relation("wagtailcore.WorkflowState", "asset")
+    revisions = _generic_relation("wagtailcore.Revision", "asset")
 
     search_fields = [
         *GatedContent.search_fields,
@@ -423,20 +422,8 @@ class Program(GatedContent):
         help_text="Partners only see the related assets their own audience allows.",
     )
 
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="program",
-        for_concrete_model=False,
-    )
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="program",
-        for_concrete_model=False,
-    )
+    workflow_states = _generic_relation("wagtailcore.WorkflowState", "program")
+    revisions = _generic_relation("wagtailcore.Revision", "program")
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.SearchField("eligibility")]
 
@@ -500,20 +487,8 @@ class Bulletin(GatedContent):
         help_text="Partners only see the attachments their own audience allows.",
     )
 
-    workflow_states = GenericRelation(
-        "wagtailcore.WorkflowState",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="bulletin",
-        for_concrete_model=False,
-    )
-    revisions = GenericRelation(
-        "wagtailcore.Revision",
-        content_type_field="base_content_type",
-        object_id_field="object_id",
-        related_query_name="bulletin",
-        for_concrete_model=False,
-    )
+    workflow_states = _generic_relation("wagtailcore.WorkflowState", "bulletin")
+    revisions = _generic_relation("wagtailcore.Revision", "bulletin")
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.FilterField("priority")]
 

@@ -68,22 +68,6 @@ def actions_logged(item) -> list[str]:
 
 
 @pytest.fixture
-def admin_user():
-    return get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
-
-
-@pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def editor():
-    return StaffUserFactory(username="erin", first_name="Erin", last_name="Editor")
-
-
-@pytest.fixture
 def gold():
     return TierFactory(key="gold", name="Gold", rank=30)
 

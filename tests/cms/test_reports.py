@@ -23,7 +23,7 @@ from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset, Bulletin, Download, Program
 from cms.reports import ContentHealthPanel
 from cms.services import download_record
-from partners.factories import StaffUserFactory, partner_user
+from partners.factories import partner_user
 
 pytestmark = pytest.mark.django_db
 
@@ -42,22 +42,6 @@ EDIT_URL_NAMES = {
 def frozen_now():
     with time_machine.travel(NOW, tick=False):
         yield
-
-
-@pytest.fixture
-def admin_user():
-    return get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
-
-
-@pytest.fixture
-def superuser_client(client, admin_user):
-    client.force_login(admin_user)
-    return client
-
-
-@pytest.fixture
-def editor():
-    return StaffUserFactory(username="erin", first_name="Erin", last_name="Editor")
 
 
 def report_url(name, **params) -> str:

@@ -1,0 +1,23 @@
+"""Fixtures of the cms tests: admin users."""
+
+from django.contrib.auth import get_user_model
+
+import pytest
+
+from partners.factories import StaffUserFactory
+
+
+@pytest.fixture
+def admin_user():
+    return get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
+
+
+@pytest.fixture
+def superuser_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def editor():
+    return StaffUserFactory(username="erin", first_name="Erin", last_name="Editor")
