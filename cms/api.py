@@ -14,8 +14,6 @@ from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
 
-from wagtail.rich_text import expand_db_html
-
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
@@ -23,6 +21,7 @@ from cms.apiv1.pagination import PageNumberPagination
 
 from . import selectors, services
 from .models import Asset
+from .rich_text import rich_text_blocks, rich_text_html
 from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, ProgramOut
 from .storage import private_storage
 
@@ -162,12 +161,15 @@ def _asset_refs(assets):
 
 
 def _program(program) -> dict:
+    body, eligibility = rich_text_html(program.body), rich_text_html(program.eligibility)
     return {
         "id": program.pk,
         "title": program.title,
         "summary": program.summary,
-        "body": expand_db_html(program.body),
-        "eligibility": expand_db_html(program.eligibility),
+        "body": body,
+        "body_blocks": rich_text_blocks(body),
+        "eligibility": eligibility,
+        "eligibility_blocks": rich_text_blocks(eligibility),
         "key_dates": [{"label": d.label, "date": d.date} for d in program.key_dates.all()],
         "related_assets": _asset_refs(program.visible_related_assets),
         "published_at": program.last_published_at,
@@ -194,11 +196,13 @@ def _bulletin_mapper(user, acknowledged=None):
     acknowledged = selectors.acknowledged_bulletin_ids(user=user) if acknowledged is None else acknowledged
 
     def mapper(bulletin) -> dict:
+        body = rich_text_html(bulletin.body)
         return {
             "id": bulletin.pk,
             "title": bulletin.title,
             "summary": bulletin.summary,
-            "body": expand_db_html(bulletin.body),
+            "body": body,
+            "body_blocks": rich_text_blocks(body),
             "priority": bulletin.priority,
             "pinned": bulletin.pinned,
             "requires_acknowledgement": bulletin.requires_acknowledgement,

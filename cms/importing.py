@@ -20,6 +20,7 @@ from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, 
 
 from . import services
 from .models import Asset, Bulletin, Language, Product, Program
+from .rich_text import clean_rich_text
 
 MAX_IMPORT_FILE_BYTES = 200 * 1024 * 1024
 
@@ -307,7 +308,11 @@ class ProgramsSection(ContentSection):
         return problems
 
     def write(self, entry, context):
-        values = {**self.common_values(entry), "body": entry.body, "eligibility": entry.eligibility}
+        values = {
+            **self.common_values(entry),
+            "body": clean_rich_text(entry.body),
+            "eligibility": clean_rich_text(entry.eligibility),
+        }
         return services.content_import(
             model=Program,
             key=entry.key,
@@ -336,7 +341,7 @@ class BulletinsSection(ContentSection):
     def write(self, entry, context):
         values = {
             **self.common_values(entry),
-            "body": entry.body,
+            "body": clean_rich_text(entry.body),
             "priority": entry.priority,
             "pinned": entry.pinned,
             "requires_acknowledgement": entry.requires_acknowledgement,

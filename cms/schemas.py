@@ -58,7 +58,9 @@ class ProgramOut(Schema):
     title: str
     summary: str
     body: str
+    body_blocks: list[dict]
     eligibility: str
+    eligibility_blocks: list[dict]
     key_dates: list[KeyDateOut]
     related_assets: list[AssetRefOut]
     published_at: datetime | None
@@ -70,6 +72,7 @@ class BulletinOut(Schema):
     title: str
     summary: str
     body: str
+    body_blocks: list[dict]
     priority: str
     pinned: bool
     requires_acknowledgement: bool
