@@ -134,7 +134,7 @@ def _download_name(asset) -> str:
     "links redirect to their URL. Every download is recorded.",
 )
 def download_asset(request, asset_id: int):
-    asset = selectors.asset_for_partner(user=request.auth, asset_id=asset_id)
+    asset = selectors.asset_for_download(user=request.auth, asset_id=asset_id)
     if asset is None:
         raise Http404
     services.download_record(asset=asset, user=request.auth)

@@ -350,6 +350,7 @@ class Asset(TranslatableMixin, GatedContent):
             # The partner list's default order: pages are read off this index, stopping at page_size.
             models.Index(fields=["-last_published_at", "-id"], name="asset_published_order_idx"),
             models.Index(fields=["updated_at"], name="asset_updated_at_idx"),
+            models.Index(fields=["title", "id"], name="asset_title_order_idx"),
         ]
 
     def clean(self):

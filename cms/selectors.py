@@ -64,6 +64,18 @@ def asset_for_partner(*, user, asset_id: int) -> Asset | None:
     )
 
 
+def asset_for_download(*, user, asset_id: int) -> Asset | None:
+    """Just what a download needs: the visible asset's file, link, title and latest version (two queries)."""
+    latest = AssetVersion.objects.filter(asset=OuterRef("pk")).order_by("-number").values("pk")[:1]
+    return (
+        Asset.objects.visible_to(user)
+        .filter(pk=asset_id)
+        .annotate(latest_version_id=Subquery(latest))
+        .only("pk", "title", "file", "external_url")
+        .first()
+    )
+
+
 def asset_translations_for_partner(*, user, asset: Asset) -> list[tuple[int, str]]:
     """The other language variants of ``asset`` that ``user`` may see: ``(id, language code)``."""
     return list(

@@ -465,14 +465,20 @@ def bulletin_acknowledge(*, bulletin, user) -> BulletinAcknowledgement:
 
 def download_record(*, asset: Asset, user) -> Download:
     """Record that a partner user downloaded the asset's current version."""
-    membership = getattr(user, "partner_membership", None)
+    from partners.audience import viewer_for
+
+    viewer = viewer_for(user)  # already loaded by the request's authentication: no query
+    version_id = getattr(asset, "latest_version_id", None)
+    if version_id is None:
+        version_id = asset.versions.order_by("-number").values_list("pk", flat=True).first()
     download = Download(
-        asset=asset,
-        version=asset.versions.order_by("-number").first(),
+        asset_id=asset.pk,
+        version_id=version_id,
         user=user,
-        partner=membership.partner if membership else None,
+        partner_id=viewer.partner_id if viewer else None,
     )
-    download.full_clean()
+    # The foreign keys come from rows just read; re-checking each would cost four queries per download.
+    download.full_clean(exclude=["asset", "version", "user", "partner"])
     download.save()
     return download
 
