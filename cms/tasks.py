@@ -48,6 +48,12 @@ def deliver_webhook(self, delivery_id: int) -> str:
     return delivery.status if delivery else "gone"
 
 
+@shared_task(acks_late=True)
+def requeue_stalled_webhooks() -> int:
+    """Queue again webhook deliveries whose task was lost. Run by beat."""
+    return webhooks.requeue_stalled()
+
+
 @shared_task
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""

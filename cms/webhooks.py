@@ -42,6 +42,7 @@ import urllib.request
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
+from datetime import timedelta
 from functools import partial
 from urllib.parse import urlsplit
 
@@ -252,3 +253,20 @@ def _give_up(delivery: WebhookDelivery, reason: str) -> WebhookDelivery:
     delivery.last_error = reason
     delivery.save(update_fields=["status", "last_error"])
     return delivery
+
+
+def requeue_stalled(*, older_than_minutes: int = 15) -> int:
+    """Queue again deliveries never attempted (their task was lost, e.g. the broker was down at commit).
+
+    Deliveries are at least once: receivers recognise a repeat by ``X-PartnerHub-Delivery``.
+    Deliveries being retried (attempted at least once) are left to their retries.
+    """
+    cutoff = timezone.now() - timedelta(minutes=older_than_minutes)
+    stalled = list(
+        WebhookDelivery.objects.filter(
+            status=WebhookDelivery.Status.PENDING, attempts=0, created_at__lt=cutoff
+        ).values_list("pk", flat=True)[:1000]
+    )
+    if stalled:
+        transaction.on_commit(partial(_queue, stalled), robust=True)
+    return len(stalled)

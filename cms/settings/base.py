@@ -193,6 +193,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.send_version_digests",
         "schedule": env.int("VERSION_DIGEST_SECONDS", default=60 * 60 * 24),
     },
+    "requeue-stalled-webhooks": {
+        "task": "cms.tasks.requeue_stalled_webhooks",
+        "schedule": 5 * 60,
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),

@@ -472,3 +472,32 @@ def test_the_delivery_log_is_listed_read_only(superuser_client, endpoint):
     for view_name in ("add", "edit", "delete"):
         with pytest.raises(NoReverseMatch):
             reverse(f"webhook_deliveries:{view_name}", args=[] if view_name == "add" else [failing.pk])
+
+
+def test_deliveries_whose_task_was_lost_are_queued_again(receiver, endpoint, on_commit):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from cms.tasks import requeue_stalled_webhooks
+
+    lost = WebhookDelivery.objects.create(
+        endpoint=endpoint,
+        event="published",
+        payload={
+            "event": "published",
+            "kind": "asset",
+            "id": 1,
+            "title": "Deck",
+            "occurred_at": "2027-01-01T00:00:00Z",
+        },
+        created_at=timezone.now() - timedelta(minutes=20),
+    )
+    recent = WebhookDelivery.objects.create(endpoint=endpoint, event="published", payload=lost.payload)
+    with on_commit():
+        assert requeue_stalled_webhooks() == 1  # the recent one may still be on its way
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert lost.status == WebhookDelivery.Status.SUCCEEDED
+    assert recent.status == WebhookDelivery.Status.PENDING
+    assert [r.json["delivery_id"] for r in receiver.requests] == [lost.pk]
