@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 
 import pydantic
 
-from cms.importer.base import Entry, ImportContext, Problem, Section
+from cms.importer.base import Entry, ImportContext, Problem, Section, entry_problem
 from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, RolesSection, TiersSection
 
 from . import services
@@ -89,10 +89,6 @@ class BulletinEntry(ContentEntry):
     attachments: list[str] = pydantic.Field(default_factory=list)
 
 
-def _problem(section, index, entry, field, message):
-    return Problem(message, section=section, index=index, key=entry.key, field=field)
-
-
 class ProductsSection(Section):
     name = "products"
     schema = NamedEntry
@@ -109,7 +105,7 @@ class LanguagesSection(Section):
 
     def check_references(self, entries, context):
         return [
-            _problem(self.name, i, e, "key", f"unknown language code {e.key!r}")
+            entry_problem(self.name, i, e, "key", f"unknown language code {e.key!r}")
             for i, e in enumerate(entries)
             if e.key.lower() not in LANG_INFO
         ]
@@ -136,7 +132,7 @@ class ContentSection(Section):
             audience = entry.audience
             if audience.min_tier and audience.min_tier not in tiers:
                 problems.append(
-                    _problem(self.name, index, entry, "audience.min_tier", f"unknown tier {audience.min_tier!r}")
+                    entry_problem(self.name, index, entry, "audience.min_tier", f"unknown tier {audience.min_tier!r}")
                 )
             for field, values, known in (
                 ("partner_types", audience.partner_types, types),
@@ -146,7 +142,7 @@ class ContentSection(Section):
                 for value in values:
                     if value not in known:
                         problems.append(
-                            _problem(
+                            entry_problem(
                                 self.name,
                                 index,
                                 entry,
@@ -156,7 +152,9 @@ class ContentSection(Section):
                         )
             if entry.owner and entry.owner.lower() not in owners:
                 problems.append(
-                    _problem(self.name, index, entry, "owner", f"no active staff user with e-mail {entry.owner!r}")
+                    entry_problem(
+                        self.name, index, entry, "owner", f"no active staff user with e-mail {entry.owner!r}"
+                    )
                 )
             problems += self.check_entry(index, entry, context)
         return problems
@@ -200,30 +198,36 @@ class AssetsSection(ContentSection):
     def check_entry(self, index, entry, context):
         problems = []
         if entry.type == Asset.AssetType.LINK and not entry.url:
-            problems.append(_problem(self.name, index, entry, "url", "a link needs its url"))
+            problems.append(entry_problem(self.name, index, entry, "url", "a link needs its url"))
         if entry.type != Asset.AssetType.LINK and not (entry.file or entry.url):
-            problems.append(_problem(self.name, index, entry, "file", "needs a file (or a url for hosted videos)"))
+            problems.append(
+                entry_problem(self.name, index, entry, "file", "needs a file (or a url for hosted videos)")
+            )
         if entry.file and entry.url:
-            problems.append(_problem(self.name, index, entry, "url", "give a file or a url, not both"))
+            problems.append(entry_problem(self.name, index, entry, "url", "give a file or a url, not both"))
         if entry.file:
             path = (context.base_dir / entry.file).resolve()
             if context.base_dir.resolve() not in path.parents:
                 problems.append(
-                    _problem(self.name, index, entry, "file", "must be a path inside the manifest's folder")
+                    entry_problem(self.name, index, entry, "file", "must be a path inside the manifest's folder")
                 )
             elif not path.is_file():
-                problems.append(_problem(self.name, index, entry, "file", f"no such file: {entry.file}"))
+                problems.append(entry_problem(self.name, index, entry, "file", f"no such file: {entry.file}"))
             elif path.stat().st_size > MAX_IMPORT_FILE_BYTES:
-                problems.append(_problem(self.name, index, entry, "file", "is larger than 200 MB"))
+                problems.append(entry_problem(self.name, index, entry, "file", "is larger than 200 MB"))
             elif path.suffix.lower().lstrip(".") not in _allowed_extensions():
-                problems.append(_problem(self.name, index, entry, "file", f"file type {path.suffix!r} is not allowed"))
+                problems.append(
+                    entry_problem(self.name, index, entry, "file", f"file type {path.suffix!r} is not allowed")
+                )
         for language in entry.languages:
             if language.lower() not in LANG_INFO:
-                problems.append(_problem(self.name, index, entry, "languages", f"unknown language code {language!r}"))
+                problems.append(
+                    entry_problem(self.name, index, entry, "languages", f"unknown language code {language!r}")
+                )
         content_languages = {code for code, _name in settings.WAGTAIL_CONTENT_LANGUAGES}
         if entry.locale and entry.locale.lower() not in content_languages:
             problems.append(
-                _problem(
+                entry_problem(
                     self.name,
                     index,
                     entry,
@@ -234,10 +238,10 @@ class AssetsSection(ContentSection):
         if entry.translation_of:
             earlier = {e.key for e in context.entries.get(self.name, [])[:index]}
             if entry.translation_of == entry.key:
-                problems.append(_problem(self.name, index, entry, "translation_of", "cannot be the entry itself"))
+                problems.append(entry_problem(self.name, index, entry, "translation_of", "cannot be the entry itself"))
             elif entry.translation_of not in earlier | self.stored_keys():
                 problems.append(
-                    _problem(
+                    entry_problem(
                         self.name,
                         index,
                         entry,
@@ -246,7 +250,9 @@ class AssetsSection(ContentSection):
                     )
                 )
             elif not entry.locale:
-                problems.append(_problem(self.name, index, entry, "locale", "a language variant needs its locale"))
+                problems.append(
+                    entry_problem(self.name, index, entry, "locale", "a language variant needs its locale")
+                )
         return problems
 
     def write(self, entry, context):
@@ -285,7 +291,7 @@ def _allowed_extensions():
 
 def _related_asset_problems(section, index, entry, keys, field, context):
     known = context.known("assets", lambda: set(Asset.objects.exclude(key=None).values_list("key", flat=True)))
-    return [_problem(section, index, entry, field, f"unknown asset {key!r}") for key in keys if key not in known]
+    return [entry_problem(section, index, entry, field, f"unknown asset {key!r}") for key in keys if key not in known]
 
 
 class ProgramsSection(ContentSection):
@@ -298,13 +304,15 @@ class ProgramsSection(ContentSection):
         for n, key_date in enumerate(entry.key_dates):
             if set(key_date) != {"label", "date"}:
                 problems.append(
-                    _problem(self.name, index, entry, f"key_dates.{n}", "needs exactly 'label' and 'date'")
+                    entry_problem(self.name, index, entry, f"key_dates.{n}", "needs exactly 'label' and 'date'")
                 )
                 continue
             try:
                 date.fromisoformat(str(key_date["date"]))
             except ValueError:
-                problems.append(_problem(self.name, index, entry, f"key_dates.{n}.date", "is not a YYYY-MM-DD date"))
+                problems.append(
+                    entry_problem(self.name, index, entry, f"key_dates.{n}.date", "is not a YYYY-MM-DD date")
+                )
         return problems
 
     def write(self, entry, context):

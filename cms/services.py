@@ -25,6 +25,8 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 
+from partners.services import keyed_upsert
+
 from . import webhooks
 from .models import (
     GATED_CONTENT_MODELS,
@@ -124,24 +126,12 @@ def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
     return AssetVersion.objects.bulk_create(new_versions)
 
 
-def _keyed_upsert(model, *, key: str, name: str):
-    obj = model.objects.filter(key=key).first()
-    if obj is not None and obj.name == name:
-        return obj, False, False
-    created = obj is None
-    obj = obj or model(key=key)
-    obj.name = name
-    obj.full_clean()
-    obj.save()
-    return obj, created, True
-
-
 def product_upsert(*, key: str, name: str):
-    return _keyed_upsert(Product, key=key, name=name)
+    return keyed_upsert(Product, key=key, name=name)
 
 
 def language_upsert(*, key: str, name: str):
-    return _keyed_upsert(Language, key=key, name=name)
+    return keyed_upsert(Language, key=key, name=name)
 
 
 def products_for_keys(*, keys: list[str]) -> list[Product]:

@@ -6,7 +6,7 @@ from django.core.validators import validate_email
 
 import pydantic
 
-from cms.importer.base import Entry, ImportContext, Problem, Section
+from cms.importer.base import Entry, ImportContext, Problem, Section, entry_problem
 
 from . import services
 from .models import Partner, PartnerType, Region, Role, Tier
@@ -49,7 +49,7 @@ class UserEntry(Entry):
 
 def _unknown(section, index, entry, field, kind, value, known) -> Problem:
     hint = f"; known: {', '.join(sorted(known)[:20])}" if known else f"; there are no {kind}s yet"
-    return Problem(f"unknown {kind} {value!r}{hint}", section=section, index=index, key=entry.key, field=field)
+    return entry_problem(section, index, entry, field, f"unknown {kind} {value!r}{hint}")
 
 
 class TiersSection(Section):

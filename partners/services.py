@@ -15,8 +15,11 @@ from wagtail.models import APIToken
 from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
 
-def _upsert(model, *, key: str, **values):
-    """Create or update the row with ``key``; return ``(obj, created)``. ``full_clean`` runs first."""
+def keyed_upsert(model, *, key: str, **values):
+    """Create or update the row of ``model`` with ``key``; return ``(obj, created, changed)``.
+
+    Nothing is written when every value is already stored; ``full_clean`` runs before a save.
+    """
     obj = model.objects.filter(key=key).first()
     created = obj is None
     if created:
@@ -36,23 +39,23 @@ def _upsert(model, *, key: str, **values):
 
 
 def tier_upsert(*, key: str, name: str, rank: int):
-    return _upsert(Tier, key=key, name=name, rank=rank)
+    return keyed_upsert(Tier, key=key, name=name, rank=rank)
 
 
 def partner_type_upsert(*, key: str, name: str):
-    return _upsert(PartnerType, key=key, name=name)
+    return keyed_upsert(PartnerType, key=key, name=name)
 
 
 def region_upsert(*, key: str, name: str):
-    return _upsert(Region, key=key, name=name)
+    return keyed_upsert(Region, key=key, name=name)
 
 
 def role_upsert(*, key: str, name: str):
-    return _upsert(Role, key=key, name=name)
+    return keyed_upsert(Role, key=key, name=name)
 
 
 def partner_upsert(*, key: str, name: str, tier: Tier, partner_type: PartnerType, region: Region, is_active: bool):
-    return _upsert(
+    return keyed_upsert(
         Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active
     )
 

@@ -39,6 +39,11 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
+def entry_problem(section: str, index: int, entry, field: str | None, message: str) -> Problem:
+    """A problem with one field of one entry of a section."""
+    return Problem(message, section=section, index=index, key=entry.key, field=field)
+
+
 class ManifestError(Exception):
     """The manifest cannot be imported; nothing was written."""
 
