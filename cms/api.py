@@ -10,6 +10,7 @@ from typing import Literal
 
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
@@ -185,9 +186,7 @@ def list_programs(request):
 
 @router.get("/programs/{int:program_id}", response={200: ProgramOut, 404: ErrorOut}, summary="One program")
 def get_program(request, program_id: int, response: HttpResponse):
-    program = selectors.programs_for_partner(user=request.auth).filter(pk=program_id).first()
-    if program is None:
-        raise Http404
+    program = get_object_or_404(selectors.programs_for_partner(user=request.auth), pk=program_id)
     _last_modified(response, program)
     return _program(program)
 
@@ -223,9 +222,7 @@ def list_bulletins(request):
 
 @router.get("/bulletins/{int:bulletin_id}", response={200: BulletinOut, 404: ErrorOut}, summary="One bulletin")
 def get_bulletin(request, bulletin_id: int, response: HttpResponse):
-    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
-    if bulletin is None:
-        raise Http404
+    bulletin = get_object_or_404(selectors.bulletins_for_partner(user=request.auth), pk=bulletin_id)
     _last_modified(response, bulletin)
     return _bulletin_mapper(request.auth)(bulletin)
 
@@ -236,9 +233,7 @@ def get_bulletin(request, bulletin_id: int, response: HttpResponse):
     summary="Confirm I have read a bulletin that asks for it (idempotent)",
 )
 def acknowledge_bulletin(request, bulletin_id: int):
-    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
-    if bulletin is None:
-        raise Http404
+    bulletin = get_object_or_404(selectors.bulletins_for_partner(user=request.auth), pk=bulletin_id)
     if not bulletin.requires_acknowledgement:
         return Status(400, {"detail": "This bulletin does not ask for acknowledgement."})
     acknowledgement = services.bulletin_acknowledge(bulletin=bulletin, user=request.auth)
@@ -278,7 +273,9 @@ def feed(request, filters: Query[FeedFilters]):
             for p in data["new_programs"]
         ],
         "bulletins": [bulletin(b) for b in data["bulletins"]],
-        "unacknowledged_bulletins": len(data["unacknowledged_bulletin_ids"]),
+        "unacknowledged_bulletins": sum(
+            1 for b in data["bulletins"] if b.requires_acknowledgement and b.pk not in data["acknowledged"]
+        ),
         "expiring_soon": [summary(a) for a in data["expiring_assets"]],
         "updated_since_download": [
             {"asset": summary(a), "downloaded_at": a.my_last_download} for a in data["updated_since_download"]

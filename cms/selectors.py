@@ -1,14 +1,28 @@
 """Reads of gated content for partners: every one goes through the audience rule (``visible_to``)."""
 
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
+import hashlib
+import json
+from datetime import timedelta
 
-from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Program
+from django.core.cache import cache
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.utils import timezone
+
+from wagtail.models import ModelLogEntry
+
+from partners.audience import viewer_for
+
+from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, Program
 
 
-def _with_latest_version(queryset):
-    """Annotate the latest version (for filters on it, like the feed's "updated since my download")."""
-    latest = AssetVersion.objects.filter(asset=OuterRef("pk")).order_by("-number")
-    return queryset.annotate(latest_version_created_at=Subquery(latest.values("created_at")[:1]))
+def _latest_version(field: str) -> Subquery:
+    """A field of the asset's latest version, as a subquery on the outer asset."""
+    return Subquery(AssetVersion.objects.filter(asset=OuterRef("pk")).order_by("-number").values(field)[:1])
+
+
+def _with_summary_relations(queryset):
+    """What the API's asset summary reads, loaded for the whole page at once."""
+    return queryset.select_related("locale").prefetch_related("products", "languages", latest_versions())
 
 
 def latest_versions() -> Prefetch:
@@ -47,30 +61,19 @@ def assets_for_partner(
     if updated_since:
         queryset = queryset.filter(last_published_at__gte=updated_since)
     order = {"-published_at": ["-last_published_at", "-pk"], "title": ["title", "pk"], "-title": ["-title", "-pk"]}
-    return (
-        queryset.select_related("locale")
-        .prefetch_related("products", "languages", latest_versions())
-        .order_by(*order[ordering])
-    )
+    return _with_summary_relations(queryset).order_by(*order[ordering])
 
 
 def asset_for_partner(*, user, asset_id: int) -> Asset | None:
-    return (
-        Asset.objects.visible_to(user)
-        .select_related("locale")
-        .prefetch_related("products", "languages", latest_versions())
-        .filter(pk=asset_id)
-        .first()
-    )
+    return _with_summary_relations(Asset.objects.visible_to(user)).filter(pk=asset_id).first()
 
 
 def asset_for_download(*, user, asset_id: int) -> Asset | None:
     """Just what a download needs: the visible asset's file, link, title and latest version (two queries)."""
-    latest = AssetVersion.objects.filter(asset=OuterRef("pk")).order_by("-number").values("pk")[:1]
     return (
         Asset.objects.visible_to(user)
         .filter(pk=asset_id)
-        .annotate(latest_version_id=Subquery(latest))
+        .annotate(latest_version_id=_latest_version("pk"))
         .only("pk", "title", "file", "external_url")
         .first()
     )
@@ -115,52 +118,41 @@ FEED_SECTION_LIMIT = 20
 
 def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dict:
     """What is new for ``user`` since ``since``: the partner home page in one call, in a fixed number of queries."""
-    from datetime import timedelta
-
-    from .models import Download
-
-    assets = _with_latest_version(Asset.objects.visible_to(user)).select_related("locale")
-    assets = assets.prefetch_related("products", "languages", latest_versions())
+    assets = _with_summary_relations(
+        Asset.objects.visible_to(user).annotate(latest_version_created_at=_latest_version("created_at"))
+    )
     limit = FEED_SECTION_LIMIT
-    new_assets = list(assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk")[:limit])
-    updated_assets = list(
-        assets.filter(last_published_at__gt=since, first_published_at__lte=since).order_by("-last_published_at")[
-            :limit
-        ]
-    )
-    new_programs = list(
-        programs_for_partner(user=user).filter(first_published_at__gt=since).order_by("-first_published_at")[:limit]
-    )
     acknowledged = acknowledged_bulletin_ids(user=user)
-    unacknowledged = Bulletin.objects.filter(requires_acknowledgement=True).exclude(pk__in=acknowledged)
-    bulletins = list(
-        bulletins_for_partner(user=user)
-        .filter(Q(pinned=True) | Q(first_published_at__gt=since) | Q(pk__in=unacknowledged.values("pk")))
-        .order_by("-pinned", "-last_published_at")[:limit]
-    )
+    unacknowledged = Q(requires_acknowledgement=True) & ~Q(pk__in=acknowledged)
+    my_last_download = Download.objects.filter(user=user, asset=OuterRef("pk")).order_by("-downloaded_at")
     horizon = now + timedelta(days=expiring_within_days)
-    expiring_assets = list(assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at")[:limit])
-    my_last_download = (
-        Download.objects.filter(user=user, asset=OuterRef("pk")).order_by("-downloaded_at").values("downloaded_at")[:1]
-    )
-    downloaded = Download.objects.filter(user=user, asset=OuterRef("pk"))
-    updated_since_download = list(
-        assets.annotate(my_last_download=Subquery(my_last_download))
-        .filter(Exists(downloaded), latest_version_created_at__gt=F("my_last_download"))
-        .order_by("-latest_version_created_at")[:limit]
-    )
     return {
-        "since": since,
-        "new_assets": new_assets,
-        "updated_assets": updated_assets,
-        "new_programs": new_programs,
-        "bulletins": bulletins,
-        "unacknowledged_bulletin_ids": {
-            b.pk for b in bulletins if b.requires_acknowledgement and b.pk not in acknowledged
-        },
-        "expiring_assets": expiring_assets,
-        "updated_since_download": updated_since_download,
         "acknowledged": acknowledged,
+        "new_assets": list(assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk")[:limit]),
+        "updated_assets": list(
+            assets.filter(last_published_at__gt=since, first_published_at__lte=since).order_by("-last_published_at")[
+                :limit
+            ]
+        ),
+        "new_programs": list(
+            programs_for_partner(user=user)
+            .filter(first_published_at__gt=since)
+            .order_by("-first_published_at")[:limit]
+        ),
+        "bulletins": list(
+            bulletins_for_partner(user=user)
+            .filter(Q(pinned=True) | Q(first_published_at__gt=since) | unacknowledged)
+            .order_by("-pinned", "-last_published_at")[:limit]
+        ),
+        "expiring_assets": list(
+            assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at")[:limit]
+        ),
+        # Never downloaded: the comparison with NULL is false, so those are left out without another subquery.
+        "updated_since_download": list(
+            assets.annotate(my_last_download=Subquery(my_last_download.values("downloaded_at")[:1]))
+            .filter(latest_version_created_at__gt=F("my_last_download"))
+            .order_by("-latest_version_created_at")[:limit]
+        ),
     }
 
 
@@ -169,10 +161,6 @@ COUNT_CACHE_SECONDS = 60
 
 def _content_generation() -> str:
     """Changes whenever any asset changes: a save (``updated_at``) or any logged transition, sweeps included."""
-    from django.db.models import Max
-
-    from wagtail.models import ModelLogEntry
-
     last_log = ModelLogEntry.objects.aggregate(last=Max("pk"))["last"]
     last_save = Asset.objects.aggregate(last=Max("updated_at"))["last"]
     return f"{last_log}:{last_save.timestamp() if last_save else 0}"
@@ -180,9 +168,6 @@ def _content_generation() -> str:
 
 def _seconds_until_next_transition(generation: str, now) -> float:
     """Until the next expiry or go-live of a live asset: no cached count may outlive it."""
-    from django.core.cache import cache
-    from django.db.models import Min
-
     key = f"partnerhub:asset-next-transition:{generation}"
     moment = cache.get(key)
     if moment is None:
@@ -203,14 +188,6 @@ def cached_asset_count(*, queryset, user, filters: dict) -> int:
     under those, the filters and the content generation, and never beyond the next
     scheduled expiry or go-live: a cached count is always the count of the list served.
     """
-    import hashlib
-    import json
-
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from partners.audience import viewer_for
-
     viewer = viewer_for(user)
     if viewer is None:
         return 0
@@ -218,8 +195,7 @@ def cached_asset_count(*, queryset, user, filters: dict) -> int:
     ttl = min(COUNT_CACHE_SECONDS, _seconds_until_next_transition(generation, timezone.now()))
     if ttl < 1:
         return queryset.count()
-    audience = (viewer.tier_rank, viewer.partner_type_id, viewer.region_id, sorted(viewer.role_ids))
-    digest = hashlib.sha256(json.dumps([audience, filters, generation], default=str).encode()).hexdigest()
+    digest = hashlib.sha256(json.dumps([viewer.audience_key, filters, generation], default=str).encode()).hexdigest()
     key = f"partnerhub:asset-count:{digest}"
     count = cache.get(key)
     if count is None:

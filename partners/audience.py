@@ -44,6 +44,11 @@ class Viewer:
     region_id: int
     role_ids: frozenset[int]
 
+    @property
+    def audience_key(self) -> tuple:
+        """What the rule looks at: viewers with the same key see exactly the same items."""
+        return (self.tier_rank, self.partner_type_id, self.region_id, tuple(sorted(self.role_ids)))
+
 
 @dataclass(frozen=True)
 class Audience:
