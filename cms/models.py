@@ -41,6 +41,7 @@ from partners.audience import AudienceMixin, AudienceQuerySetMixin
 from partners.models import KeyedModel
 
 from .storage import private_storage
+from .widgets import PrivateFileInput
 
 ALLOWED_FILE_EXTENSIONS = [
     "pdf", "pptx", "ppt", "key", "docx", "doc", "xlsx", "xls", "csv", "txt", "zip",
@@ -82,8 +83,9 @@ class GatedContentQuerySet(AudienceQuerySetMixin, models.QuerySet):
         return self.filter(self.model.live_q(now=now))
 
 
-def _audience_panels():
-    return MultiFieldPanel(
+def _gated_content_tabs(content_panels: list) -> TabbedInterface:
+    """The editor of every gated item: its own Content tab, then the shared Audience and Lifecycle tabs."""
+    audience = MultiFieldPanel(
         [
             FieldPanel("min_tier"),
             FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
@@ -93,13 +95,20 @@ def _audience_panels():
         heading="Audience",
         help_text="Who may see this. Empty lists mean everyone; a partner must match every restriction set here.",
     )
-
-
-def _freshness_panels():
-    return MultiFieldPanel(
+    ownership = MultiFieldPanel(
         [FieldRowPanel([FieldPanel("owner"), FieldPanel("review_by")])],
         heading="Ownership",
         help_text="The owner is reminded before the review date and before expiry.",
+    )
+    scheduling = MultiFieldPanel(
+        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])], heading="Scheduling"
+    )
+    return TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Content"),
+            ObjectList([audience], heading="Audience"),
+            ObjectList([ownership, scheduling], heading="Lifecycle"),
+        ]
     )
 
 
@@ -311,33 +320,18 @@ class Asset(TranslatableMixin, GatedContent):
         index.RelatedFields("products", [index.SearchField("name"), index.FilterField("key")]),
     ]
 
-    edit_handler = TabbedInterface(
+    edit_handler = _gated_content_tabs(
         [
-            ObjectList(
-                [
-                    FieldPanel("title"),
-                    FieldPanel("summary"),
-                    FieldPanel("asset_type"),
-                    MultiFieldPanel(
-                        [FieldPanel("file"), FieldPanel("external_url"), FieldPanel("version_note")],
-                        heading="File or link",
-                    ),
-                    FieldPanel("thumbnail"),
-                    FieldRowPanel([FieldPanel("products"), FieldPanel("languages")]),
-                ],
-                heading="Content",
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("asset_type"),
+            MultiFieldPanel(
+                # Django's file widget would link to the file; private files have no URL.
+                [FieldPanel("file", widget=PrivateFileInput), FieldPanel("external_url"), FieldPanel("version_note")],
+                heading="File or link",
             ),
-            ObjectList([_audience_panels()], heading="Audience"),
-            ObjectList(
-                [
-                    _freshness_panels(),
-                    MultiFieldPanel(
-                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
-                        heading="Scheduling",
-                    ),
-                ],
-                heading="Lifecycle",
-            ),
+            FieldPanel("thumbnail"),
+            FieldRowPanel([FieldPanel("products"), FieldPanel("languages")]),
         ]
     )
 
@@ -428,30 +422,14 @@ class Program(GatedContent):
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.SearchField("eligibility")]
 
-    edit_handler = TabbedInterface(
+    edit_handler = _gated_content_tabs(
         [
-            ObjectList(
-                [
-                    FieldPanel("title"),
-                    FieldPanel("summary"),
-                    FieldPanel("body"),
-                    FieldPanel("eligibility"),
-                    InlinePanel("key_dates", heading="Key dates", label="Key date"),
-                    FieldPanel("related_assets"),
-                ],
-                heading="Content",
-            ),
-            ObjectList([_audience_panels()], heading="Audience"),
-            ObjectList(
-                [
-                    _freshness_panels(),
-                    MultiFieldPanel(
-                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
-                        heading="Scheduling",
-                    ),
-                ],
-                heading="Lifecycle",
-            ),
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            FieldPanel("eligibility"),
+            InlinePanel("key_dates", heading="Key dates", label="Key date"),
+            FieldPanel("related_assets"),
         ]
     )
 
@@ -493,31 +471,13 @@ class Bulletin(GatedContent):
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.FilterField("priority")]
 
-    edit_handler = TabbedInterface(
+    edit_handler = _gated_content_tabs(
         [
-            ObjectList(
-                [
-                    FieldPanel("title"),
-                    FieldPanel("summary"),
-                    FieldPanel("body"),
-                    FieldRowPanel(
-                        [FieldPanel("priority"), FieldPanel("pinned"), FieldPanel("requires_acknowledgement")]
-                    ),
-                    FieldPanel("attachments"),
-                ],
-                heading="Content",
-            ),
-            ObjectList([_audience_panels()], heading="Audience"),
-            ObjectList(
-                [
-                    _freshness_panels(),
-                    MultiFieldPanel(
-                        [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])],
-                        heading="Scheduling",
-                    ),
-                ],
-                heading="Lifecycle",
-            ),
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            FieldRowPanel([FieldPanel("priority"), FieldPanel("pinned"), FieldPanel("requires_acknowledgement")]),
+            FieldPanel("attachments"),
         ]
     )
 

@@ -158,24 +158,6 @@ class GatedContentIndexView(IndexView):
         return super().to_row_dict(item)
 
 
-class PrivateFileInput(forms.ClearableFileInput):
-    """Shows the current file by name: private files have no URL to link to (``cms.storage``)."""
-
-    template_name = "cms/admin/widgets/private_file_input.html"
-
-    def is_initial(self, value):
-        return bool(value and getattr(value, "name", None))
-
-
-class PrivateFileFormMixin:
-    """For the asset form: Django's file widget would link to the file, and private storage has no URLs."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if "file" in self.fields:
-            self.fields["file"].widget = PrivateFileInput()
-
-
 class GatedContentViewSet(SnippetViewSet):
     """Listing, filters, export and the archive / restore views shared by the three kinds of content."""
 
@@ -220,14 +202,6 @@ class AssetViewSet(GatedContentViewSet):
     list_display = ["title", "asset_type", *gated_content_columns()]
     list_export = ["title", "get_asset_type_display", *GatedContentViewSet.list_export[1:]]
     export_filename = "assets"
-
-    @property
-    def edit_handler(self):
-        # The model's panels, on a form that shows the private file without linking to it.
-        edit_handler = Asset.edit_handler.clone()
-        base_form_class = edit_handler.base_form_class or getattr(Asset, "base_form_class", WagtailAdminModelForm)
-        edit_handler.base_form_class = type("AssetAdminForm", (PrivateFileFormMixin, base_form_class), {})
-        return edit_handler
 
 
 class ProgramViewSet(GatedContentViewSet):
