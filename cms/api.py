@@ -11,6 +11,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
 from django.utils.text import slugify
@@ -66,7 +67,7 @@ def _asset_summary(request, asset) -> dict:
         "expire_at": asset.expire_at,
         "version": _version(asset),
         "is_link": not asset.file,
-        "download_url": request.build_absolute_uri(f"/api/v1/assets/{asset.pk}/download"),
+        "download_url": request.build_absolute_uri(reverse("api-v1:download_asset", kwargs={"asset_id": asset.pk})),
     }
 
 
