@@ -279,15 +279,10 @@ class DueReminder:
     due_on: object  # date
     days_before: int
 
-    @property
-    def key(self):
-        return (type(self.item), self.item.pk, self.kind, self.due_on, self.days_before)
-
 
 def _lead_time(days_left: int, lead_times: list[int]) -> int | None:
     """The smallest configured lead time that ``days_left`` falls within, if any."""
-    applicable = [d for d in sorted(lead_times) if days_left <= d]
-    return applicable[0] if applicable else None
+    return min((d for d in lead_times if days_left <= d), default=None)
 
 
 def freshness_reminders_due(*, now=None) -> list[DueReminder]:
@@ -304,16 +299,16 @@ def freshness_reminders_due(*, now=None) -> list[DueReminder]:
         if settings.FRESHNESS_EXPIRY_REMINDER_DAYS:
             horizon = now + timedelta(days=max(settings.FRESHNESS_EXPIRY_REMINDER_DAYS))
             for item in owned.filter(live=True, expire_at__gt=now, expire_at__lte=horizon).select_related("owner"):
-                days_left = (timezone.localdate(item.expire_at) - today).days
-                lead = _lead_time(days_left, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
+                expires_on = timezone.localdate(item.expire_at)
+                lead = _lead_time((expires_on - today).days, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
                 if lead is not None:
-                    candidates.append(DueReminder(item, "expiry", timezone.localdate(item.expire_at), lead))
+                    candidates.append(DueReminder(item, OwnerReminder.Kind.EXPIRY, expires_on, lead))
         if settings.FRESHNESS_REVIEW_REMINDER_DAYS:
             horizon_day = today + timedelta(days=max(settings.FRESHNESS_REVIEW_REMINDER_DAYS))
             for item in owned.filter(review_by__isnull=False, review_by__lte=horizon_day).select_related("owner"):
                 lead = _lead_time((item.review_by - today).days, settings.FRESHNESS_REVIEW_REMINDER_DAYS)
                 if lead is not None:
-                    candidates.append(DueReminder(item, "review", item.review_by, lead))
+                    candidates.append(DueReminder(item, OwnerReminder.Kind.REVIEW, item.review_by, lead))
         sent = set(
             OwnerReminder.objects.filter(
                 content_type=content_type, object_id__in={c.item.pk for c in candidates}
