@@ -8,6 +8,7 @@ database; no network), as a sample of partner users of the generated population
 """
 
 import argparse
+import importlib
 import os
 import random
 import statistics
@@ -33,9 +34,7 @@ def main(argv=None) -> int:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
     os.environ.setdefault("PARTNERHUB_API_RATE", "1000000/m")
     os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug pages
-    import django
-
-    django.setup()
+    importlib.import_module("cms.wsgi")  # Django set up as the production entry point does it (gc.freeze included)
     from django.conf import settings
     from django.db import connection
     from django.test import Client

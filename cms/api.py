@@ -4,6 +4,7 @@ Thin: every read goes through ``cms.selectors`` (the audience rule) and every wr
 through ``cms.services``. Whatever the caller may not see answers 404.
 """
 
+import logging
 from datetime import datetime, timedelta
 from functools import partial
 from typing import Literal
@@ -28,6 +29,7 @@ from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut,
 from .storage import private_storage
 
 router = Router(tags=["content"])
+logger = logging.getLogger("partnerhub.api")
 
 AssetType = Literal[tuple(Asset.AssetType.values)]
 
@@ -47,13 +49,6 @@ class AssetFilters(Schema):
     ordering: Literal["-published_at", "title", "-title"] = "-published_at"
 
 
-def _version(asset):
-    versions = getattr(asset, "latest_version_list", None)
-    if not versions:
-        return None
-    return {"number": versions[0].number, "note": versions[0].change_note, "created_at": versions[0].created_at}
-
-
 def _asset_summary(request, asset) -> dict:
     return {
         "id": asset.pk,
@@ -61,11 +56,11 @@ def _asset_summary(request, asset) -> dict:
         "summary": asset.summary,
         "type": asset.asset_type,
         "locale": asset.locale.language_code,
-        "products": list(asset.products.all()),
-        "languages": list(asset.languages.all()),
+        "products": asset.product_refs,
+        "languages": asset.language_refs,
         "published_at": asset.last_published_at,
         "expire_at": asset.expire_at,
-        "version": _version(asset),
+        "version": asset.latest_version,
         "is_link": not asset.file,
         "download_url": request.build_absolute_uri(reverse("api-v1:download_asset", kwargs={"asset_id": asset.pk})),
     }
@@ -74,33 +69,35 @@ def _asset_summary(request, asset) -> dict:
 @router.get("/assets", response=list[AssetSummaryOut], summary="Assets I may see")
 @paginate(PageNumberPagination)
 def list_assets(request, filters: Query[AssetFilters]):
-    assets = selectors.assets_for_partner(
-        user=request.auth,
-        asset_type=filters.type,
-        product=filters.product,
-        language=filters.language,
-        updated_since=filters.updated_since,
-        locale=filters.locale,
-        ordering=filters.ordering,
+    arguments = {
+        "asset_type": filters.type,
+        "product": filters.product,
+        "language": filters.language,
+        "updated_since": filters.updated_since,
+        "locale": filters.locale,
+    }
+    assets = selectors.assets_for_partner(user=request.auth, ordering=filters.ordering, **arguments)
+    count = partial(selectors.asset_count_for_partner, user=request.auth, **arguments)
+    return MappedPage(
+        assets, partial(_asset_summary, request), count=count, prepare=selectors.attach_summary_relations
     )
-    count = partial(
-        selectors.cached_asset_count, queryset=assets, user=request.auth, filters=filters.model_dump(mode="json")
-    )
-    return MappedPage(assets, partial(_asset_summary, request), count=count)
 
 
 class MappedPage:
-    """A queryset that the paginator counts and slices; only the page's rows are turned into dicts."""
+    """A queryset that the paginator counts and slices; only the page's rows are turned into dicts.
 
-    def __init__(self, queryset, mapper, count=None):
-        self.queryset, self.mapper = queryset, mapper
+    ``prepare`` (optional) loads what the mapper needs for the whole page at once.
+    """
+
+    def __init__(self, queryset, mapper, count=None, prepare=list):
+        self.queryset, self.mapper, self.prepare = queryset, mapper, prepare
         self.count = count or queryset.count
 
     def __len__(self):
         return self.count()
 
     def __getitem__(self, item):
-        return [self.mapper(obj) for obj in self.queryset[item]]
+        return [self.mapper(obj) for obj in self.prepare(self.queryset[item])]
 
 
 @router.get("/assets/{int:asset_id}", response={200: AssetOut, 404: ErrorOut}, summary="One asset")
@@ -139,7 +136,6 @@ def download_asset(request, asset_id: int):
     asset = selectors.asset_for_download(user=request.auth, asset_id=asset_id)
     if asset is None:
         raise Http404
-    services.download_record(asset=asset, user=request.auth)
     if not asset.file:
         response = HttpResponseRedirect(asset.external_url)
     else:
@@ -153,7 +149,12 @@ def download_asset(request, asset_id: int):
             )
             response = HttpResponseRedirect(url)
         else:
-            response = FileResponse(storage.open(asset.file.name, "rb"), as_attachment=True, filename=name)
+            try:
+                response = FileResponse(storage.open(asset.file.name, "rb"), as_attachment=True, filename=name)
+            except FileNotFoundError:
+                logger.error("Asset %s: its file %s is missing from private storage", asset.pk, asset.file.name)
+                return Status(404, {"detail": "The file of this asset is missing; please tell your partner manager."})
+    services.download_record(asset=asset, user=request.auth)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -307,6 +308,7 @@ def preview(request, token: str = Query(..., max_length=4096)):
         raise Http404 from None
     kind = item._meta.model_name
     if kind == "asset":
+        selectors.attach_summary_relations_in_memory(item)
         data = {**_asset_summary(request, item), "external_url": item.external_url or None}
     elif kind == "program":
         item.visible_related_assets = list(item.related_assets.all())

@@ -5,12 +5,12 @@ import json
 from datetime import timedelta
 
 from django.core.cache import cache
-from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
 from wagtail.models import ModelLogEntry
 
-from partners.audience import viewer_for
+from partners.audience import count_visible, viewer_for
 
 from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, Program
 
@@ -21,32 +21,69 @@ def _latest_version(field: str) -> Subquery:
 
 
 def _with_summary_relations(queryset):
-    """What the API's asset summary reads, loaded for the whole page at once."""
-    return queryset.select_related("locale").prefetch_related("products", "languages", latest_versions())
+    """What the API's asset summary reads from the row itself; ``attach_summary_relations`` adds the rest."""
+    return queryset.select_related("locale")
 
 
-def latest_versions() -> Prefetch:
-    """Each asset's latest version as ``asset.latest_version_list`` (one query for the whole page)."""
-    newest = AssetVersion.objects.filter(
-        number=Subquery(AssetVersion.objects.filter(asset=OuterRef("asset")).order_by("-number").values("number")[:1])
+def attach_summary_relations(assets) -> list[Asset]:
+    """Load products, languages and the latest version of a page of assets: two light queries, whatever its size.
+
+    Sets ``product_refs`` and ``language_refs`` (``[{"key", "name"}]``, by name) and
+    ``latest_version`` (a dict, or ``None``) on each asset. Plain value rows instead of
+    ``prefetch_related`` (no model instances for lookup tables), products and languages in
+    one query.
+    """
+    assets = list(assets)
+    ids = [asset.pk for asset in assets]
+    products = Asset.products.through.objects.filter(asset_id__in=ids).values_list(
+        "asset_id", Value("products"), "product__key", "product__name"
     )
-    return Prefetch("versions", queryset=newest, to_attr="latest_version_list")
+    languages = Asset.languages.through.objects.filter(asset_id__in=ids).values_list(
+        "asset_id", Value("languages"), "language__key", "language__name"
+    )
+    relations = {"products": {}, "languages": {}}
+    for asset_id, relation, key, label in sorted(products.union(languages, all=True), key=lambda row: row[3]):
+        relations[relation].setdefault(asset_id, []).append({"key": key, "name": label})
+    newest = Subquery(AssetVersion.objects.filter(asset=OuterRef("asset")).order_by("-number").values("number")[:1])
+    versions = {
+        row["asset_id"]: row
+        for row in AssetVersion.objects.filter(asset_id__in=ids, number=newest)
+        .order_by()
+        .values("asset_id", "number", "change_note", "created_at")
+    }
+    for asset in assets:
+        asset.product_refs = relations["products"].get(asset.pk, [])
+        asset.language_refs = relations["languages"].get(asset.pk, [])
+        version = versions.get(asset.pk)
+        asset.latest_version = version and {
+            "number": version["number"],
+            "note": version["change_note"],
+            "created_at": version["created_at"],
+        }
+    return assets
 
 
-def assets_for_partner(
+def attach_summary_relations_in_memory(asset: Asset) -> Asset:
+    """``attach_summary_relations`` for one asset as it is in memory (a preview of unsaved relations)."""
+    asset.product_refs = [{"key": p.key, "name": p.name} for p in asset.products.all()]
+    asset.language_refs = [{"key": lang.key, "name": lang.name} for lang in asset.languages.all()]
+    version = asset.versions.order_by("-number").first() if asset.pk else None
+    asset.latest_version = version and {
+        "number": version.number,
+        "note": version.change_note,
+        "created_at": version.created_at,
+    }
+    return asset
+
+
+def _filter_assets(
+    queryset,
     *,
-    user,
     asset_type: str | None = None,
     product: str | None = None,
     language: str | None = None,
     updated_since=None,
-    locale: str | None = None,
-    ordering: str = "-published_at",
 ):
-    """The assets ``user`` may see, filtered, one language variant each, in a fixed number of queries."""
-    queryset = Asset.objects.visible_to(user)
-    if locale:
-        queryset = queryset.localized_for(user, locale)
     if asset_type:
         queryset = queryset.filter(asset_type=asset_type)
     # Exists, not joins: a join on a many-to-many needs DISTINCT, which sorts every visible row.
@@ -60,12 +97,30 @@ def assets_for_partner(
         )
     if updated_since:
         queryset = queryset.filter(last_published_at__gte=updated_since)
-    order = {"-published_at": ["-last_published_at", "-pk"], "title": ["title", "pk"], "-title": ["-title", "-pk"]}
-    return _with_summary_relations(queryset).order_by(*order[ordering])
+    return queryset
+
+
+ASSET_ORDERINGS = {
+    "-published_at": ["-last_published_at", "-pk"],
+    "title": ["title", "pk"],
+    "-title": ["-title", "-pk"],
+}
+
+
+def assets_for_partner(*, user, locale: str | None = None, ordering: str = "-published_at", **filters):
+    """The assets ``user`` may see, filtered (``_filter_assets``), one language variant each.
+
+    Pass each page through ``attach_summary_relations`` before building summaries.
+    """
+    queryset = Asset.objects.visible_to(user)
+    if locale:
+        queryset = queryset.localized_for(user, locale)
+    return _with_summary_relations(_filter_assets(queryset, **filters)).order_by(*ASSET_ORDERINGS[ordering])
 
 
 def asset_for_partner(*, user, asset_id: int) -> Asset | None:
-    return _with_summary_relations(Asset.objects.visible_to(user)).filter(pk=asset_id).first()
+    asset = _with_summary_relations(Asset.objects.visible_to(user)).filter(pk=asset_id).first()
+    return asset and attach_summary_relations([asset])[0]
 
 
 def asset_for_download(*, user, asset_id: int) -> Asset | None:
@@ -126,14 +181,24 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
     unacknowledged = Q(requires_acknowledgement=True) & ~Q(pk__in=acknowledged)
     my_last_download = Download.objects.filter(user=user, asset=OuterRef("pk")).order_by("-downloaded_at")
     horizon = now + timedelta(days=expiring_within_days)
-    return {
-        "acknowledged": acknowledged,
-        "new_assets": list(assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk")[:limit]),
-        "updated_assets": list(
-            assets.filter(last_published_at__gt=since, first_published_at__lte=since).order_by("-last_published_at")[
-                :limit
-            ]
+    sections = {
+        "new_assets": assets.filter(first_published_at__gt=since).order_by("-first_published_at", "-pk"),
+        "updated_assets": assets.filter(last_published_at__gt=since, first_published_at__lte=since).order_by(
+            "-last_published_at"
         ),
+        "expiring_assets": assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at"),
+        # Never downloaded: the comparison with NULL is false, so those are left out without another subquery.
+        "updated_since_download": assets.annotate(
+            my_last_download=Subquery(my_last_download.values("downloaded_at")[:1])
+        )
+        .filter(latest_version_created_at__gt=F("my_last_download"))
+        .order_by("-latest_version_created_at"),
+    }
+    feed = {name: list(queryset[:limit]) for name, queryset in sections.items()}
+    attach_summary_relations([asset for section in feed.values() for asset in section])
+    return {
+        **feed,
+        "acknowledged": acknowledged,
         "new_programs": list(
             programs_for_partner(user=user)
             .filter(first_published_at__gt=since)
@@ -143,15 +208,6 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
             bulletins_for_partner(user=user)
             .filter(Q(pinned=True) | Q(first_published_at__gt=since) | unacknowledged)
             .order_by("-pinned", "-last_published_at")[:limit]
-        ),
-        "expiring_assets": list(
-            assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at")[:limit]
-        ),
-        # Never downloaded: the comparison with NULL is false, so those are left out without another subquery.
-        "updated_since_download": list(
-            assets.annotate(my_last_download=Subquery(my_last_download.values("downloaded_at")[:1]))
-            .filter(latest_version_created_at__gt=F("my_last_download"))
-            .order_by("-latest_version_created_at")[:limit]
         ),
     }
 
@@ -180,25 +236,43 @@ def _seconds_until_next_transition(generation: str, now) -> float:
     return COUNT_CACHE_SECONDS if not moment else max(0.0, (moment - now).total_seconds())
 
 
-def cached_asset_count(*, queryset, user, filters: dict) -> int:
-    """The count of a partner's asset list, shared by everyone with the same audience and filters.
+def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> int:
+    """The count of ``assets_for_partner(user=user, locale=locale, **filters)``, mostly from the cache.
 
-    Counting every visible row is the expensive part of a list; the answer depends only
-    on the viewer's tier, type, region and roles (not on who they are), so it is cached
-    under those, the filters and the content generation, and never beyond the next
-    scheduled expiry or go-live: a cached count is always the count of the list served.
+    Counting every visible row is the expensive part of a list. Without ``locale`` the
+    live assets matching the filters are counted once per audience (one grouped query,
+    cached under the filters and the content generation and shared by every viewer),
+    and the viewer's count is the sum over the audiences the rule lets them see. With
+    ``locale`` (which variant is picked depends on the viewer) the plain count is cached
+    under the viewer's audience key instead. Nothing cached outlives the next scheduled
+    expiry or go-live: a cached count is always the count of the list served.
     """
     viewer = viewer_for(user)
     if viewer is None:
         return 0
     generation = _content_generation()
-    ttl = min(COUNT_CACHE_SECONDS, _seconds_until_next_transition(generation, timezone.now()))
-    if ttl < 1:
-        return queryset.count()
-    digest = hashlib.sha256(json.dumps([viewer.audience_key, filters, generation], default=str).encode()).hexdigest()
-    key = f"partnerhub:asset-count:{digest}"
-    count = cache.get(key)
-    if count is None:
-        count = queryset.count()
-        cache.set(key, count, int(ttl))
-    return count
+    ttl = int(min(COUNT_CACHE_SECONDS, _seconds_until_next_transition(generation, timezone.now())))
+
+    def cached(scope, compute):
+        if ttl < 1:
+            return compute()
+        digest = hashlib.sha256(json.dumps([scope, filters, locale, generation], default=str).encode()).hexdigest()
+        key = f"partnerhub:asset-count:{digest}"
+        value = cache.get(key)
+        if value is None:
+            value = compute()
+            cache.set(key, value, ttl)
+        return value
+
+    if locale:
+        return cached(
+            viewer.audience_key, lambda: assets_for_partner(user=user, locale=locale, **filters).order_by().count()
+        )
+
+    def count_for_viewer():
+        by_audience = cached(
+            "audiences", lambda: _filter_assets(Asset.objects.live_for_partners(), **filters).audience_counts()
+        )
+        return count_visible(by_audience, viewer)
+
+    return cached(viewer.audience_key, count_for_viewer)

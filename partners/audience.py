@@ -90,20 +90,10 @@ def viewer_for(user) -> Viewer | None:
     if hasattr(user, _VIEWER_CACHE_ATTR):
         return getattr(user, _VIEWER_CACHE_ATTR)
 
-    from .selectors import membership_for_user
+    from .selectors import audience_facts_for_user
 
-    membership = membership_for_user(user=user)
-    viewer = None
-    if membership is not None and membership.partner.is_active:
-        partner = membership.partner
-        viewer = Viewer(
-            user_id=user.pk,
-            partner_id=partner.pk,
-            tier_rank=partner.tier.rank,
-            partner_type_id=partner.partner_type_id,
-            region_id=partner.region_id,
-            role_ids=frozenset(role.pk for role in membership.roles.all()),
-        )
+    facts = audience_facts_for_user(user=user)
+    viewer = Viewer(user_id=user.pk, **facts) if facts is not None else None
     setattr(user, _VIEWER_CACHE_ATTR, viewer)
     return viewer
 
@@ -148,6 +138,35 @@ class AudienceQuerySetMixin:
             return self.none()
         return self.filter(self.model.live_q()).filter(self.model.audience_q(viewer))
 
+    def audience_counts(self) -> list[tuple[Audience, int]]:
+        """How many rows each distinct audience has: one grouped query, the same for every viewer.
+
+        ``count_visible(audience_counts, viewer)`` then counts what one viewer may see
+        without another query. Apply the liveness and other filters first.
+        """
+        rows = (
+            self.order_by()
+            .values_list("min_tier__rank", *(f"audience_{name}_key" for name in AUDIENCE_LISTS))
+            .annotate(rows=models.Count("pk"))
+        )
+        return [
+            (
+                Audience(
+                    min_tier_rank=rank,
+                    partner_type_ids=audience_list_ids(types_key),
+                    region_ids=audience_list_ids(regions_key),
+                    role_ids=audience_list_ids(roles_key),
+                ),
+                count,
+            )
+            for rank, types_key, regions_key, roles_key, count in rows
+        ]
+
+
+def count_visible(audience_counts: list[tuple[Audience, int]], viewer: Viewer | None) -> int:
+    """The rows of ``audience_counts`` that ``viewer`` may see (the pure rule, no query)."""
+    return sum(count for audience, count in audience_counts if audience_allows(audience, viewer))
+
 
 class AudienceQuerySet(AudienceQuerySetMixin, models.QuerySet):
     pass
@@ -160,6 +179,11 @@ def audience_list_key(ids) -> str:
     """A list of the audience as stored on the row: ``*`` for everyone, else ``|3|7|``."""
     ids = sorted(int(pk) for pk in ids)
     return f"|{'|'.join(str(pk) for pk in ids)}|" if ids else EVERYONE
+
+
+def audience_list_ids(key: str) -> frozenset[int]:
+    """The ids in a stored list key (``audience_list_key``); everyone is the empty set."""
+    return frozenset() if key == EVERYONE else frozenset(int(pk) for pk in key.strip("|").split("|"))
 
 
 def _list_allows(field_name: str, allowed_ids) -> Q:

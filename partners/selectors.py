@@ -11,3 +11,26 @@ def membership_for_user(*, user) -> PartnerMembership | None:
         .filter(user_id=user.pk)
         .first()
     )
+
+
+def audience_facts_for_user(*, user) -> dict | None:
+    """What the audience rule needs to know about a user, as plain values in one query.
+
+    ``None`` unless the user belongs to an active partner. One row per role held (or
+    one row with no role), so the roles come with the partner's tier, type and region.
+    """
+    rows = list(
+        PartnerMembership.objects.filter(user_id=user.pk, partner__is_active=True).values_list(
+            "partner_id", "partner__tier__rank", "partner__partner_type_id", "partner__region_id", "roles"
+        )
+    )
+    if not rows:
+        return None
+    partner_id, tier_rank, partner_type_id, region_id, _role = rows[0]
+    return {
+        "partner_id": partner_id,
+        "tier_rank": tier_rank,
+        "partner_type_id": partner_type_id,
+        "region_id": region_id,
+        "role_ids": frozenset(role for *_facts, role in rows if role is not None),
+    }
