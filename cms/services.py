@@ -42,6 +42,7 @@ from .models import (
     VersionNotice,
     file_digest,
 )
+from .signals import items_changed
 
 ARCHIVE_ACTION = "partnerhub.archive"
 RESTORE_ACTION = "partnerhub.restore"
@@ -516,6 +517,7 @@ def _bulk_transition(*, model, queryset, changes: dict, action: str, now, batch_
             model.objects.filter(pk__in=[pk for pk, _ in batch]).update(**changes)
             _log_entries(content_type=content_type, rows=batch, action=action, now=now)
             webhooks.emit_rows(event, model=model, rows=batch, occurred_at=now)
+            items_changed.send(sender=model, pks=[pk for pk, _ in batch])
             done += len(batch)
 
 
@@ -581,6 +583,7 @@ def _publish_scheduled(*, model, now, batch_size: int) -> int:
             if model is Asset:
                 asset_record_versions(assets=items, now=now)
             webhooks.emit(webhooks.Event.PUBLISHED, items, occurred_at=now)
+            items_changed.send(sender=model, pks=[item.pk for item in items])
             published += len(items)
             # Scheduled changes to live items (and leftovers of archived ones) go one by one.
             for revision_pk, _object_id in revisions:

@@ -8,8 +8,13 @@ do in bulk (the sweep, archive, restore) they emit themselves.
 """
 
 from django.db.models.signals import pre_save
+from django.dispatch import Signal
 
 from wagtail.signals import published, unpublished
+
+#: Sent with ``sender=<model>`` and ``pks=[...]`` when services change items in bulk (without saving
+#: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
+items_changed = Signal()
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):

@@ -42,13 +42,13 @@ class PageNumberPagination(PaginationBase):
         offset = (page - 1) * size
         return {
             "count": count,
-            "next": _page_url(request, page + 1, size) if page < last_page else None,
-            "previous": _page_url(request, page - 1, size) if page > 1 else None,
+            "next": page_url(request, page + 1, size) if page < last_page else None,
+            "previous": page_url(request, page - 1, size) if page > 1 else None,
             "results": list(queryset[offset : offset + size]),
         }
 
 
-def _page_url(request, page: int, page_size: int) -> str:
+def page_url(request, page: int, page_size: int) -> str:
     query = request.GET.copy()
     query["page"] = str(page)
     query["page_size"] = str(page_size)

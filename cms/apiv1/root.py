@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from cms.api import router as content_router
 from partners.api import router as partners_router
+from search.api import router as search_router
 
 from .auth import partner_auth
 from .errors import install_error_handlers
@@ -36,3 +37,4 @@ def build_api(*, urls_namespace: str, title: str = "Partner Hub API", version: s
 api = build_api(urls_namespace="api-v1")
 api.add_router("", partners_router)
 api.add_router("", content_router)
+api.add_router("", search_router)

@@ -197,6 +197,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.requeue_stalled_webhooks",
         "schedule": 5 * 60,
     },
+    "reconcile-search-index": {
+        "task": "search.tasks.reconcile_search_index",
+        "schedule": env.int("SEARCH_RECONCILE_SECONDS", default=15 * 60),
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
@@ -208,6 +212,10 @@ ELASTICSEARCH_URL = env.str("ELASTICSEARCH_URL", default="")
 ELASTICSEARCH_INDEX_PREFIX = env.str("ELASTICSEARCH_INDEX_PREFIX", default="partnerhub")
 ELASTICSEARCH_TIMEOUT = env.float("ELASTICSEARCH_TIMEOUT", default=5.0)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+# One search request waits this long for Elasticsearch before answering from the database,
+# which then answers alone for SEARCH_OUTAGE_SECONDS (a dead cluster costs one timeout, not one per request).
+SEARCH_REQUEST_TIMEOUT = env.float("SEARCH_REQUEST_TIMEOUT", default=2.0)
+SEARCH_OUTAGE_SECONDS = env.int("SEARCH_OUTAGE_SECONDS", default=30)
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587, consolemail://) or the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -1,0 +1,135 @@
+"""What each searchable kind of item looks like in the index, built in batches from plain rows.
+
+A document carries the text (title, summary, body), the facets (type, products,
+languages), the live window (``go_live_at``, ``expire_at``, so an item is gone from
+results the moment it expires, before any sweep) and the audience fields of
+``partners.audience.search_document_fields``. Only items live for partners are
+indexed; ``documents_for`` answers ``None`` for any other id, which means "delete".
+"""
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from django.db.models import Model
+from django.utils.html import strip_tags
+
+from partners.audience import Audience, audience_list_ids, search_document_fields
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A model that search covers, and how its rows become documents."""
+
+    name: str
+    model: type[Model]
+    body_fields: tuple[str, ...] = ()
+    type_field: str | None = None  # the facet "type": this field, or the kind's name
+    has_products: bool = False
+
+
+def kinds() -> dict[str, Kind]:
+    from cms.models import Asset, Bulletin, Program
+
+    return {
+        "asset": Kind("asset", Asset, type_field="asset_type", has_products=True),
+        "program": Kind("program", Program, body_fields=("body", "eligibility")),
+        "bulletin": Kind("bulletin", Bulletin, body_fields=("body",)),
+    }
+
+
+def kind_of(model) -> Kind | None:
+    return next((kind for kind in kinds().values() if kind.model is model), None)
+
+
+def document_id(kind: str, pk: int) -> str:
+    return f"{kind}-{pk}"
+
+
+def parse_document_id(doc_id: str) -> tuple[str, int]:
+    kind, _, pk = doc_id.rpartition("-")
+    return kind, int(pk)
+
+
+ROW_FIELDS = (
+    "pk",
+    "title",
+    "summary",
+    "last_published_at",
+    "go_live_at",
+    "expire_at",
+    "updated_at",
+    "min_tier__rank",
+    "audience_partner_types_key",
+    "audience_regions_key",
+    "audience_roles_key",
+)
+
+
+def _related_keys(kind: Kind, relation: str, pks: list[int]) -> dict[int, list[tuple[str, str]]]:
+    related = relation[:-1]  # products -> product
+    rows = (
+        getattr(kind.model, relation)
+        .through.objects.filter(asset_id__in=pks)
+        .values_list("asset_id", f"{related}__key", f"{related}__name")
+    )
+    found: dict[int, list[tuple[str, str]]] = {}
+    for pk, key, name in rows:
+        found.setdefault(pk, []).append((key, name))
+    return found
+
+
+def documents_for(kind: Kind, pks: Iterable[int]) -> Iterator[tuple[int, dict | None]]:
+    """``(pk, document)`` for each id, ``None`` for ids that are gone or not live for partners."""
+    pks = list(pks)
+    live = kind.model.objects.filter(pk__in=pks).live_for_partners()
+    built = dict(build_documents(kind, live))
+    for pk in pks:
+        yield pk, built.get(pk)
+
+
+def build_documents(kind: Kind, queryset, batch_size: int = 1000) -> Iterator[tuple[int, dict]]:
+    """Documents for every row of ``queryset`` (already limited to live items), a batch at a time."""
+    extra = list(kind.body_fields)
+    if kind.type_field:
+        extra.append(kind.type_field)
+    if kind.has_products:
+        extra.append("locale__language_code")
+    rows = queryset.order_by("pk").values(*ROW_FIELDS, *extra)
+    last_pk = 0
+    while True:
+        batch = list(rows.filter(pk__gt=last_pk)[:batch_size])
+        if not batch:
+            return
+        last_pk = batch[-1]["pk"]
+        pks = [row["pk"] for row in batch]
+        products = _related_keys(kind, "products", pks) if kind.has_products else {}
+        languages = _related_keys(kind, "languages", pks) if kind.has_products else {}
+        for row in batch:
+            yield row["pk"], _document(kind, row, products.get(row["pk"], []), languages.get(row["pk"], []))
+
+
+def _document(kind: Kind, row: dict, products: list, languages: list) -> dict:
+    audience = Audience(
+        min_tier_rank=row["min_tier__rank"],
+        partner_type_ids=audience_list_ids(row["audience_partner_types_key"]),
+        region_ids=audience_list_ids(row["audience_regions_key"]),
+        role_ids=audience_list_ids(row["audience_roles_key"]),
+    )
+    body = " ".join(strip_tags(row[field] or "") for field in kind.body_fields)
+    return {
+        "kind": kind.name,
+        "item_id": row["pk"],
+        "title": row["title"],
+        "summary": row["summary"] or "",
+        "body": " ".join(body.split()),
+        "type": row[kind.type_field] if kind.type_field else kind.name,
+        "products": sorted(key for key, _name in products),
+        "product_names": " ".join(sorted(name for _key, name in products)),
+        "languages": sorted(key for key, _name in languages),
+        "locale": row.get("locale__language_code") or "",
+        "published_at": row["last_published_at"],
+        "go_live_at": row["go_live_at"],
+        "expire_at": row["expire_at"],
+        "updated_at": row["updated_at"],
+        **search_document_fields(audience),
+    }

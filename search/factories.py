@@ -1,0 +1,23 @@
+"""factory_boy factories of search data: synonyms and recorded queries."""
+
+import factory
+
+from .models import SearchQuery, Synonym
+
+
+class SynonymFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Synonym
+        django_get_or_create = ("terms",)
+
+    terms = factory.Sequence(lambda n: f"term{n}a, term{n}b")
+
+
+class SearchQueryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SearchQuery
+
+    text = factory.Sequence(lambda n: f"query {n}")
+    normalized = factory.LazyAttribute(lambda o: " ".join(o.text.lower().split()))
+    result_count = 3
+    backend = "database"

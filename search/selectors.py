@@ -1,0 +1,80 @@
+"""Reads of search: a partner's search and type-ahead, on Elasticsearch or the database fallback.
+
+Elasticsearch answers when it is configured and up. When a call fails, the answer
+comes from the database fallback at once and Elasticsearch is left alone for
+``SEARCH_OUTAGE_SECONDS`` (so a dead cluster does not cost every request a timeout);
+the outage is logged. Indexing tasks retry meanwhile and reconciliation catches up.
+"""
+
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from partners.audience import viewer_for
+
+from .backends import DatabaseBackend, ElasticsearchBackend, SearchRequest, SearchResults, SearchUnavailable
+from .client import elasticsearch_configured
+from .models import SearchQuery
+
+logger = logging.getLogger("partnerhub.search")
+
+OUTAGE_KEY = "partnerhub:search:elasticsearch-outage"
+
+
+def elasticsearch_usable() -> bool:
+    return elasticsearch_configured() and not cache.get(OUTAGE_KEY)
+
+
+def _answer(method: str, user, *args):
+    now = timezone.now()
+    if elasticsearch_usable():
+        try:
+            return getattr(ElasticsearchBackend(), method)(user, *args, now)
+        except SearchUnavailable as error:
+            logger.error(
+                "Elasticsearch unavailable, answering from the database for %ss: %s",
+                settings.SEARCH_OUTAGE_SECONDS,
+                error,
+            )
+            cache.set(OUTAGE_KEY, True, settings.SEARCH_OUTAGE_SECONDS)
+    return getattr(DatabaseBackend(), method)(user, *args, now)
+
+
+def search_for_partner(*, user, request: SearchRequest) -> SearchResults:
+    """What ``user`` may see matching ``request``, one page of it, with facets over all of it."""
+    if viewer_for(user) is None:
+        return SearchResults(count=0, hits=[], backend="none")
+    return _answer("search", user, request)
+
+
+def suggest_for_partner(*, user, text: str):
+    """Up to eight titles ``user`` may see that start with what they are typing."""
+    if viewer_for(user) is None or not text.strip():
+        return []
+    return _answer("suggest", user, text)
+
+
+def top_queries(*, since, until=None, zero_results: bool = False):
+    """Queries by how often they were run between ``since`` and ``until``, with results and clicks.
+
+    ``zero_results`` keeps only searches that found nothing: the content gaps to fill.
+    """
+    queryset = SearchQuery.objects.filter(created_at__gte=since)
+    if until is not None:
+        queryset = queryset.filter(created_at__lt=until)
+    if zero_results:
+        queryset = queryset.filter(result_count=0)
+    return (
+        queryset.values("normalized")
+        .annotate(
+            searches=Count("pk", distinct=True),
+            users=Count("user", distinct=True),
+            partners=Count("partner", distinct=True),
+            with_results=Count("pk", filter=Q(result_count__gt=0), distinct=True),
+            clicks=Count("clicks", distinct=True),
+        )
+        .order_by("-searches", "normalized")
+    )

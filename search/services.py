@@ -1,0 +1,209 @@
+"""Writes of search: keeping the index in step with the content, rebuilding it, recording queries.
+
+* ``search_sync_later`` is what every content change calls: after the transaction
+  commits, a Celery task (``search.tasks.sync_search_documents``) writes the current
+  state of those items to the index (or deletes them). It reads the state from the
+  database instead of trusting the event, so it is idempotent and safe to retry.
+* ``search_reindex`` builds a new index from the database with bulk requests and moves
+  the alias to it in one atomic call (no downtime), then catches up on what changed
+  while it ran.
+* ``search_reconcile`` compares the index with the database and fixes any drift
+  (a lost task, an outage): run by celery beat.
+"""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from wagtail.models import ModelLogEntry
+
+from elasticsearch.helpers import scan
+
+from partners.audience import viewer_for
+
+from .backends import SearchRequest, SearchResults, elasticsearch_errors
+from .client import elasticsearch_configured, get_client
+from .documents import build_documents, document_id, documents_for, kind_of, kinds, parse_document_id
+from .index import alias_name, bulk_write, create_index, ensure_index, new_index_name, swap_alias
+from .models import MAX_QUERY_LENGTH, SearchClick, SearchQuery
+
+
+class SearchError(Exception):
+    """A search write that cannot be done as asked (an unknown query or result)."""
+
+
+def search_sync_later(*, model, pks) -> None:
+    """After the current transaction commits, bring these items' documents up to date (a Celery task)."""
+    kind = kind_of(model)
+    pks = sorted({int(pk) for pk in pks})
+    if kind is None or not pks or not elasticsearch_configured():
+        return
+    from .tasks import sync_search_documents
+
+    transaction.on_commit(partial(sync_search_documents.delay, kind.name, pks), robust=True)
+
+
+def search_documents_sync(*, kind: str, pks: list[int]) -> int:
+    """Write the current state of these items to the index: live ones indexed, the others deleted."""
+    client = get_client()
+    pairs = ((document_id(kind, pk), doc) for pk, doc in documents_for(kinds()[kind], pks))
+    with elasticsearch_errors():
+        ensure_index(client)
+        return sum(bulk_write(client, alias_name(), pairs, refresh="wait_for"))
+
+
+@dataclass
+class ReindexResult:
+    index: str
+    documents: int
+    seconds: float
+    caught_up: int = 0
+    removed_indices: list[str] = field(default_factory=list)
+
+    @property
+    def per_second(self) -> float:
+        return self.documents / self.seconds if self.seconds else 0.0
+
+
+def live_item_count() -> int:
+    return sum(kind.model.objects.live_for_partners().count() for kind in kinds().values())
+
+
+def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size: int = 1000) -> ReindexResult:
+    """Rebuild the index from the database into a new index and swap the alias; queries answer throughout."""
+    if not elasticsearch_configured():
+        raise SearchError("Elasticsearch is not configured (ELASTICSEARCH_URL); search answers from the database.")
+    client = get_client()
+    started_at, started = timezone.now(), time.perf_counter()
+    name = new_index_name()
+    create_index(client, name, bulk_loading=True)
+    written = 0
+    try:
+        for kind in kinds().values():
+            pairs = (
+                (document_id(kind.name, pk), doc)
+                for pk, doc in build_documents(kind, kind.model.objects.live_for_partners(), batch_size=chunk_size)
+            )
+            for _ in bulk_write(client, name, pairs, chunk_size=chunk_size):
+                written += 1
+                if progress and written % 100 == 0:
+                    progress(100)
+        if progress:
+            progress(written % 100)
+        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
+        client.indices.refresh(index=name)
+    except Exception:
+        client.indices.delete(index=name, ignore=[404])
+        raise
+    left = swap_alias(client, name)
+    for old in left:
+        client.indices.delete(index=old, ignore=[404])
+    seconds = time.perf_counter() - started
+    caught_up = _catch_up(since=started_at)
+    return ReindexResult(index=name, documents=written, seconds=seconds, caught_up=caught_up, removed_indices=left)
+
+
+def _catch_up(*, since) -> int:
+    """Re-sync what changed while a rebuild ran (those changes went to the old index)."""
+    done = 0
+    for kind in kinds().values():
+        content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
+        changed = set(kind.model.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+        # Bulk transitions (the sweep) do not touch updated_at, but they are all in the audit log.
+        logged = ModelLogEntry.objects.filter(timestamp__gte=since, content_type=content_type)
+        changed |= {int(pk) for pk in logged.values_list("object_id", flat=True) if str(pk).isdigit()}
+        if changed:
+            done += search_documents_sync(kind=kind.name, pks=sorted(changed))
+    return done
+
+
+@dataclass
+class ReconcileResult:
+    checked: int = 0
+    indexed: int = 0
+    deleted: int = 0
+
+
+def search_reconcile() -> ReconcileResult:
+    """Make the index match the database: index what is missing or stale, delete what should not be there."""
+    if not elasticsearch_configured():
+        return ReconcileResult()
+    client = get_client()
+    with elasticsearch_errors():
+        ensure_index(client)
+    result = ReconcileResult()
+    in_index: dict[tuple[str, int], str] = {}
+    for hit in scan(client, index=alias_name(), query={"_source": ["updated_at"]}, size=5000):
+        in_index[parse_document_id(hit["_id"])] = hit["_source"].get("updated_at")
+    for kind in kinds().values():
+        live = {
+            pk: updated_at.isoformat()
+            for pk, updated_at in kind.model.objects.live_for_partners().values_list("pk", "updated_at")
+        }
+        result.checked += len(live)
+        stale = [pk for pk, updated_at in live.items() if _differs(in_index.get((kind.name, pk)), updated_at)]
+        gone = [pk for (name, pk) in in_index if name == kind.name and pk not in live]
+        if stale or gone:
+            search_documents_sync(kind=kind.name, pks=stale + gone)
+        result.indexed += len(stale)
+        result.deleted += len(gone)
+    return result
+
+
+def _differs(indexed: str | None, current: str) -> bool:
+    if indexed is None:
+        return True
+    return parse_datetime(indexed) != parse_datetime(current)
+
+
+def normalize_query(text: str) -> str:
+    return " ".join(text.lower().split())[:MAX_QUERY_LENGTH]
+
+
+def search_query_record(*, user, request: SearchRequest, results: SearchResults) -> SearchQuery | None:
+    """Record one search for the analytics reports (blank queries, i.e. browsing, are not recorded)."""
+    if not request.text.strip():
+        return None
+    viewer = viewer_for(user)
+    filters = {name: value for name in ("type", "product", "language") if (value := getattr(request, name))}
+    query = SearchQuery(
+        text=request.text[:MAX_QUERY_LENGTH],
+        normalized=normalize_query(request.text),
+        filters=filters,
+        result_count=results.count,
+        backend=results.backend,
+        user=user,
+        partner_id=viewer.partner_id if viewer else None,
+        tier_id=_tier_id(viewer.partner_id) if viewer else None,
+    )
+    query.full_clean()
+    query.save()
+    return query
+
+
+def _tier_id(partner_id: int) -> int | None:
+    from partners.models import Partner
+
+    return Partner.objects.filter(pk=partner_id).values_list("tier_id", flat=True).first()
+
+
+def search_click_record(*, user, query_id: int, kind: str, item_id: int, position: int | None = None) -> SearchClick:
+    """Record that ``user`` opened a result of their own search ``query_id``. Clicking twice counts once."""
+    query = SearchQuery.objects.filter(pk=query_id, user=user).first()
+    if query is None:
+        raise SearchError("No such search of yours.")
+    found = kinds().get(kind)
+    if found is None or not found.model.objects.visible_to(user).filter(pk=item_id).exists():
+        raise SearchError("No such result.")
+    click = SearchClick.objects.filter(query=query, kind=kind, item_id=item_id).first()
+    if click is None:
+        click = SearchClick(query=query, kind=kind, item_id=item_id, position=position)
+        click.full_clean()
+        click.save()
+    return click

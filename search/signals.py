@@ -1,0 +1,47 @@
+"""Signal receivers of search: every change to searchable content and synonyms reaches the index.
+
+Saves and deletes of assets, programs and bulletins (publishing, editing, audience
+changes, archive and restore all save the item) and the lifecycle sweep's bulk
+transitions (``cms.signals.items_changed``) each schedule a sync of those items after
+the transaction commits. Saving or deleting a synonym schedules a rebuild.
+"""
+
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
+
+def sync_saved_item(sender, instance, raw=False, **kwargs):
+    if raw:
+        return
+    from .services import search_sync_later
+
+    search_sync_later(model=sender, pks=[instance.pk])
+
+
+def sync_changed_items(sender, pks, **kwargs):
+    from .services import search_sync_later
+
+    search_sync_later(model=sender, pks=pks)
+
+
+def rebuild_after_synonyms_change(sender, instance, raw=False, **kwargs):
+    from .client import elasticsearch_configured
+    from .tasks import rebuild_search_index
+
+    if not raw and elasticsearch_configured():
+        transaction.on_commit(rebuild_search_index.delay, robust=True)
+
+
+def connect():
+    from cms.models import GATED_CONTENT_MODELS
+    from cms.signals import items_changed
+
+    from .models import Synonym
+
+    for model in GATED_CONTENT_MODELS:
+        name = model._meta.model_name
+        post_save.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-saved-{name}")
+        post_delete.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-deleted-{name}")
+        items_changed.connect(sync_changed_items, sender=model, dispatch_uid=f"search-sync-changed-{name}")
+    post_save.connect(rebuild_after_synonyms_change, sender=Synonym, dispatch_uid="search-synonyms-saved")
+    post_delete.connect(rebuild_after_synonyms_change, sender=Synonym, dispatch_uid="search-synonyms-deleted")
