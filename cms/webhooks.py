@@ -43,7 +43,6 @@ from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.db import transaction
@@ -116,7 +115,7 @@ def _emit(event: str, subjects: list[tuple], *, occurred_at=None) -> list[Webhoo
         for endpoint in endpoints
         for model, pk, title in subjects
     )
-    transaction.on_commit(partial(_queue, [delivery.pk for delivery in deliveries]), robust=True)
+    transaction.on_commit(lambda: _queue([delivery.pk for delivery in deliveries]), robust=True)
     return deliveries
 
 
@@ -268,5 +267,5 @@ def requeue_stalled(*, older_than_minutes: int = 15) -> int:
         ).values_list("pk", flat=True)[:1000]
     )
     if stalled:
-        transaction.on_commit(partial(_queue, stalled), robust=True)
+        transaction.on_commit(lambda: _queue(stalled), robust=True)
     return len(stalled)

@@ -43,6 +43,7 @@ class Viewer:
     partner_type_id: int
     region_id: int
     role_ids: frozenset[int]
+    tier_id: int | None = None  # for reports; the rule itself compares ranks
 
     @property
     def audience_key(self) -> tuple:

@@ -21,14 +21,20 @@ def audience_facts_for_user(*, user) -> dict | None:
     """
     rows = list(
         PartnerMembership.objects.filter(user_id=user.pk, partner__is_active=True).values_list(
-            "partner_id", "partner__tier__rank", "partner__partner_type_id", "partner__region_id", "roles"
+            "partner_id",
+            "partner__tier_id",
+            "partner__tier__rank",
+            "partner__partner_type_id",
+            "partner__region_id",
+            "roles",
         )
     )
     if not rows:
         return None
-    partner_id, tier_rank, partner_type_id, region_id, _role = rows[0]
+    partner_id, tier_id, tier_rank, partner_type_id, region_id, _role = rows[0]
     return {
         "partner_id": partner_id,
+        "tier_id": tier_id,
         "tier_rank": tier_rank,
         "partner_type_id": partner_type_id,
         "region_id": region_id,

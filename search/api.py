@@ -7,6 +7,7 @@ audience rule applied inside the query), the writes ``search.services`` (analyti
 from math import ceil
 from typing import Literal
 
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.urls import reverse
 
@@ -79,12 +80,20 @@ class SearchOut(Schema):
     )
 
 
+FACET_LABELS_KEY = "partnerhub:search:facet-labels"
+
+
 def _labels() -> dict[str, dict[str, str]]:
-    return {
-        "type": {**dict(Asset.AssetType.choices), "program": "Program", "bulletin": "Bulletin"},
-        "product": dict(Product.objects.values_list("key", "name")),
-        "language": dict(Language.objects.values_list("key", "name")),
-    }
+    """Display names of facet values (cached; ``search.signals`` forgets them when products or languages change)."""
+
+    def load():
+        return {
+            "type": {**dict(Asset.AssetType.choices), "program": "Program", "bulletin": "Bulletin"},
+            "product": dict(Product.objects.values_list("key", "name")),
+            "language": dict(Language.objects.values_list("key", "name")),
+        }
+
+    return cache.get_or_set(FACET_LABELS_KEY, load, 60 * 60)
 
 
 @router.get(

@@ -22,7 +22,7 @@ from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Val
 from django.utils.html import escape
 
 from elasticsearch.exceptions import ConnectionError as ESConnectionError
-from elasticsearch.exceptions import TransportError
+from elasticsearch.exceptions import NotFoundError, TransportError
 
 from partners.audience import Viewer, search_filter, viewer_for
 
@@ -36,6 +36,10 @@ SUGGESTIONS = 8
 
 class SearchUnavailable(Exception):
     """Elasticsearch could not answer (down, timing out, or refusing the request)."""
+
+
+class SearchIndexMissing(SearchUnavailable):
+    """Elasticsearch is up but the index is not there yet (``manage.py search_reindex`` builds it)."""
 
 
 @dataclass(frozen=True)
@@ -88,6 +92,7 @@ class Suggestion:
 # Elasticsearch -------------------------------------------------------------------------
 
 TEXT_FIELDS = ["title^3", "summary^2", "product_names^2", "body"]
+FUZZY_FIELDS = ["title^3", "summary^2"]  # typos in the short fields; bodies would cost more than they find
 
 
 def _filters(viewer: Viewer, request: SearchRequest, now: datetime) -> list[dict]:
@@ -120,8 +125,10 @@ def _filters(viewer: Viewer, request: SearchRequest, now: datetime) -> list[dict
 def text_query(text: str) -> dict:
     """Relevance for the user's words, which are only ever analysed text (never query syntax).
 
-    Exact words (stemmed, with the editors' synonyms) score highest, a phrase in the
-    title more, and words within a typo or two (``fuzziness: AUTO``) still match.
+    The words may be spread over the fields (``cross_fields``: "battlecard emea" finds a
+    battlecard whose summary says EMEA), stemmed and with the editors' synonyms; a phrase
+    in the title scores more; and words within a typo or two (``fuzziness: AUTO``) of a
+    title or summary word still match, with a lower score.
     """
     if not text.strip():
         return {"match_all": {}}
@@ -129,15 +136,22 @@ def text_query(text: str) -> dict:
     return {
         "bool": {
             "should": [
-                {"multi_match": {"query": text, "fields": TEXT_FIELDS, "minimum_should_match": should_match}},
-                {"match_phrase": {"title": {"query": text, "boost": 2}}},
                 {
                     "multi_match": {
                         "query": text,
                         "fields": TEXT_FIELDS,
+                        "type": "cross_fields",
+                        "minimum_should_match": should_match,
+                    }
+                },
+                {"match_phrase": {"title": {"query": text, "boost": 2}}},
+                {
+                    "multi_match": {
+                        "query": text,
+                        "fields": FUZZY_FIELDS,
                         "fuzziness": "AUTO",
                         "prefix_length": 1,
-                        "max_expansions": 20,
+                        "max_expansions": 10,
                         "analyzer": "partnerhub_english",
                         "minimum_should_match": should_match,
                         "boost": 0.4,
@@ -198,7 +212,7 @@ def suggest_body(viewer: Viewer, text: str, now: datetime) -> dict:
         "_source": ["kind", "item_id", "title", "type"],
         "query": {
             "bool": {
-                "must": {"multi_match": {"query": text, "type": "bool_prefix", "fields": fields}},
+                "must": {"multi_match": {"query": text, "type": "bool_prefix", "fields": fields, "operator": "and"}},
                 "filter": _filters(viewer, SearchRequest(), now),
             }
         },
@@ -210,6 +224,8 @@ def elasticsearch_errors():
     """Any failure to reach or use Elasticsearch, as ``SearchUnavailable``."""
     try:
         yield
+    except NotFoundError as error:
+        raise SearchIndexMissing(str(error)) from error
     except (ESConnectionError, TransportError) as error:
         raise SearchUnavailable(str(error)) from error
 

@@ -91,9 +91,11 @@ def create_index(client: Elasticsearch, name: str, *, bulk_loading: bool = False
 
 
 def indices_behind_alias(client: Elasticsearch) -> list[str]:
+    if not client.indices.exists_alias(name=alias_name()):
+        return []
     try:
         return sorted(client.indices.get_alias(name=alias_name()))
-    except NotFoundError:
+    except NotFoundError:  # removed in between
         return []
 
 

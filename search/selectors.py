@@ -15,7 +15,14 @@ from django.utils import timezone
 
 from partners.audience import viewer_for
 
-from .backends import DatabaseBackend, ElasticsearchBackend, SearchRequest, SearchResults, SearchUnavailable
+from .backends import (
+    DatabaseBackend,
+    ElasticsearchBackend,
+    SearchIndexMissing,
+    SearchRequest,
+    SearchResults,
+    SearchUnavailable,
+)
 from .client import elasticsearch_configured
 from .models import SearchQuery
 
@@ -33,6 +40,8 @@ def _answer(method: str, user, *args):
     if elasticsearch_usable():
         try:
             return getattr(ElasticsearchBackend(), method)(user, *args, now)
+        except SearchIndexMissing:
+            logger.warning("The search index does not exist yet (run `manage.py search_reindex`); using the database.")
         except SearchUnavailable as error:
             logger.error(
                 "Elasticsearch unavailable, answering from the database for %ss: %s",
@@ -75,6 +84,42 @@ def top_queries(*, since, until=None, zero_results: bool = False):
             partners=Count("partner", distinct=True),
             with_results=Count("pk", filter=Q(result_count__gt=0), distinct=True),
             clicks=Count("clicks", distinct=True),
+        )
+        .order_by("-searches", "normalized")
+    )
+
+
+# --- the admin's search reports (``search.reports``) ---------------------------------------------
+
+from django.db.models import F, FloatField, Max  # noqa: E402
+from django.db.models.functions import Cast  # noqa: E402
+
+
+def query_stats(queryset):
+    """``top_queries``' rows over any queryset of ``SearchQuery``, with rates and the last search.
+
+    The admin reports filter the searches first (date range, partner tier, text), then group
+    them here by ``normalized``: ``searches``, ``users``, ``partners``, ``with_results``,
+    ``clicks`` (results opened), ``clicked`` (searches followed by at least one click),
+    ``result_rate`` (``with_results / searches``), ``click_through_rate`` (``clicked / searches``),
+    both between 0 and 1, and ``last_searched_at``. Most searched first.
+    """
+    return (
+        queryset.order_by()  # an ordering would join the grouping
+        .values("normalized")
+        .annotate(
+            searches=Count("pk", distinct=True),
+            users=Count("user", distinct=True),
+            partners=Count("partner", distinct=True),
+            with_results=Count("pk", filter=Q(result_count__gt=0), distinct=True),
+            # Before ``clicks``, which would otherwise stand for the count here instead of the relation.
+            clicked=Count("pk", filter=Q(clicks__isnull=False), distinct=True),
+            clicks=Count("clicks", distinct=True),
+            last_searched_at=Max("created_at"),
+        )
+        .annotate(
+            result_rate=Cast(F("with_results"), FloatField()) / F("searches"),
+            click_through_rate=Cast(F("clicked"), FloatField()) / F("searches"),
         )
         .order_by("-searches", "normalized")
     )

@@ -14,7 +14,6 @@
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -44,9 +43,14 @@ def search_sync_later(*, model, pks) -> None:
     pks = sorted({int(pk) for pk in pks})
     if kind is None or not pks or not elasticsearch_configured():
         return
-    from .tasks import sync_search_documents
 
-    transaction.on_commit(partial(sync_search_documents.delay, kind.name, pks), robust=True)
+    def send():
+        from .tasks import sync_search_documents
+
+        sync_search_documents.delay(kind.name, pks)
+
+    # robust: a broker that is down must not break the change itself; reconciliation catches up.
+    transaction.on_commit(send, robust=True)
 
 
 def search_documents_sync(*, kind: str, pks: list[int]) -> int:
@@ -180,17 +184,12 @@ def search_query_record(*, user, request: SearchRequest, results: SearchResults)
         backend=results.backend,
         user=user,
         partner_id=viewer.partner_id if viewer else None,
-        tier_id=_tier_id(viewer.partner_id) if viewer else None,
+        tier_id=viewer.tier_id if viewer else None,
     )
-    query.full_clean()
+    # The user, partner and tier come from the authenticated request: no need to look them up again.
+    query.full_clean(exclude=["user", "partner", "tier"])
     query.save()
     return query
-
-
-def _tier_id(partner_id: int) -> int | None:
-    from partners.models import Partner
-
-    return Partner.objects.filter(pk=partner_id).values_list("tier_id", flat=True).first()
 
 
 def search_click_record(*, user, query_id: int, kind: str, item_id: int, position: int | None = None) -> SearchClick:

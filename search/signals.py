@@ -3,7 +3,8 @@
 Saves and deletes of assets, programs and bulletins (publishing, editing, audience
 changes, archive and restore all save the item) and the lifecycle sweep's bulk
 transitions (``cms.signals.items_changed``) each schedule a sync of those items after
-the transaction commits. Saving or deleting a synonym schedules a rebuild.
+the transaction commits. Saving or deleting a synonym schedules a rebuild; a product
+or language change drops the cached facet labels.
 """
 
 from django.db import transaction
@@ -32,8 +33,16 @@ def rebuild_after_synonyms_change(sender, instance, raw=False, **kwargs):
         transaction.on_commit(rebuild_search_index.delay, robust=True)
 
 
+def forget_facet_labels(sender, **kwargs):
+    from django.core.cache import cache
+
+    from .api import FACET_LABELS_KEY
+
+    cache.delete(FACET_LABELS_KEY)
+
+
 def connect():
-    from cms.models import GATED_CONTENT_MODELS
+    from cms.models import GATED_CONTENT_MODELS, Language, Product
     from cms.signals import items_changed
 
     from .models import Synonym
@@ -43,5 +52,9 @@ def connect():
         post_save.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-saved-{name}")
         post_delete.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-deleted-{name}")
         items_changed.connect(sync_changed_items, sender=model, dispatch_uid=f"search-sync-changed-{name}")
+    for model in (Product, Language):
+        name = model._meta.model_name
+        post_save.connect(forget_facet_labels, sender=model, dispatch_uid=f"search-labels-saved-{name}")
+        post_delete.connect(forget_facet_labels, sender=model, dispatch_uid=f"search-labels-deleted-{name}")
     post_save.connect(rebuild_after_synonyms_change, sender=Synonym, dispatch_uid="search-synonyms-saved")
     post_delete.connect(rebuild_after_synonyms_change, sender=Synonym, dispatch_uid="search-synonyms-deleted")

@@ -12,7 +12,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         if not elasticsearch_configured():
-            raise CommandError("Elasticsearch is not configured (ELASTICSEARCH_URL); search answers from the database.")
+            raise CommandError(
+                "Elasticsearch is not configured (ELASTICSEARCH_URL); search answers from the database."
+            )
         try:
             result = search_reconcile()
         except SearchUnavailable as error:
