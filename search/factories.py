@@ -21,3 +21,15 @@ class SearchQueryFactory(factory.django.DjangoModelFactory):
     normalized = factory.LazyAttribute(lambda o: " ".join(o.text.lower().split()))
     result_count = 3
     backend = "database"
+
+
+class SearchClickFactory(factory.django.DjangoModelFactory):
+    """A result opened after a search: ``SearchClickFactory(query=search_query, position=2)``."""
+
+    class Meta:
+        model = "search.SearchClick"
+
+    query = factory.SubFactory(SearchQueryFactory)
+    kind = "asset"
+    item_id = factory.Sequence(lambda n: n + 1)
+    position = 1

@@ -10,7 +10,8 @@ import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, Q
+from django.db.models import Count, F, FloatField, Max, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from partners.audience import viewer_for
@@ -24,7 +25,6 @@ from .backends import (
     SearchUnavailable,
 )
 from .client import elasticsearch_configured
-from .models import SearchQuery
 
 logger = logging.getLogger("partnerhub.search")
 
@@ -66,43 +66,14 @@ def suggest_for_partner(*, user, text: str):
     return _answer("suggest", user, text)
 
 
-def top_queries(*, since, until=None, zero_results: bool = False):
-    """Queries by how often they were run between ``since`` and ``until``, with results and clicks.
-
-    ``zero_results`` keeps only searches that found nothing: the content gaps to fill.
-    """
-    queryset = SearchQuery.objects.filter(created_at__gte=since)
-    if until is not None:
-        queryset = queryset.filter(created_at__lt=until)
-    if zero_results:
-        queryset = queryset.filter(result_count=0)
-    return (
-        queryset.values("normalized")
-        .annotate(
-            searches=Count("pk", distinct=True),
-            users=Count("user", distinct=True),
-            partners=Count("partner", distinct=True),
-            with_results=Count("pk", filter=Q(result_count__gt=0), distinct=True),
-            clicks=Count("clicks", distinct=True),
-        )
-        .order_by("-searches", "normalized")
-    )
-
-
-# --- the admin's search reports (``search.reports``) ---------------------------------------------
-
-from django.db.models import F, FloatField, Max  # noqa: E402
-from django.db.models.functions import Cast  # noqa: E402
-
-
 def query_stats(queryset):
-    """``top_queries``' rows over any queryset of ``SearchQuery``, with rates and the last search.
+    """Searches grouped by their normalized text, most searched first, for the admin reports.
 
-    The admin reports filter the searches first (date range, partner tier, text), then group
-    them here by ``normalized``: ``searches``, ``users``, ``partners``, ``with_results``,
-    ``clicks`` (results opened), ``clicked`` (searches followed by at least one click),
-    ``result_rate`` (``with_results / searches``), ``click_through_rate`` (``clicked / searches``),
-    both between 0 and 1, and ``last_searched_at``. Most searched first.
+    The reports filter the searches first (date range, partner tier, text), then group
+    them here: ``searches``, ``users``, ``partners``, ``with_results``, ``clicks``
+    (results opened), ``clicked`` (searches followed by at least one click),
+    ``result_rate`` (``with_results / searches``), ``click_through_rate``
+    (``clicked / searches``), both between 0 and 1, and ``last_searched_at``.
     """
     return (
         queryset.order_by()  # an ordering would join the grouping
