@@ -3,6 +3,9 @@
 The Elasticsearch side of the same contract is in ``tests/integration/test_search_elasticsearch.py``.
 """
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory, ProgramFactory
@@ -163,3 +166,13 @@ def test_clicks_are_recorded_once_and_only_for_my_search_and_visible_results(cli
     assert click(other.headers).status_code == 404  # not their search
     assert click(gold_partner_user.headers, query_id="x").status_code == 422
     assert SearchClick.objects.count() == 1
+
+
+def test_search_query_count_does_not_grow_with_page_size(client, gold_partner_user, django_assert_num_queries):
+    for n in range(30):
+        AssetFactory(title=f"Deck {n}", products=[ProductFactory(key=f"p{n % 3}")])
+    search(client, gold_partner_user.headers, "deck", page_size=1)  # token last-used touch, labels cached
+    with CaptureQueriesContext(connection) as small:
+        search(client, gold_partner_user.headers, "deck", page_size=1)
+    with django_assert_num_queries(len(small.captured_queries)):
+        search(client, gold_partner_user.headers, "deck", page_size=50)
