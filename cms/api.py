@@ -49,7 +49,7 @@ class AssetFilters(Schema):
     ordering: Literal["-published_at", "title", "-title"] = "-published_at"
 
 
-def _asset_summary(request, asset) -> dict:
+def asset_summary(request, asset) -> dict:
     return {
         "id": asset.pk,
         "title": asset.title,
@@ -78,9 +78,7 @@ def list_assets(request, filters: Query[AssetFilters]):
     }
     assets = selectors.assets_for_partner(user=request.auth, ordering=filters.ordering, **arguments)
     count = partial(selectors.asset_count_for_partner, user=request.auth, **arguments)
-    return MappedPage(
-        assets, partial(_asset_summary, request), count=count, prepare=selectors.attach_summary_relations
-    )
+    return MappedPage(assets, partial(asset_summary, request), count=count, prepare=selectors.attach_summary_relations)
 
 
 class MappedPage:
@@ -108,7 +106,7 @@ def get_asset(request, asset_id: int, response: HttpResponse):
     _last_modified(response, asset)
     translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
     return {
-        **_asset_summary(request, asset),
+        **asset_summary(request, asset),
         "external_url": asset.external_url or None,
         "file_name": _download_name(asset) if asset.file else None,
         "translations": [{"id": pk, "locale": code} for pk, code in translations],
@@ -263,7 +261,7 @@ def feed(request, filters: Query[FeedFilters]):
         previous = services.feed_visit_record(user=request.auth, now=now)
         since = previous or now - timedelta(days=30)
     data = selectors.feed_for_partner(user=request.auth, since=since, now=now)
-    summary = partial(_asset_summary, request)
+    summary = partial(asset_summary, request)
     bulletin = _bulletin_mapper(request.auth, acknowledged=data["acknowledged"])
     return {
         "since": since,
@@ -309,7 +307,7 @@ def preview(request, token: str = Query(..., max_length=4096)):
     kind = item._meta.model_name
     if kind == "asset":
         selectors.attach_summary_relations_in_memory(item)
-        data = {**_asset_summary(request, item), "external_url": item.external_url or None}
+        data = {**asset_summary(request, item), "external_url": item.external_url or None}
     elif kind == "program":
         item.visible_related_assets = list(item.related_assets.all())
         data = _program(item)

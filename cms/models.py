@@ -61,7 +61,7 @@ class Language(KeyedModel):
     panels = [FieldPanel("name"), FieldPanel("key")]
 
 
-def _generic_relation(model: str, query_name: str) -> GenericRelation:
+def snippet_generic_relation(model: str, query_name: str) -> GenericRelation:
     """The reverse relation Wagtail's snippet mixins need on each concrete model (revisions, workflow states)."""
     return GenericRelation(
         model,
@@ -83,7 +83,7 @@ class GatedContentQuerySet(AudienceQuerySetMixin, models.QuerySet):
         return self.filter(self.model.live_q(now=now))
 
 
-def _gated_content_tabs(content_panels: list) -> TabbedInterface:
+def gated_content_tabs(content_panels: list) -> TabbedInterface:
     """The editor of every gated item: its own Content tab, then the shared Audience and Lifecycle tabs."""
     audience = MultiFieldPanel(
         [
@@ -311,8 +311,8 @@ class Asset(TranslatableMixin, GatedContent):
         "an earlier version are told.",
     )
 
-    workflow_states = _generic_relation("wagtailcore.WorkflowState", "asset")
-    revisions = _generic_relation("wagtailcore.Revision", "asset")
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "asset")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "asset")
 
     search_fields = [
         *GatedContent.search_fields,
@@ -320,7 +320,7 @@ class Asset(TranslatableMixin, GatedContent):
         index.RelatedFields("products", [index.SearchField("name"), index.FilterField("key")]),
     ]
 
-    edit_handler = _gated_content_tabs(
+    edit_handler = gated_content_tabs(
         [
             FieldPanel("title"),
             FieldPanel("summary"),
@@ -417,12 +417,12 @@ class Program(GatedContent):
         help_text="Partners only see the related assets their own audience allows.",
     )
 
-    workflow_states = _generic_relation("wagtailcore.WorkflowState", "program")
-    revisions = _generic_relation("wagtailcore.Revision", "program")
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "program")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "program")
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.SearchField("eligibility")]
 
-    edit_handler = _gated_content_tabs(
+    edit_handler = gated_content_tabs(
         [
             FieldPanel("title"),
             FieldPanel("summary"),
@@ -466,12 +466,12 @@ class Bulletin(GatedContent):
         help_text="Partners only see the attachments their own audience allows.",
     )
 
-    workflow_states = _generic_relation("wagtailcore.WorkflowState", "bulletin")
-    revisions = _generic_relation("wagtailcore.Revision", "bulletin")
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "bulletin")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "bulletin")
 
     search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.FilterField("priority")]
 
-    edit_handler = _gated_content_tabs(
+    edit_handler = gated_content_tabs(
         [
             FieldPanel("title"),
             FieldPanel("summary"),
@@ -654,4 +654,18 @@ class WebhookDelivery(models.Model):
         return f"{self.event} → {self.endpoint} ({self.status})"
 
 
+#: The content library's models (the content admin, reports and bulk actions cover these).
 GATED_CONTENT_MODELS = (Asset, Program, Bulletin)
+
+
+def gated_content_models() -> tuple[type[GatedContent], ...]:
+    """Every concrete model with the content lifecycle: the library's, then other apps' (courses…).
+
+    The lifecycle sweep, owner reminders, webhooks and archive actions cover all of them.
+    """
+    from django.apps import apps
+
+    others = [
+        model for model in apps.get_models() if issubclass(model, GatedContent) and model not in GATED_CONTENT_MODELS
+    ]
+    return (*GATED_CONTENT_MODELS, *others)

@@ -29,7 +29,6 @@ from partners.services import keyed_upsert
 
 from . import webhooks
 from .models import (
-    GATED_CONTENT_MODELS,
     Asset,
     AssetVersion,
     BulletinAcknowledgement,
@@ -41,6 +40,7 @@ from .models import (
     Product,
     VersionNotice,
     file_digest,
+    gated_content_models,
 )
 from .signals import items_changed
 
@@ -291,7 +291,7 @@ def freshness_reminders_due(*, now=None) -> list[DueReminder]:
     now = now or timezone.now()
     today = timezone.localdate(now)
     due = []
-    for model in GATED_CONTENT_MODELS:
+    for model in gated_content_models():
         content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
         owned = model.objects.filter(archived_at__isnull=True, owner__isnull=False, owner__is_active=True).exclude(
             owner__email=""
@@ -603,7 +603,7 @@ def lifecycle_sweep(*, now=None, batch_size: int = 500) -> SweepResult:
     now = now or timezone.now()
     archive_before = now - timedelta(days=settings.ARCHIVE_AFTER_EXPIRY_DAYS)
     result = SweepResult()
-    for model in GATED_CONTENT_MODELS:
+    for model in gated_content_models():
         published = _publish_scheduled(model=model, now=now, batch_size=batch_size)
 
         expired = _bulk_transition(

@@ -56,10 +56,10 @@ def webhook_on_unpublish(sender, instance, **kwargs):
 
 
 def connect():
-    from .models import GATED_CONTENT_MODELS, Asset
+    from .models import Asset, gated_content_models
 
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
-    for model in GATED_CONTENT_MODELS:
+    for model in gated_content_models():
         name = model._meta.model_name
         pre_save.connect(remember_whether_live, sender=model, dispatch_uid=f"cms-webhooks-was-live-{name}")
         published.connect(webhook_on_publish, sender=model, dispatch_uid=f"cms-webhooks-published-{name}")

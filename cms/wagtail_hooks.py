@@ -43,7 +43,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from .filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet, staff_users
-from .models import GATED_CONTENT_MODELS, Asset, Bulletin, Language, Product, Program
+from .models import GATED_CONTENT_MODELS, Asset, Bulletin, GatedContent, Language, Product, Program
 from .services import (
     ARCHIVE_ACTION,
     AUTO_ARCHIVE_ACTION,
@@ -259,7 +259,7 @@ def _lifecycle_url(item, view_name, next_url=None) -> str:
 
 @hooks.register("register_snippet_listing_buttons")
 def content_lifecycle_listing_buttons(snippet, user, next_url=None):
-    if not isinstance(snippet, GATED_CONTENT_MODELS) or not _can_change(user, snippet):
+    if not isinstance(snippet, GatedContent) or not _can_change(user, snippet):
         return []
     if snippet.is_archived:
         return [MenuItem("Restore", _lifecycle_url(snippet, "restore", next_url), icon_name="rotate", priority=25)]
@@ -303,14 +303,14 @@ class RestoreMenuItem(LifecycleMenuItem):
 
 @hooks.register("register_snippet_action_menu_item")
 def register_archive_menu_item(model):
-    if issubclass(model, GATED_CONTENT_MODELS):
+    if issubclass(model, GatedContent):
         return ArchiveMenuItem(order=70)
     return None
 
 
 @hooks.register("register_snippet_action_menu_item")
 def register_restore_menu_item(model):
-    if issubclass(model, GATED_CONTENT_MODELS):
+    if issubclass(model, GatedContent):
         return RestoreMenuItem(order=5)
     return None
 
@@ -325,7 +325,7 @@ def only_restore_an_archived_item(menu_items, request, context):
 
 @hooks.register("before_edit_snippet")
 def refuse_to_edit_an_archived_item(request, instance):
-    if not isinstance(instance, GATED_CONTENT_MODELS) or not _is_archived_in_db(instance):
+    if not isinstance(instance, GatedContent) or not _is_archived_in_db(instance):
         return None
     if request.method == "POST":
         messages.error(request, f"“{instance}” is archived: restore it before you change it.")

@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from cms.api import router as content_router
+from courses.api import router as courses_router
 from partners.api import router as partners_router
 from search.api import router as search_router
 
@@ -38,3 +39,4 @@ api = build_api(urls_namespace="api-v1")
 api.add_router("", partners_router)
 api.add_router("", content_router)
 api.add_router("", search_router)
+api.add_router("", courses_router)

@@ -1,0 +1,96 @@
+"""factory_boy factories of courses, quizzes and question banks, for tests and demo data."""
+
+import factory
+
+from cms.factories import GatedContentFactory
+
+from .models import Choice, Course, CourseModule, Lesson, Question, QuestionBank, Quiz
+
+
+class QuestionBankFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = QuestionBank
+
+    name = factory.Sequence(lambda n: f"Question bank {n}")
+
+
+class QuestionFactory(factory.django.DjangoModelFactory):
+    """A question with its choices: ``choices=[("Right", True), ("Wrong", False)]`` (the default)."""
+
+    class Meta:
+        model = Question
+        skip_postgeneration_save = True
+
+    bank = factory.SubFactory(QuestionBankFactory)
+    kind = Question.Kind.SINGLE
+    text = factory.Sequence(lambda n: f"Question {n}?")
+    explanation = "Because."
+    sort_order = factory.Sequence(lambda n: n)
+
+    @factory.post_generation
+    def choices(self, create, extracted, **kwargs):
+        if not create:
+            return
+        if extracted is None:
+            extracted = (
+                [("True", True), ("False", False)]
+                if self.kind == Question.Kind.TRUE_FALSE
+                else [
+                    ("Right", True),
+                    ("Wrong", False),
+                ]
+            )
+        for order, (text, correct) in enumerate(extracted):
+            Choice.objects.create(question=self, text=text, is_correct=correct, sort_order=order)
+
+
+class QuizFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quiz
+
+    title = factory.Sequence(lambda n: f"Quiz {n}")
+    bank = factory.SubFactory(QuestionBankFactory)
+    pass_mark = 70
+    shuffle_questions = False
+    shuffle_choices = False
+
+
+class CourseFactory(GatedContentFactory):
+    """A live course; give it structure with ``CourseModuleFactory`` / ``LessonFactory`` or ``course_with``."""
+
+    class Meta:
+        model = Course
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Course {n}")
+    estimated_minutes = 45
+
+
+class CourseModuleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseModule
+
+    course = factory.SubFactory(CourseFactory)
+    title = factory.Sequence(lambda n: f"Module {n}")
+    sort_order = factory.Sequence(lambda n: n)
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Lesson
+
+    module = factory.SubFactory(CourseModuleFactory)
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    sort_order = factory.Sequence(lambda n: n)
+    body = factory.LazyFunction(lambda: [("text", "<p>Read this.</p>")])
+
+
+def course_with(lessons_per_module=(2,), module_quizzes=(), final_quiz=None, **course_fields) -> Course:
+    """A course with ``len(lessons_per_module)`` modules of that many lessons; ``module_quizzes[i]`` ends module i."""
+    course = CourseFactory(final_quiz=final_quiz, **course_fields)
+    for index, count in enumerate(lessons_per_module):
+        quiz = module_quizzes[index] if index < len(module_quizzes) else None
+        module = CourseModuleFactory(course=course, title=f"Module {index + 1}", sort_order=index, quiz=quiz)
+        for position in range(count):
+            LessonFactory(module=module, title=f"Lesson {index + 1}.{position + 1}", sort_order=position)
+    return course
