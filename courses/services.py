@@ -198,13 +198,18 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
         _time_out_stale(user=user, quiz=quiz, now=now)
     attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
-    current = attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
-    if current:
+
+    def in_progress():
+        return attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
+
+    if current := in_progress():
         return current, False
     if attempts.filter(passed=True).exists():
         raise CourseError(f"You passed “{quiz}” already.")
     used = attempts.count()
     if quiz.attempt_limit and used >= quiz.attempt_limit:
+        if current := in_progress():  # started by a parallel request since we looked
+            return current, False
         raise CourseError(f"No attempts left at “{quiz}”: {used} of {quiz.attempt_limit} used.")
     attempt = QuizAttempt(
         quiz=quiz,
