@@ -42,7 +42,7 @@ from .models import (
     file_digest,
     gated_content_models,
 )
-from .signals import items_changed
+from .signals import content_event, items_changed
 
 ARCHIVE_ACTION = "partnerhub.archive"
 RESTORE_ACTION = "partnerhub.restore"
@@ -124,7 +124,10 @@ def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
                 created_by=user,
             )
         )
-    return AssetVersion.objects.bulk_create(new_versions)
+    created = AssetVersion.objects.bulk_create(new_versions)
+    if renewed := [version.asset_id for version in created if version.number > 1]:
+        content_event.send(sender=Asset, event="new_version", pks=renewed)
+    return created
 
 
 def product_upsert(*, key: str, name: str):

@@ -16,6 +16,11 @@ from wagtail.signals import published, unpublished
 #: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
 items_changed = Signal()
 
+#: Sent with ``sender=<model>``, ``event`` and ``pks=[...]`` for every lifecycle event webhooks hear
+#: (``published``, ``changed``, ``unpublished``, ``expired``, ``archived``, ``restored``), single or in
+#: bulk, and with ``event="new_version"`` for assets that got a new file version.
+content_event = Signal()
+
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
     from .services import asset_record_versions

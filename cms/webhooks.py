@@ -49,6 +49,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import WebhookDelivery, WebhookEndpoint
+from .signals import content_event
 
 logger = logging.getLogger(__name__)
 
@@ -94,6 +95,8 @@ def _emit(event: str, subjects: list[tuple], *, occurred_at=None) -> list[Webhoo
         raise ValueError(f"Unknown webhook event {event!r}.")
     if not subjects or event in _muted.get():
         return []
+    for model in {model for model, _pk, _title in subjects}:
+        content_event.send(sender=model, event=event, pks=[pk for m, pk, _title in subjects if m is model])
     endpoints = [endpoint for endpoint in WebhookEndpoint.objects.filter(is_active=True) if endpoint.wants(event)]
     if not endpoints:
         return []

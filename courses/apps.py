@@ -1,4 +1,4 @@
-"""App config for courses."""
+"""App config for courses: training with modules, lessons, quizzes, enrolments and progress."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CoursesConfig(AppConfig):
     name = "courses"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

@@ -1,0 +1,26 @@
+"""Signal receivers of courses: follow the library's lifecycle events (``courses.library``)."""
+
+from wagtail.signals import published
+
+
+def flag_courses_on_asset_event(sender, event, pks, **kwargs):
+    from .library import REASONS, courses_flag_library_change
+
+    if event in REASONS:
+        courses_flag_library_change(asset_ids=pks, event=event)
+
+
+def clear_flag_on_course_publish(sender, instance, **kwargs):
+    from .library import course_clear_library_flag
+
+    course_clear_library_flag(course=instance)
+
+
+def connect():
+    from cms.models import Asset
+    from cms.signals import content_event
+
+    from .models import Course
+
+    content_event.connect(flag_courses_on_asset_event, sender=Asset, dispatch_uid="courses-flag-on-asset-event")
+    published.connect(clear_flag_on_course_publish, sender=Course, dispatch_uid="courses-clear-library-flag")
