@@ -23,8 +23,9 @@ from .models import MAX_QUERY_LENGTH
 
 router = Router(tags=["search"])
 
-SearchType = Literal[(*Asset.AssetType.values, "program", "bulletin")]
-KIND_ROUTES = {"asset": "get_asset", "program": "get_program", "bulletin": "get_bulletin"}
+SearchType = Literal[(*Asset.AssetType.values, "program", "bulletin", "course")]
+KIND_ROUTES = {"asset": "get_asset", "program": "get_program", "bulletin": "get_bulletin", "course": "get_course"}
+Kind = Literal[tuple(KIND_ROUTES)]
 
 
 class ErrorOut(Schema):
@@ -33,7 +34,7 @@ class ErrorOut(Schema):
 
 class SearchFilters(Schema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, description="What to look for; plain words (no query syntax).")
-    type: SearchType | None = Field(None, description="Asset type, or `program` / `bulletin`.")
+    type: SearchType | None = Field(None, description="Asset type, or `program` / `bulletin` / `course`.")
     product: str | None = Field(None, max_length=64, description="Product key.")
     language: str | None = Field(None, max_length=16, description="Language code.")
     page: int = Field(1, ge=1, le=MAX_RESULT_WINDOW, description="1-based page number.")
@@ -46,7 +47,7 @@ class HighlightOut(Schema):
 
 
 class SearchHitOut(Schema):
-    kind: Literal["asset", "program", "bulletin"]
+    kind: Kind
     id: int
     title: str
     summary: str
@@ -88,7 +89,12 @@ def _labels() -> dict[str, dict[str, str]]:
 
     def load():
         return {
-            "type": {**dict(Asset.AssetType.choices), "program": "Program", "bulletin": "Bulletin"},
+            "type": {
+                **dict(Asset.AssetType.choices),
+                "program": "Program",
+                "bulletin": "Bulletin",
+                "course": "Course",
+            },
             "product": dict(Product.objects.values_list("key", "name")),
             "language": dict(Language.objects.values_list("key", "name")),
         }
@@ -100,9 +106,9 @@ def _labels() -> dict[str, dict[str, str]]:
     "/search",
     response={200: SearchOut, 404: ErrorOut},
     summary="Search what I may see",
-    description="Assets, programs and bulletins matching `q` (typo-tolerant, with synonyms and stemming), the best "
-    "first with a gentle preference for recent items, highlighted, with facet counts over everything I may see "
-    "that matches. Filters: `type`, `product`, `language`. An empty `q` lists everything, newest first.",
+    description="Assets, programs, bulletins and courses matching `q` (typo-tolerant, with synonyms and stemming), "
+    "the best first with a gentle preference for recent items, highlighted, with facet counts over everything "
+    "I may see that matches. Filters: `type`, `product`, `language`. An empty `q` lists everything, newest first.",
 )
 def search(request, filters: Query[SearchFilters]):
     if filters.page * filters.page_size > MAX_RESULT_WINDOW:
@@ -153,7 +159,7 @@ def search(request, filters: Query[SearchFilters]):
 
 
 class SuggestionOut(Schema):
-    kind: Literal["asset", "program", "bulletin"]
+    kind: Kind
     id: int
     title: str
     type: str
@@ -171,7 +177,7 @@ def suggest(request, q: str = Query("", max_length=MAX_QUERY_LENGTH)):
 
 class ClickIn(Schema):
     query_id: int = Field(ge=1, le=2**53)
-    kind: Literal["asset", "program", "bulletin"]
+    kind: Kind
     id: int = Field(ge=1, le=2**53)
     position: int | None = Field(None, ge=1, le=MAX_RESULT_WINDOW, description="1-based rank in the results.")
 

@@ -29,11 +29,13 @@ class Kind:
 
 def kinds() -> dict[str, Kind]:
     from cms.models import Asset, Bulletin, Program
+    from courses.models import Course
 
     return {
         "asset": Kind("asset", Asset, type_field="asset_type", has_products=True),
         "program": Kind("program", Program, body_fields=("body", "eligibility")),
         "bulletin": Kind("bulletin", Bulletin, body_fields=("body",)),
+        "course": Kind("course", Course),
     }
 
 

@@ -1,6 +1,6 @@
 """Signal receivers of search: every change to searchable content and synonyms reaches the index.
 
-Saves and deletes of assets, programs and bulletins (publishing, editing, audience
+Saves and deletes of assets, programs, bulletins and courses (publishing, editing, audience
 changes, archive and restore all save the item) and the lifecycle sweep's bulk
 transitions (``cms.signals.items_changed``) each schedule a sync of those items after
 the transaction commits. Saving or deleting a synonym schedules a rebuild; a product
@@ -42,12 +42,12 @@ def forget_facet_labels(sender, **kwargs):
 
 
 def connect():
-    from cms.models import GATED_CONTENT_MODELS, Language, Product
+    from cms.models import Language, Product, gated_content_models
     from cms.signals import items_changed
 
     from .models import Synonym
 
-    for model in GATED_CONTENT_MODELS:
+    for model in gated_content_models():
         name = model._meta.model_name
         post_save.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-saved-{name}")
         post_delete.connect(sync_saved_item, sender=model, dispatch_uid=f"search-sync-deleted-{name}")

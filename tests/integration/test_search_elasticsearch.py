@@ -19,6 +19,7 @@ import time_machine
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory, ProgramFactory
 from cms.models import Asset
 from cms.services import content_archive, content_restore, lifecycle_sweep
+from courses.factories import CourseFactory
 from partners.audience import audience_allows, viewer_for
 from partners.factories import TierFactory
 from partners.services import api_token_issue
@@ -151,7 +152,9 @@ def test_suggest_completes_titles_the_user_may_see(client, gold_partner_user):
 
 
 @pytest.mark.parametrize(
-    "factory", [AssetFactory, ProgramFactory, BulletinFactory], ids=["asset", "program", "bulletin"]
+    "factory",
+    [AssetFactory, ProgramFactory, BulletinFactory, CourseFactory],
+    ids=["asset", "program", "bulletin", "course"],
 )
 def test_leak_matrix_search_and_suggest(client, factory):
     matrix = build_matrix(factory)

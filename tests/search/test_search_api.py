@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory, ProgramFactory
+from courses.factories import CourseFactory
 from partners.services import api_token_issue
 from search.models import SearchClick, SearchQuery
 from tests.conftest import make_token_user
@@ -58,7 +59,9 @@ def auth(user) -> dict:
 
 
 @pytest.mark.parametrize(
-    "factory", [AssetFactory, ProgramFactory, BulletinFactory], ids=["asset", "program", "bulletin"]
+    "factory",
+    [AssetFactory, ProgramFactory, BulletinFactory, CourseFactory],
+    ids=["asset", "program", "bulletin", "course"],
 )
 def test_leak_matrix_search_and_suggest(client, factory):
     matrix = build_matrix(factory)
