@@ -308,3 +308,87 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
         return False
     last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
     return bool(attempt.passed) or last_allowed
+
+
+# --- assignments --------------------------------------------------------------------------------------
+
+
+def _viewers_in_scope(assignment) -> list:
+    """The partner users an assignment targets, as ``Viewer``s (two queries, whatever their number)."""
+    from partners.audience import Viewer
+    from partners.models import PartnerMembership
+
+    memberships = PartnerMembership.objects.filter(user__is_active=True, partner__is_active=True)
+    if assignment.partner_id:
+        memberships = memberships.filter(partner_id=assignment.partner_id)
+    elif assignment.partner_type_id:
+        memberships = memberships.filter(partner__partner_type_id=assignment.partner_type_id)
+    else:
+        memberships = memberships.filter(partner__tier_id=assignment.tier_id)
+    rows = list(
+        memberships.values_list(
+            "pk", "user_id", "partner_id", "partner__tier__rank", "partner__partner_type_id", "partner__region_id"
+        )
+    )
+    roles: dict[int, set[int]] = {}
+    for membership_id, role_id in PartnerMembership.roles.through.objects.filter(
+        partnermembership_id__in=[row[0] for row in rows]
+    ).values_list("partnermembership_id", "role_id"):
+        roles.setdefault(membership_id, set()).add(role_id)
+    return [
+        Viewer(
+            user_id=user_id,
+            partner_id=partner_id,
+            tier_rank=rank,
+            partner_type_id=type_id,
+            region_id=region_id,
+            role_ids=frozenset(roles.get(pk, ())),
+        )
+        for pk, user_id, partner_id, rank, type_id, region_id in rows
+    ]
+
+
+def course_assignment_apply(*, assignment, now=None) -> int:
+    """Enrol every partner user the assignment targets who may see the course; answers how many were new.
+
+    Users enrolled already keep their enrolment and progress; it gains the assignment
+    and its due date. Users the course's audience leaves out are not enrolled (an
+    assignment never widens who may see a course). Idempotent: run again nightly for
+    users who joined since.
+    """
+    from partners.audience import audience_allows
+
+    now = now or timezone.now()
+    course = assignment.course
+    audience = course.get_audience()
+    user_ids = {viewer.user_id for viewer in _viewers_in_scope(assignment) if audience_allows(audience, viewer)}
+    existing = Enrollment.objects.filter(course=course, user_id__in=user_ids)
+    existing.filter(assignment__isnull=True).update(assignment=assignment, due_date=assignment.due_date)
+    new = user_ids - set(existing.values_list("user_id", flat=True))
+    Enrollment.objects.bulk_create(
+        [
+            Enrollment(
+                user_id=user_id,
+                course=course,
+                source=Enrollment.Source.ASSIGNED,
+                assignment=assignment,
+                due_date=assignment.due_date,
+                enrolled_at=now,
+                last_activity_at=now,
+            )
+            for user_id in sorted(new)
+        ],
+        ignore_conflicts=True,  # enrolled by themselves a moment ago
+    )
+    return len(new)
+
+
+def course_assignments_apply_all(*, now=None) -> int:
+    """Apply every assignment of a live course again (users who joined a partner since): new enrolments."""
+    from .models import CourseAssignment
+
+    live = Course.objects.live_for_partners()
+    return sum(
+        course_assignment_apply(assignment=assignment, now=now)
+        for assignment in CourseAssignment.objects.filter(course__in=live).select_related("course")
+    )

@@ -1,0 +1,69 @@
+"""Editors assign courses to a partner, a partner type or a tier: the right learners get enrolled."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+
+import pytest
+
+from courses.factories import CourseFactory
+from courses.models import CourseAssignment, Enrollment
+from courses.services import course_assignment_apply, course_enroll
+from partners.factories import PartnerFactory, PartnerTypeFactory, RoleFactory, TierFactory, partner_user
+
+pytestmark = pytest.mark.django_db
+
+DUE = datetime.date(2027, 1, 31)
+
+
+def enrolled(course) -> dict:
+    return {e.user.username: (e.source, e.due_date) for e in Enrollment.objects.filter(course=course)}
+
+
+def test_assigning_to_a_partner_enrols_its_active_users_the_course_is_for():
+    sales, technical = RoleFactory(key="sales"), RoleFactory(key="technical")
+    acme, other = PartnerFactory(key="acme"), PartnerFactory(key="other")
+    seller = partner_user(partner=acme, roles=[sales], user__username="seller")
+    partner_user(partner=acme, roles=[technical], user__username="engineer")  # the course is for sales only
+    partner_user(partner=acme, roles=[sales], user__username="gone", user__is_active=False)
+    partner_user(partner=other, roles=[sales], user__username="elsewhere")
+    course = CourseFactory(roles=[sales])
+    assignment = CourseAssignment.objects.create(course=course, partner=acme, due_date=DUE)
+    assert course_assignment_apply(assignment=assignment) == 1
+    assert enrolled(course) == {"seller": ("assigned", DUE)}
+    assert Enrollment.objects.get(user=seller).assignment == assignment
+    assert course_assignment_apply(assignment=assignment) == 0  # idempotent
+
+
+def test_assigning_to_a_tier_or_a_type_reaches_every_partner_in_it():
+    gold, silver = TierFactory(key="gold", rank=30), TierFactory(key="silver", rank=20)
+    msp = PartnerTypeFactory(key="msp")
+    partner_user(partner=PartnerFactory(tier=gold), user__username="gold1")
+    partner_user(partner=PartnerFactory(tier=gold, partner_type=msp), user__username="gold-msp")
+    partner_user(partner=PartnerFactory(tier=silver, partner_type=msp), user__username="silver-msp")
+    by_tier, by_type = CourseFactory(), CourseFactory()
+    course_assignment_apply(assignment=CourseAssignment.objects.create(course=by_tier, tier=gold))
+    course_assignment_apply(assignment=CourseAssignment.objects.create(course=by_type, partner_type=msp))
+    assert set(enrolled(by_tier)) == {"gold1", "gold-msp"}
+    assert set(enrolled(by_type)) == {"gold-msp", "silver-msp"}
+
+
+def test_a_learner_enrolled_already_keeps_progress_and_gets_the_due_date():
+    acme = PartnerFactory()
+    learner = partner_user(partner=acme, user__username="keen")
+    course = CourseFactory()
+    course_enroll(user=learner, course=course)
+    course_assignment_apply(assignment=CourseAssignment.objects.create(course=course, partner=acme, due_date=DUE))
+    assert enrolled(course) == {"keen": ("self", DUE)}
+
+
+@pytest.mark.parametrize("targets", [{}, {"partner": True, "tier": True}])
+def test_an_assignment_names_exactly_one_target(targets):
+    course = CourseFactory()
+    fields = {}
+    if targets.get("partner"):
+        fields["partner"] = PartnerFactory()
+    if targets.get("tier"):
+        fields["tier"] = TierFactory(key="gold", rank=30)
+    with pytest.raises(ValidationError, match="exactly one of"):
+        CourseAssignment(course=course, **fields).full_clean()
