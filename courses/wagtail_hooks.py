@@ -8,23 +8,33 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
+from cms.filters import GatedContentFilterSet
+from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
+
 from .models import Course, CourseAssignment, QuestionBank, Quiz
 
 
-class CourseViewSet(SnippetViewSet):
+class CourseFilterSet(GatedContentFilterSet):
+    class Meta:
+        model = Course
+        fields = ["level"]
+
+
+class CourseViewSet(GatedContentViewSet):
+    """Courses get the listing, filters, export and archive / restore of all gated content."""
+
     model = Course
     icon = "list-ol"
     menu_label = "Courses"
+    filterset_class = CourseFilterSet
     list_display = [
         "title",
         "level",
-        Column("lifecycle_state", label="State"),
+        *gated_content_columns(),
         Column("library_change_note", label="Library changes"),
-        "updated_at",
     ]
-    list_filter = ["level", "live"]
-    search_fields = ["title", "summary"]
-    ordering = ["title"]
+    list_export = [*GatedContentViewSet.list_export, "library_change_note"]
+    export_filename = "courses"
 
 
 class QuestionBankViewSet(SnippetViewSet):
@@ -60,3 +70,35 @@ class LearningViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(LearningViewSetGroup)
+
+
+# --- learning reports (``courses.reports``), under Reports ---------------------------------------
+
+from django.contrib.auth.models import Permission  # noqa: E402
+from django.db.models import Q  # noqa: E402
+from django.urls import include, path  # noqa: E402
+
+from wagtail import hooks  # noqa: E402
+
+from .reports import PERMISSIONS, report_menu_items  # noqa: E402
+from .reports import urlpatterns as report_urlpatterns  # noqa: E402
+
+
+@hooks.register("register_admin_urls")
+def register_learning_report_urls():
+    # /admin/reports/courses/…: Wagtail's own reports include stops at its own routes and lets these through.
+    return [path("reports/courses/", include((report_urlpatterns, "courses_reports"), namespace="courses_reports"))]
+
+
+for _menu_item in report_menu_items():
+    hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("register_permissions")
+def register_learning_report_permissions():
+    # Django's "view" permissions of enrolments and quiz attempts, so that the group editor offers them.
+    query = Q()
+    for permission in PERMISSIONS:
+        app_label, codename = permission.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)

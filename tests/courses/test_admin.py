@@ -1,0 +1,92 @@
+"""The Learning admin: editors build courses, question banks and quizzes comfortably, with checks."""
+
+from django.urls import reverse
+
+import pytest
+
+from courses.factories import QuestionFactory, QuizFactory, course_with
+from courses.models import QuestionBank
+
+pytestmark = pytest.mark.django_db
+
+
+def bank_form(questions):
+    """POST data of the question bank editor: ``questions`` = [(kind, text, [(choice, correct), …]), …]."""
+    data = {
+        "name": "SD-WAN basics",
+        "description": "",
+        "questions-TOTAL_FORMS": str(len(questions)),
+        "questions-INITIAL_FORMS": "0",
+        "questions-MIN_NUM_FORMS": "1",
+        "questions-MAX_NUM_FORMS": "1000",
+    }
+    for i, (kind, text, choices) in enumerate(questions):
+        prefix = f"questions-{i}"
+        data |= {
+            f"{prefix}-kind": kind,
+            f"{prefix}-text": text,
+            f"{prefix}-explanation": "",
+            f"{prefix}-ORDER": str(i + 1),
+            f"{prefix}-choices-TOTAL_FORMS": str(len(choices)),
+            f"{prefix}-choices-INITIAL_FORMS": "0",
+            f"{prefix}-choices-MIN_NUM_FORMS": "2",
+            f"{prefix}-choices-MAX_NUM_FORMS": "1000",
+        }
+        for j, (choice, correct) in enumerate(choices):
+            data |= {f"{prefix}-choices-{j}-text": choice, f"{prefix}-choices-{j}-ORDER": str(j + 1)}
+            if correct:
+                data[f"{prefix}-choices-{j}-is_correct"] = "on"
+    return data
+
+
+def test_a_question_bank_is_built_with_questions_and_choices_inline(admin_client):
+    response = admin_client.post(
+        reverse("wagtailsnippets_courses_questionbank:add"),
+        bank_form(
+            [
+                ("single", "What does SD-WAN route over?", [("Any transport", True), ("MPLS only", False)]),
+                ("multiple", "Which are benefits?", [("Cost", True), ("Agility", True), ("Fax", False)]),
+                ("true_false", "SD-WAN needs MPLS.", [("True", False), ("False", True)]),
+            ]
+        ),
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    bank = QuestionBank.objects.get()
+    assert [q.kind for q in bank.questions.order_by("sort_order")] == ["single", "multiple", "true_false"]
+    assert bank.questions.get(kind="multiple").choices.filter(is_correct=True).count() == 2
+
+
+@pytest.mark.parametrize(
+    ("question", "message"),
+    [
+        (("single", "Pick one", [("A", True), ("B", True)]), "mark exactly one choice as correct"),
+        (("multiple", "Pick some", [("A", False), ("B", False)]), "mark at least one choice as correct"),
+        (("true_false", "Is it?", [("True", True), ("False", False), ("Maybe", False)]), "exactly two choices"),
+    ],
+)
+def test_a_question_with_the_wrong_correct_choices_is_refused(admin_client, question, message):
+    response = admin_client.post(reverse("wagtailsnippets_courses_questionbank:add"), bank_form([question]))
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not QuestionBank.objects.exists()
+
+
+def test_course_editor_shows_modules_and_lessons_inline_and_previews(admin_client):
+    quiz = QuizFactory(title="Module check")
+    QuestionFactory(bank=quiz.bank)
+    course = course_with(lessons_per_module=(2,), module_quizzes=(quiz,), title="Selling SD-WAN")
+    response = admin_client.get(reverse("wagtailsnippets_courses_course:edit", args=[course.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Module 1" in page and "Lesson 1.2" in page and "Module check" in page
+    assert admin_client.get(reverse("wagtailsnippets_courses_course:add")).status_code == 200
+    preview = admin_client.get(reverse("wagtailsnippets_courses_course:preview_on_edit", args=[course.pk]))
+    assert preview.status_code in (200, 405)
+
+
+def test_learning_menu_lists_courses_banks_quizzes_and_assignments(admin_client):
+    course_with(title="Renewals 101")
+    listing = admin_client.get(reverse("wagtailsnippets_courses_course:list"))
+    assert "Renewals 101" in listing.content.decode()
+    for name in ("questionbank", "quiz", "courseassignment"):
+        assert admin_client.get(reverse(f"wagtailsnippets_courses_{name}:list")).status_code == 200
