@@ -4,6 +4,9 @@ Courses get the content lifecycle of the library (review workflow, scheduling, a
 and restore, owner reminders) from ``cms``; this module only declares their screens.
 """
 
+from django.contrib import messages
+
+from wagtail import hooks
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
@@ -12,6 +15,7 @@ from cms.filters import GatedContentFilterSet
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
 from .models import Course, CourseAssignment, QuestionBank, Quiz
+from .services import course_assignment_apply
 
 
 class CourseFilterSet(GatedContentFilterSet):
@@ -70,6 +74,18 @@ class LearningViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(LearningViewSetGroup)
+
+
+@hooks.register("after_create_snippet")
+@hooks.register("after_edit_snippet")
+def enrol_the_learners_of_an_assignment(request, instance):
+    """Saving an assignment enrols the learners in scope at once (and nightly for those who join later)."""
+    if not isinstance(instance, CourseAssignment):
+        return
+    if instance.created_by_id is None:
+        CourseAssignment.objects.filter(pk=instance.pk).update(created_by=request.user)
+    enrolled = course_assignment_apply(assignment=instance)
+    messages.success(request, f"{enrolled} learner(s) newly enrolled in “{instance.course}”.")
 
 
 # --- learning reports (``courses.reports``), under Reports ---------------------------------------

@@ -201,6 +201,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "search.tasks.reconcile_search_index",
         "schedule": env.int("SEARCH_RECONCILE_SECONDS", default=15 * 60),
     },
+    "apply-course-assignments": {
+        "task": "courses.tasks.apply_course_assignments",
+        "schedule": env.int("COURSE_ASSIGNMENT_SECONDS", default=60 * 60),
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),

@@ -67,3 +67,30 @@ def test_an_assignment_names_exactly_one_target(targets):
         fields["tier"] = TierFactory(key="gold", rank=30)
     with pytest.raises(ValidationError, match="exactly one of"):
         CourseAssignment(course=course, **fields).full_clean()
+
+
+def test_saving_an_assignment_in_the_admin_enrols_its_learners(admin_client):
+    from django.urls import reverse
+
+    acme = PartnerFactory(key="acme")
+    partner_user(partner=acme, user__username="seller")
+    course = CourseFactory(title="Renewals")
+    response = admin_client.post(
+        reverse("wagtailsnippets_courses_courseassignment:add"),
+        {"course": course.pk, "partner": acme.pk, "partner_type": "", "tier": "", "due_date": "2027-01-31"},
+        follow=True,
+    )
+    assert "1 learner(s) newly enrolled in “Renewals”." in response.content.decode()
+    assert enrolled(course) == {"seller": ("assigned", DUE)}
+    assert CourseAssignment.objects.get().created_by.is_superuser
+
+
+def test_the_nightly_run_enrols_learners_who_joined_since():
+    from courses.tasks import apply_course_assignments
+
+    acme = PartnerFactory()
+    course = CourseFactory()
+    course_assignment_apply(assignment=CourseAssignment.objects.create(course=course, partner=acme))
+    partner_user(partner=acme, user__username="newcomer")
+    assert apply_course_assignments.delay().get() == 1
+    assert set(enrolled(course)) == {"newcomer"}

@@ -1,0 +1,11 @@
+"""Celery tasks of courses: thin wrappers around ``courses.services``, run by beat."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def apply_course_assignments() -> int:
+    """Enrol learners who joined an assigned partner, type or tier since the last run."""
+    return services.course_assignments_apply_all()
