@@ -5,6 +5,9 @@ and restore, owner reminders) from ``cms``; this module only declares their scre
 """
 
 from django.contrib import messages
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.urls import include, path
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
@@ -15,6 +18,8 @@ from cms.filters import GatedContentFilterSet
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
 from .models import Course, CourseAssignment, QuestionBank, Quiz
+from .reports import PERMISSIONS, report_menu_items
+from .reports import urlpatterns as report_urlpatterns
 from .services import course_assignment_apply
 
 
@@ -89,15 +94,6 @@ def enrol_the_learners_of_an_assignment(request, instance):
 
 
 # --- learning reports (``courses.reports``), under Reports ---------------------------------------
-
-from django.contrib.auth.models import Permission  # noqa: E402
-from django.db.models import Q  # noqa: E402
-from django.urls import include, path  # noqa: E402
-
-from wagtail import hooks  # noqa: E402
-
-from .reports import PERMISSIONS, report_menu_items  # noqa: E402
-from .reports import urlpatterns as report_urlpatterns  # noqa: E402
 
 
 @hooks.register("register_admin_urls")
