@@ -241,11 +241,11 @@ def content_import(
         if opened is not None:
             opened.close()
 
-    state_changed = _bring_to_state(item=item, state=state, content_changed=changed, user=user)
+    state_changed = content_bring_to_state(item=item, state=state, content_changed=changed, user=user)
     return item, created, changed or state_changed
 
 
-def _bring_to_state(*, item, state: str, content_changed: bool, user) -> bool:
+def content_bring_to_state(*, item, state: str, content_changed: bool, user) -> bool:
     ran_its_course = item.expire_at and item.expire_at <= timezone.now() and (item.expired or item.archived_at)
     if state == "live" and not content_changed and ran_its_course:
         # It was live and has since expired (perhaps been archived): that is the manifest's "live" too.
@@ -284,7 +284,7 @@ class DueReminder:
     days_before: int
 
 
-def _lead_time(days_left: int, lead_times: list[int]) -> int | None:
+def reminder_lead_time(days_left: int, lead_times: list[int]) -> int | None:
     """The smallest configured lead time that ``days_left`` falls within, if any."""
     return min((d for d in lead_times if days_left <= d), default=None)
 
@@ -304,13 +304,13 @@ def freshness_reminders_due(*, now=None) -> list[DueReminder]:
             horizon = now + timedelta(days=max(settings.FRESHNESS_EXPIRY_REMINDER_DAYS))
             for item in owned.filter(live=True, expire_at__gt=now, expire_at__lte=horizon).select_related("owner"):
                 expires_on = timezone.localdate(item.expire_at)
-                lead = _lead_time((expires_on - today).days, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
+                lead = reminder_lead_time((expires_on - today).days, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
                 if lead is not None:
                     candidates.append(DueReminder(item, OwnerReminder.Kind.EXPIRY, expires_on, lead))
         if settings.FRESHNESS_REVIEW_REMINDER_DAYS:
             horizon_day = today + timedelta(days=max(settings.FRESHNESS_REVIEW_REMINDER_DAYS))
             for item in owned.filter(review_by__isnull=False, review_by__lte=horizon_day).select_related("owner"):
-                lead = _lead_time((item.review_by - today).days, settings.FRESHNESS_REVIEW_REMINDER_DAYS)
+                lead = reminder_lead_time((item.review_by - today).days, settings.FRESHNESS_REVIEW_REMINDER_DAYS)
                 if lead is not None:
                     candidates.append(DueReminder(item, OwnerReminder.Kind.REVIEW, item.review_by, lead))
         sent = set(

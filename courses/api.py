@@ -156,10 +156,10 @@ def list_courses(request):
     )
 
 
-def _quiz_ref(state, quiz) -> dict | None:
+def _quiz_ref(state, course, quiz) -> dict | None:
     if quiz is None:
         return None
-    attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False, "best": None})
+    attempts = state.attempts.get((course.pk, quiz.pk), {"used": 0, "passed": False, "best": None})
     return {
         "id": quiz.pk,
         "title": quiz.title,
@@ -190,11 +190,11 @@ def _course_detail(user, course: Course) -> dict:
                     }
                     for lesson in module.lessons.all()
                 ],
-                "quiz": _quiz_ref(state, module.quiz),
+                "quiz": _quiz_ref(state, course, module.quiz),
             }
             for module in course.modules.all()
         ],
-        "final_quiz": _quiz_ref(state, course.final_quiz),
+        "final_quiz": _quiz_ref(state, course, course.final_quiz),
         "prerequisites": [
             {"id": p.pk, "title": p.title, "completed": p.pk in state.completed_courses}
             for p in course.visible_prerequisites
@@ -439,13 +439,18 @@ def _attempt(request, attempt: QuizAttempt) -> dict:
     response={200: AttemptOut, 201: AttemptOut, 404: ErrorOut, 409: ErrorOut},
     summary="Start a quiz attempt",
     description="201 with the drawn questions (never their answers), or 200 with the attempt already in progress. "
-    "409 when I am not enrolled, passed already, or have no attempts left.",
+    "409 when I am not enrolled, passed already, or have no attempts left. A quiz used by several of my courses is "
+    "taken in the one given by `?course_id=` (by default the first I am enrolled in); attempts count per course.",
 )
-def start_attempt(request, quiz_id: int):
+def start_attempt(request, quiz_id: int, course_id: int | None = None):
     found = selectors.quiz_for_partner(user=request.auth, quiz_id=quiz_id)
     if found is None:
         raise Http404
     quiz, courses = found
+    if course_id is not None:
+        courses = [c for c in courses if c.pk == course_id]
+        if not courses:
+            raise Http404
     enrolled = selectors.learner_state(user=request.auth, courses=courses).enrollments
     course = next((c for c in courses if c.pk in enrolled), courses[0])
     try:

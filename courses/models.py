@@ -40,6 +40,13 @@ from .forms import QuestionBankForm
 class QuestionBank(ClusterableModel):
     """A pool of questions on one topic; quizzes draw from it."""
 
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable identifier of imported banks (the import manifest's key). Leave blank otherwise.",
+    )
     name = models.CharField(max_length=200, unique=True)
     description = models.TextField(blank=True)
 
@@ -115,6 +122,13 @@ class Quiz(models.Model):
         REFUSE = "refuse", "Refuse it (the attempt fails with no score)"
         GRADE = "grade", "Grade it anyway, marked late"
 
+    key = models.SlugField(
+        max_length=100,
+        unique=True,
+        null=True,
+        blank=True,
+        help_text="Stable identifier of imported quizzes (the import manifest's key). Leave blank otherwise.",
+    )
     title = models.CharField(max_length=200)
     bank = models.ForeignKey(QuestionBank, on_delete=models.PROTECT, related_name="quizzes")
     questions_per_attempt = models.PositiveIntegerField(
@@ -371,6 +385,9 @@ class Enrollment(models.Model):
         Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", help_text="Where to resume."
     )
     last_activity_at = models.DateTimeField(default=timezone.now)
+    reminded_days = models.PositiveIntegerField(
+        null=True, blank=True, editable=False, help_text="The smallest lead time (days before due) reminded already."
+    )
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrollment_once_per_course")]
@@ -400,7 +417,7 @@ class QuizAttempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
-    number = models.PositiveIntegerField(help_text="1 for the first attempt of this user at this quiz.")
+    number = models.PositiveIntegerField(help_text="1 for the first attempt of this user at this quiz in this course.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
@@ -415,7 +432,7 @@ class QuizAttempt(models.Model):
     class Meta:
         constraints = [
             # Two starts at once cannot both become attempt N: the limit check plus this cannot be raced.
-            models.UniqueConstraint(fields=["quiz", "user", "number"], name="quiz_attempt_number_unique"),
+            models.UniqueConstraint(fields=["quiz", "course", "user", "number"], name="quiz_attempt_number_unique"),
         ]
         indexes = [models.Index(fields=["user", "quiz", "status"], name="quizattempt_user_quiz_idx")]
 

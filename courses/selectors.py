@@ -68,7 +68,7 @@ class LearnerState:
     enrollments: dict  # course id -> Enrollment
     progress: dict  # course id -> Progress
     completed_lessons: set  # lesson ids
-    attempts: dict  # quiz id -> {"used", "passed", "best"}
+    attempts: dict  # (course id, quiz id) -> {"used", "passed", "best"}
     completed_courses: set  # course ids
 
 
@@ -110,7 +110,7 @@ def learner_state(*, user, courses) -> LearnerState:
         )
     )
     for course_id, quiz_id, used, passed, best in rows:
-        attempts[quiz_id] = {"used": used, "passed": bool(passed), "best": best}
+        attempts[(course_id, quiz_id)] = {"used": used, "passed": bool(passed), "best": best}
         if passed:
             passed_per_course[course_id].add(quiz_id)
     progress = {

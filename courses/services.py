@@ -180,9 +180,9 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[dict]:
     return [_snapshot(q, shuffle_choices=quiz.shuffle_choices, rng=rng) for q in questions]
 
 
-def _time_out_stale(*, user, quiz: Quiz, now) -> None:
+def _time_out_stale(*, user, quiz: Quiz, course: Course, now) -> None:
     QuizAttempt.objects.filter(
-        user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - SUBMIT_GRACE
+        user=user, quiz=quiz, course=course, status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - SUBMIT_GRACE
     ).update(status=QuizAttempt.Status.TIMED_OUT, score=Decimal("0.00"), passed=False)
 
 
@@ -196,8 +196,9 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
     rng = rng or random.SystemRandom()
     _enrollment_for(user=user, course=course)
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
-        _time_out_stale(user=user, quiz=quiz, now=now)
-    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+        _time_out_stale(user=user, quiz=quiz, course=course, now=now)
+    # Attempts count per course: a quiz used in two courses is taken (and passed) in each.
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz, course=course)
 
     def in_progress():
         return attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
@@ -392,3 +393,59 @@ def course_assignments_apply_all(*, now=None) -> int:
         course_assignment_apply(assignment=assignment, now=now)
         for assignment in CourseAssignment.objects.filter(course__in=live).select_related("course")
     )
+
+
+# --- due-date reminders ----------------------------------------------------------------------------
+
+
+def due_reminders_send(*, now=None) -> int:
+    """E-mail learners whose assigned course is due soon and not completed, once per lead time.
+
+    Lead times come from ``COURSE_DUE_REMINDER_DAYS`` (e.g. 7 and 1 days before); a
+    learner who was reminded 7 days before is reminded again at 1 day, never twice
+    for the same one. Only courses they may still see, to active learners with an e-mail.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from cms.services import reminder_lead_time
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    lead_times = settings.COURSE_DUE_REMINDER_DAYS
+    if not lead_times:
+        return 0
+    horizon = today + timedelta(days=max(lead_times))
+    due = (
+        Enrollment.objects.filter(
+            completed_at__isnull=True,
+            due_date__isnull=False,
+            due_date__gte=today,
+            due_date__lte=horizon,
+            user__is_active=True,
+            course__in=Course.objects.live_for_partners(now=now),
+        )
+        .exclude(user__email="")
+        .select_related("user", "course")
+    )
+    sent = 0
+    for enrollment in due:
+        lead = reminder_lead_time((enrollment.due_date - today).days, lead_times)
+        if lead is None or (enrollment.reminded_days is not None and enrollment.reminded_days <= lead):
+            continue
+        progress = course_progress(user=enrollment.user, course=enrollment.course)
+        send_mail(
+            subject=f"“{enrollment.course.title}” is due on {enrollment.due_date:%B %-d}",
+            message=(
+                f"Hello {enrollment.user.get_full_name() or enrollment.user.get_username()},\n\n"
+                f"Your course “{enrollment.course.title}” is due on {enrollment.due_date:%A %B %-d, %Y}. "
+                f"You are {progress.percent}% through it "
+                f"({progress.lessons_done} of {progress.lessons_total} lessons, "
+                f"{progress.quizzes_passed} of {progress.quizzes_total} quizzes passed).\n"
+            ),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            recipient_list=[enrollment.user.email],
+        )
+        Enrollment.objects.filter(pk=enrollment.pk).update(reminded_days=lead)
+        sent += 1
+    return sent

@@ -9,3 +9,9 @@ from . import services
 def apply_course_assignments() -> int:
     """Enrol learners who joined an assigned partner, type or tier since the last run."""
     return services.course_assignments_apply_all()
+
+
+@shared_task(acks_late=True)
+def send_course_due_reminders() -> int:
+    """E-mail learners about assigned courses due soon (each lead time once)."""
+    return services.due_reminders_send()

@@ -1,6 +1,7 @@
 """The manifest's sections, in the order they are imported (referenced sections first)."""
 
 from cms.importing import AssetsSection, BulletinsSection, LanguagesSection, ProductsSection, ProgramsSection
+from courses.importing import CoursesSection, QuestionBanksSection, QuizzesSection
 from partners.importing import (
     PartnersSection,
     PartnerTypesSection,
@@ -22,4 +23,7 @@ SECTIONS = [
     AssetsSection(),
     ProgramsSection(),
     BulletinsSection(),
+    QuestionBanksSection(),  # quizzes draw from banks
+    QuizzesSection(),  # courses end modules and themselves with quizzes
+    CoursesSection(),  # lessons use assets; courses require earlier courses
 ]

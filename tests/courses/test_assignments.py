@@ -94,3 +94,38 @@ def test_the_nightly_run_enrols_learners_who_joined_since():
     partner_user(partner=acme, user__username="newcomer")
     assert apply_course_assignments.delay().get() == 1
     assert set(enrolled(course)) == {"newcomer"}
+
+
+def test_due_reminders_go_once_per_lead_time_to_learners_not_done(settings):
+    from datetime import datetime, timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    import time_machine
+
+    from courses.services import due_reminders_send
+
+    settings.COURSE_DUE_REMINDER_DAYS = [7, 1]
+    acme = PartnerFactory()
+    late = partner_user(partner=acme, user__username="late", user__email="late@example.com")
+    done = partner_user(partner=acme, user__username="done", user__email="done@example.com")
+    course = CourseFactory(title="Renewals")
+    due = timezone.localdate() + timedelta(days=10)
+    course_assignment_apply(assignment=CourseAssignment.objects.create(course=course, partner=acme, due_date=due))
+    Enrollment.objects.filter(user=done).update(completed_at=timezone.now())
+
+    def on(days_before):
+        moment = datetime.combine(
+            due - timedelta(days=days_before), datetime.min.time(), tzinfo=timezone.get_current_timezone()
+        )
+        with time_machine.travel(moment + timedelta(hours=9), tick=False):
+            return due_reminders_send()
+
+    assert on(9) == 0  # not yet
+    assert on(6) == 1 and on(5) == 0  # inside 7 days: once
+    assert on(1) == 1 and on(0) == 0  # the last day: once more
+    assert [m.to for m in mail.outbox] == [["late@example.com"], ["late@example.com"]]
+    assert mail.outbox[0].subject.startswith("“Renewals” is due on")
+    assert "0% through it" in mail.outbox[0].body
+    assert late.enrollments.get().reminded_days == 1

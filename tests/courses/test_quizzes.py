@@ -281,3 +281,23 @@ def test_grades_keep_the_questions_as_they_were_drawn(client, learner):
     question.choices.update(is_correct=False)  # an editor changes the bank mid-attempt
     question.choices.filter(text="Wrong").update(is_correct=True)
     assert submit(client, learner, body["id"], {question.pk: right}).json()["passed"] is True
+
+
+def test_a_quiz_used_by_two_courses_is_taken_in_each(client, learner):
+    quiz = QuizFactory(attempt_limit=1)
+    question = QuestionFactory(bank=quiz.bank)
+    first = course_with(lessons_per_module=(1,), module_quizzes=(quiz,))
+    second = course_with(lessons_per_module=(1,), final_quiz=quiz)
+    for course in (first, second):
+        client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    for course in (first, second):
+        body = client.post(f"/api/v1/quizzes/{quiz.pk}/attempts?course_id={course.pk}", **learner.headers).json()
+        assert (body["course_id"], body["number"]) == (course.pk, 1)
+        graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")}).json()
+        assert graded["passed"] is True
+    second_body = client.get(f"/api/v1/courses/{second.pk}", **learner.headers).json()
+    assert second_body["final_quiz"]["passed"] is True and second_body["final_quiz"]["attempts_used"] == 1
+    other = course_with(lessons_per_module=(1,))
+    assert (
+        client.post(f"/api/v1/quizzes/{quiz.pk}/attempts?course_id={other.pk}", **learner.headers).status_code == 404
+    )

@@ -8,6 +8,7 @@ from tqdm import tqdm
 
 from cms.demo import demo_content_sections
 from cms.importer import ManifestError, import_manifest
+from courses.demo import demo_course_progress, demo_course_sections
 from partners.demo import DEMO_PARTNER_USER, demo_partner_sections
 from partners.services import api_token_issue, editor_upsert
 
@@ -22,8 +23,9 @@ EDITORS = [
 class Command(BaseCommand):
     help = (
         "Load realistic demo data: tiers, partner types, regions, 48 partners, 180 partner users, 3 editors, "
-        "320 assets with real files, 20 programs and 40 bulletins. Safe to re-run (it updates, never "
-        "duplicates). Prints the admin login and a demo token."
+        "320 assets with real files, 20 programs, 40 bulletins, and 8 courses with question banks and quizzes, "
+        "with some partner users' progress in them. Safe to re-run (it updates, never duplicates). Prints the "
+        "admin login and a demo token."
     )
 
     def add_arguments(self, parser):
@@ -44,11 +46,14 @@ class Command(BaseCommand):
                 username=username, email=email, password=DEMO_PASSWORD, is_superuser=is_superuser, group_names=groups
             )
         base_dir = settings.VAR_DIR
-        manifest = {**demo_partner_sections(), **demo_content_sections(files_dir=base_dir / "demo-files")}
+        content = demo_content_sections(files_dir=base_dir / "demo-files")
+        manifest = {**demo_partner_sections(), **content, **demo_course_sections(assets=content["assets"])}
         try:
             summary = import_manifest(manifest, base_dir=base_dir, progress=progress)
         except ManifestError as exc:
             raise CommandError(str(exc)) from None
+        # Learners' progress is not content: it is made through the courses' services, as the API would.
+        course_progress = demo_course_progress(demo_user=DEMO_PARTNER_USER)
 
         demo_user = get_user_model().objects.get(username=DEMO_PARTNER_USER)
         _token, plaintext = api_token_issue(user=demo_user, name="make demo")
@@ -56,6 +61,9 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
         for line in summary.lines():
             self.stdout.write(f"  {line}")
+        self.stdout.write(
+            "  course progress: " + ", ".join(f"{count} {what}" for what, count in course_progress.items()) + " added"
+        )
         self.stdout.write(f"  editors: {', '.join(name for name, *_ in EDITORS)} (password {DEMO_PASSWORD!r})")
         self.stdout.write("")
         self.stdout.write(f"Admin:  {settings.WAGTAILADMIN_BASE_URL}/admin/  user 'admin', password {DEMO_PASSWORD!r}")
