@@ -27,6 +27,7 @@ from wagtail.embeds.blocks import EmbedBlock
 from wagtail.fields import StreamField
 from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Orderable
+from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
@@ -37,7 +38,7 @@ from .forms import QuestionBankForm
 # --- question banks and quizzes ------------------------------------------------------------------
 
 
-class QuestionBank(ClusterableModel):
+class QuestionBank(index.Indexed, ClusterableModel):
     """A pool of questions on one topic; quizzes draw from it."""
 
     key = models.SlugField(
@@ -51,6 +52,8 @@ class QuestionBank(ClusterableModel):
     description = models.TextField(blank=True)
 
     base_form_class = QuestionBankForm
+    # Searchable in the admin's chooser and listing (there are many banks once a catalogue grows).
+    search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("description")]
     panels = [
         FieldPanel("name"),
         FieldPanel("description"),
@@ -111,7 +114,7 @@ class Choice(Orderable):
         return self.text
 
 
-class Quiz(models.Model):
+class Quiz(index.Indexed, models.Model):
     """A test at a module's or the course's end: questions drawn from a bank, graded on the server."""
 
     class AnswersShown(models.TextChoices):
@@ -157,6 +160,8 @@ class Quiz(models.Model):
     answers_shown = models.CharField(
         max_length=20, choices=AnswersShown.choices, default=AnswersShown.AFTER_PASS_OR_LAST
     )
+
+    search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     panels = [
         FieldPanel("title"),

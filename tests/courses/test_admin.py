@@ -90,3 +90,14 @@ def test_learning_menu_lists_courses_banks_quizzes_and_assignments(admin_client)
     assert "Renewals 101" in listing.content.decode()
     for name in ("questionbank", "quiz", "courseassignment"):
         assert admin_client.get(reverse(f"wagtailsnippets_courses_{name}:list")).status_code == 200
+
+
+@pytest.mark.parametrize("model", ["quiz", "questionbank"])
+def test_quiz_and_bank_choosers_can_be_searched(admin_client, model):
+    """A catalogue has dozens of quizzes: the chooser in the course editor must find one by name."""
+    wanted = QuizFactory(title="Renewals check") if model == "quiz" else QuizFactory(bank__name="Renewals bank").bank
+    QuizFactory(title="Objections check", bank__name="Objections bank")
+    response = admin_client.get(reverse(f"wagtailsnippetchoosers_courses_{model}:choose_results"), {"q": "renewals"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert str(wanted) in page and "Objections" not in page
