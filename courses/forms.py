@@ -29,3 +29,13 @@ class QuestionBankForm(WagtailAdminModelForm):
                 form.add_error(None, error)
                 valid = False
         return valid
+
+
+class CourseForm(WagtailAdminModelForm):
+    """A course cannot be its own prerequisite, so it is not offered as one."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk and "prerequisites" in self.fields:
+            field = self.fields["prerequisites"]
+            field.queryset = field.queryset.exclude(pk=self.instance.pk)

@@ -33,7 +33,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from partners.models import Partner, PartnerType, Tier
 
-from .forms import QuestionBankForm
+from .forms import CourseForm, QuestionBankForm
 
 # --- question banks and quizzes ------------------------------------------------------------------
 
@@ -266,6 +266,7 @@ class Course(GatedContent):
 
     objects = CourseQuerySet.as_manager()
 
+    base_form_class = CourseForm
     workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "course")
     revisions = snippet_generic_relation("wagtailcore.Revision", "course")
 

@@ -79,6 +79,8 @@ def test_course_editor_shows_modules_and_lessons_inline_and_previews(admin_clien
     assert response.status_code == 200
     page = response.content.decode()
     assert "Module 1" in page and "Lesson 1.2" in page and "Module check" in page
+    prerequisites = response.context["form"].fields["prerequisites"].queryset
+    assert course not in prerequisites  # never offered as its own prerequisite
     assert admin_client.get(reverse("wagtailsnippets_courses_course:add")).status_code == 200
     preview = admin_client.get(reverse("wagtailsnippets_courses_course:preview_on_edit", args=[course.pk]))
     assert preview.status_code in (200, 405)
