@@ -5,6 +5,8 @@ importer) goes through the same whitelist with ``clean_rich_text`` before it is
 stored, so no script, event handler or ``javascript:`` link can reach a partner.
 """
 
+import re
+
 from wagtail.admin.rich_text.converters.editor_html import EditorHTMLConverter
 from wagtail.rich_text import expand_db_html
 
@@ -23,9 +25,13 @@ def clean_rich_text(html: str) -> str:
     return EditorHTMLConverter().to_database_format(html or "")
 
 
+# The editor's own bookkeeping (Draftail's block keys): meaningless to a partner front end.
+EDITOR_ATTRIBUTES = re.compile(r'\sdata-block-key="[^"]*"')
+
+
 def rich_text_html(stored: str) -> str:
-    """Stored rich text as clean HTML for partners (internal links and embeds expanded)."""
-    return expand_db_html(stored or "")
+    """Stored rich text as clean HTML for partners (internal links and embeds expanded, no editor attributes)."""
+    return EDITOR_ATTRIBUTES.sub("", expand_db_html(stored or ""))
 
 
 def rich_text_blocks(html: str) -> list[dict]:

@@ -50,3 +50,9 @@ def test_bodies_come_as_html_and_as_blocks(client, gold_partner_user):
         {"type": "paragraph", "text": "Register deals.", "html": "Register <b>deals</b>."},
         {"type": "list", "ordered": True, "items": ["Register", "Win"]},
     ]
+
+
+def test_the_editors_block_keys_do_not_reach_partners(client, gold_partner_user):
+    program = ProgramFactory(body='<p data-block-key="a11eu">Register <b>deals</b>.</p>')
+    body = client.get(f"/api/v1/programs/{program.pk}", **gold_partner_user.headers).json()
+    assert body["body"] == "<p>Register <b>deals</b>.</p>"
