@@ -32,10 +32,12 @@ class NotEnrolled(CourseError):
 
 
 class PrerequisitesMissing(CourseError):
-    def __init__(self, missing):
+    def __init__(self, missing, *, hidden: int = 0):
         self.missing = list(missing)
         names = ", ".join(f"“{course}”" for course in self.missing)
-        super().__init__(f"Complete these courses first: {names}.")
+        # Courses the learner may not see are counted, never named.
+        hidden_text = f"{hidden} course(s) not open to you" if hidden else ""
+        super().__init__(f"Complete these courses first: {', '.join(filter(None, [names, hidden_text]))}.")
 
 
 class InvalidAnswers(CourseError):
@@ -59,7 +61,10 @@ def course_enroll(*, user, course: Course, now=None) -> tuple[Enrollment, bool]:
         return existing, False
     missing = missing_prerequisites(user=user, course=course)
     if missing:
-        raise PrerequisitesMissing(missing)
+        visible = set(
+            Course.objects.visible_to(user).filter(pk__in=[c.pk for c in missing]).values_list("pk", flat=True)
+        )
+        raise PrerequisitesMissing([c for c in missing if c.pk in visible], hidden=len(missing) - len(visible))
     enrollment = Enrollment(user=user, course=course, enrolled_at=now or timezone.now())
     enrollment.full_clean(validate_constraints=False)
     try:

@@ -1,5 +1,7 @@
 """Courses through the partner API: structure, enrolment, prerequisites, lessons, progress and completion."""
 
+import json
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -195,3 +197,18 @@ def test_anonymous_gets_401_everywhere(client):
         ("post", "/api/v1/attempts/1/submit"),
     ]:
         assert getattr(client, method)(path).status_code == 401, path
+
+
+def test_a_prerequisite_i_may_not_see_is_counted_never_named(client, gold_partner_user):
+    secret = course_with(
+        lessons_per_module=(1,), title="Platinum secrets", min_tier=TierFactory(key="platinum", rank=40)
+    )
+    course = course_with(lessons_per_module=(1,), title="Open course")
+    course.prerequisites.set([secret])
+    course.save()
+    refused = enroll(client, gold_partner_user.headers, course)
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": "Complete these courses first: 1 course(s) not open to you."}
+    body = client.get(f"/api/v1/courses/{course.pk}", **gold_partner_user.headers).json()
+    assert body["prerequisites"] == [] and body["unavailable_prerequisites"] == 1
+    assert "Platinum" not in json.dumps(body)
