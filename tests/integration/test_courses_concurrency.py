@@ -11,7 +11,8 @@ from courses.models import QuestionResult, QuizAttempt
 from courses.services import course_enroll, quiz_attempt_start, quiz_attempt_submit
 from tests.conftest import make_token_user
 
-pytestmark = pytest.mark.django_db(transaction=True)
+# serialized_rollback: the flush after each test would also drop what migrations created (the default locale).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 
 def race(count, work):

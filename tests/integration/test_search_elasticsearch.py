@@ -342,7 +342,7 @@ def test_hostile_queries_never_reach_elasticsearch_as_syntax(client, gold_partne
     assert client.get("/api/v1/search", {"q": "x" * 10_000}, **gold_partner_user.headers).status_code == 422
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_publish_reaches_the_index_through_a_real_celery_worker(client, celery_worker_process):
     import time
 

@@ -35,7 +35,7 @@ def test_postgresql_is_the_test_database_and_the_audience_rule_holds_there():
     assert visible == matrix.expected_visible
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_celery_task_runs_in_a_real_worker_through_redis(celery_worker_process):
     from cms.tasks import worker_probe
 
