@@ -349,7 +349,15 @@ def test_a_publish_reaches_the_index_through_a_real_celery_worker(client, celery
     user = make_token_user()
     asset = AssetFactory(title="Worker indexed asset", live=False)
     asset.save_revision().publish()  # commits (no test transaction): the task goes through Redis
+
+    def searchable() -> bool:  # the index exists and the document is visible to searches (refreshed)
+        es = get_client()
+        if not es.indices.exists_alias(name=alias_name()):
+            return False
+        found = es.search(index=alias_name(), body={"query": {"term": {"item_id": asset.pk}}})
+        return found["hits"]["total"]["value"] == 1
+
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and not search(client, user.headers, "worker")["results"]:
+    while time.monotonic() < deadline and not searchable():
         time.sleep(0.2)
     assert [hit["id"] for hit in search(client, user.headers, "worker")["results"]] == [asset.pk]
