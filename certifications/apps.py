@@ -1,4 +1,4 @@
-"""App config for certifications."""
+"""App config for certifications: earned, verifiable, expiring and renewed certificates."""
 
 from django.apps import AppConfig
 
@@ -6,3 +6,8 @@ from django.apps import AppConfig
 class CertificationsConfig(AppConfig):
     name = "certifications"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import signals
+
+        signals.connect()

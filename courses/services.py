@@ -15,6 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import Course, Enrollment, Lesson, LessonCompletion, Question, QuestionResult, Quiz, QuizAttempt
+from .signals import course_completed, quiz_passed
 
 #: Answers may arrive this long after the deadline and still count as on time (network, clock skew).
 SUBMIT_GRACE = timedelta(seconds=30)
@@ -155,6 +156,7 @@ def enrollment_refresh_completion(*, enrollment: Enrollment, now=None) -> bool:
         return False
     enrollment.completed_at = now or timezone.now()
     enrollment.save(update_fields=["completed_at"])
+    course_completed.send(sender=Course, user=enrollment.user, course=enrollment.course)
     return True
 
 
@@ -301,6 +303,7 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict, now=None) -> tu
             for qid, credit in credits.items()
         )
         if attempt.passed:
+            quiz_passed.send(sender=Quiz, user=user, quiz=attempt.quiz, attempt=attempt)
             enrollment = Enrollment.objects.filter(user=user, course=attempt.course).first()
             if enrollment:
                 enrollment_refresh_completion(enrollment=enrollment, now=now)

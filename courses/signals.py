@@ -1,6 +1,13 @@
-"""Signal receivers of courses: follow the library's lifecycle events (``courses.library``)."""
+"""Signals of courses: what learners achieve (for certifications), and receivers following the library."""
+
+from django.dispatch import Signal
 
 from wagtail.signals import published
+
+#: Sent with ``sender=Course``, ``user`` and ``course`` when a learner completes a course.
+course_completed = Signal()
+#: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz.
+quiz_passed = Signal()
 
 
 def flag_courses_on_asset_event(sender, event, pks, **kwargs):

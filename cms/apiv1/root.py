@@ -2,6 +2,7 @@
 
 from ninja import NinjaAPI
 
+from certifications.api import router as certifications_router
 from cms.api import router as content_router
 from courses.api import router as courses_router
 from partners.api import router as partners_router
@@ -40,3 +41,4 @@ api.add_router("", partners_router)
 api.add_router("", content_router)
 api.add_router("", search_router)
 api.add_router("", courses_router)
+api.add_router("", certifications_router)

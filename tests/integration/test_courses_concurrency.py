@@ -1,7 +1,5 @@
 """Quiz attempts under concurrency, on PostgreSQL: limits and grading hold when requests race."""
 
-import threading
-
 from django.db import connection
 
 import pytest
@@ -10,30 +8,10 @@ from courses.factories import QuestionFactory, QuizFactory, course_with
 from courses.models import QuestionResult, QuizAttempt
 from courses.services import course_enroll, quiz_attempt_start, quiz_attempt_submit
 from tests.conftest import make_token_user
+from tests.integration.racing import race
 
 # serialized_rollback: the flush after each test would also drop what migrations created (the default locale).
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-def race(count, work):
-    """Run ``work(i)`` in ``count`` threads released at the same moment; their results (or errors)."""
-    barrier, results = threading.Barrier(count), [None] * count
-
-    def run(i):
-        try:
-            barrier.wait()
-            results[i] = work(i)
-        except Exception as error:  # reported below, as a result
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
 
 
 def test_parallel_starts_cannot_pass_the_attempt_limit():

@@ -1,0 +1,188 @@
+"""Partner API routes of certifications: the catalogue with my progress, my certificates, the PDF, verification.
+
+``verify/{code}`` is public (no login) and rate limited per address: it tells anyone
+whether a certificate is valid, expiring, expired or revoked, with the holder's name,
+the certification and the dates, and nothing else.
+"""
+
+from datetime import datetime
+from typing import Literal
+
+from django.conf import settings
+from django.http import Http404, HttpResponse
+from django.urls import reverse
+from django.utils.text import slugify
+
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+from ninja.throttling import AnonRateThrottle
+
+from cms.apiv1.pagination import PageNumberPagination
+
+from . import selectors
+from .pdf import certificate_pdf
+
+router = Router(tags=["certifications"])
+
+Status = Literal["active", "expiring", "expired", "revoked", "renewed"]
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class RequirementOut(Schema):
+    kind: Literal["course", "exam"]
+    id: int
+    title: str
+    done: bool
+
+
+class CertificationOut(Schema):
+    id: int
+    title: str
+    summary: str
+    validity_months: int
+    renewal_window_days: int
+    requirements: list[RequirementOut]
+    progress_percent: int
+    my_status: Status | None = Field(description="Of my current certificate; null when I hold none.")
+    my_certificate_id: int | None
+
+
+@router.get("/certifications", response=list[CertificationOut], summary="Certifications I may earn, with my progress")
+@paginate(PageNumberPagination)
+def list_certifications(request):
+    certifications = list(selectors.certifications_for_partner(user=request.auth))
+    completed, passed, current = selectors.learner_facts(user=request.auth, certifications=certifications)
+    rows = []
+    for certification in certifications:
+        requirements = [
+            {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
+            for c in certification.required_courses.all()
+        ]
+        if certification.exam:
+            exam = certification.exam
+            requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
+        done = sum(r["done"] for r in requirements)
+        mine = current.get(certification.pk)
+        rows.append(
+            {
+                "id": certification.pk,
+                "title": certification.title,
+                "summary": certification.summary,
+                "validity_months": certification.validity_months,
+                "renewal_window_days": certification.renewal_window_days,
+                "requirements": requirements,
+                "progress_percent": round(100 * done / len(requirements)) if requirements else 0,
+                "my_status": mine.status if mine else None,
+                "my_certificate_id": mine.pk if mine else None,
+            }
+        )
+    return rows
+
+
+class CertificateOut(Schema):
+    id: int
+    certification_id: int
+    certification: str
+    partner: str | None
+    issued_at: datetime
+    expires_at: datetime
+    status: Status
+    revocation_reason: str
+    renewed_from_id: int | None
+    verification_url: str
+    pdf_url: str
+
+
+def _verify_url(request, certificate) -> str:
+    return request.build_absolute_uri(reverse("api-v1:verify_certificate", args=[certificate.verification_code]))
+
+
+@router.get("/me/certificates", response=list[CertificateOut], summary="My certificates, renewals included")
+@paginate(PageNumberPagination)
+def my_certificates(request):
+    return [
+        {
+            "id": c.pk,
+            "certification_id": c.certification_id,
+            "certification": c.certification.title,
+            "partner": c.partner.name if c.partner else None,
+            "issued_at": c.issued_at,
+            "expires_at": c.expires_at,
+            "status": c.status,
+            "revocation_reason": c.revocation_reason,
+            "renewed_from_id": c.renewed_from_id,
+            "verification_url": _verify_url(request, c),
+            "pdf_url": request.build_absolute_uri(reverse("api-v1:certificate_pdf", args=[c.pk])),
+        }
+        for c in selectors.certificates_of(user=request.auth)
+    ]
+
+
+def _holder_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+@router.get(
+    "/certificates/{int:certificate_id}/pdf",
+    url_name="certificate_pdf",
+    response={200: None, 404: ErrorOut},
+    summary="My certificate as a PDF",
+    description="A one-page PDF with the verification code, URL and QR code. Only the holder gets it.",
+)
+def certificate_pdf_view(request, certificate_id: int):
+    certificate = selectors.certificate_of(user=request.auth, certificate_id=certificate_id)
+    if certificate is None:
+        raise Http404
+    body = certificate_pdf(
+        certificate=certificate, holder_name=_holder_name(request.auth), verify_url=_verify_url(request, certificate)
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    name = slugify(f"{certificate.certification.title}-{certificate.issued_at:%Y-%m-%d}") or "certificate"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class VerificationOut(Schema):
+    valid: bool = Field(description="Active or expiring: the holder is certified today.")
+    status: Status
+    holder: str
+    certification: str
+    issued_at: datetime
+    expires_at: datetime
+    revoked_at: datetime | None
+    revocation_reason: str
+
+
+class VerifyThrottle(AnonRateThrottle):
+    def __init__(self):
+        super().__init__(settings.PARTNERHUB_VERIFY_RATE)
+
+
+@router.get(
+    "/verify/{code}",
+    auth=None,
+    throttle=[VerifyThrottle()],
+    response={200: VerificationOut, 404: ErrorOut},
+    summary="Verify a certificate (public)",
+    description="Anyone may check a certificate by its code: whether it is valid, expired or revoked, with the "
+    "holder's name, the certification and the dates; nothing else. Rate limited per address.",
+)
+def verify_certificate(request, code: str):
+    certificate = selectors.certificate_by_code(code=code[:64])
+    if certificate is None:
+        raise Http404
+    status = certificate.status
+    return {
+        "valid": status in ("active", "expiring"),
+        "status": status,
+        "holder": _holder_name(certificate.user),
+        "certification": certificate.certification.title,
+        "issued_at": certificate.issued_at,
+        "expires_at": certificate.expires_at,
+        "revoked_at": certificate.revoked_at,
+        "revocation_reason": certificate.revocation_reason,
+    }

@@ -1,0 +1,140 @@
+"""Certifications partners earn by completing courses (and an exam), and the certificates issued.
+
+A ``Certification`` is gated content (audience, review, scheduling, archive) that
+requires courses and optionally an exam quiz; it is valid for some months and can be
+renewed inside a window before expiry. A ``Certificate`` is one issue of it to a user:
+renewing issues a new certificate that continues from the old expiry and points back
+at it (``renewed_from``), so the history stays. At most one certificate per user and
+certification is *current* (not superseded by a renewal); the database enforces it.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+
+from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
+from courses.models import Course, Quiz
+from partners.models import Partner
+
+
+def new_verification_code() -> str:
+    """An unguessable code for the public verification URL (128 bits, URL-safe)."""
+    return secrets.token_urlsafe(16)
+
+
+class Certification(GatedContent):
+    badge_image = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    required_courses = ParentalManyToManyField(
+        Course, blank=True, related_name="certifications", help_text="All must be completed."
+    )
+    exam = models.ForeignKey(
+        Quiz,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        help_text="A final exam to pass as well (in any course that uses it).",
+    )
+    validity_months = models.PositiveIntegerField(
+        default=24, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
+    renewal_window_days = models.PositiveIntegerField(
+        default=60,
+        validators=[MaxValueValidator(365)],
+        help_text="How many days before expiry a holder may renew.",
+    )
+    renewal_courses = ParentalManyToManyField(
+        Course,
+        blank=True,
+        related_name="renewed_certifications",
+        help_text="The shorter path to renew: completing these (after the last issue) renews. Blank: the full path.",
+    )
+
+    objects = GatedContentQuerySet.as_manager()
+
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "certification")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "certification")
+
+    edit_handler = gated_content_tabs(
+        [
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("badge_image"),
+            FieldPanel("required_courses"),
+            FieldPanel("exam"),
+            FieldRowPanel([FieldPanel("validity_months"), FieldPanel("renewal_window_days")]),
+            FieldPanel("renewal_courses"),
+        ]
+    )
+
+
+class Certificate(models.Model):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        EXPIRING = "expiring", "Expiring soon"
+        EXPIRED = "expired", "Expired"
+        REVOKED = "revoked", "Revoked"
+        RENEWED = "renewed", "Renewed (superseded)"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates")
+    certification = models.ForeignKey(Certification, on_delete=models.PROTECT, related_name="certificates")
+    partner = models.ForeignKey(
+        Partner, null=True, on_delete=models.SET_NULL, related_name="+", help_text="The holder's partner at issue."
+    )
+    certification_revision = models.ForeignKey(
+        "wagtailcore.Revision", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    issued_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    verification_code = models.CharField(max_length=32, unique=True, default=new_verification_code, editable=False)
+    renewed_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="renewal"
+    )
+    superseded_at = models.DateTimeField(null=True, blank=True, help_text="When a renewal replaced it.")
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revocation_reason = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        constraints = [
+            # Exactly one current certificate per holder and certification, whatever races.
+            models.UniqueConstraint(
+                fields=["user", "certification"],
+                condition=Q(superseded_at__isnull=True),
+                name="certificate_one_current_per_user",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_at__gt=models.F("issued_at")), name="certificate_expires_after_issue"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.certification} — {self.user}"
+
+    def status_at(self, now=None) -> str:
+        now = now or timezone.now()
+        if self.revoked_at:
+            return self.Status.REVOKED
+        if self.superseded_at:
+            return self.Status.RENEWED
+        if self.expires_at <= now:
+            return self.Status.EXPIRED
+        if (self.expires_at - now).days < self.certification.renewal_window_days:
+            return self.Status.EXPIRING
+        return self.Status.ACTIVE
+
+    @property
+    def status(self) -> str:
+        return self.status_at()

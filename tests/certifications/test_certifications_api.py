@@ -1,0 +1,101 @@
+"""Certifications through the API: earned automatically, listed with progress, PDF, public verification."""
+
+import io
+import json
+
+from django.core.cache import cache
+
+import pytest
+from pypdf import PdfReader
+
+from certifications.factories import CertificationFactory
+from certifications.models import Certificate
+from certifications.services import certificate_revoke
+from courses.factories import course_with
+from partners.factories import PartnerFactory, TierFactory
+from tests.conftest import make_token_user
+
+pytestmark = pytest.mark.django_db
+
+
+def complete_course(client, headers, course):
+    client.post(f"/api/v1/courses/{course.pk}/enroll", **headers)
+    for module in course.modules.all():
+        for lesson in module.lessons.all():
+            client.post(f"/api/v1/lessons/{lesson.pk}/complete", **headers)
+
+
+@pytest.fixture
+def certified(client, db):
+    learner = make_token_user(partner=PartnerFactory(tier=TierFactory(key="gold", rank=30)))
+    learner.user.first_name, learner.user.last_name = "Ann", "Andersen"
+    learner.user.save()
+    course = course_with(lessons_per_module=(2,), title="SD-WAN selling")
+    certification = CertificationFactory(title="Certified SD-WAN seller", required_courses=[course])
+    complete_course(client, learner.headers, course)
+    return learner, certification
+
+
+def test_completing_the_required_courses_issues_the_certificate(client, certified):
+    learner, certification = certified
+    certificate = Certificate.objects.get()
+    assert (certificate.user, certificate.certification) == (learner.user, certification)
+    listed = client.get("/api/v1/certifications", **learner.headers).json()["results"]
+    assert listed[0]["my_status"] == "active" and listed[0]["progress_percent"] == 100
+    mine = client.get("/api/v1/me/certificates", **learner.headers).json()["results"]
+    assert [c["id"] for c in mine] == [certificate.pk]
+
+
+def test_the_pdf_is_a_valid_pdf_with_the_code_and_only_for_the_holder(client, certified):
+    learner, _certification = certified
+    certificate = Certificate.objects.get()
+    response = client.get(f"/api/v1/certificates/{certificate.pk}/pdf", **learner.headers)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Ann Andersen" in text and "Certified SD-WAN seller" in text
+    assert certificate.verification_code in text
+    other = make_token_user()
+    assert client.get(f"/api/v1/certificates/{certificate.pk}/pdf", **other.headers).status_code == 404
+
+
+def test_verify_is_public_and_reveals_only_name_certification_and_dates(client, certified):
+    learner, _certification = certified
+    certificate = Certificate.objects.get()
+    body = client.get(f"/api/v1/verify/{certificate.verification_code}").json()
+    assert body["valid"] is True and body["status"] == "active"
+    assert body["holder"] == "Ann Andersen" and body["certification"] == "Certified SD-WAN seller"
+    assert set(body) == {
+        "valid",
+        "status",
+        "holder",
+        "certification",
+        "issued_at",
+        "expires_at",
+        "revoked_at",
+        "revocation_reason",
+    }
+    assert learner.user.email not in json.dumps(body)
+    assert client.get("/api/v1/verify/not-a-real-code").status_code == 404
+
+
+def test_verify_shows_a_revocation(client, certified):
+    certificate = Certificate.objects.get()
+    certificate_revoke(certificate=certificate, reason="Issued in error")
+    body = client.get(f"/api/v1/verify/{certificate.verification_code}").json()
+    assert (body["valid"], body["status"], body["revocation_reason"]) == (False, "revoked", "Issued in error")
+
+
+def test_verify_is_rate_limited_per_address(client, certified):
+    code = Certificate.objects.get().verification_code
+    cache.clear()
+    statuses = [client.get(f"/api/v1/verify/{code}").status_code for _ in range(31)]  # 30/m by default
+    assert statuses[:30] == [200] * 30
+    refused = client.get(f"/api/v1/verify/{code}")
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_certifications_are_gated_by_their_audience(client, certified):
+    CertificationFactory(title="Platinum architect", min_tier=TierFactory(key="platinum", rank=40))
+    learner, _certification = certified
+    titles = [c["title"] for c in client.get("/api/v1/certifications", **learner.headers).json()["results"]]
+    assert titles == ["Certified SD-WAN seller"]

@@ -1,0 +1,103 @@
+"""Certificates are issued when earned, once; renewed inside the window with history; expire; are revoked."""
+
+from datetime import UTC, datetime, timedelta
+
+from django.utils import timezone
+
+import pytest
+import time_machine
+
+from certifications.factories import CertificationFactory
+from certifications.models import Certificate
+from certifications.services import CertificationError, add_months, certificate_issue_if_earned, certificate_revoke
+from courses.factories import course_with
+from courses.models import Enrollment
+from courses.services import course_enroll
+from partners.factories import partner_user
+
+pytestmark = pytest.mark.django_db
+
+NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+
+def complete(user, course, when):
+    enrollment, _ = course_enroll(user=user, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=when)
+
+
+@pytest.mark.parametrize(
+    ("start", "months", "expected"),
+    [
+        (datetime(2026, 1, 31, tzinfo=UTC), 1, datetime(2026, 2, 28, tzinfo=UTC)),
+        (datetime(2026, 11, 25, tzinfo=UTC), 24, datetime(2028, 11, 25, tzinfo=UTC)),
+        (datetime(2027, 12, 15, tzinfo=UTC), 1, datetime(2028, 1, 15, tzinfo=UTC)),
+    ],
+)
+def test_add_months_keeps_the_day_or_the_month_end(start, months, expected):
+    assert add_months(start, months) == expected
+
+
+def test_issued_once_when_every_required_course_is_completed():
+    first, second = course_with(), course_with()
+    certification = CertificationFactory(required_courses=[first, second], validity_months=24)
+    user = partner_user()
+    complete(user, first, NOW)
+    assert certificate_issue_if_earned(user=user, certification=certification, now=NOW) is None
+    complete(user, second, NOW)
+    certificate = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    assert certificate.expires_at == datetime(2028, 11, 25, 12, tzinfo=UTC)
+    assert certificate.partner == user.partner_membership.partner
+    assert len(certificate.verification_code) >= 20
+    assert certificate_issue_if_earned(user=user, certification=certification, now=NOW) is None  # once
+    assert Certificate.objects.count() == 1
+
+
+def test_renewal_inside_the_window_extends_from_the_old_expiry_and_keeps_history():
+    course, refresher = course_with(), course_with()
+    certification = CertificationFactory(
+        required_courses=[course], renewal_courses=[refresher], renewal_window_days=60
+    )
+    user = partner_user()
+    complete(user, course, NOW)
+    original = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    early = original.expires_at - timedelta(days=90)
+    complete(user, refresher, early)
+    assert certificate_issue_if_earned(user=user, certification=certification, now=early) is None  # not in window yet
+    inside = original.expires_at - timedelta(days=30)
+    renewed = certificate_issue_if_earned(user=user, certification=certification, now=inside)
+    assert renewed.renewed_from == original
+    assert renewed.expires_at == add_months(original.expires_at, certification.validity_months)
+    original.refresh_from_db()
+    assert original.status_at(inside) == "renewed"
+    assert list(Certificate.objects.filter(user=user).order_by("issued_at")) == [original, renewed]
+
+
+def test_status_follows_the_clock():
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=12, renewal_window_days=30)
+    user = partner_user()
+    complete(user, course, NOW)
+    certificate = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    assert certificate.status_at(NOW) == "active"
+    assert certificate.status_at(certificate.expires_at - timedelta(days=10)) == "expiring"
+    assert certificate.status_at(certificate.expires_at + timedelta(seconds=1)) == "expired"
+    with time_machine.travel(certificate.expires_at + timedelta(days=1), tick=False):
+        assert certificate.status == "expired"
+
+
+def test_revocation_needs_a_reason_and_happens_once():
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course])
+    user = partner_user()
+    complete(user, course, NOW)
+    certificate = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    with pytest.raises(CertificationError, match="reason"):
+        certificate_revoke(certificate=certificate, reason="  ")
+    certificate_revoke(certificate=certificate, reason="Exam answers shared")
+    assert certificate.status == "revoked" and certificate.revocation_reason == "Exam answers shared"
+    with pytest.raises(CertificationError, match="revoked already"):
+        certificate_revoke(certificate=certificate, reason="again")
+    # Earning it again later supersedes the revoked one; the revocation stays on record.
+    again = certificate_issue_if_earned(user=user, certification=certification, now=timezone.now())
+    certificate.refresh_from_db()
+    assert again is not None and certificate.superseded_at is not None and certificate.revoked_at is not None
