@@ -105,6 +105,13 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revocation_reason = models.CharField(max_length=500, blank=True)
+    reminded_days = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The smallest lead time (days before expiry) reminded already.",
+    )
+    expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]

@@ -7,7 +7,7 @@ caller forgets the lock.
 """
 
 import calendar
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
@@ -137,3 +137,67 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=
     certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
     log(certificate, REVOKE_ACTION, user=user, data={"reason": certificate.revocation_reason})
     return certificate
+
+
+def _recipients(certificate: Certificate) -> list[str]:
+    """The holder, and the admins of the holder's partner (role ``admin``), who keep the partner's tier."""
+    emails = [certificate.user.email] if certificate.user.email else []
+    if certificate.partner_id:
+        admins = PartnerMembership.objects.filter(
+            partner_id=certificate.partner_id, roles__key="admin", user__is_active=True
+        ).exclude(user__email="")
+        emails += [email for email in admins.values_list("user__email", flat=True) if email not in emails]
+    return emails
+
+
+def expiry_reminders_send(*, now=None) -> int:
+    """E-mail holders (and their partner's admins) before a certificate expires, and when it has.
+
+    Lead times come from ``CERTIFICATE_EXPIRY_REMINDER_DAYS`` (e.g. 60, 30, 7); each is
+    sent once per certificate, and so is the notice that it expired. Current,
+    unrevoked certificates only: a renewed one has nothing to remind.
+    """
+    from django.conf import settings
+    from django.core.mail import send_mail
+
+    from cms.services import reminder_lead_time
+
+    now = now or timezone.now()
+    lead_times = settings.CERTIFICATE_EXPIRY_REMINDER_DAYS
+    current = Certificate.objects.filter(
+        superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True
+    ).select_related("user", "certification")
+    sent = 0
+    horizon = now + timedelta(days=max(lead_times, default=0))
+    for certificate in current.filter(expires_at__gt=now, expires_at__lte=horizon):
+        lead = reminder_lead_time((certificate.expires_at - now).days, lead_times)
+        if lead is None or (certificate.reminded_days is not None and certificate.reminded_days <= lead):
+            continue
+        if recipients := _recipients(certificate):
+            send_mail(
+                subject=f"“{certificate.certification.title}” expires on {certificate.expires_at:%B %-d, %Y}",
+                message=(
+                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+                    f"in “{certificate.certification.title}” expires on {certificate.expires_at:%A %B %-d, %Y}. "
+                    f"It can be renewed from {certificate.certification.renewal_window_days} days before then.\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+            sent += 1
+        Certificate.objects.filter(pk=certificate.pk).update(reminded_days=lead)
+    for certificate in current.filter(expires_at__lte=now, expiry_notified_at__isnull=True):
+        if recipients := _recipients(certificate):
+            send_mail(
+                subject=f"“{certificate.certification.title}” has expired",
+                message=(
+                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+                    f"in “{certificate.certification.title}” expired on {certificate.expires_at:%B %-d, %Y}; "
+                    "verification now says so. Earn it again to be certified.\n"
+                ),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                recipient_list=recipients,
+            )
+            sent += 1
+        Certificate.objects.filter(pk=certificate.pk).update(expiry_notified_at=now)
+    return sent

@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "courses.tasks.send_course_due_reminders",
         "schedule": env.int("COURSE_DUE_REMINDER_SECONDS", default=60 * 60),
     },
+    "certificate-expiry-reminders": {
+        "task": "certifications.tasks.send_certificate_expiry_reminders",
+        "schedule": env.int("CERTIFICATE_REMINDER_SECONDS", default=60 * 60),
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
@@ -236,6 +240,7 @@ ARCHIVE_AFTER_EXPIRY_DAYS = env.int("ARCHIVE_AFTER_EXPIRY_DAYS", default=30)
 FRESHNESS_EXPIRY_REMINDER_DAYS = env.list("FRESHNESS_EXPIRY_REMINDER_DAYS", cast=int, default=[14, 3])
 FRESHNESS_REVIEW_REMINDER_DAYS = env.list("FRESHNESS_REVIEW_REMINDER_DAYS", cast=int, default=[7, 0])
 COURSE_DUE_REMINDER_DAYS = env.list("COURSE_DUE_REMINDER_DAYS", cast=int, default=[7, 1])
+CERTIFICATE_EXPIRY_REMINDER_DAYS = env.list("CERTIFICATE_EXPIRY_REMINDER_DAYS", cast=int, default=[60, 30, 7])
 
 # Headless preview: the partner front end's preview page, with {kind}, {id} and {token} filled in.
 PARTNERHUB_PREVIEW_URL = env.str("PARTNERHUB_PREVIEW_URL", default="")

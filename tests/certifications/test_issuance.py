@@ -101,3 +101,49 @@ def test_revocation_needs_a_reason_and_happens_once():
     again = certificate_issue_if_earned(user=user, certification=certification, now=timezone.now())
     certificate.refresh_from_db()
     assert again is not None and certificate.superseded_at is not None and certificate.revoked_at is not None
+
+
+def test_expiry_reminders_go_once_per_lead_time_to_the_holder_and_partner_admins(settings):
+    from django.core import mail
+
+    from certifications.services import expiry_reminders_send
+    from partners.factories import PartnerFactory, RoleFactory
+
+    settings.CERTIFICATE_EXPIRY_REMINDER_DAYS = [60, 30, 7]
+    acme = PartnerFactory(name="Acme")
+    admin_role = RoleFactory(key="admin")
+    partner_user(partner=acme, roles=[admin_role], user__email="boss@acme.example")
+    holder = partner_user(partner=acme, user__email="ann@acme.example")
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=12)
+    complete(holder, course, NOW)
+    certificate = certificate_issue_if_earned(user=holder, certification=certification, now=NOW)
+
+    def at(days_before):
+        return expiry_reminders_send(now=certificate.expires_at - timedelta(days=days_before))
+
+    assert at(90) == 0
+    assert at(59) == 1 and at(45) == 0  # 60 days: once
+    assert at(29) == 1 and at(8) == 0  # 30 days: once
+    assert at(6) == 1 and at(1) == 0  # 7 days: once
+    assert expiry_reminders_send(now=certificate.expires_at + timedelta(hours=1)) == 1  # it expired: once
+    assert expiry_reminders_send(now=certificate.expires_at + timedelta(days=3)) == 0
+    assert len(mail.outbox) == 4
+    assert sorted(mail.outbox[0].to) == ["ann@acme.example", "boss@acme.example"]
+    assert mail.outbox[-1].subject.endswith("has expired")
+
+
+def test_a_renewed_or_revoked_certificate_is_not_reminded(settings):
+    from django.core import mail
+
+    from certifications.services import expiry_reminders_send
+
+    settings.CERTIFICATE_EXPIRY_REMINDER_DAYS = [30]
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=12)
+    holder = partner_user(user__email="ann@example.com")
+    complete(holder, course, NOW)
+    certificate = certificate_issue_if_earned(user=holder, certification=certification, now=NOW)
+    certificate_revoke(certificate=certificate, reason="Fraud")
+    assert expiry_reminders_send(now=certificate.expires_at - timedelta(days=10)) == 0
+    assert mail.outbox == []

@@ -1,0 +1,11 @@
+"""Celery tasks of certifications: thin wrappers around ``certifications.services``, run by beat."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(acks_late=True)
+def send_certificate_expiry_reminders() -> int:
+    """E-mail holders and partner admins before certificates expire, and when they have (each once)."""
+    return services.expiry_reminders_send()
