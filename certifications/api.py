@@ -186,3 +186,80 @@ def verify_certificate(request, code: str):
         "revoked_at": certificate.revoked_at,
         "revocation_reason": certificate.revocation_reason,
     }
+
+
+class HolderOut(Schema):
+    name: str
+    expires_at: datetime
+
+
+class RequirementStatusOut(Schema):
+    certification_id: int
+    certification: str
+    required: int
+    holders: int
+    gap: int = Field(description="How many more holders the tier needs today.")
+    forecast: dict[str, int] = Field(description="Holders still certified in 30, 60 and 90 days.")
+    expiring: list[HolderOut] = Field(description="Holders whose certificate expires within 90 days.")
+
+
+class TierComplianceOut(Schema):
+    tier: str
+    rank: int
+    is_my_tier: bool
+    met: bool
+    met_in: dict[str, bool] = Field(description="Whether it will still be met in 30, 60 and 90 days.")
+    requirements: list[RequirementStatusOut]
+
+
+class ComplianceOut(Schema):
+    partner: str
+    tier: str
+    tiers: list[TierComplianceOut]
+
+
+def _is_partner_admin(user) -> bool:
+    membership = getattr(user, "partner_membership", None)
+    return bool(membership) and membership.roles.filter(key="admin").exists()
+
+
+@router.get(
+    "/me/partner/compliance",
+    response={200: ComplianceOut, 404: ErrorOut},
+    summary="My partner's certification compliance (partner admins)",
+    description="For each tier with certification requirements: who holds what, the gap today, and whether the "
+    "requirements will still be met in 30/60/90 days as certificates expire. Only for users with the `admin` role "
+    "of their partner; others get 404.",
+)
+def partner_compliance(request):
+    if not _is_partner_admin(request.auth):
+        raise Http404
+    partner = request.auth.partner_membership.partner
+    return {
+        "partner": partner.name,
+        "tier": partner.tier.name,
+        "tiers": [
+            {
+                "tier": entry["tier"].name,
+                "rank": entry["tier"].rank,
+                "is_my_tier": entry["tier"].pk == partner.tier_id,
+                "met": entry["met"],
+                "met_in": entry["met_in"],
+                "requirements": [
+                    {
+                        "certification_id": r["certification"].pk,
+                        "certification": r["certification"].title,
+                        "required": r["required"],
+                        "holders": r["holders"],
+                        "gap": r["gap"],
+                        "forecast": r["forecast"],
+                        "expiring": [
+                            {"name": _holder_name(c.user), "expires_at": c.expires_at} for c in r["expiring"]
+                        ],
+                    }
+                    for r in entry["requirements"]
+                ],
+            }
+            for entry in selectors.partner_compliance(partner=partner)
+        ],
+    }

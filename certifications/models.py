@@ -21,7 +21,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
 from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from courses.models import Course, Quiz
-from partners.models import Partner
+from partners.models import Partner, Tier
 
 
 def new_verification_code() -> str:
@@ -145,3 +145,22 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_at()
+
+
+class TierRequirement(models.Model):
+    """What a tier demands: at least ``minimum_holders`` staff of the partner holding this certification."""
+
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="certification_requirements")
+    certification = models.ForeignKey(Certification, on_delete=models.CASCADE, related_name="tier_requirements")
+    minimum_holders = models.PositiveIntegerField(default=1, validators=[MinValueValidator(1)])
+
+    panels = [FieldPanel("tier"), FieldPanel("certification"), FieldPanel("minimum_holders")]
+
+    class Meta:
+        ordering = ["tier__rank", "certification__title"]
+        constraints = [
+            models.UniqueConstraint(fields=["tier", "certification"], name="tier_requirement_once_per_certification")
+        ]
+
+    def __str__(self):
+        return f"{self.tier}: at least {self.minimum_holders} holding {self.certification}"

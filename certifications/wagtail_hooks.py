@@ -7,7 +7,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
-from .models import Certificate, Certification
+from .models import Certificate, Certification, TierRequirement
 from .services import ISSUE_ACTION, RENEW_ACTION, REVOKE_ACTION
 
 
@@ -28,11 +28,19 @@ class CertificateViewSet(SnippetViewSet):
     ordering = ["-issued_at"]
 
 
+class TierRequirementViewSet(SnippetViewSet):
+    model = TierRequirement
+    icon = "group"
+    menu_label = "Tier requirements"
+    list_display = ["tier", "certification", "minimum_holders"]
+    list_filter = ["tier"]
+
+
 class CertificationsViewSetGroup(SnippetViewSetGroup):
     menu_label = "Certifications"
     menu_icon = "success"
     menu_order = 220
-    items = (CertificationViewSet, CertificateViewSet)
+    items = (CertificationViewSet, CertificateViewSet, TierRequirementViewSet)
 
 
 register_snippet(CertificationsViewSetGroup)
