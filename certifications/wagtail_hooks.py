@@ -2,6 +2,8 @@
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -19,10 +21,30 @@ class CertificationViewSet(GatedContentViewSet):
     export_filename = "certifications"
 
 
+class CertificatePermissionPolicy(ModelPermissionPolicy):
+    """Certificates are issued, renewed and revoked by the services (audited), never typed in or edited:
+    the admin may list and inspect them, whatever Django permissions a user holds."""
+
+    REFUSED = frozenset({"add", "change", "delete"})
+
+    def user_has_permission(self, user, action):
+        return action not in self.REFUSED and super().user_has_permission(user, action)
+
+    def user_has_any_permission(self, user, actions):
+        return super().user_has_any_permission(user, [a for a in actions if a not in self.REFUSED])
+
+    def users_with_any_permission(self, actions):
+        return super().users_with_any_permission([a for a in actions if a not in self.REFUSED])
+
+
+register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
+
+
 class CertificateViewSet(SnippetViewSet):
     model = Certificate
     icon = "doc-full"
     menu_label = "Certificates"
+    inspect_view_enabled = True
     list_display = ["certification", "user", "partner", "issued_at", "expires_at", Column("status", label="Status")]
     list_filter = ["certification"]
     ordering = ["-issued_at"]
