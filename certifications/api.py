@@ -45,6 +45,7 @@ class CertificationOut(Schema):
     validity_months: int
     renewal_window_days: int
     requirements: list[RequirementOut]
+    unavailable_requirements: int = Field(description="Required courses outside what I may see (never named).")
     progress_percent: int
     my_status: Status | None = Field(description="Of my current certificate; null when I hold none.")
     my_certificate_id: int | None
@@ -59,12 +60,15 @@ def list_certifications(request):
     for certification in certifications:
         requirements = [
             {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
-            for c in certification.required_courses.all()
+            for c in certification.visible_required_courses
         ]
         if certification.exam:
             exam = certification.exam
             requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
+        # A required course I may not see is counted (never named): I cannot take it, so it is never done.
+        hidden = certification.required_courses_total - len(certification.visible_required_courses)
         done = sum(r["done"] for r in requirements)
+        total = len(requirements) + hidden
         mine = current.get(certification.pk)
         rows.append(
             {
@@ -74,7 +78,8 @@ def list_certifications(request):
                 "validity_months": certification.validity_months,
                 "renewal_window_days": certification.renewal_window_days,
                 "requirements": requirements,
-                "progress_percent": round(100 * done / len(requirements)) if requirements else 0,
+                "unavailable_requirements": hidden,
+                "progress_percent": round(100 * done / total) if total else 0,
                 "my_status": mine.status if mine else None,
                 "my_certificate_id": mine.pk if mine else None,
             }

@@ -2,15 +2,25 @@
 
 from datetime import timedelta
 
-from courses.models import Enrollment, QuizAttempt
+from django.db.models import Count, Prefetch
+
+from courses.models import Course, Enrollment, QuizAttempt
 
 from .models import Certificate, Certification
 
 
 def certifications_for_partner(*, user):
+    """Certifications ``user`` may see; each with ``visible_required_courses`` (only courses they may see)."""
     return (
         Certification.objects.visible_to(user)
-        .prefetch_related("required_courses")
+        .prefetch_related(
+            Prefetch(
+                "required_courses",
+                queryset=Course.objects.visible_to(user).order_by("title"),
+                to_attr="visible_required_courses",
+            )
+        )
+        .annotate(required_courses_total=Count("required_courses", distinct=True))
         .select_related("exam")
         .order_by("title", "pk")
     )

@@ -99,3 +99,14 @@ def test_certifications_are_gated_by_their_audience(client, certified):
     learner, _certification = certified
     titles = [c["title"] for c in client.get("/api/v1/certifications", **learner.headers).json()["results"]]
     assert titles == ["Certified SD-WAN seller"]
+
+
+def test_a_required_course_i_may_not_see_is_counted_never_named(client, certified):
+    learner, certification = certified
+    secret = course_with(title="Platinum secrets", min_tier=TierFactory(key="platinum", rank=40))
+    certification.required_courses.add(secret)
+    certification.save()
+    (row,) = client.get("/api/v1/certifications", **learner.headers).json()["results"]
+    assert [r["title"] for r in row["requirements"]] == ["SD-WAN selling"]
+    assert (row["unavailable_requirements"], row["progress_percent"]) == (1, 50)
+    assert "Platinum" not in json.dumps(row)
