@@ -23,7 +23,7 @@ from cms.rich_text import rich_text_html
 from cms.selectors import attach_summary_relations
 
 from . import selectors, services
-from .models import Course, QuizAttempt
+from .models import Course, Enrollment, QuizAttempt
 
 router = Router(tags=["courses"])
 
@@ -259,11 +259,13 @@ class LessonOut(Schema):
 
 
 def _lesson_blocks(request, lesson) -> list[dict]:
-    raw = list(lesson.body.raw_data)
-    asset_ids = [block["value"].get("asset") for block in raw if block["type"] == "asset"]
+    # Asset ids as stored, by block id: the audience rule is applied to them, not to the chooser's objects.
+    asset_ids = {
+        block["id"]: block["value"].get("asset") for block in lesson.body.raw_data if block["type"] == "asset"
+    }
     assets = {}
     if asset_ids:
-        visible = Asset.objects.visible_to(request.auth).filter(pk__in=asset_ids).select_related("locale")
+        visible = Asset.objects.visible_to(request.auth).filter(pk__in=asset_ids.values()).select_related("locale")
         assets = {asset.pk: asset for asset in attach_summary_relations(visible)}
     blocks = []
     for block in lesson.body:
@@ -277,8 +279,7 @@ def _lesson_blocks(request, lesson) -> list[dict]:
         elif kind == "callout":
             blocks.append({"type": "callout", "kind": value["kind"], "html": rich_text_html(value["text"].source)})
         elif kind == "asset":
-            raw_id = next((b["value"].get("asset") for b in raw if b["id"] == block.id), None)
-            asset = assets.get(raw_id)
+            asset = assets.get(asset_ids.get(block.id))
             blocks.append(
                 {"type": "asset", "available": True, "note": value["note"], "asset": asset_summary(request, asset)}
                 if asset
@@ -451,7 +452,9 @@ def start_attempt(request, quiz_id: int, course_id: int | None = None):
         courses = [c for c in courses if c.pk == course_id]
         if not courses:
             raise Http404
-    enrolled = selectors.learner_state(user=request.auth, courses=courses).enrollments
+    enrolled = set(
+        Enrollment.objects.filter(user=request.auth, course__in=courses).values_list("course_id", flat=True)
+    )
     course = next((c for c in courses if c.pk in enrolled), courses[0])
     try:
         attempt, created = services.quiz_attempt_start(user=request.auth, quiz=quiz, course=course)

@@ -73,23 +73,19 @@ class LearnerState:
 
 
 def learner_state(*, user, courses) -> LearnerState:
-    """Enrolments, progress, completed lessons and quiz results of ``user`` in ``courses`` (six queries)."""
+    """Enrolments, progress, completed lessons and quiz results of ``user`` in ``courses`` (five queries)."""
     courses = list(courses)
     ids = [course.pk for course in courses]
     enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course_id__in=ids)}
     lessons_total = dict(
         Lesson.objects.filter(module__course_id__in=ids).values_list("module__course_id").annotate(n=Count("pk"))
     )
-    completed = set(
-        LessonCompletion.objects.filter(user=user, lesson__module__course_id__in=ids).values_list(
-            "lesson_id", flat=True
-        )
-    )
-    done_per_course = dict(
-        LessonCompletion.objects.filter(user=user, lesson__module__course_id__in=ids)
-        .values_list("lesson__module__course_id")
-        .annotate(n=Count("pk"))
-    )
+    completed, done_per_course = set(), defaultdict(int)
+    for lesson_id, course_id in LessonCompletion.objects.filter(
+        user=user, lesson__module__course_id__in=ids
+    ).values_list("lesson_id", "lesson__module__course_id"):
+        completed.add(lesson_id)
+        done_per_course[course_id] += 1
     quizzes = defaultdict(set)
     for course_id, quiz_id in CourseModule.objects.filter(course_id__in=ids, quiz__isnull=False).values_list(
         "course_id", "quiz_id"
