@@ -323,38 +323,18 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
 
 
 def _viewers_in_scope(assignment) -> list:
-    """The partner users an assignment targets, as ``Viewer``s (two queries, whatever their number)."""
-    from partners.audience import Viewer
+    """The partner users an assignment targets, as ``Viewer``s."""
     from partners.models import PartnerMembership
+    from partners.selectors import viewers_of
 
-    memberships = PartnerMembership.objects.filter(user__is_active=True, partner__is_active=True)
+    memberships = PartnerMembership.objects.all()
     if assignment.partner_id:
         memberships = memberships.filter(partner_id=assignment.partner_id)
     elif assignment.partner_type_id:
         memberships = memberships.filter(partner__partner_type_id=assignment.partner_type_id)
     else:
         memberships = memberships.filter(partner__tier_id=assignment.tier_id)
-    rows = list(
-        memberships.values_list(
-            "pk", "user_id", "partner_id", "partner__tier__rank", "partner__partner_type_id", "partner__region_id"
-        )
-    )
-    roles: dict[int, set[int]] = {}
-    for membership_id, role_id in PartnerMembership.roles.through.objects.filter(
-        partnermembership_id__in=[row[0] for row in rows]
-    ).values_list("partnermembership_id", "role_id"):
-        roles.setdefault(membership_id, set()).add(role_id)
-    return [
-        Viewer(
-            user_id=user_id,
-            partner_id=partner_id,
-            tier_rank=rank,
-            partner_type_id=type_id,
-            region_id=region_id,
-            role_ids=frozenset(roles.get(pk, ())),
-        )
-        for pk, user_id, partner_id, rank, type_id, region_id in rows
-    ]
+    return viewers_of(memberships=memberships)
 
 
 def course_assignment_apply(*, assignment, now=None) -> int:
