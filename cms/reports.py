@@ -598,15 +598,21 @@ REPORTS = {
     "not_downloaded": ("not-downloaded/", NotDownloadedView),
 }
 
+
+def report_urlpatterns(reports: dict) -> list:
+    """URLs of ``{name: (route, view class)}`` reports: each page, and its ``…_results`` twin for filter refreshes."""
+    return [
+        pattern
+        for name, (route, view_class) in reports.items()
+        for pattern in (
+            path(route, view_class.as_view(), name=name),
+            path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
+        )
+    ]
+
+
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
-urlpatterns = [
-    pattern
-    for name, (route, view_class) in REPORTS.items()
-    for pattern in (
-        path(route, view_class.as_view(), name=name),
-        path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
-    )
-]
+urlpatterns = report_urlpatterns(REPORTS)
 
 
 class ContentReportMenuItem(MenuItem):

@@ -26,7 +26,7 @@ group editor; superusers have both).
 
 from django import forms
 from django.db.models import F
-from django.urls import path, reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -40,6 +40,7 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
+from cms.reports import report_urlpatterns
 from partners.models import PartnerType, Tier
 
 from .models import Course, Enrollment, QuestionBank, QuestionResult, Quiz, QuizAttempt
@@ -468,14 +469,7 @@ REPORTS = {
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/courses/``, namespace ``courses_reports``.
-urlpatterns = [
-    pattern
-    for name, (route, view_class) in REPORTS.items()
-    for pattern in (
-        path(route, view_class.as_view(), name=name),
-        path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
-    )
-]
+urlpatterns = report_urlpatterns(REPORTS)
 
 
 class LearningReportMenuItem(MenuItem):

@@ -23,7 +23,7 @@ permission of search queries, offered in the admin's group editor; superusers ha
 from datetime import timedelta
 
 from django import forms
-from django.urls import path, reverse_lazy
+from django.urls import reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
@@ -36,6 +36,7 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
+from cms.reports import report_urlpatterns
 from partners.models import Tier
 
 from .models import SearchQuery
@@ -253,14 +254,7 @@ REPORTS = {
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/search/``, namespace ``search_reports``.
-urlpatterns = [
-    pattern
-    for name, (route, view_class) in REPORTS.items()
-    for pattern in (
-        path(route, view_class.as_view(), name=name),
-        path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
-    )
-]
+urlpatterns = report_urlpatterns(REPORTS)
 
 
 class SearchReportMenuItem(MenuItem):
