@@ -5,7 +5,7 @@ whether a certificate is valid, expiring, expired or revoked, with the holder's 
 the certification and the dates, and nothing else.
 """
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
@@ -196,6 +196,7 @@ def verify_certificate(request, code: str):
 class HolderOut(Schema):
     name: str
     expires_at: datetime
+    leaves_on: date | None = Field(description="Their last day at the partner, when notice is given.")
 
 
 class RequirementStatusOut(Schema):
@@ -204,8 +205,11 @@ class RequirementStatusOut(Schema):
     required: int
     holders: int
     gap: int = Field(description="How many more holders the tier needs today.")
-    forecast: dict[str, int] = Field(description="Holders still certified in 30, 60 and 90 days.")
-    expiring: list[HolderOut] = Field(description="Holders whose certificate expires within 90 days.")
+    forecast: dict[str, int] = Field(description="Holders still certified (and still here) in 30, 60 and 90 days.")
+    at_risk: list[HolderOut] = Field(
+        description="Holders who stop counting within 90 days: their certificate expires (unless renewed) "
+        "or they leave."
+    )
 
 
 class TierComplianceOut(Schema):
@@ -214,6 +218,9 @@ class TierComplianceOut(Schema):
     is_my_tier: bool
     met: bool
     met_in: dict[str, bool] = Field(description="Whether it will still be met in 30, 60 and 90 days.")
+    falls_below_within: int | None = Field(
+        description="Met today but not in this many days (30, 60 or 90): act now. Null otherwise."
+    )
     requirements: list[RequirementStatusOut]
 
 
@@ -233,7 +240,8 @@ def _is_partner_admin(user) -> bool:
     response={200: ComplianceOut, 404: ErrorOut},
     summary="My partner's certification compliance (partner admins)",
     description="For each tier with certification requirements: who holds what, the gap today, and whether the "
-    "requirements will still be met in 30/60/90 days as certificates expire. Only for users with the `admin` role "
+    "requirements will still be met in 30/60/90 days as certificates expire and certified staff leave. "
+    "Only for users with the `admin` role "
     "of their partner; others get 404.",
 )
 def partner_compliance(request):
@@ -250,6 +258,7 @@ def partner_compliance(request):
                 "is_my_tier": entry["tier"].pk == partner.tier_id,
                 "met": entry["met"],
                 "met_in": entry["met_in"],
+                "falls_below_within": entry["falls_below_within"],
                 "requirements": [
                     {
                         "certification_id": r["certification"].pk,
@@ -258,8 +267,9 @@ def partner_compliance(request):
                         "holders": r["holders"],
                         "gap": r["gap"],
                         "forecast": r["forecast"],
-                        "expiring": [
-                            {"name": _holder_name(c.user), "expires_at": c.expires_at} for c in r["expiring"]
+                        "at_risk": [
+                            {"name": h.name, "expires_at": h.expires_at, "leaves_on": h.leaves_on}
+                            for h in r["at_risk"]
                         ],
                     }
                     for r in entry["requirements"]

@@ -1,10 +1,15 @@
 """factory_boy factories of certifications."""
 
+from datetime import timedelta
+
+from django.utils import timezone
+
 import factory
 
 from cms.factories import GatedContentFactory
+from partners.factories import partner_user
 
-from .models import Certification
+from .models import Certificate, Certification, TierRequirement
 
 
 class CertificationFactory(GatedContentFactory):
@@ -32,3 +37,27 @@ class CertificationFactory(GatedContentFactory):
     def commit(self, create, extracted, **kwargs):
         if create:
             self.save()
+
+
+class CertificateFactory(factory.django.DjangoModelFactory):
+    """A current certificate of a partner user, issued a month ago; ``expires_in=timedelta(...)`` sets its expiry."""
+
+    class Meta:
+        model = Certificate
+
+    class Params:
+        expires_in = timedelta(days=700)
+
+    user = factory.LazyFunction(partner_user)
+    certification = factory.SubFactory(CertificationFactory)
+    partner = factory.LazyAttribute(lambda o: o.user.partner_membership.partner)
+    issued_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=30))
+    expires_at = factory.LazyAttribute(lambda o: timezone.now() + o.expires_in)
+
+
+class TierRequirementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TierRequirement
+
+    certification = factory.SubFactory(CertificationFactory)
+    minimum_holders = 1

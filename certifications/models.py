@@ -115,6 +115,7 @@ class Certificate(models.Model):
 
     class Meta:
         ordering = ["-issued_at"]
+        permissions = [("revoke_certificate", "Can revoke certificates")]
         constraints = [
             # Exactly one current certificate per holder and certification, whatever races.
             models.UniqueConstraint(
@@ -146,6 +147,10 @@ class Certificate(models.Model):
     def status(self) -> str:
         return self.status_at()
 
+    @property
+    def status_label(self) -> str:
+        return self.Status(self.status).label
+
 
 class TierRequirement(models.Model):
     """What a tier demands: at least ``minimum_holders`` staff of the partner holding this certification."""
@@ -164,3 +169,39 @@ class TierRequirement(models.Model):
 
     def __str__(self):
         return f"{self.tier}: at least {self.minimum_holders} holding {self.certification}"
+
+
+class ComplianceAlert(models.Model):
+    """A partner found below its tier's certification requirements by the daily check.
+
+    Open (``resolved_at`` empty) while the partner stays below; the check resolves it when
+    the partner meets its tier again, moves to another tier, or is deactivated. At most one
+    open alert per partner, so the channel manager is told once per fall, not every day.
+    Alerts never change a tier: people decide that.
+    """
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="compliance_alerts")
+    tier = models.ForeignKey(Tier, on_delete=models.CASCADE, related_name="+", help_text="The tier it fell below.")
+    raised_at = models.DateTimeField(default=timezone.now)
+    gaps = models.JSONField(
+        default=list, help_text="The requirements not met: certification, required and holders, as last checked."
+    )
+    checked_at = models.DateTimeField(default=timezone.now, help_text="When the daily check last saw it.")
+    notified_to = models.JSONField(default=list, blank=True, help_text="Who was e-mailed when it was raised.")
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-raised_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner"], condition=Q(resolved_at__isnull=True), name="compliance_alert_one_open_per_partner"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.partner} below {self.tier}"
+
+    @property
+    def gaps_text(self) -> str:
+        return "; ".join(f"{g['certification']}: {g['holders']} of {g['required']}" for g in self.gaps)

@@ -1,8 +1,11 @@
 """Reads of certifications for partners (audience-gated), the public verification, and tier compliance."""
 
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Prefetch
+from django.utils import timezone
+from django.utils.timezone import localdate
 
 from courses.models import Course, Enrollment, QuizAttempt
 
@@ -57,60 +60,145 @@ def learner_facts(*, user, certifications) -> tuple[set[int], set[int], dict[int
 FORECAST_DAYS = (30, 60, 90)
 
 
-def partner_compliance(*, partner, now=None) -> list[dict]:
-    """For every tier with requirements: per certification, how many of ``partner``'s active staff hold it
-    now and will still hold it in 30/60/90 days (certificates expire, unless renewed), and the gap.
+@dataclass(frozen=True)
+class Holding:
+    """One current, unrevoked, unexpired certificate of an active member of a partner."""
 
-    Holders are the partner's current active members with a current, unrevoked, unexpired
-    certificate (a certificate earned at another partner counts for where they are now).
+    partner_id: int
+    user_id: int
+    certification_id: int
+    expires_at: datetime
+    leaves_on: date | None  # the member's last day at the partner, when notice is given
+    name: str
+
+    def counts_at(self, moment: datetime) -> bool:
+        """Whether it still counts for the partner at ``moment``: not expired, and the holder not gone."""
+        return self.expires_at > moment and (self.leaves_on is None or self.leaves_on >= localdate(moment))
+
+    @property
+    def lost_on(self) -> date:
+        """The day it stops counting: the certificate's expiry, or the holder's last day if sooner."""
+        expiry = localdate(self.expires_at)
+        return min(expiry, self.leaves_on) if self.leaves_on else expiry
+
+
+def holdings(*, certification_ids, partner_ids=None, now) -> list[Holding]:
+    """The holdings of ``certification_ids`` by the members of ``partner_ids`` (all partners: ``None``); one query.
+
+    A certificate counts where its holder is a member today (one earned at another
+    partner moves with them); deactivated users and members past their last day do not count.
     """
-    from django.utils import timezone
+    certificates = Certificate.objects.filter(
+        user__is_active=True,
+        superseded_at__isnull=True,
+        revoked_at__isnull=True,
+        expires_at__gt=now,
+        certification_id__in=certification_ids,
+        user__partner_membership__isnull=False,
+    ).exclude(user__partner_membership__leaves_on__lt=localdate(now))
+    if partner_ids is not None:
+        certificates = certificates.filter(user__partner_membership__partner_id__in=partner_ids)
+    rows = certificates.values_list(
+        "user__partner_membership__partner_id",
+        "user_id",
+        "certification_id",
+        "expires_at",
+        "user__partner_membership__leaves_on",
+        "user__first_name",
+        "user__last_name",
+        "user__username",
+    )
+    return [
+        Holding(partner, user, certification, expires_at, leaves_on, f"{first} {last}".strip() or username)
+        for partner, user, certification, expires_at, leaves_on, first, last, username in rows
+    ]
 
+
+def requirement_status(*, requirement, holdings: list[Holding], now) -> dict:
+    """One tier requirement against a partner's ``holdings``: holders today, gap, forecast, who is at risk."""
+    held = [h for h in holdings if h.certification_id == requirement.certification_id]
+    holders = len({h.user_id for h in held})
+    forecast = {
+        str(days): len({h.user_id for h in held if h.counts_at(now + timedelta(days=days))}) for days in FORECAST_DAYS
+    }
+    horizon = now + timedelta(days=max(FORECAST_DAYS))
+    return {
+        "certification": requirement.certification,
+        "required": requirement.minimum_holders,
+        "holders": holders,
+        "gap": max(0, requirement.minimum_holders - holders),
+        "forecast": forecast,
+        "at_risk": sorted((h for h in held if not h.counts_at(horizon)), key=lambda h: (h.lost_on, h.name)),
+    }
+
+
+def tier_status(*, tier, requirements, holdings: list[Holding], now) -> dict:
+    """Whether a partner with ``holdings`` meets ``tier``'s ``requirements`` today and in 30/60/90 days."""
+    statuses = [requirement_status(requirement=r, holdings=holdings, now=now) for r in requirements]
+    met_in = {str(days): all(s["forecast"][str(days)] >= s["required"] for s in statuses) for days in FORECAST_DAYS}
+    met = all(s["holders"] >= s["required"] for s in statuses)
+    falls_below_within = None if not met else next((int(d) for d, ok in met_in.items() if not ok), None)
+    return {
+        "tier": tier,
+        "requirements": statuses,
+        "met": met,
+        "met_in": met_in,
+        "falls_below_within": falls_below_within,  # days (30, 60 or 90) when met today but not then
+    }
+
+
+def tier_requirements() -> dict[int, list]:
+    """Every tier's certification requirements, by tier id (one query)."""
     from .models import TierRequirement
 
+    by_tier: dict[int, list] = {}
+    for requirement in TierRequirement.objects.select_related("tier", "certification").order_by(
+        "tier__rank", "certification__title"
+    ):
+        by_tier.setdefault(requirement.tier_id, []).append(requirement)
+    return by_tier
+
+
+def partner_compliance(*, partner, now=None) -> list[dict]:
+    """``partner`` against every tier with requirements (its own and the others, to keep or to reach), by rank."""
     now = now or timezone.now()
-    requirements = list(TierRequirement.objects.select_related("tier", "certification").order_by("tier__rank"))
-    certificates = list(
-        Certificate.objects.filter(
-            user__partner_membership__partner=partner,
-            user__is_active=True,
-            superseded_at__isnull=True,
-            revoked_at__isnull=True,
-            expires_at__gt=now,
-            certification__in={r.certification_id for r in requirements},
-        ).select_related("user")
+    by_tier = tier_requirements()
+    certification_ids = {r.certification_id for requirements in by_tier.values() for r in requirements}
+    held = holdings(certification_ids=certification_ids, partner_ids=[partner.pk], now=now)
+    return [
+        tier_status(tier=requirements[0].tier, requirements=requirements, holdings=held, now=now)
+        for requirements in sorted(by_tier.values(), key=lambda requirements: requirements[0].tier.rank)
+    ]
+
+
+def partners_compliance(*, partners=None, now=None) -> list[dict]:
+    """Each active partner (of ``partners``, a queryset) whose tier has requirements, against its own tier.
+
+    A fixed number of queries whatever the number of partners: the requirements, the
+    partners, and the holdings of the certifications required.
+    """
+    from partners.models import Partner
+
+    now = now or timezone.now()
+    by_tier = tier_requirements()
+    partners = (Partner.objects.all() if partners is None else partners).filter(
+        is_active=True, tier_id__in=list(by_tier)
     )
-    tiers: dict[int, dict] = {}
-    for requirement in requirements:
-        held = [c for c in certificates if c.certification_id == requirement.certification_id]
-        forecast = {
-            str(days): len({c.user_id for c in held if c.expires_at > now + timedelta(days=days)})
-            for days in FORECAST_DAYS
+    partners = list(partners.select_related("tier", "channel_manager").order_by("name", "pk"))
+    certification_ids = {r.certification_id for requirements in by_tier.values() for r in requirements}
+    by_partner: dict[int, list[Holding]] = {}
+    partner_ids = [p.pk for p in partners] if len(partners) < 1000 else None  # many: one scan beats a long IN list
+    for holding in holdings(certification_ids=certification_ids, partner_ids=partner_ids, now=now):
+        by_partner.setdefault(holding.partner_id, []).append(holding)
+    return [
+        {
+            "partner": partner,
+            **tier_status(
+                tier=partner.tier,
+                requirements=by_tier[partner.tier_id],
+                holdings=by_partner.get(partner.pk, []),
+                now=now,
+            ),
         }
-        holders = len({c.user_id for c in held})
-        tier = tiers.setdefault(
-            requirement.tier_id,
-            {
-                "tier": requirement.tier,
-                "requirements": [],
-                "met": True,
-                "met_in": {str(d): True for d in FORECAST_DAYS},
-            },
-        )
-        tier["requirements"].append(
-            {
-                "certification": requirement.certification,
-                "required": requirement.minimum_holders,
-                "holders": holders,
-                "gap": max(0, requirement.minimum_holders - holders),
-                "forecast": forecast,
-                "expiring": sorted(
-                    (c for c in held if c.expires_at <= now + timedelta(days=max(FORECAST_DAYS))),
-                    key=lambda c: c.expires_at,
-                ),
-            }
-        )
-        tier["met"] &= holders >= requirement.minimum_holders
-        for days, count in forecast.items():
-            tier["met_in"][days] &= count >= requirement.minimum_holders
-    return sorted(tiers.values(), key=lambda entry: entry["tier"].rank)
+        for partner in partners
+    ]

@@ -18,11 +18,12 @@ from wagtail.log_actions import log
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PartnerMembership
 
-from .models import Certificate, Certification
+from .models import Certificate, Certification, ComplianceAlert
 
 ISSUE_ACTION = "partnerhub.certificate.issue"
 RENEW_ACTION = "partnerhub.certificate.renew"
 REVOKE_ACTION = "partnerhub.certificate.revoke"
+ALERT_ACTION = "partnerhub.partner.below_tier"
 
 
 class CertificationError(Exception):
@@ -201,3 +202,98 @@ def expiry_reminders_send(*, now=None) -> int:
             sent += 1
         Certificate.objects.filter(pk=certificate.pk).update(expiry_notified_at=now)
     return sent
+
+
+def _alert_gaps(status: dict) -> list[dict]:
+    return [
+        {"certification": r["certification"].title, "required": r["required"], "holders": r["holders"]}
+        for r in status["requirements"]
+        if r["holders"] < r["required"]
+    ]
+
+
+def _alert_recipients(partner) -> list[str]:
+    """The partner's channel manager, or ``COMPLIANCE_ALERT_FALLBACK_EMAILS`` when it has none (or no address)."""
+    from django.conf import settings
+
+    manager = partner.channel_manager
+    if manager and manager.is_active and manager.email:
+        return [manager.email]
+    return list(settings.COMPLIANCE_ALERT_FALLBACK_EMAILS)
+
+
+def _send_alert(alert: ComplianceAlert, status: dict) -> list[str]:
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.urls import reverse
+
+    recipients = _alert_recipients(alert.partner)
+    if not recipients:
+        return []
+    lines = [f"- {g['certification']}: {g['holders']} of {g['required']} certified" for g in alert.gaps]
+    report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certifications_reports:compliance")
+    send_mail(
+        subject=f"{alert.partner.name} is below the {alert.tier.name} tier's certification requirements",
+        message=(
+            f"{alert.partner.name} no longer meets the certification requirements of its tier, {alert.tier.name}:\n"
+            + "\n".join(lines)
+            + "\n\nIts tier has not been changed: that stays your decision. Its staff can earn or renew the "
+            f"certifications to close the gap.\nTier compliance of all partners: {report_url}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+    return recipients
+
+
+def compliance_check(*, now=None) -> dict[str, int]:
+    """The daily check: raise an alert (and e-mail the channel manager) for each partner newly below its tier,
+    refresh the gaps of those still below, and resolve the alerts of those who are back in line.
+
+    Never changes a tier. Returns how many alerts were raised, kept open and resolved.
+    """
+    from .selectors import partners_compliance
+
+    now = now or timezone.now()
+    statuses = {status["partner"].pk: status for status in partners_compliance(now=now)}
+    counts = {"raised": 0, "open": 0, "resolved": 0}
+    open_alerts = {a.partner_id: a for a in ComplianceAlert.objects.filter(resolved_at__isnull=True)}
+    for partner_id, alert in open_alerts.items():
+        status = statuses.get(partner_id)
+        if status is None or status["met"] or status["tier"].pk != alert.tier_id:
+            if status is None:
+                resolution = "The partner was deactivated or its tier has no requirements any more."
+            elif status["met"]:
+                resolution = "Meets its tier's requirements again."
+            else:
+                resolution = f"Moved to the {status['tier'].name} tier."
+            alert.resolved_at, alert.resolution = now, resolution
+            alert.full_clean(validate_constraints=False)
+            alert.save(update_fields=["resolved_at", "resolution"])
+            counts["resolved"] += 1
+        else:
+            alert.gaps, alert.checked_at = _alert_gaps(status), now
+            alert.save(update_fields=["gaps", "checked_at"])
+            counts["open"] += 1
+    still_open = {pid for pid, alert in open_alerts.items() if alert.resolved_at is None}
+    for partner_id, status in statuses.items():
+        if status["met"] or partner_id in still_open:
+            continue
+        try:
+            with transaction.atomic():
+                alert = ComplianceAlert(
+                    partner=status["partner"],
+                    tier=status["tier"],
+                    raised_at=now,
+                    checked_at=now,
+                    gaps=_alert_gaps(status),
+                )
+                alert.full_clean(validate_constraints=False)
+                alert.save()
+        except IntegrityError:  # a parallel check raised it first
+            continue
+        alert.notified_to = _send_alert(alert, status)
+        alert.save(update_fields=["notified_to"])
+        log(alert.partner, ALERT_ACTION, data={"tier": alert.tier.name, "gaps": alert.gaps})
+        counts["raised"] += 1
+    return counts

@@ -9,3 +9,9 @@ from . import services
 def send_certificate_expiry_reminders() -> int:
     """E-mail holders and partner admins before certificates expire, and when they have (each once)."""
     return services.expiry_reminders_send()
+
+
+@shared_task(acks_late=True)
+def check_tier_compliance() -> dict:
+    """Flag partners below their tier's certification requirements (e-mailing their channel managers)."""
+    return services.compliance_check()

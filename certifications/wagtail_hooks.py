@@ -1,16 +1,25 @@
-"""Admin of certifications: the certifications themselves and the certificates issued; their log actions."""
+"""Admin of certifications: the certifications, the certificates issued (revocable), tier requirements, reports."""
+
+from django.contrib.auth.models import Permission
+from django.db.models import Q
+from django.urls import include, path, reverse
+from django.utils.functional import cached_property
 
 from wagtail import hooks
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import Button, ListingButton
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
 from .models import Certificate, Certification, TierRequirement
-from .services import ISSUE_ACTION, RENEW_ACTION, REVOKE_ACTION
+from .reports import PERMISSIONS, report_menu_items
+from .reports import urlpatterns as report_urlpatterns
+from .services import ALERT_ACTION, ISSUE_ACTION, RENEW_ACTION, REVOKE_ACTION
+from .views import CertificateRevokeView
 
 
 class CertificationViewSet(GatedContentViewSet):
@@ -40,14 +49,75 @@ class CertificatePermissionPolicy(ModelPermissionPolicy):
 register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate))
 
 
+def _revoke_button(view, certificate, button_class):
+    if certificate.revoked_at or not view.permission_policy.user_has_permission(view.request.user, "revoke"):
+        return None
+    url = reverse(Certificate.snippet_viewset.get_url_name("revoke"), args=[certificate.pk])
+    return button_class("Revoke", url=url, icon_name="cross", priority=30)
+
+
+class CertificateIndexView(IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("certification", "user", "partner")
+
+    def get_list_more_buttons(self, instance):
+        buttons = super().get_list_more_buttons(instance)
+        if revoke := _revoke_button(self, instance, ListingButton):
+            buttons.append(revoke)
+        return buttons
+
+
+class CertificateInspectView(InspectView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if revoke := _revoke_button(self, self.object, Button):
+            buttons.append(revoke)
+        return buttons
+
+
 class CertificateViewSet(SnippetViewSet):
     model = Certificate
     icon = "doc-full"
     menu_label = "Certificates"
+    index_view_class = CertificateIndexView
+    inspect_view_class = CertificateInspectView
     inspect_view_enabled = True
-    list_display = ["certification", "user", "partner", "issued_at", "expires_at", Column("status", label="Status")]
-    list_filter = ["certification"]
+    list_display = [
+        "certification",
+        "user",
+        "partner",
+        "issued_at",
+        "expires_at",
+        Column("status", label="Status", accessor="status_label"),
+    ]
+    list_filter = ["certification", "partner"]
+    search_fields = ["user__username", "user__email", "user__last_name", "verification_code"]
+    search_backend_name = None
     ordering = ["-issued_at"]
+    export_headings = {"status_label": "Status"}
+    list_export = [
+        "certification",
+        "user",
+        "partner",
+        "issued_at",
+        "expires_at",
+        "status_label",
+        "revoked_at",
+        "revocation_reason",
+        "verification_code",
+    ]
+
+    @property
+    def revoke_view(self):
+        return self.construct_view(
+            CertificateRevokeView,
+            index_url_name=self.get_url_name("list"),
+            inspect_url_name=self.get_url_name("inspect"),
+        )
+
+    def get_urlpatterns(self):
+        return [*super().get_urlpatterns(), path("revoke/<str:pk>/", self.revoke_view, name="revoke")]
 
 
 class TierRequirementViewSet(SnippetViewSet):
@@ -68,8 +138,36 @@ class CertificationsViewSetGroup(SnippetViewSetGroup):
 register_snippet(CertificationsViewSetGroup)
 
 
+# --- certification reports (``certifications.reports``), under Reports --------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_certification_report_urls():
+    return [
+        path(
+            "reports/certifications/",
+            include((report_urlpatterns, "certifications_reports"), namespace="certifications_reports"),
+        )
+    ]
+
+
+for _menu_item in report_menu_items():
+    hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("register_permissions")
+def register_certification_permissions():
+    # The reports' "view" permissions and revoking, so that the group editor offers them.
+    query = Q(content_type__app_label="certifications", codename="revoke_certificate")
+    for permission in PERMISSIONS:
+        app_label, codename = permission.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
+
+
 @hooks.register("register_log_actions")
 def register_certificate_log_actions(actions):
     actions.register_action(ISSUE_ACTION, "Issue certificate", "Certificate issued")
     actions.register_action(RENEW_ACTION, "Renew certificate", "Certificate renewed")
     actions.register_action(REVOKE_ACTION, "Revoke certificate", "Certificate revoked")
+    actions.register_action(ALERT_ACTION, "Below tier", "Fell below its tier's certification requirements")

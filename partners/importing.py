@@ -3,6 +3,7 @@
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models.functions import Lower
 
 import pydantic
 
@@ -26,6 +27,14 @@ class PartnerEntry(Entry):
     type: str
     region: str
     active: bool = True
+    channel_manager: str | None = pydantic.Field(
+        default=None, max_length=254, description="E-mail of the staff user who manages the partner; absent: unchanged"
+    )
+
+    @pydantic.field_validator("channel_manager")
+    @classmethod
+    def _lower_email(cls, value: str | None) -> str | None:
+        return value.strip().lower() if value else value
 
 
 class UserEntry(Entry):
@@ -131,9 +140,24 @@ class PartnersSection(Section):
                 problems.append(_unknown(self.name, index, entry, "type", "partner type", entry.type, types))
             if entry.region not in regions:
                 problems.append(_unknown(self.name, index, entry, "region", "region", entry.region, regions))
+        managers = _staff_by_email({entry.channel_manager for entry in entries if entry.channel_manager})
+        for index, entry in enumerate(entries):
+            if entry.channel_manager and entry.channel_manager not in managers:
+                problems.append(
+                    entry_problem(
+                        self.name,
+                        index,
+                        entry,
+                        "channel_manager",
+                        f"no active staff user has the e-mail {entry.channel_manager!r}",
+                    )
+                )
         return problems
 
     def write(self, entry, context):
+        extra = {}
+        if entry.channel_manager is not None:
+            extra["channel_manager"] = _staff_by_email({entry.channel_manager}).get(entry.channel_manager)
         return services.partner_upsert(
             key=entry.key,
             name=entry.name,
@@ -141,7 +165,21 @@ class PartnersSection(Section):
             partner_type=_lookup(PartnerType, "partner_types", entry.type, context),
             region=_lookup(Region, "regions", entry.region, context),
             is_active=entry.active,
+            **extra,
         )
+
+
+def _staff_by_email(emails: set[str]) -> dict:
+    """Active staff users by lower-cased e-mail, among ``emails``."""
+    if not emails:
+        return {}
+    users = (
+        get_user_model()
+        .objects.annotate(email_lower=Lower("email"))
+        .filter(is_staff=True, is_active=True, email_lower__in=emails)
+        .order_by("pk")
+    )
+    return {user.email_lower: user for user in reversed(users)}  # the oldest account wins a shared address
 
 
 class UsersSection(Section):

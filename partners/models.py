@@ -99,6 +99,15 @@ class Partner(models.Model):
         default=True,
         help_text="Inactive partners' users are refused everywhere, API tokens included.",
     )
+    channel_manager = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="managed_partners",
+        limit_choices_to={"is_staff": True, "is_active": True},
+        help_text="The staff member who looks after this partner; told when it falls below its tier.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -109,6 +118,7 @@ class Partner(models.Model):
         MultiFieldPanel(
             [FieldPanel("tier"), FieldPanel("partner_type"), FieldPanel("region")], heading="Classification"
         ),
+        FieldPanel("channel_manager"),
         FieldPanel("is_active"),
     ]
 
@@ -132,9 +142,14 @@ class PartnerMembership(models.Model):
     )
     partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="memberships")
     roles = models.ManyToManyField(Role, blank=True, related_name="memberships")
+    leaves_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="Their last day at the partner, once notice is given; compliance forecasts stop counting them then.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
-    panels = [FieldPanel("user"), FieldPanel("partner"), FieldPanel("roles")]
+    panels = [FieldPanel("user"), FieldPanel("partner"), FieldPanel("roles"), FieldPanel("leaves_on")]
 
     class Meta:
         ordering = ["partner__name", "user__username"]

@@ -54,9 +54,23 @@ def role_upsert(*, key: str, name: str):
     return keyed_upsert(Role, key=key, name=name)
 
 
-def partner_upsert(*, key: str, name: str, tier: Tier, partner_type: PartnerType, region: Region, is_active: bool):
+_UNCHANGED = object()
+
+
+def partner_upsert(
+    *,
+    key: str,
+    name: str,
+    tier: Tier,
+    partner_type: PartnerType,
+    region: Region,
+    is_active: bool,
+    channel_manager=_UNCHANGED,
+):
+    """Create or update a partner; its channel manager stays as it is unless one (or ``None``) is given."""
+    extra = {} if channel_manager is _UNCHANGED else {"channel_manager": channel_manager}
     return keyed_upsert(
-        Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active
+        Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active, **extra
     )
 
 

@@ -23,7 +23,12 @@ class PartnerIndexView(generic.IndexView):
     """The partner listing, with each partner's member count annotated for display, sorting and export."""
 
     def get_base_queryset(self):
-        return super().get_base_queryset().select_related("tier", "partner_type", "region").with_member_count()
+        return (
+            super()
+            .get_base_queryset()
+            .select_related("tier", "partner_type", "region", "channel_manager")
+            .with_member_count()
+        )
 
 
 class PartnerViewSet(ModelViewSet):
@@ -46,10 +51,15 @@ class PartnerViewSet(ModelViewSet):
         ),
         Column("member_count", label="Members", sort_key="member_count"),
     ]
-    list_filter = ["tier", "partner_type", "region", "is_active"]
+    list_filter = ["tier", "partner_type", "region", "channel_manager", "is_active"]
     search_fields = ["name", "key"]
-    list_export = ["name", "key", "tier", "partner_type", "region", "is_active", "member_count"]
-    export_headings = {"partner_type": "Partner type", "is_active": "Active", "member_count": "Members"}
+    list_export = ["name", "key", "tier", "partner_type", "region", "channel_manager", "is_active", "member_count"]
+    export_headings = {
+        "partner_type": "Partner type",
+        "channel_manager": "Channel manager",
+        "is_active": "Active",
+        "member_count": "Members",
+    }
     export_filename = "partners"
 
 

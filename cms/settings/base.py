@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certifications.tasks.send_certificate_expiry_reminders",
         "schedule": env.int("CERTIFICATE_REMINDER_SECONDS", default=60 * 60),
     },
+    "certification-compliance-check": {
+        "task": "certifications.tasks.check_tier_compliance",
+        "schedule": env.int("COMPLIANCE_CHECK_SECONDS", default=60 * 60 * 24),
+    },
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
@@ -241,6 +245,8 @@ FRESHNESS_EXPIRY_REMINDER_DAYS = env.list("FRESHNESS_EXPIRY_REMINDER_DAYS", cast
 FRESHNESS_REVIEW_REMINDER_DAYS = env.list("FRESHNESS_REVIEW_REMINDER_DAYS", cast=int, default=[7, 0])
 COURSE_DUE_REMINDER_DAYS = env.list("COURSE_DUE_REMINDER_DAYS", cast=int, default=[7, 1])
 CERTIFICATE_EXPIRY_REMINDER_DAYS = env.list("CERTIFICATE_EXPIRY_REMINDER_DAYS", cast=int, default=[60, 30, 7])
+# Who hears that a partner fell below its tier when the partner has no channel manager.
+COMPLIANCE_ALERT_FALLBACK_EMAILS = env.list("COMPLIANCE_ALERT_FALLBACK_EMAILS", default=[])
 
 # Headless preview: the partner front end's preview page, with {kind}, {id} and {token} filled in.
 PARTNERHUB_PREVIEW_URL = env.str("PARTNERHUB_PREVIEW_URL", default="")

@@ -1,5 +1,6 @@
-"""The Certifications admin: certificates are listed and inspected, never typed in or edited."""
+"""The Certifications admin: certificates are listed and inspected, never typed in or edited; staff revoke them."""
 
+from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
 import pytest
@@ -9,7 +10,7 @@ from certifications.services import certificate_issue_if_earned
 from courses.factories import course_with
 from courses.models import Enrollment
 from courses.services import course_enroll
-from partners.factories import partner_user
+from partners.factories import StaffUserFactory, partner_user
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +44,52 @@ def test_not_even_a_superuser_can_add_or_edit_a_certificate(admin_client, certif
             assert response.url == reverse("wagtailadmin_home"), url
     certificate.refresh_from_db()
     assert certificate.superseded_at is None
+
+
+def revoke_url(certificate) -> str:
+    return reverse("wagtailsnippets_certifications_certificate:revoke", args=[certificate.pk])
+
+
+def test_staff_revoke_a_certificate_with_a_reason_and_verification_says_so(admin_client, client, certificate):
+    inspect_url = reverse("wagtailsnippets_certifications_certificate:inspect", args=[certificate.pk])
+    assert revoke_url(certificate) in admin_client.get(inspect_url).content.decode()
+    form = admin_client.get(revoke_url(certificate))
+    assert form.status_code == 200 and "Certified seller" in form.content.decode()
+
+    response = admin_client.post(revoke_url(certificate), {"reason": "  Shared exam answers.  "})
+    assert response.status_code == 302 and response.url == inspect_url
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None and certificate.revocation_reason == "Shared exam answers."
+    verified = client.get(f"/api/v1/verify/{certificate.verification_code}").json()
+    assert (verified["valid"], verified["status"], verified["revocation_reason"]) == (
+        False,
+        "revoked",
+        "Shared exam answers.",
+    )
+    assert revoke_url(certificate) not in admin_client.get(inspect_url).content.decode()
+    again = admin_client.get(revoke_url(certificate))
+    assert again.status_code == 302 and again.url == inspect_url  # revoked already: nothing to do
+
+
+def test_a_revocation_needs_a_reason(admin_client, certificate):
+    response = admin_client.post(revoke_url(certificate), {"reason": "   "})
+    assert response.status_code == 200
+    assert "This field is required." in response.content.decode()
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+
+
+def test_only_staff_with_the_revoke_permission_may_revoke(client, certificate):
+    editor = StaffUserFactory(username="editor", is_superuser=False)
+    editor.groups.add(group := Group.objects.create(name="Channel team"))
+    group.permissions.add(
+        Permission.objects.get(codename="access_admin"), Permission.objects.get(codename="view_certificate")
+    )
+    client.force_login(editor)
+    assert client.post(revoke_url(certificate), {"reason": "No."}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    group.permissions.add(Permission.objects.get(codename="revoke_certificate"))
+    assert client.post(revoke_url(certificate), {"reason": "Left the program."}).status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.revocation_reason == "Left the program."

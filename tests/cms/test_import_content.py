@@ -184,3 +184,24 @@ def test_unreadable_manifests_are_clear_command_errors(tmp_path, text, fragment)
 def test_missing_file_is_a_clear_command_error(tmp_path):
     with pytest.raises(CommandError, match="no such file"):
         call_command("import_content", str(tmp_path / "missing.json"))
+
+
+def test_a_partner_names_its_channel_manager_by_staff_e_mail(tmp_path):
+    from partners.factories import StaffUserFactory, UserFactory
+
+    carla = StaffUserFactory(email="Carla@Vendor.test")
+    UserFactory(email="not.staff@vendor.test")
+    manifest = json.loads(json.dumps(MANIFEST))
+    manifest["partners"][0]["channel_manager"] = "carla@vendor.test"
+    run_import(tmp_path, manifest)
+    assert Partner.objects.get(key="acme").channel_manager == carla
+
+    del manifest["partners"][0]["channel_manager"]  # left out: unchanged
+    run_import(tmp_path, manifest)
+    assert Partner.objects.get(key="acme").channel_manager == carla
+
+    manifest["partners"][1]["channel_manager"] = "not.staff@vendor.test"
+    with pytest.raises(CommandError) as error:
+        run_import(tmp_path, manifest)
+    assert "partners[1] (key 'globex'): channel_manager: no active staff user has the e-mail" in str(error.value)
+    assert Partner.objects.get(key="globex").channel_manager is None

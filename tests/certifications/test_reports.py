@@ -1,0 +1,112 @@
+"""The certification reports: tier compliance with its forecast, and the alerts of the daily check."""
+
+import csv
+import io
+from datetime import timedelta
+
+from django.contrib.auth.models import Group, Permission
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+
+import pytest
+
+from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
+from certifications.services import compliance_check
+from partners.factories import PartnerFactory, StaffUserFactory, TierFactory, partner_user
+
+pytestmark = pytest.mark.django_db
+
+
+def report_url(name, **params) -> str:
+    url = reverse(f"certifications_reports:{name}")
+    return f"{url}?{urlencode(params)}" if params else url
+
+
+def csv_rows(response) -> list[list[str]]:
+    assert response.status_code == 200 and response["Content-Type"] == "text/csv"
+    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+@pytest.fixture
+def partners():
+    """Gold needs two certified sellers: Acme has two for good, Brick has two but one expires in 40 days,
+    Crane has none. Delta is Silver, which requires nothing."""
+    gold = TierFactory(key="gold", name="Gold", rank=30)
+    seller = CertificationFactory(title="Certified seller")
+    TierRequirementFactory(tier=gold, certification=seller, minimum_holders=2)
+    carla = StaffUserFactory(username="carla", first_name="Carla", last_name="Manager", is_superuser=False)
+    acme, brick, crane = (
+        PartnerFactory(name=name, tier=gold, channel_manager=carla) for name in ("Acme", "Brick", "Crane")
+    )
+    PartnerFactory(name="Delta", tier=TierFactory(key="silver", rank=20))
+    for partner, days in ((acme, 400), (acme, 500), (brick, 400), (brick, 40)):
+        CertificateFactory(user=partner_user(partner=partner), certification=seller, expires_in=timedelta(days=days))
+    return {"gold": gold, "carla": carla, "crane": crane}
+
+
+def test_the_compliance_report_lists_partners_below_then_at_risk_then_fine(admin_client, partners):
+    response = admin_client.get(report_url("compliance"))
+    assert response.status_code == 200
+    rows = [
+        (r["partner_name"], r["state_label"], r["requirements_text"], r["gap"])
+        for r in response.context["object_list"]
+    ]
+    assert rows == [
+        ("Crane", "Below its tier", "Certified seller: 0/2", 2),
+        ("Brick", "Falls below within 60 days", "Certified seller: 2/2", 0),
+        ("Acme", "Meets its tier", "Certified seller: 2/2", 0),
+    ]
+    assert "Carla Manager" in response.content.decode()
+
+
+def test_the_compliance_report_filters_by_state_and_exports(admin_client, partners):
+    at_risk = admin_client.get(report_url("compliance", state="at_risk"))
+    assert [r["partner_name"] for r in at_risk.context["object_list"]] == ["Brick"]
+    exported = csv_rows(admin_client.get(report_url("compliance", export="csv", state="below")))
+    assert exported == [
+        [
+            "Partner",
+            "Tier",
+            "Channel manager",
+            "State",
+            "Certified / required",
+            "Gap today",
+            "Met in 30 days",
+            "Met in 60 days",
+            "Met in 90 days",
+            "Holders at risk (90 days)",
+        ],
+        ["Crane", "Gold", "Carla Manager", "Below its tier", "Certified seller: 0/2", "2", "No", "No", "No", "0"],
+    ]
+
+
+def test_the_alerts_report_shows_open_alerts_and_who_was_told(admin_client, partners):
+    partners["carla"].email = "carla@vendor.test"
+    partners["carla"].save()
+    compliance_check()
+    response = admin_client.get(report_url("alerts"))
+    (alert,) = response.context["object_list"]
+    assert (alert.partner, alert.notified_text) == (partners["crane"], "carla@vendor.test")
+    assert "Certified seller: 0 of 2" in response.content.decode()
+    exported = csv_rows(admin_client.get(report_url("alerts", export="csv")))
+    assert exported[1][:2] == ["Crane", "Gold"]
+
+    compliance_check(now=timezone.now() + timedelta(days=45))  # Brick's second seller has expired
+    assert [a.partner.name for a in admin_client.get(report_url("alerts")).context["object_list"]] == [
+        "Brick",
+        "Crane",
+    ]
+    resolved = admin_client.get(report_url("alerts", open="false"))
+    assert list(resolved.context["object_list"]) == []
+
+
+def test_the_reports_need_their_view_permissions(client, partners):
+    editor = StaffUserFactory(username="editor", is_superuser=False)
+    editor.groups.add(group := Group.objects.create(name="Channel team"))
+    Permission.objects.get(codename="access_admin").group_set.add(group)
+    client.force_login(editor)
+    assert client.get(report_url("compliance")).status_code == 302  # back to the dashboard
+    group.permissions.add(Permission.objects.get(codename="view_tierrequirement"))
+    assert client.get(report_url("compliance")).status_code == 200
+    assert client.get(report_url("alerts")).status_code == 302
