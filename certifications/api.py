@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Literal
 
 from django.conf import settings
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
@@ -19,7 +19,7 @@ from ninja.throttling import AnonRateThrottle
 
 from cms.apiv1.pagination import PageNumberPagination
 
-from . import selectors
+from . import badges, selectors
 from .pdf import certificate_pdf
 
 router = Router(tags=["certifications"])
@@ -99,6 +99,7 @@ class CertificateOut(Schema):
     renewed_from_id: int | None
     verification_url: str
     pdf_url: str
+    open_badge_url: str = Field(description="The Open Badges 2.0 assertion, for a backpack or a profile.")
 
 
 def _verify_url(request, certificate) -> str:
@@ -121,6 +122,9 @@ def my_certificates(request):
             "renewed_from_id": c.renewed_from_id,
             "verification_url": _verify_url(request, c),
             "pdf_url": request.build_absolute_uri(reverse("api-v1:certificate_pdf", args=[c.pk])),
+            "open_badge_url": request.build_absolute_uri(
+                reverse("api-v1:certificate_badge", args=[c.verification_code])
+            ),
         }
         for c in selectors.certificates_of(user=request.auth)
     ]
@@ -191,6 +195,28 @@ def verify_certificate(request, code: str):
         "revoked_at": certificate.revoked_at,
         "revocation_reason": certificate.revocation_reason,
     }
+
+
+@router.get(
+    "/verify/{code}/badge",
+    auth=None,
+    throttle=[VerifyThrottle()],
+    url_name="certificate_badge",
+    response={200: dict, 404: ErrorOut, 410: dict},
+    summary="A certificate as an Open Badges 2.0 assertion (public)",
+    description="The hosted Open Badges 2.0 assertion of a certificate, its badge class and issuer embedded; the "
+    "recipient is the holder's e-mail, salted and hashed. A revoked certificate answers 410 with `revoked` and "
+    "the reason. Rate limited per address, like verification.",
+)
+def certificate_badge(request, code: str):
+    certificate = selectors.certificate_by_code(code=code[:64])
+    if certificate is None:
+        raise Http404
+    url = request.build_absolute_uri(reverse("api-v1:certificate_badge", args=[certificate.verification_code]))
+    image = certificate.certification.badge_image
+    image_url = request.build_absolute_uri(image.get_rendition("fill-400x400").url) if image else None
+    body = badges.assertion(certificate=certificate, url=url, image_url=image_url)
+    return JsonResponse(body, status=410 if body.get("revoked") else 200, content_type="application/ld+json")
 
 
 class HolderOut(Schema):

@@ -296,7 +296,7 @@ class ComplianceAlertReportView(LearningReportView):
     def decorate_paginated_queryset(self, object_list):
         alerts = list(object_list)
         for alert in alerts:
-            alert.notified_text = ", ".join(alert.notified_to) or "No one (no channel manager or fallback address)"
+            alert.notified_text = ", ".join(alert.notified_to) or "No one"
         return alerts
 
     def partner_url(self, alert):

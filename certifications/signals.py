@@ -3,7 +3,7 @@
 from django.db.models import Q
 
 
-def issue_after_course_completion(sender, user, course, **kwargs):
+def issue_after_course_completion(sender, user, course, at=None, **kwargs):
     from .models import Certification
     from .services import certificate_issue_if_earned
 
@@ -11,15 +11,15 @@ def issue_after_course_completion(sender, user, course, **kwargs):
         Q(required_courses=course) | Q(renewal_courses=course)
     )
     for certification in candidates.distinct():
-        certificate_issue_if_earned(user=user, certification=certification)
+        certificate_issue_if_earned(user=user, certification=certification, now=at)  # issued when earned
 
 
-def issue_after_exam_pass(sender, user, quiz, **kwargs):
+def issue_after_exam_pass(sender, user, quiz, attempt=None, **kwargs):
     from .models import Certification
     from .services import certificate_issue_if_earned
 
     for certification in Certification.objects.live_for_partners().filter(exam=quiz):
-        certificate_issue_if_earned(user=user, certification=certification)
+        certificate_issue_if_earned(user=user, certification=certification, now=attempt and attempt.submitted_at)
 
 
 def connect():

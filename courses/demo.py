@@ -1688,6 +1688,18 @@ def _prerequisites_first(courses: list) -> list:
     return ordered
 
 
+def demo_learners(*, demo_user: str, seed: int = 2026, learners: int = 40, rng=None) -> list:
+    """The partner users ``demo_course_progress`` moves through courses: ``demo_user`` and a fixed sample."""
+    rng = rng or random.Random(seed)
+    users = list(
+        get_user_model()
+        .objects.filter(is_active=True, partner_membership__partner__is_active=True)
+        .order_by("username")
+    )
+    others = [user for user in users if user.username != demo_user]
+    return [user for user in users if user.username == demo_user] + rng.sample(others, min(learners - 1, len(others)))
+
+
 @transaction.atomic
 def demo_course_progress(*, demo_user: str, seed: int = 2026, learners: int = 40) -> dict:
     """Enrol ``learners`` demo partner users (``demo_user`` first) in demo courses they may see, and progress.
@@ -1700,15 +1712,7 @@ def demo_course_progress(*, demo_user: str, seed: int = 2026, learners: int = 40
     from .services import CourseError, course_enroll
 
     rng = random.Random(seed)
-    users = list(
-        get_user_model()
-        .objects.filter(is_active=True, partner_membership__partner__is_active=True)
-        .order_by("username")
-    )
-    others = [user for user in users if user.username != demo_user]
-    chosen = [user for user in users if user.username == demo_user] + rng.sample(
-        others, min(learners - 1, len(others))
-    )
+    chosen = demo_learners(demo_user=demo_user, seed=seed, learners=learners, rng=rng)
     courses = _prerequisites_first(
         list(Course.objects.filter(key__startswith="demo-course-").prefetch_related("prerequisites").order_by("key"))
     )

@@ -156,7 +156,7 @@ def enrollment_refresh_completion(*, enrollment: Enrollment, now=None) -> bool:
         return False
     enrollment.completed_at = now or timezone.now()
     enrollment.save(update_fields=["completed_at"])
-    course_completed.send(sender=Course, user=enrollment.user, course=enrollment.course)
+    course_completed.send(sender=Course, user=enrollment.user, course=enrollment.course, at=enrollment.completed_at)
     return True
 
 

@@ -4,9 +4,10 @@ from django.dispatch import Signal
 
 from wagtail.signals import published
 
-#: Sent with ``sender=Course``, ``user`` and ``course`` when a learner completes a course.
+#: Sent with ``sender=Course``, ``user``, ``course`` and ``at`` (the moment) when a learner completes a course.
 course_completed = Signal()
-#: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz.
+#: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz
+#: (``attempt.submitted_at`` is when).
 quiz_passed = Signal()
 
 

@@ -128,6 +128,10 @@ _LAST = [
 
 #: The demo user whose token ``make demo`` prints: a Gold reseller in EMEA with sales and marketing roles.
 DEMO_PARTNER_USER = "ann.andersen"
+#: Acme's partner admin: sees Acme's certification compliance (``make demo`` prints her token too).
+DEMO_PARTNER_ADMIN = "priya.patel"
+#: Staff e-mails (``load_demo``'s editors) of the partners' channel managers, in turn.
+CHANNEL_MANAGERS = ["carla.channel@vendor.example", "maria.editor@vendor.example"]
 
 
 def demo_partner_sections(*, seed: int = 2026, partners: int = 48, users: int = 180) -> dict:
@@ -171,9 +175,18 @@ def demo_partner_sections(*, seed: int = 2026, partners: int = 48, users: int = 
             "partner": "acme",
             "roles": ["sales", "marketing"],
             "active": True,
-        }
+        },
+        {
+            "key": DEMO_PARTNER_ADMIN,
+            "email": "priya.patel@acme-networks.example",
+            "first_name": "Priya",
+            "last_name": "Patel",
+            "partner": "acme",
+            "roles": ["admin", "sales"],
+            "active": True,
+        },
     ]
-    usernames = {DEMO_PARTNER_USER}
+    usernames = {DEMO_PARTNER_USER, DEMO_PARTNER_ADMIN}
     while len(user_entries) < users:
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
         base = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
@@ -196,6 +209,8 @@ def demo_partner_sections(*, seed: int = 2026, partners: int = 48, users: int = 
                 "active": rng.random() > 0.04,
             }
         )
+    for n, partner in enumerate(partner_entries):
+        partner["channel_manager"] = CHANNEL_MANAGERS[n % len(CHANNEL_MANAGERS)]
     return {
         "tiers": TIERS,
         "partner_types": PARTNER_TYPES,

@@ -1,5 +1,6 @@
 """The manifest's sections, in the order they are imported (referenced sections first)."""
 
+from certifications.importing import CertificationsSection
 from cms.importing import AssetsSection, BulletinsSection, LanguagesSection, ProductsSection, ProgramsSection
 from courses.importing import CoursesSection, QuestionBanksSection, QuizzesSection
 from partners.importing import (
@@ -26,4 +27,5 @@ SECTIONS = [
     QuestionBanksSection(),  # quizzes draw from banks
     QuizzesSection(),  # courses end modules and themselves with quizzes
     CoursesSection(),  # lessons use assets; courses require earlier courses
+    CertificationsSection(),  # require courses and quizzes; tiers require certifications
 ]

@@ -254,6 +254,10 @@ PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", d
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
+# Open Badges 2.0: who issues the certificates' badges.
+PARTNERHUB_BADGE_ISSUER_NAME = env.str("PARTNERHUB_BADGE_ISSUER_NAME", default="Partner Hub")
+PARTNERHUB_BADGE_ISSUER_URL = env.str("PARTNERHUB_BADGE_ISSUER_URL", default="")
+PARTNERHUB_BADGE_ISSUER_EMAIL = env.str("PARTNERHUB_BADGE_ISSUER_EMAIL", default="partnerhub@localhost")
 # Public certificate verification, per client address.
 PARTNERHUB_VERIFY_RATE = env.str("PARTNERHUB_VERIFY_RATE", default="30/m")
 PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address

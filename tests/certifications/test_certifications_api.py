@@ -1,5 +1,6 @@
 """Certifications through the API: earned automatically, listed with progress, PDF, public verification."""
 
+import hashlib
 import io
 import json
 
@@ -110,3 +111,34 @@ def test_a_required_course_i_may_not_see_is_counted_never_named(client, certifie
     assert [r["title"] for r in row["requirements"]] == ["SD-WAN selling"]
     assert (row["unavailable_requirements"], row["progress_percent"]) == (1, 50)
     assert "Platinum" not in json.dumps(row)
+
+
+def test_the_open_badge_is_a_hosted_assertion_with_a_hashed_recipient(client, certified):
+    learner, _certification = certified
+    certificate = Certificate.objects.get()
+    (mine,) = client.get("/api/v1/me/certificates", **learner.headers).json()["results"]
+    url = mine["open_badge_url"]
+    assert url == f"http://testserver/api/v1/verify/{certificate.verification_code}/badge"
+    response = client.get(url)  # public: a backpack fetches it without a token
+    assert response.status_code == 200 and response["Content-Type"] == "application/ld+json"
+    badge = response.json()
+    assert (badge["@context"], badge["type"], badge["id"]) == ("https://w3id.org/openbadges/v2", "Assertion", url)
+    assert badge["verification"] == {"type": "hosted"}
+    assert badge["badge"]["name"] == "Certified SD-WAN seller"
+    assert "“SD-WAN selling”" in badge["badge"]["criteria"]["narrative"]
+    assert badge["badge"]["image"].startswith("data:image/svg+xml;base64,")
+    assert badge["badge"]["issuer"]["type"] == "Profile"
+    recipient = badge["recipient"]
+    expected = hashlib.sha256((learner.user.email.lower() + recipient["salt"]).encode()).hexdigest()
+    assert recipient == {"type": "email", "hashed": True, "salt": recipient["salt"], "identity": f"sha256${expected}"}
+    assert learner.user.email not in response.content.decode()  # the address itself never appears
+    assert client.get("/api/v1/verify/not-a-code/badge").status_code == 404
+
+
+def test_a_revoked_badge_answers_410_with_the_reason(client, certified):
+    certificate = certificate_revoke(certificate=Certificate.objects.get(), reason="Shared exam answers.")
+    response = client.get(f"/api/v1/verify/{certificate.verification_code}/badge")
+    assert response.status_code == 410
+    body = response.json()
+    assert (body["revoked"], body["revocationReason"]) == (True, "Shared exam answers.")
+    assert "recipient" not in body and "badge" not in body

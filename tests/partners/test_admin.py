@@ -134,8 +134,8 @@ def test_partner_list_exports_csv(superuser_client, data):
 
     assert response.status_code == 200
     rows = b"".join(response.streaming_content).decode().splitlines()
-    assert rows[0] == "Name,Key,Tier,Partner type,Region,Active,Members"
-    assert "Acme Resellers,acme,Gold,Reseller,EMEA,True,1" in rows
+    assert rows[0] == "Name,Key,Tier,Partner type,Region,Channel manager,Active,Members"
+    assert "Acme Resellers,acme,Gold,Reseller,EMEA,,True,1" in rows
 
 
 def test_partner_user_list_filters_by_role_and_tier(superuser_client, data):

@@ -1,0 +1,219 @@
+"""Demo certifications (a manifest section) and certificates in every state, for ``load_demo``.
+
+Five certifications built on the demo courses, with tier requirements (Silver, Gold and
+Platinum partners need certified staff). Certificates are not content: the learners of
+``courses.demo`` earn them through the courses' services (issued when they completed the
+last course, months ago), so some are active, some expiring and, for the quarterly
+"Channel Programs Practitioner", some expired. Then:
+
+* at Acme Networks (the demo partner), the partner admin Priya Patel earned the
+  Sales Associate certificate eleven months ago: Acme meets Gold today with Ann Andersen,
+  and falls below within 30 days unless Priya renews;
+* two certificates elsewhere are revoked by staff, with a reason.
+"""
+
+import random
+from datetime import UTC, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from courses.demo import COURSES
+
+#: (key, title, summary, required course keys, exam quiz key, validity months, renewal window days,
+#:  renewal course keys, tier requirements)
+CERTIFICATIONS = [
+    (
+        "sales-associate",
+        "Certified Sales Associate",
+        "The foundation every partner seller needs: the portfolio, and registering deals the right way.",
+        ["product-fundamentals", "deal-registration"],
+        None,
+        12,
+        60,
+        [],
+        {"silver": 1, "gold": 2, "platinum": 3},
+    ),
+    (
+        "sdwan-specialist",
+        "SD-WAN Sales Specialist",
+        "Qualify, position and close SD-WAN opportunities against the usual incumbents.",
+        ["sdwan-selling"],
+        None,
+        24,
+        90,
+        [],
+        {"platinum": 1},
+    ),
+    (
+        "security-specialist",
+        "Security Solutions Specialist",
+        "Position the security portfolio with the CISO and the network team alike.",
+        ["security-positioning"],
+        None,
+        24,
+        90,
+        [],
+        {"platinum": 1},
+    ),
+    (
+        "technical-engineer",
+        "Certified Technical Engineer",
+        "Deploy, operate and troubleshoot the platform; the exam is the onboarding course's final quiz.",
+        ["technical-onboarding"],
+        "demo-course-technical-onboarding-final-quiz",
+        12,
+        60,
+        [],
+        {"platinum": 1},
+    ),
+    (
+        "programs-practitioner",
+        "Channel Programs Practitioner",
+        "Use MDF and win renewals by the rules of this quarter's programs; renewed each quarter.",
+        ["mdf-usage", "renewals"],
+        None,
+        3,
+        30,
+        ["renewals"],
+        {},
+    ),
+]
+
+PARTNER_ADMIN = "priya.patel"  # Acme Networks' partner admin (see ``partners.demo``)
+REVOCATIONS = [
+    "Exam answers were shared with another candidate.",
+    "Earned through a login shared by several people at the partner.",
+]
+
+
+def demo_certification_sections() -> dict:
+    """The manifest section ``certifications``; a certification's audience is that of its first course."""
+    audiences = {spec["key"]: spec["audience"] for spec in COURSES}
+    today = datetime.now(UTC).date()
+    entries = []
+    for n, (key, title, summary, courses, exam, months, window, renewal, tiers) in enumerate(CERTIFICATIONS):
+        entry = {
+            "key": f"demo-cert-{key}",
+            "title": title,
+            "summary": summary,
+            "required_courses": [f"demo-course-{course}" for course in courses],
+            "validity_months": months,
+            "renewal_window_days": window,
+            "renewal_courses": [f"demo-course-{course}" for course in renewal],
+            "tier_requirements": tiers,
+            "audience": audiences[courses[0]],
+            "owner": "maria.editor@vendor.example",
+            "review_by": (today + timedelta(days=60 + 30 * n)).isoformat(),
+            "state": "live",
+        }
+        if exam:
+            entry["exam"] = exam
+        entries.append(entry)
+    return {"certifications": entries}
+
+
+#: Learners earning a certification months ago, beyond the demo course progress: (certification key, how
+#: many learners, how many days ago their path started, at least and at most). Their certificates are by now
+#: active, expiring or (the older ones) expired.
+HISTORY = [
+    ("sales-associate", 30, 20, 420),
+    ("programs-practitioner", 6, 20, 170),
+    ("technical-engineer", 6, 60, 400),
+]
+
+
+def _earn(user, courses, start: datetime, rng: random.Random) -> None:
+    """``user`` takes ``courses`` in order from ``start`` to completion, as a learner would (through the services)."""
+    from courses.demo import _Clock, _take_course
+    from courses.services import course_enroll
+
+    clock = _Clock(start)
+    for course in courses:
+        course_enroll(user=user, course=course, now=clock.tick(rng))
+        _take_course(user, course, "complete", clock, rng)
+
+
+def _with_prerequisites(courses) -> list:
+    """``courses`` and every course they require, each after those it requires."""
+    from courses.demo import _prerequisites_first
+
+    path, todo = {}, list(courses)
+    while todo:
+        course = todo.pop()
+        if course.pk not in path:
+            path[course.pk] = course
+            todo += list(course.prerequisites.all())
+    return _prerequisites_first(list(path.values()))
+
+
+def _certification_history(*, seed: int) -> None:
+    """Other partner users than the course demo's learners (whose progress a re-run must find unchanged)."""
+    from courses.demo import demo_learners
+    from courses.models import Course, Enrollment
+    from partners.demo import DEMO_PARTNER_USER
+
+    from .models import Certification
+
+    learners = {user.pk for user in demo_learners(demo_user=DEMO_PARTNER_USER)}
+    users = [
+        user
+        for user in get_user_model()
+        .objects.filter(is_active=True, partner_membership__partner__is_active=True)
+        .exclude(username=PARTNER_ADMIN)
+        .order_by("username")
+        if user.pk not in learners
+    ]
+    now = datetime.now(UTC)
+    for key, count, newest, oldest in HISTORY:
+        certification = Certification.objects.get(key=f"demo-cert-{key}")
+        path = _with_prerequisites(certification.required_courses.prefetch_related("prerequisites"))
+        rng = random.Random(f"{seed}:{key}")
+        taken = 0
+        for user in rng.sample(users, len(users)):
+            if taken == count:
+                break
+            enrolled = dict(
+                Enrollment.objects.filter(user=user, course__in=path).values_list("course", "completed_at")
+            )
+            if any(completed is None for completed in enrolled.values()):
+                continue  # under way: leave them to it
+            to_take = [course for course in path if course.pk not in enrolled]
+            if not to_take or Course.objects.visible_to(user).filter(pk__in=[c.pk for c in to_take]).count() < len(
+                to_take
+            ):
+                continue
+            user_rng = random.Random(f"{seed}:{key}:{user.username}")
+            _earn(user, to_take, now - timedelta(days=user_rng.randint(newest, oldest)), user_rng)
+            taken += 1
+
+
+@transaction.atomic
+def demo_certificates(*, seed: int = 2026) -> dict:
+    """Learners earn certifications months back, Acme's partner admin eleven months back, and two certificates
+    are revoked. A re-run adds nothing. Answers the certificates by status."""
+    from courses.models import Course
+
+    from .models import Certificate
+    from .services import certificate_revoke
+
+    priya = get_user_model().objects.get(username=PARTNER_ADMIN)
+    if not Certificate.objects.filter(user=priya).exists():  # the first run
+        courses = [
+            Course.objects.get(key=f"demo-course-{key}") for key in ("product-fundamentals", "deal-registration")
+        ]
+        _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{PARTNER_ADMIN}"))
+        _certification_history(seed=seed)
+    if not Certificate.objects.filter(revoked_at__isnull=False).exists():
+        candidates = (
+            Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True)
+            .exclude(partner__key="acme")
+            .select_related("certification")
+            .order_by("user__username", "certification__title")
+        )
+        for certificate, reason in zip(candidates[: len(REVOCATIONS)], REVOCATIONS, strict=False):
+            certificate_revoke(certificate=certificate, reason=reason)
+    counts: dict[str, int] = {}
+    for certificate in Certificate.objects.select_related("certification"):
+        counts[certificate.status] = counts.get(certificate.status, 0) + 1
+    return counts

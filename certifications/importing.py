@@ -1,0 +1,115 @@
+"""Import-manifest section of certifications (after ``courses``): what each requires, and which tiers need it.
+
+A ``certifications`` entry is gated content like a course (audience, schedule, owner,
+review date, ``state``) with the keys of its ``required_courses``, an optional ``exam``
+(a quiz key), ``validity_months``, ``renewal_window_days``, the ``renewal_courses`` of
+its shorter renewal path, and ``tier_requirements``: how many of a partner's staff of
+each tier must hold it (``{"gold": 2, "platinum": 4}``). The entry is the truth about
+its requirements: a tier it leaves out no longer requires it. Re-importing an unchanged
+entry changes nothing (no revision).
+"""
+
+import pydantic
+
+from cms.importer.base import entry_problem
+from cms.importing import ContentEntry, ContentSection
+from cms.services import content_bring_to_state
+from courses.importing import _lookup, _set_changed, _stored_keys, _unknown
+from courses.models import Course, Quiz
+from partners.importing import TiersSection
+from partners.models import Tier
+
+from .models import Certification, TierRequirement
+
+
+class CertificationEntry(ContentEntry):
+    required_courses: list[str] = pydantic.Field(default_factory=list)
+    exam: str | None = None
+    validity_months: int = pydantic.Field(default=24, ge=1, le=120)
+    renewal_window_days: int = pydantic.Field(default=60, ge=0, le=365)
+    renewal_courses: list[str] = pydantic.Field(default_factory=list)
+    tier_requirements: dict[str, int] = pydantic.Field(
+        default_factory=dict, description="Tier key: how many of a partner's staff must hold it (at least 1)."
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _something_to_earn(self):
+        if not self.required_courses and not self.exam:
+            raise ValueError("a certification needs required_courses, an exam, or both")
+        if any(count < 1 for count in self.tier_requirements.values()):
+            raise ValueError("tier_requirements counts must be at least 1")
+        return self
+
+
+class CertificationsSection(ContentSection):
+    name = "certifications"
+    schema = CertificationEntry
+    model = Certification
+
+    def check_entry(self, index, entry, context):
+        problems = []
+        courses = context.known("courses", lambda: _stored_keys(Course))
+        for field in ("required_courses", "renewal_courses"):
+            for key in getattr(entry, field):
+                if key not in courses:
+                    problems.append(_unknown(self.name, index, entry, field, "course", key, courses))
+        quizzes = context.known("quizzes", lambda: _stored_keys(Quiz))
+        if entry.exam and entry.exam not in quizzes:
+            problems.append(_unknown(self.name, index, entry, "exam", "quiz", entry.exam, quizzes))
+        tiers = context.known("tiers", TiersSection().stored_keys)
+        for tier in entry.tier_requirements:
+            if tier not in tiers:
+                problems.append(entry_problem(self.name, index, entry, "tier_requirements", f"unknown tier {tier!r}"))
+        return problems
+
+    def write(self, entry, context):
+        certification = Certification.objects.filter(key=entry.key).first()
+        created = certification is None
+        if created:
+            certification = Certification(key=entry.key, live=False)
+        changed = _set_changed(
+            certification,
+            {
+                **self.common_values(entry),
+                "exam": _lookup(Quiz, "quizzes", entry.exam, context) if entry.exam else None,
+                "validity_months": entry.validity_months,
+                "renewal_window_days": entry.renewal_window_days,
+            },
+        )
+        changed = changed or created
+        relations = {
+            **self.audience(entry),
+            "required_courses": [_lookup(Course, "courses", key, context) for key in entry.required_courses],
+            "renewal_courses": [_lookup(Course, "courses", key, context) for key in entry.renewal_courses],
+        }
+        for name, objects in relations.items():
+            current = set() if created else {obj.pk for obj in getattr(certification, name).all()}
+            if {obj.pk for obj in objects} != current:
+                getattr(certification, name).set(objects)
+                changed = True
+        if changed:
+            certification.full_clean()
+            certification.save()
+        changed = self._write_tier_requirements(certification, entry, context) or changed
+        state_changed = content_bring_to_state(
+            item=certification, state=entry.state, content_changed=changed, user=None
+        )
+        return certification, created, changed or state_changed
+
+    @staticmethod
+    def _write_tier_requirements(certification, entry, context) -> bool:
+        wanted = {_lookup(Tier, "tiers", key, context).pk: count for key, count in entry.tier_requirements.items()}
+        stored = {r.tier_id: r for r in TierRequirement.objects.filter(certification=certification)}
+        changed = False
+        for tier_id, requirement in stored.items():
+            if tier_id not in wanted:
+                requirement.delete()
+                changed = True
+        for tier_id, count in wanted.items():
+            requirement = stored.get(tier_id) or TierRequirement(certification=certification, tier_id=tier_id)
+            if requirement.pk is None or requirement.minimum_holders != count:
+                requirement.minimum_holders = count
+                requirement.full_clean()
+                requirement.save()
+                changed = True
+        return changed
