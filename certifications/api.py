@@ -256,11 +256,6 @@ class ComplianceOut(Schema):
     tiers: list[TierComplianceOut]
 
 
-def _is_partner_admin(user) -> bool:
-    membership = getattr(user, "partner_membership", None)
-    return bool(membership) and membership.roles.filter(key="admin").exists()
-
-
 @router.get(
     "/me/partner/compliance",
     response={200: ComplianceOut, 404: ErrorOut},
@@ -271,9 +266,9 @@ def _is_partner_admin(user) -> bool:
     "of their partner; others get 404.",
 )
 def partner_compliance(request):
-    if not _is_partner_admin(request.auth):
+    partner = selectors.partner_administered_by(user=request.auth)
+    if partner is None:
         raise Http404
-    partner = request.auth.partner_membership.partner
     return {
         "partner": partner.name,
         "tier": partner.tier.name,

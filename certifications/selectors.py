@@ -147,6 +147,16 @@ def tier_status(*, tier, requirements, holdings: list[Holding], now) -> dict:
     }
 
 
+def partner_administered_by(*, user):
+    """The partner (its tier loaded) of which ``user`` is a partner admin (role ``admin``); ``None`` otherwise."""
+    from partners.models import PartnerMembership
+
+    membership = (
+        PartnerMembership.objects.filter(user=user, roles__key="admin").select_related("partner__tier").first()
+    )
+    return membership.partner if membership else None
+
+
 def tier_requirements() -> dict[int, list]:
     """Every tier's certification requirements, by tier id (one query)."""
     from .models import TierRequirement

@@ -79,6 +79,19 @@ def test_a_holder_who_is_leaving_counts_until_their_last_day(client, world):
     assert seller["at_risk"][0]["leaves_on"] == long_standing.leaves_on.isoformat()
 
 
+def test_compliance_costs_a_fixed_number_of_queries(client, world, django_assert_max_num_queries):
+    for _ in range(5):  # more certified staff, more requirements: the same queries
+        CertificateFactory(user=partner_user(partner=world["acme"]), certification=world["seller"])
+    TierRequirementFactory(tier=world["gold"], certification=CertificationFactory(title="Certified engineer 2"))
+    with django_assert_max_num_queries(7):
+        response = client.get("/api/v1/me/partner/compliance", **world["admin"].headers)
+    requirements = response.json()["tiers"][0]["requirements"]
+    assert {r["certification"]: r["holders"] for r in requirements} == {
+        "Certified seller": 7,
+        "Certified engineer 2": 0,
+    }
+
+
 def test_only_partner_admins_see_compliance(client, world):
     colleague = make_token_user(partner=world["acme"])
     assert client.get("/api/v1/me/partner/compliance", **colleague.headers).status_code == 404

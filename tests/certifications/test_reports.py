@@ -42,7 +42,7 @@ def partners():
     PartnerFactory(name="Delta", tier=TierFactory(key="silver", rank=20))
     for partner, days in ((acme, 400), (acme, 500), (brick, 400), (brick, 40)):
         CertificateFactory(user=partner_user(partner=partner), certification=seller, expires_in=timedelta(days=days))
-    return {"gold": gold, "carla": carla, "crane": crane}
+    return {"gold": gold, "carla": carla, "crane": crane, "seller": seller}
 
 
 def test_the_compliance_report_lists_partners_below_then_at_risk_then_fine(admin_client, partners):
@@ -58,6 +58,15 @@ def test_the_compliance_report_lists_partners_below_then_at_risk_then_fine(admin
         ("Acme", "Meets its tier", "Certified seller: 2/2", 0),
     ]
     assert "Carla Manager" in response.content.decode()
+
+
+def test_the_compliance_report_costs_a_fixed_number_of_queries(admin_client, partners, django_assert_max_num_queries):
+    for n in range(20):
+        partner = PartnerFactory(name=f"Extra {n}", tier=partners["gold"], channel_manager=partners["carla"])
+        CertificateFactory(user=partner_user(partner=partner), certification=partners["seller"])
+    with django_assert_max_num_queries(16):
+        response = admin_client.get(report_url("compliance"))
+    assert len(response.context["object_list"]) == 23
 
 
 def test_the_compliance_report_filters_by_state_and_exports(admin_client, partners):

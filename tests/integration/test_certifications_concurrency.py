@@ -1,16 +1,17 @@
-"""Certificates under concurrency, on PostgreSQL: parallel completions issue exactly one."""
+"""Certificates under concurrency, on PostgreSQL: parallel completions issue exactly one; parallel compliance
+checks raise one alert per partner; the daily check runs on the real Celery worker."""
 
 from django.db import connection
 
 import pytest
 
-from certifications.factories import CertificationFactory
-from certifications.models import Certificate
-from certifications.services import certificate_issue_if_earned
+from certifications.factories import CertificationFactory, TierRequirementFactory
+from certifications.models import Certificate, ComplianceAlert
+from certifications.services import certificate_issue_if_earned, compliance_check
 from courses.factories import course_with
 from courses.models import Enrollment
 from courses.services import course_enroll
-from partners.factories import partner_user
+from partners.factories import PartnerFactory, StaffUserFactory, TierFactory, partner_user
 from tests.integration.racing import race
 
 # serialized_rollback: the flush after each test would also drop what migrations created (the default locale).
@@ -28,3 +29,26 @@ def test_parallel_completions_issue_exactly_one_certificate():
     assert not [r for r in results if isinstance(r, Exception)], results
     assert sum(r is not None for r in results) == 1
     assert Certificate.objects.filter(user=user, certification=certification).count() == 1
+
+
+def _partner_below_its_tier():
+    gold = TierFactory(key="gold", rank=30)
+    TierRequirementFactory(tier=gold, certification=CertificationFactory(title="Certified seller"), minimum_holders=1)
+    return PartnerFactory(name="Acme", tier=gold, channel_manager=StaffUserFactory(email="carla@vendor.test"))
+
+
+def test_parallel_compliance_checks_raise_one_alert_per_partner():
+    partner = _partner_below_its_tier()
+    results = race(6, lambda i: compliance_check())
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r["raised"] for r in results) == 1
+    assert ComplianceAlert.objects.filter(partner=partner, resolved_at__isnull=True).count() == 1
+
+
+def test_the_daily_compliance_check_runs_on_the_real_worker(celery_worker_process):
+    from certifications.tasks import check_tier_compliance
+
+    partner = _partner_below_its_tier()
+    assert check_tier_compliance.delay().get(timeout=60) == {"raised": 1, "open": 0, "resolved": 0}
+    alert = ComplianceAlert.objects.get(partner=partner)
+    assert alert.notified_to == ["carla@vendor.test"]  # the worker e-mailed the channel manager
