@@ -11,6 +11,7 @@ from typing import Literal
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.text import slugify
 
 from ninja import Field, Router, Schema
@@ -38,6 +39,14 @@ class RequirementOut(Schema):
     done: bool
 
 
+class RenewalOut(Schema):
+    opens_at: datetime = Field(
+        description="When my certificate may be renewed (lapsed or revoked: earn it again now)."
+    )
+    courses: list[RequirementOut] = Field(description="Complete any one of these; done: completed since the issue.")
+    unavailable_courses: int = Field(description="Renewal courses outside what I may see (never named).")
+
+
 class CertificationOut(Schema):
     id: int
     title: str
@@ -49,6 +58,9 @@ class CertificationOut(Schema):
     progress_percent: int
     my_status: Status | None = Field(description="Of my current certificate; null when I hold none.")
     my_certificate_id: int | None
+    renewal: RenewalOut | None = Field(
+        description="How to renew my certificate; null when I hold none or there is no renewal path."
+    )
 
 
 @router.get("/certifications", response=list[CertificationOut], summary="Certifications I may earn, with my progress")
@@ -82,9 +94,25 @@ def list_certifications(request):
                 "progress_percent": round(100 * done / total) if total else 0,
                 "my_status": mine.status if mine else None,
                 "my_certificate_id": mine.pk if mine else None,
+                "renewal": _renewal(certification, mine, completed),
             }
         )
     return rows
+
+
+def _renewal(certification, mine, completed: dict) -> dict | None:
+    if mine is None or not certification.renewal_courses_total:
+        return None
+    since = mine.revoked_at or mine.issued_at
+    lapsed = mine.revoked_at or mine.expires_at <= timezone.now()
+    return {
+        "opens_at": timezone.now() if lapsed else mine.renewal_opens_at,
+        "courses": [
+            {"kind": "course", "id": c.pk, "title": c.title, "done": completed.get(c.pk, since) > since}
+            for c in certification.visible_renewal_courses
+        ],
+        "unavailable_courses": certification.renewal_courses_total - len(certification.visible_renewal_courses),
+    }
 
 
 class CertificateOut(Schema):

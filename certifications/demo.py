@@ -8,7 +8,7 @@ last course, months ago), so some are active, some expiring and, for the quarter
 
 * at Acme Networks (the demo partner), the partner admin Priya Patel earned the
   Sales Associate certificate eleven months ago: Acme meets Gold today with Ann Andersen,
-  and falls below within 30 days unless Priya renews;
+  and falls below within 30 days unless Priya renews (by completing "Winning renewals");
 * two certificates elsewhere are revoked by staff, with a reason.
 """
 
@@ -31,7 +31,7 @@ CERTIFICATIONS = [
         None,
         12,
         60,
-        [],
+        ["renewals"],  # the renewal path: "Winning renewals" inside the last 60 days
         {"silver": 1, "gold": 2, "platinum": 3},
     ),
     (
@@ -70,12 +70,12 @@ CERTIFICATIONS = [
     (
         "programs-practitioner",
         "Channel Programs Practitioner",
-        "Use MDF and win renewals by the rules of this quarter's programs; renewed each quarter.",
+        "Use MDF and win renewals by this quarter's program rules; each quarter has its own edition.",
         ["mdf-usage", "renewals"],
         None,
         3,
         30,
-        ["renewals"],
+        [],
         {},
     ),
 ]

@@ -9,6 +9,7 @@ certification is *current* (not superseded by a renewal); the database enforces 
 """
 
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -56,7 +57,11 @@ class Certification(GatedContent):
         Course,
         blank=True,
         related_name="renewed_certifications",
-        help_text="The shorter path to renew: completing these (after the last issue) renews. Blank: the full path.",
+        help_text=(
+            "The renewal path: completing any one of these after the last issue renews inside the window, or "
+            "re-earns a lapsed or revoked certificate. A course is completed once: add a fresh refresher each "
+            "cycle. Blank: no renewal."
+        ),
     )
 
     objects = GatedContentQuerySet.as_manager()
@@ -129,7 +134,7 @@ class Certificate(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.certification} — {self.user}"
+        return f"{self.certification} — {self.user.get_full_name() or self.user}"
 
     def status_at(self, now=None) -> str:
         now = now or timezone.now()
@@ -146,6 +151,11 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_at()
+
+    @property
+    def renewal_opens_at(self):
+        """The start of the renewal window, ``renewal_window_days`` before expiry."""
+        return self.expires_at - timedelta(days=self.certification.renewal_window_days)
 
     @property
     def status_label(self) -> str:

@@ -101,11 +101,12 @@ class ComplianceReportFilterSet(WagtailFilterSet):
 
 
 class ComplianceAlertFilterSet(WagtailFilterSet):
-    open = django_filters.BooleanFilter(
+    status = django_filters.ChoiceFilter(
         label="Status",
-        field_name="resolved_at",
-        lookup_expr="isnull",
-        widget=forms.RadioSelect(choices=[("", "All"), ("true", "Open"), ("false", "Resolved")]),
+        choices=[("open", "Open"), ("resolved", "Resolved")],
+        empty_label="All",
+        widget=forms.RadioSelect,
+        method="filter_status",
     )
     tier = django_filters.ModelChoiceFilter(label="Tier", queryset=Tier.objects.all())
     channel_manager = django_filters.ModelChoiceFilter(
@@ -118,10 +119,13 @@ class ComplianceAlertFilterSet(WagtailFilterSet):
         fields = []
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and "open" not in data:
+        if data is not None and "status" not in data:
             data = data.copy()
-            data["open"] = "true"  # open alerts unless asked otherwise
+            data["status"] = "open"  # open alerts unless asked otherwise
         super().__init__(data, *args, **kwargs)
+
+    def filter_status(self, queryset, name, value):
+        return queryset.filter(resolved_at__isnull=value == "open") if value else queryset
 
 
 # --- the reports ---------------------------------------------------------------------------------

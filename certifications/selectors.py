@@ -13,7 +13,8 @@ from .models import Certificate, Certification
 
 
 def certifications_for_partner(*, user):
-    """Certifications ``user`` may see; each with ``visible_required_courses`` (only courses they may see)."""
+    """Certifications ``user`` may see; each with ``visible_required_courses`` and ``visible_renewal_courses``
+    (only courses they may see) and the totals of both."""
     return (
         Certification.objects.visible_to(user)
         .prefetch_related(
@@ -21,9 +22,17 @@ def certifications_for_partner(*, user):
                 "required_courses",
                 queryset=Course.objects.visible_to(user).order_by("title"),
                 to_attr="visible_required_courses",
-            )
+            ),
+            Prefetch(
+                "renewal_courses",
+                queryset=Course.objects.visible_to(user).order_by("title"),
+                to_attr="visible_renewal_courses",
+            ),
         )
-        .annotate(required_courses_total=Count("required_courses", distinct=True))
+        .annotate(
+            required_courses_total=Count("required_courses", distinct=True),
+            renewal_courses_total=Count("renewal_courses", distinct=True),
+        )
         .select_related("exam")
         .order_by("title", "pk")
     )
@@ -42,10 +51,10 @@ def certificate_by_code(*, code: str) -> Certificate | None:
     return Certificate.objects.filter(verification_code=code).select_related("certification", "user").first()
 
 
-def learner_facts(*, user, certifications) -> tuple[set[int], set[int], dict[int, Certificate]]:
-    """Completed course ids, passed quiz ids and current certificates of ``user`` (three queries)."""
-    completed = set(
-        Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", flat=True)
+def learner_facts(*, user, certifications) -> tuple[dict[int, datetime], set[int], dict[int, Certificate]]:
+    """When ``user`` completed each course, passed quiz ids, and current certificates (three queries)."""
+    completed = dict(
+        Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", "completed_at")
     )
     passed = set(QuizAttempt.objects.filter(user=user, passed=True).values_list("quiz_id", flat=True))
     current = {

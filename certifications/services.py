@@ -37,21 +37,35 @@ def add_months(moment: datetime, months: int) -> datetime:
     return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
 
 
-def requirements_met(*, user, certification: Certification, courses=None, since=None) -> bool:
-    """Every course in ``courses`` (the required ones by default) completed, and the exam passed, after ``since``."""
-    courses = list(certification.required_courses.all() if courses is None else courses)
-    completions = Enrollment.objects.filter(user=user, course__in=courses, completed_at__isnull=False)
-    if since is not None:
-        completions = completions.filter(completed_at__gte=since)
-    if completions.values("course").distinct().count() < len(courses):
+def requirements_met(*, user, certification: Certification) -> bool:
+    """Every required course completed and the exam (if any) passed: the full path, first time round."""
+    courses = list(certification.required_courses.all())
+    completed = Enrollment.objects.filter(user=user, course__in=courses, completed_at__isnull=False)
+    if completed.values("course").distinct().count() < len(courses):
         return False
-    if certification.exam_id:
-        passes = QuizAttempt.objects.filter(user=user, quiz_id=certification.exam_id, passed=True)
-        if since is not None:
-            passes = passes.filter(submitted_at__gte=since)
-        if not passes.exists():
-            return False
+    exam_passed = QuizAttempt.objects.filter(user=user, quiz_id=certification.exam_id, passed=True)
+    if certification.exam_id and not exam_passed.exists():
+        return False
     return bool(courses) or bool(certification.exam_id)
+
+
+def renewal_done_since(*, user, certification: Certification, since) -> datetime | None:
+    """When ``user`` completed one of the renewal courses after ``since`` (the earliest such); ``None`` if not.
+
+    Courses are completed once, so the renewal path is a course editors add each cycle
+    (a yearly refresher, say): completing any one of them after the last issue renews.
+    """
+    return (
+        Enrollment.objects.filter(
+            user=user,
+            course__in=certification.renewal_courses.all(),
+            completed_at__isnull=False,
+            completed_at__gt=since,
+        )
+        .order_by("completed_at")
+        .values_list("completed_at", flat=True)
+        .first()
+    )
 
 
 def _new_certificate(*, user, certification: Certification, issued_at, expires_at, renewed_from=None) -> Certificate:
@@ -71,7 +85,15 @@ def _new_certificate(*, user, certification: Certification, issued_at, expires_a
 
 
 def certificate_issue_if_earned(*, user, certification: Certification, now=None) -> Certificate | None:
-    """Issue (or renew) ``certification`` to ``user`` when its requirements are met; ``None`` when nothing is due.
+    """Issue, renew or re-issue ``certification`` to ``user`` when due; ``None`` when nothing is.
+
+    * Never held: issued when the full path is done (required courses and exam).
+    * Held and inside the renewal window: renewed when a renewal course was completed since
+      the issue; the new certificate runs from the old expiry, and the old one is kept.
+    * Lapsed (expired): issued afresh, from now, when a renewal course was completed since
+      the lapsed one was issued (it is linked as its predecessor).
+    * Revoked: issued afresh when a renewal course was completed after the revocation; the
+      old completions never bring a revoked certificate back.
 
     Exactly once: the user row is locked for the decision, and the constraint on current
     certificates catches anyone who skips the lock.
@@ -79,14 +101,32 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
     now = now or timezone.now()
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
-        current = Certificate.objects.filter(
-            user=user, certification=certification, superseded_at__isnull=True
-        ).first()
-        if current and not current.revoked_at:
-            return _renew_if_due(current=current, now=now)
-        if not requirements_met(user=user, certification=certification):
-            return None
-        if current:  # revoked: a fresh issue supersedes it (the revocation stays on record)
+        current = (
+            Certificate.objects.filter(user=user, certification=certification, superseded_at__isnull=True)
+            .select_related("certification")
+            .first()
+        )
+        if current is None:
+            if not requirements_met(user=user, certification=certification):
+                return None
+            expires_at, renewed_from, action = add_months(now, certification.validity_months), None, ISSUE_ACTION
+        elif current.revoked_at:
+            if not renewal_done_since(user=user, certification=certification, since=current.revoked_at):
+                return None
+            expires_at, renewed_from, action = add_months(now, certification.validity_months), None, ISSUE_ACTION
+        elif current.expires_at <= now:
+            if not renewal_done_since(user=user, certification=certification, since=current.issued_at):
+                return None
+            expires_at, renewed_from, action = add_months(now, certification.validity_months), current, ISSUE_ACTION
+        else:
+            if now < current.renewal_opens_at:
+                return None  # not inside the renewal window yet (a renewal done early counts once it opens)
+            if not renewal_done_since(user=user, certification=certification, since=current.issued_at):
+                return None
+            # From the old expiry: renewing early loses nothing.
+            expires_at = add_months(current.expires_at, certification.validity_months)
+            renewed_from, action = current, RENEW_ACTION
+        if current:
             current.superseded_at = now
             current.save(update_fields=["superseded_at"])
         try:
@@ -95,40 +135,50 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
                     user=user,
                     certification=certification,
                     issued_at=now,
-                    expires_at=add_months(now, certification.validity_months),
+                    expires_at=expires_at,
+                    renewed_from=renewed_from,
                 )
         except IntegrityError:  # issued by a parallel completion that skipped the lock
             return None
-        log(certificate, ISSUE_ACTION)
+        log(certificate, action)
         return certificate
 
 
-def _renew_if_due(*, current: Certificate, now) -> Certificate | None:
-    certification = current.certification
-    if current.expires_at <= now or (current.expires_at - now).days >= certification.renewal_window_days:
-        return None  # expired (earn it again) or not inside the renewal window yet
-    renewal_courses = list(certification.renewal_courses.all()) or None
-    if not requirements_met(
-        user=current.user, certification=certification, courses=renewal_courses, since=current.issued_at
-    ):
-        return None
-    current.superseded_at = now
-    current.save(update_fields=["superseded_at"])
-    renewed = _new_certificate(
-        user=current.user,
-        certification=certification,
-        issued_at=now,
-        expires_at=add_months(current.expires_at, certification.validity_months),  # from the old expiry
-        renewed_from=current,
+def renewals_due_apply(*, now=None) -> int:
+    """Renew the certificates whose holders completed a renewal course before the window opened (hourly, by beat).
+
+    A completion issues or renews at once when it can; one made early is applied here, once
+    the window is open. Also re-issues lapsed certificates whose renewal was completed in
+    time but applied by no one. Returns how many certificates were issued.
+    """
+    from django.db.models import Exists, OuterRef
+
+    now = now or timezone.now()
+    renewal_completed = Enrollment.objects.filter(
+        user=OuterRef("user"),
+        course__renewed_certifications=OuterRef("certification"),
+        completed_at__gt=OuterRef("issued_at"),
     )
-    log(renewed, RENEW_ACTION)
-    return renewed
+    due = (
+        Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True)
+        .filter(Exists(renewal_completed))
+        .select_related("user", "certification")
+    )
+    issued = 0
+    for certificate in due:
+        if now >= certificate.renewal_opens_at and certificate_issue_if_earned(
+            user=certificate.user, certification=certificate.certification, now=now
+        ):
+            issued += 1
+    return issued
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=None) -> Certificate:
     """Revoke with a reason (shown by verification). Revoking twice is refused."""
     if certificate.revoked_at:
         raise CertificationError("This certificate is revoked already.")
+    if certificate.superseded_at:
+        raise CertificationError("This certificate was renewed or re-issued; revoke the current one.")
     if not reason.strip():
         raise CertificationError("Give the reason for revoking it.")
     certificate.revoked_at = now or timezone.now()

@@ -15,3 +15,9 @@ def send_certificate_expiry_reminders() -> int:
 def check_tier_compliance() -> dict:
     """Flag partners below their tier's certification requirements (e-mailing their channel managers)."""
     return services.compliance_check()
+
+
+@shared_task(acks_late=True)
+def apply_due_renewals() -> int:
+    """Renew certificates whose renewal course was completed before their window opened, now that it has."""
+    return services.renewals_due_apply()

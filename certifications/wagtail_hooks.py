@@ -83,6 +83,20 @@ class CertificateViewSet(SnippetViewSet):
     index_view_class = CertificateIndexView
     inspect_view_class = CertificateInspectView
     inspect_view_enabled = True
+    inspect_view_fields = [
+        "user",
+        "certification",
+        "partner",
+        "certification_revision",
+        "issued_at",
+        "expires_at",
+        "verification_code",
+        "renewed_from",
+        "superseded_at",
+        "revoked_at",
+        "revoked_by",
+        "revocation_reason",
+    ]
     list_display = [
         "certification",
         "user",

@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certifications.tasks.send_certificate_expiry_reminders",
         "schedule": env.int("CERTIFICATE_REMINDER_SECONDS", default=60 * 60),
     },
+    "certificate-renewals": {
+        "task": "certifications.tasks.apply_due_renewals",
+        "schedule": env.int("CERTIFICATE_RENEWAL_SECONDS", default=60 * 60),
+    },
     "certification-compliance-check": {
         "task": "certifications.tasks.check_tier_compliance",
         "schedule": env.int("COMPLIANCE_CHECK_SECONDS", default=60 * 60 * 24),

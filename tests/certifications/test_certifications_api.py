@@ -3,15 +3,17 @@
 import hashlib
 import io
 import json
+from datetime import timedelta
 
 from django.core.cache import cache
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 
 from certifications.factories import CertificationFactory
 from certifications.models import Certificate
-from certifications.services import certificate_revoke
+from certifications.services import add_months, certificate_revoke
 from courses.factories import course_with
 from partners.factories import PartnerFactory, TierFactory
 from tests.conftest import make_token_user
@@ -142,3 +144,21 @@ def test_a_revoked_badge_answers_410_with_the_reason(client, certified):
     body = response.json()
     assert (body["revoked"], body["revocationReason"]) == (True, "Shared exam answers.")
     assert "recipient" not in body and "badge" not in body
+
+
+def test_a_holder_sees_how_to_renew_and_renews_inside_the_window(client, certified):
+    learner, certification = certified
+    refresher = course_with(title="SD-WAN refresher 2028")
+    certification.renewal_courses.set([refresher])
+    certification.save()
+    original = Certificate.objects.get()
+    (listed,) = client.get("/api/v1/certifications", **learner.headers).json()["results"]
+    renewal = listed["renewal"]
+    assert renewal["opens_at"][:10] == original.renewal_opens_at.date().isoformat()
+    assert [(c["title"], c["done"]) for c in renewal["courses"]] == [("SD-WAN refresher 2028", False)]
+
+    with time_machine.travel(original.renewal_opens_at + timedelta(days=1)):
+        complete_course(client, learner.headers, refresher)
+        mine = client.get("/api/v1/me/certificates", **learner.headers).json()["results"]
+    assert [(c["status"], c["renewed_from_id"]) for c in mine] == [("active", original.pk), ("renewed", None)]
+    assert mine[0]["expires_at"][:10] == add_months(original.expires_at, 24).date().isoformat()

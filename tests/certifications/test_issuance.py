@@ -2,8 +2,6 @@
 
 from datetime import UTC, datetime, timedelta
 
-from django.utils import timezone
-
 import pytest
 import time_machine
 
@@ -86,21 +84,68 @@ def test_status_follows_the_clock():
 
 
 def test_revocation_needs_a_reason_and_happens_once():
-    course = course_with()
-    certification = CertificationFactory(required_courses=[course])
+    course, refresher = course_with(), course_with()
+    certification = CertificationFactory(required_courses=[course], renewal_courses=[refresher])
     user = partner_user()
     complete(user, course, NOW)
     certificate = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
     with pytest.raises(CertificationError, match="reason"):
         certificate_revoke(certificate=certificate, reason="  ")
-    certificate_revoke(certificate=certificate, reason="Exam answers shared")
+    certificate_revoke(certificate=certificate, reason="Exam answers shared", now=NOW + timedelta(days=1))
     assert certificate.status == "revoked" and certificate.revocation_reason == "Exam answers shared"
     with pytest.raises(CertificationError, match="revoked already"):
         certificate_revoke(certificate=certificate, reason="again")
-    # Earning it again later supersedes the revoked one; the revocation stays on record.
-    again = certificate_issue_if_earned(user=user, certification=certification, now=timezone.now())
+    # The old completions never bring it back ...
+    assert certificate_issue_if_earned(user=user, certification=certification, now=NOW + timedelta(days=2)) is None
+    # ... a renewal course completed after the revocation earns it afresh; the revocation stays on record.
+    complete(user, refresher, NOW + timedelta(days=3))
+    again = certificate_issue_if_earned(user=user, certification=certification, now=NOW + timedelta(days=3))
     certificate.refresh_from_db()
-    assert again is not None and certificate.superseded_at is not None and certificate.revoked_at is not None
+    assert again.renewed_from is None and again.expires_at == add_months(NOW + timedelta(days=3), 24)
+    assert certificate.superseded_at is not None and certificate.revoked_at is not None
+
+
+def test_a_renewal_completed_before_the_window_applies_when_it_opens():
+    from certifications.services import renewals_due_apply
+
+    course, refresher = course_with(), course_with()
+    certification = CertificationFactory(
+        required_courses=[course], renewal_courses=[refresher], validity_months=12, renewal_window_days=30
+    )
+    user = partner_user()
+    complete(user, course, NOW)
+    original = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    early = original.expires_at - timedelta(days=100)
+    complete(user, refresher, early)  # eager: before the window
+    assert certificate_issue_if_earned(user=user, certification=certification, now=early) is None
+    assert renewals_due_apply(now=original.expires_at - timedelta(days=31)) == 0  # still closed
+    assert renewals_due_apply(now=original.expires_at - timedelta(days=29)) == 1
+    renewed = Certificate.objects.get(renewed_from=original)
+    assert renewed.expires_at == add_months(original.expires_at, 12)
+    assert renewals_due_apply(now=original.expires_at - timedelta(days=28)) == 0  # once
+
+
+def test_a_lapsed_certificate_is_earned_again_through_the_renewal_path_and_linked():
+    course, refresher = course_with(), course_with()
+    certification = CertificationFactory(required_courses=[course], renewal_courses=[refresher], validity_months=12)
+    user = partner_user()
+    complete(user, course, NOW)
+    lapsed = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    later = lapsed.expires_at + timedelta(days=40)
+    assert certificate_issue_if_earned(user=user, certification=certification, now=later) is None  # old path
+    complete(user, refresher, later)
+    again = certificate_issue_if_earned(user=user, certification=certification, now=later)
+    assert again.renewed_from == lapsed and again.expires_at == add_months(later, 12)  # from now: it had lapsed
+
+
+def test_without_renewal_courses_a_certificate_cannot_be_renewed():
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=12, renewal_window_days=60)
+    user = partner_user()
+    complete(user, course, NOW)
+    certificate = certificate_issue_if_earned(user=user, certification=certification, now=NOW)
+    inside = certificate.expires_at - timedelta(days=10)
+    assert certificate_issue_if_earned(user=user, certification=certification, now=inside) is None
 
 
 def test_expiry_reminders_go_once_per_lead_time_to_the_holder_and_partner_admins(settings):

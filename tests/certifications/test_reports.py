@@ -106,7 +106,7 @@ def test_the_alerts_report_shows_open_alerts_and_who_was_told(admin_client, part
         "Brick",
         "Crane",
     ]
-    resolved = admin_client.get(report_url("alerts", open="false"))
+    resolved = admin_client.get(report_url("alerts", status="resolved"))
     assert list(resolved.context["object_list"]) == []
 
 
