@@ -64,7 +64,8 @@ bench: $(INSTALLED)
 	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis,elasticsearch -- sh -c '\
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
 		step $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
-		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency'
+		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
+		step $(BIN)/python -m bench.compliance_latency'
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache

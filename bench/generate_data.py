@@ -1,4 +1,5 @@
-"""Generate a DESIGN §8 population: 100k assets, 5k partners, 50k partner users (bulk inserts).
+"""Generate a DESIGN §8 population: 100k assets, 5k partners, 50k partner users (bulk inserts),
+and certifications: 5, with tier requirements, and about 27k certificates of those users.
 
     python -m bench.generate_data [--assets 100000] [--partners 5000] [--users 50000] [--seed 8]
 
@@ -166,11 +167,67 @@ def main(argv=None) -> int:
             [through(asset_id=a.pk, product_id=p.pk) for a in assets for p in rng.sample(products, rng.randint(1, 2))],
             batch_size=10000,
         )
+        certificates = _certifications(rng=rng, now=now, memberships=memberships, tiers=tiers)
+    # Table statistics, as autovacuum keeps them in production: without them the planner guesses from empty tables.
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     print(
-        f"Generated {args.partners} partners, {args.users} users, {args.assets} assets "
+        f"Generated {args.partners} partners, {args.users} users, {args.assets} assets, {certificates} certificates "
         f"in {time.monotonic() - started:.1f}s."
     )
     return 0
+
+
+def _certifications(*, rng, now, memberships, tiers) -> int:
+    """5 live certifications, tier requirements (Silver and up), and certificates of 40% of the users (15% hold
+    two), issued over the last two years for 24 months; 2% revoked. Returns how many certificates."""
+    from certifications.models import Certificate, Certification, TierRequirement
+
+    certifications = [
+        Certification.objects.create(
+            title=title,
+            live=True,
+            first_published_at=now,
+            last_published_at=now,
+            validity_months=24,
+            renewal_window_days=60,
+        )
+        for title in ("Bench sales", "Bench engineer", "Bench SD-WAN", "Bench security", "Bench programs")
+    ]
+    _registered, silver, gold, platinum = tiers
+    sales, engineer, sdwan, *_ = certifications
+    TierRequirement.objects.bulk_create(
+        [
+            TierRequirement(tier=silver, certification=sales, minimum_holders=1),
+            TierRequirement(tier=gold, certification=sales, minimum_holders=2),
+            TierRequirement(tier=gold, certification=engineer, minimum_holders=1),
+            TierRequirement(tier=platinum, certification=sales, minimum_holders=3),
+            TierRequirement(tier=platinum, certification=engineer, minimum_holders=1),
+            TierRequirement(tier=platinum, certification=sdwan, minimum_holders=1),
+        ]
+    )
+    rows = []
+    for membership in memberships:
+        held = rng.random()
+        for certification in rng.sample(certifications, 2 if held < 0.15 else 1 if held < 0.4 else 0):
+            issued = now - timedelta(days=rng.randint(1, 730))
+            revoked = rng.random() < 0.02
+            rows.append(
+                Certificate(
+                    user_id=membership.user_id,
+                    certification=certification,
+                    partner_id=membership.partner_id,
+                    issued_at=issued,
+                    expires_at=issued + timedelta(days=730),
+                    revoked_at=now if revoked else None,
+                    revocation_reason="Benchmark" if revoked else "",
+                )
+            )
+    Certificate.objects.bulk_create(rows, batch_size=5000)
+    return len(rows)
 
 
 if __name__ == "__main__":

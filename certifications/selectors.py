@@ -107,7 +107,7 @@ def holdings(*, certification_ids, partner_ids=None, now) -> list[Holding]:
     ).exclude(user__partner_membership__leaves_on__lt=localdate(now))
     if partner_ids is not None:
         certificates = certificates.filter(user__partner_membership__partner_id__in=partner_ids)
-    rows = certificates.values_list(
+    rows = certificates.order_by().values_list(
         "user__partner_membership__partner_id",
         "user_id",
         "certification_id",
