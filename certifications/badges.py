@@ -1,7 +1,8 @@
 """Open Badges 2.0: a certificate as a hosted assertion, with its badge class and issuer embedded.
 
 The assertion lives at ``/api/v1/verify/{code}/badge`` (public, like verification), so
-backpacks and verifiers can fetch and check it; a revoked certificate answers 410 Gone
+backpacks and verifiers can fetch and check it. Like verification, it tells the certification's
+title and dates, not its gated courses or description; a revoked certificate answers 410 Gone
 with ``revoked`` and the reason, as the specification asks. The recipient is the holder's
 e-mail, salted and hashed (SHA-256): the assertion proves the badge to whoever knows the
 address, and reveals it to no one.
@@ -43,17 +44,20 @@ def issuer_profile(*, url: str) -> dict:
 
 
 def badge_class(*, certification, url: str, image_url: str | None) -> dict:
-    courses = [course.title for course in certification.required_courses.all()]
-    criteria = "Complete " + ", ".join(f"“{title}”" for title in courses) if courses else ""
+    """The badge class. Public, like verification: it names the certification, never its (gated) courses."""
+    courses = certification.required_courses.count()
+    steps = [f"completing {courses} required course{'s' if courses != 1 else ''}"] if courses else []
     if certification.exam_id:
-        criteria += (" and pass" if criteria else "Pass") + f" the exam “{certification.exam.title}”"
+        steps.append("passing the final exam")
     return {
         "id": f"{url}#badge",
         "type": "BadgeClass",
         "name": certification.title,
-        "description": certification.summary or certification.title,
+        "description": f"Certified in “{certification.title}” by {settings.PARTNERHUB_BADGE_ISSUER_NAME}.",
         "image": image_url or DEFAULT_BADGE_IMAGE,
-        "criteria": {"narrative": f"{criteria}. Valid for {certification.validity_months} months."},
+        "criteria": {
+            "narrative": f"Earned by {' and '.join(steps)}; valid for {certification.validity_months} months."
+        },
         "issuer": issuer_profile(url=url),
     }
 

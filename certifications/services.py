@@ -201,6 +201,17 @@ def _recipients(certificate: Certificate) -> list[str]:
     return emails
 
 
+def _how_to_renew(certificate: Certificate) -> str:
+    courses = certificate.certification.renewal_courses.count()
+    if not courses:
+        return "This certification has no renewal path: once expired, it no longer counts."
+    which = "its renewal course" if courses == 1 else f"one of its {courses} renewal courses"
+    return (
+        f"To renew it for another {certificate.certification.validity_months} months, complete {which} "
+        f"(the Certifications page lists them); renewals count from {certificate.renewal_opens_at:%B %-d, %Y}."
+    )
+
+
 def expiry_reminders_send(*, now=None) -> int:
     """E-mail holders (and their partner's admins) before a certificate expires, and when it has.
 
@@ -230,7 +241,7 @@ def expiry_reminders_send(*, now=None) -> int:
                 message=(
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
                     f"in “{certificate.certification.title}” expires on {certificate.expires_at:%A %B %-d, %Y}. "
-                    f"It can be renewed from {certificate.certification.renewal_window_days} days before then.\n"
+                    f"{_how_to_renew(certificate)}\n"
                 ),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,

@@ -1,5 +1,7 @@
 """Import-manifest sections of partners: tiers, partner types, regions, roles, partners, users."""
 
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -45,6 +47,9 @@ class UserEntry(Entry):
     active: bool = True
     first_name: str = pydantic.Field(default="", max_length=150)
     last_name: str = pydantic.Field(default="", max_length=150)
+    leaves_on: date | None = pydantic.Field(
+        default=None, description="Their last day at the partner (notice given); absent: unchanged"
+    )
 
     @pydantic.field_validator("email")
     @classmethod
@@ -225,4 +230,5 @@ class UsersSection(Section):
             is_active=entry.active,
             first_name=entry.first_name,
             last_name=entry.last_name,
+            **({"leaves_on": entry.leaves_on} if "leaves_on" in entry.model_fields_set else {}),
         )

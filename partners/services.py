@@ -92,11 +92,12 @@ def partner_user_upsert(
     is_active: bool = True,
     first_name: str = "",
     last_name: str = "",
+    leaves_on=_UNCHANGED,
 ):
     """Create or update a partner user and their membership; return ``(user, created, changed)``.
 
     New users get an unusable password: partner users sign in through the portal's
-    SSO or use API tokens.
+    SSO or use API tokens. ``leaves_on`` (their last day, or ``None``) stays as it is unless given.
     """
     User = get_user_model()
     user = User.objects.filter(username=username).first()
@@ -121,14 +122,22 @@ def partner_user_upsert(
     membership = PartnerMembership.objects.filter(user=user).first()
     if membership is None:
         membership = PartnerMembership(user=user, partner=partner)
+        if leaves_on is not _UNCHANGED:
+            membership.leaves_on = leaves_on
         membership.full_clean()
         membership.save()
         changed = True
-    elif membership.partner_id != partner.pk:
-        membership.partner = partner
-        membership.full_clean()
-        membership.save(update_fields=["partner"])
-        changed = True
+    else:
+        updates = {"partner_id": partner.pk}
+        if leaves_on is not _UNCHANGED:
+            updates["leaves_on"] = leaves_on
+        differing = [field for field, value in updates.items() if getattr(membership, field) != value]
+        if differing:
+            for field in differing:
+                setattr(membership, field, updates[field])
+            membership.full_clean()
+            membership.save(update_fields=[field.removesuffix("_id") for field in differing])
+            changed = True
     wanted_roles = {role.pk for role in roles}
     if set(membership.roles.values_list("pk", flat=True)) != wanted_roles:
         membership.roles.set(roles)

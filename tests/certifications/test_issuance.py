@@ -175,7 +175,14 @@ def test_expiry_reminders_go_once_per_lead_time_to_the_holder_and_partner_admins
     assert expiry_reminders_send(now=certificate.expires_at + timedelta(days=3)) == 0
     assert len(mail.outbox) == 4
     assert sorted(mail.outbox[0].to) == ["ann@acme.example", "boss@acme.example"]
+    assert "no renewal path" in mail.outbox[0].body  # it has no renewal courses: the reminder says so
     assert mail.outbox[-1].subject.endswith("has expired")
+    certification.renewal_courses.set([course_with(title="Refresher")])
+    certification.save()
+    assert expiry_reminders_send(now=certificate.expires_at - timedelta(days=59)) == 0  # reminded already
+    Certificate.objects.filter(pk=certificate.pk).update(reminded_days=None, expiry_notified_at=None)
+    expiry_reminders_send(now=certificate.expires_at - timedelta(days=59))
+    assert "complete its renewal course (the Certifications page lists them)" in mail.outbox[-1].body
 
 
 def test_a_renewed_or_revoked_certificate_is_not_reminded(settings):

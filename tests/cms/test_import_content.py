@@ -205,3 +205,16 @@ def test_a_partner_names_its_channel_manager_by_staff_e_mail(tmp_path):
         run_import(tmp_path, manifest)
     assert "partners[1] (key 'globex'): channel_manager: no active staff user has the e-mail" in str(error.value)
     assert Partner.objects.get(key="globex").channel_manager is None
+
+
+def test_a_user_s_last_day_is_imported_and_left_alone_when_absent(tmp_path):
+    manifest = json.loads(json.dumps(MANIFEST))
+    manifest["users"][0]["leaves_on"] = "2027-01-31"
+    run_import(tmp_path, manifest)
+    assert str(PartnerMembership.objects.get(user__username="ann").leaves_on) == "2027-01-31"
+    del manifest["users"][0]["leaves_on"]
+    assert "users: 0 created, 0 updated, 2 unchanged" in run_import(tmp_path, manifest)
+    assert str(PartnerMembership.objects.get(user__username="ann").leaves_on) == "2027-01-31"
+    manifest["users"][0]["leaves_on"] = None  # notice withdrawn
+    run_import(tmp_path, manifest)
+    assert PartnerMembership.objects.get(user__username="ann").leaves_on is None
