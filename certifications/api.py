@@ -191,7 +191,6 @@ class VerificationOut(Schema):
     issued_at: datetime
     expires_at: datetime
     revoked_at: datetime | None
-    revocation_reason: str
 
 
 class VerifyThrottle(AnonRateThrottle):
@@ -221,7 +220,6 @@ def verify_certificate(request, code: str):
         "issued_at": certificate.issued_at,
         "expires_at": certificate.expires_at,
         "revoked_at": certificate.revoked_at,
-        "revocation_reason": certificate.revocation_reason,
     }
 
 

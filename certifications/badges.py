@@ -3,9 +3,9 @@
 The assertion lives at ``/api/v1/verify/{code}/badge`` (public, like verification), so
 backpacks and verifiers can fetch and check it. Like verification, it tells the certification's
 title and dates, not its gated courses or description; a revoked certificate answers 410 Gone
-with ``revoked`` and the reason, as the specification asks. The recipient is the holder's
-e-mail, salted and hashed (SHA-256): the assertion proves the badge to whoever knows the
-address, and reveals it to no one.
+with ``revoked``, as the specification asks (the reason, free text about a person, is not
+published). The recipient is the holder's e-mail, salted and hashed (SHA-256): the assertion
+proves the badge to whoever knows the address, and does not print it.
 """
 
 import base64
@@ -65,13 +65,8 @@ def badge_class(*, certification, url: str, image_url: str | None) -> dict:
 def assertion(*, certificate, url: str, image_url: str | None) -> dict:
     """The Open Badges 2.0 assertion of ``certificate``, hosted at ``url``."""
     if certificate.revoked_at:
-        return {
-            "@context": CONTEXT,
-            "id": url,
-            "type": "Assertion",
-            "revoked": True,
-            "revocationReason": certificate.revocation_reason,
-        }
+        # The reason is free text about a person: the holder sees it, the public only that it is revoked.
+        return {"@context": CONTEXT, "id": url, "type": "Assertion", "revoked": True}
     return {
         "@context": CONTEXT,
         "id": url,

@@ -12,6 +12,7 @@ import secrets
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -65,6 +66,18 @@ class Certification(GatedContent):
     )
 
     objects = GatedContentQuerySet.as_manager()
+
+    def clean(self):
+        super().clean()
+        if self.validity_months and self.renewal_window_days is not None:
+            shortest_validity = self.validity_months * 28  # days in the shortest months
+            if self.renewal_window_days >= shortest_validity:
+                raise ValidationError(
+                    {
+                        "renewal_window_days": f"The renewal window must be shorter than the validity "
+                        f"({self.validity_months} months): at most {shortest_validity - 1} days."
+                    }
+                )
 
     workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "certification")
     revisions = snippet_generic_relation("wagtailcore.Revision", "certification")

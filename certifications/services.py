@@ -7,6 +7,7 @@ caller forgets the lock.
 """
 
 import calendar
+import logging
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -25,16 +26,23 @@ RENEW_ACTION = "partnerhub.certificate.renew"
 REVOKE_ACTION = "partnerhub.certificate.revoke"
 ALERT_ACTION = "partnerhub.partner.below_tier"
 
+logger = logging.getLogger(__name__)
+
 
 class CertificationError(Exception):
     """A certificate action that does not apply (the message says why)."""
 
 
 def add_months(moment: datetime, months: int) -> datetime:
-    """``moment`` plus calendar months, on the last day of a shorter month when needed."""
-    month_index = moment.month - 1 + months
-    year, month = moment.year + month_index // 12, month_index % 12 + 1
-    return moment.replace(year=year, month=month, day=min(moment.day, calendar.monthrange(year, month)[1]))
+    """``moment`` plus calendar months, on the last day of a shorter month when needed, counted in local time
+    (``TIME_ZONE``), so that a certificate issued on the 15th expires on the 15th where it is read."""
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    month_index = local.month - 1 + months
+    year, month = local.year + month_index // 12, month_index % 12 + 1
+    shifted = local.replace(year=year, month=month, day=min(local.day, calendar.monthrange(year, month)[1]))
+    if timezone.is_aware(moment):  # the same wall-clock time, with that day's offset (summer time)
+        shifted = shifted.replace(tzinfo=None).replace(tzinfo=timezone.get_current_timezone())
+    return shifted
 
 
 def requirements_met(*, user, certification: Certification) -> bool:
@@ -99,6 +107,8 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
     certificates catches anyone who skips the lock.
     """
     now = now or timezone.now()
+    if not Certification.objects.visible_to(user).filter(pk=certification.pk).exists():
+        return None  # only what the user may see (and is live) is ever issued to them
     with transaction.atomic():
         get_user_model().objects.select_for_update().filter(pk=user.pk).first()
         current = (
@@ -144,13 +154,42 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
         return certificate
 
 
-def renewals_due_apply(*, now=None) -> int:
-    """Renew the certificates whose holders completed a renewal course before the window opened (hourly, by beat).
+def certification_issue_to_earners(*, certification: Certification, now=None) -> int:
+    """Issue ``certification`` to everyone who has done its full path and never held it; how many were issued.
 
-    A completion issues or renews at once when it can; one made early is applied here, once
-    the window is open. Also re-issues lapsed certificates whose renewal was completed in
-    time but applied by no one. Returns how many certificates were issued.
+    Issuing follows completions, and a course is completed once: those who finished the
+    courses before the certification went live (or before a course was added to it, or
+    before they joined its audience) get it here, when it is published and by the hourly job.
     """
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    course_ids = list(certification.required_courses.values_list("pk", flat=True))
+    if not course_ids and not certification.exam_id:
+        return 0
+    candidates = (
+        get_user_model()
+        .objects.filter(is_active=True, partner_membership__isnull=False)
+        .exclude(certificates__certification=certification)
+    )
+    if course_ids:
+        done = Count(
+            "enrollments",
+            filter=Q(enrollments__course__in=course_ids, enrollments__completed_at__isnull=False),
+            distinct=True,
+        )
+        candidates = candidates.annotate(courses_done=done).filter(courses_done=len(course_ids))
+    if certification.exam_id:
+        passed = QuizAttempt.objects.filter(user=OuterRef("pk"), quiz_id=certification.exam_id, passed=True)
+        candidates = candidates.filter(Exists(passed))
+    return sum(
+        certificate_issue_if_earned(user=user, certification=certification, now=now) is not None
+        for user in candidates.order_by("pk")
+    )
+
+
+def certificates_due_apply(*, now=None) -> int:
+    """The hourly job: renewals completed before their window opened, now that it has; and certificates earned
+    before a certification went live. Returns how many certificates were issued."""
     from django.db.models import Exists, OuterRef
 
     now = now or timezone.now()
@@ -170,35 +209,54 @@ def renewals_due_apply(*, now=None) -> int:
             user=certificate.user, certification=certificate.certification, now=now
         ):
             issued += 1
+    for certification in Certification.objects.live_for_partners(now=now):
+        issued += certification_issue_to_earners(certification=certification, now=now)
     return issued
 
 
 def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=None) -> Certificate:
-    """Revoke with a reason (shown by verification). Revoking twice is refused."""
-    if certificate.revoked_at:
-        raise CertificationError("This certificate is revoked already.")
-    if certificate.superseded_at:
-        raise CertificationError("This certificate was renewed or re-issued; revoke the current one.")
+    """Revoke with a reason (the holder and staff see it). Revoking twice, or a superseded certificate, is refused.
+
+    The holder's row is locked as for issuing, so a renewal running at the same moment
+    cannot supersede the certificate while it is being revoked.
+    """
     if not reason.strip():
         raise CertificationError("Give the reason for revoking it.")
-    certificate.revoked_at = now or timezone.now()
-    certificate.revoked_by = user
-    certificate.revocation_reason = reason.strip()
-    certificate.full_clean(validate_constraints=False)
-    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
-    log(certificate, REVOKE_ACTION, user=user, data={"reason": certificate.revocation_reason})
+    with transaction.atomic():
+        get_user_model().objects.select_for_update().filter(pk=certificate.user_id).first()
+        certificate.refresh_from_db(fields=["revoked_at", "superseded_at"])  # as it is now, under the lock
+        if certificate.revoked_at:
+            raise CertificationError("This certificate is revoked already.")
+        if certificate.superseded_at:
+            raise CertificationError("This certificate was renewed or re-issued; revoke the current one.")
+        certificate.revoked_at = now or timezone.now()
+        certificate.revoked_by = user
+        certificate.revocation_reason = reason.strip()
+        certificate.full_clean(validate_constraints=False)
+        certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        log(certificate, REVOKE_ACTION, user=user, data={"reason": certificate.revocation_reason})
     return certificate
 
 
 def _recipients(certificate: Certificate) -> list[str]:
-    """The holder, and the admins of the holder's partner (role ``admin``), who keep the partner's tier."""
+    """The holder, and the admins (role ``admin``) of the partner they belong to now, who keep its tier."""
     emails = [certificate.user.email] if certificate.user.email else []
-    if certificate.partner_id:
+    partner_id = (
+        PartnerMembership.objects.filter(user_id=certificate.user_id, partner__is_active=True)
+        .values_list("partner_id", flat=True)
+        .first()
+    )
+    if partner_id:
         admins = PartnerMembership.objects.filter(
-            partner_id=certificate.partner_id, roles__key="admin", user__is_active=True
+            partner_id=partner_id, roles__key="admin", user__is_active=True
         ).exclude(user__email="")
         emails += [email for email in admins.values_list("user__email", flat=True) if email not in emails]
     return emails
+
+
+def _day(moment, fmt: str = "%B %-d, %Y") -> str:
+    """A date as the holder reads it: in local time (``TIME_ZONE``)."""
+    return f"{timezone.localtime(moment):{fmt}}"
 
 
 def _how_to_renew(certificate: Certificate) -> str:
@@ -208,7 +266,7 @@ def _how_to_renew(certificate: Certificate) -> str:
     which = "its renewal course" if courses == 1 else f"one of its {courses} renewal courses"
     return (
         f"To renew it for another {certificate.certification.validity_months} months, complete {which} "
-        f"(the Certifications page lists them); renewals count from {certificate.renewal_opens_at:%B %-d, %Y}."
+        f"(the Certifications page lists them); renewals count from {_day(certificate.renewal_opens_at)}."
     )
 
 
@@ -237,10 +295,11 @@ def expiry_reminders_send(*, now=None) -> int:
             continue
         if recipients := _recipients(certificate):
             send_mail(
-                subject=f"“{certificate.certification.title}” expires on {certificate.expires_at:%B %-d, %Y}",
+                subject=f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}",
                 message=(
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expires on {certificate.expires_at:%A %B %-d, %Y}. "
+                    f"in “{certificate.certification.title}” expires on "
+                    f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
                     f"{_how_to_renew(certificate)}\n"
                 ),
                 from_email=settings.DEFAULT_FROM_EMAIL,
@@ -254,8 +313,8 @@ def expiry_reminders_send(*, now=None) -> int:
                 subject=f"“{certificate.certification.title}” has expired",
                 message=(
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expired on {certificate.expires_at:%B %-d, %Y}; "
-                    "verification now says so. Earn it again to be certified.\n"
+                    f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
+                    "verification now says so.\n"
                 ),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,
@@ -307,12 +366,24 @@ def _send_alert(alert: ComplianceAlert, status: dict) -> list[str]:
     return recipients
 
 
+def _notify(alert: ComplianceAlert, status: dict) -> None:
+    """E-mail the alert; a failure is logged and retried by the next check (``notified_to`` stays empty)."""
+    try:
+        alert.notified_to = _send_alert(alert, status)
+    except Exception:  # one partner's mail must not stop the check for the others
+        logger.exception("Could not e-mail the compliance alert of %s; the next check retries.", alert.partner)
+        return
+    if alert.notified_to:
+        alert.save(update_fields=["notified_to"])
+
+
 def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
     """The daily check: raise an alert (and e-mail the channel manager) for each partner newly below its tier,
     refresh the gaps of those still below, and resolve the alerts of those who are back in line.
 
     Never changes a tier. Returns how many alerts were raised, kept open and resolved.
-    ``notify=False`` raises alerts without e-mailing anyone (the demo data).
+    ``notify=False`` raises alerts without e-mailing anyone (the demo data); an open alert no one was told
+    of (the e-mail failed, or the partner had no channel manager yet) is e-mailed by a later check.
     """
     from .selectors import partners_compliance
 
@@ -336,6 +407,8 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
         else:
             alert.gaps, alert.checked_at = _alert_gaps(status), now
             alert.save(update_fields=["gaps", "checked_at"])
+            if notify and not alert.notified_to:  # no one told yet: the e-mail failed, or there was no one to tell
+                _notify(alert, status)
             counts["open"] += 1
     still_open = {pid for pid, alert in open_alerts.items() if alert.resolved_at is None}
     for partner_id, status in statuses.items():
@@ -355,8 +428,7 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
         except IntegrityError:  # a parallel check raised it first
             continue
         if notify:
-            alert.notified_to = _send_alert(alert, status)
-            alert.save(update_fields=["notified_to"])
+            _notify(alert, status)
         log(alert.partner, ALERT_ACTION, data={"tier": alert.tier.name, "gaps": alert.gaps})
         counts["raised"] += 1
     return counts

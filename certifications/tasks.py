@@ -18,6 +18,15 @@ def check_tier_compliance() -> dict:
 
 
 @shared_task(acks_late=True)
-def apply_due_renewals() -> int:
-    """Renew certificates whose renewal course was completed before their window opened, now that it has."""
-    return services.renewals_due_apply()
+def apply_due_certificates() -> int:
+    """Renewals whose window has opened since, and certificates earned before their certification went live."""
+    return services.certificates_due_apply()
+
+
+@shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
+def issue_to_earners(certification_id: int) -> int:
+    """A certification was published: issue it to those who have done its path already."""
+    from .models import Certification
+
+    certification = Certification.objects.filter(pk=certification_id).first()
+    return services.certification_issue_to_earners(certification=certification) if certification else 0

@@ -17,7 +17,7 @@ class RevokeForm(forms.Form):
     reason = forms.CharField(
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Anyone who verifies the certificate sees this reason, and the holder sees it in their list.",
+        help_text="The holder sees this reason in their certificates; verification only says it is revoked.",
     )
 
 
@@ -51,11 +51,19 @@ class CertificateRevokeView(PermissionCheckedMixin, BaseObjectMixin, WagtailAdmi
     def inspect_url(self) -> str:
         return reverse(self.inspect_url_name, args=[self.object.pk])
 
-    def dispatch(self, request, *args, **kwargs):
-        if self.object.revoked_at:
-            messages.warning(request, "This certificate is revoked already.")
+    def _not_revocable(self):
+        """A redirect with the reason when there is nothing to revoke (after the permission check)."""
+        if self.object.revoked_at or self.object.superseded_at:
+            why = "is revoked already" if self.object.revoked_at else "was renewed: revoke the current one"
+            messages.warning(self.request, f"This certificate {why}.")
             return redirect(self.inspect_url)
-        return super().dispatch(request, *args, **kwargs)
+        return None
+
+    def get(self, request, *args, **kwargs):
+        return self._not_revocable() or super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        return self._not_revocable() or super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
         try:
@@ -63,7 +71,7 @@ class CertificateRevokeView(PermissionCheckedMixin, BaseObjectMixin, WagtailAdmi
         except CertificationError as error:
             form.add_error("reason", str(error))
             return self.form_invalid(form)
-        messages.success(self.request, f"Revoked “{self.object}”. Verification now says so, with your reason.")
+        messages.success(self.request, f"Revoked “{self.object}”. Verification now says it is revoked.")
         return redirect(self.inspect_url)
 
     def get_context_data(self, **kwargs):

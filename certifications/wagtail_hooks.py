@@ -50,7 +50,11 @@ register_permission_policy(Certificate, CertificatePermissionPolicy(Certificate)
 
 
 def _revoke_button(view, certificate, button_class):
-    if certificate.revoked_at or not view.permission_policy.user_has_permission(view.request.user, "revoke"):
+    if (
+        certificate.revoked_at
+        or certificate.superseded_at
+        or not view.permission_policy.user_has_permission(view.request.user, "revoke")
+    ):
         return None
     url = reverse(Certificate.snippet_viewset.get_url_name("revoke"), args=[certificate.pk])
     return button_class("Revoke", url=url, icon_name="cross", priority=30)
@@ -131,7 +135,7 @@ class CertificateViewSet(SnippetViewSet):
         )
 
     def get_urlpatterns(self):
-        return [*super().get_urlpatterns(), path("revoke/<str:pk>/", self.revoke_view, name="revoke")]
+        return [*super().get_urlpatterns(), path("revoke/<int:pk>/", self.revoke_view, name="revoke")]
 
 
 class TierRequirementViewSet(SnippetViewSet):

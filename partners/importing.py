@@ -30,7 +30,9 @@ class PartnerEntry(Entry):
     region: str
     active: bool = True
     channel_manager: str | None = pydantic.Field(
-        default=None, max_length=254, description="E-mail of the staff user who manages the partner; absent: unchanged"
+        default=None,
+        max_length=254,
+        description="E-mail of the staff user who manages the partner; absent: unchanged; null: none",
     )
 
     @pydantic.field_validator("channel_manager")
@@ -161,8 +163,9 @@ class PartnersSection(Section):
 
     def write(self, entry, context):
         extra = {}
-        if entry.channel_manager is not None:
-            extra["channel_manager"] = _staff_by_email({entry.channel_manager}).get(entry.channel_manager)
+        if "channel_manager" in entry.model_fields_set:  # absent: unchanged; null: none any more
+            manager = entry.channel_manager
+            extra["channel_manager"] = _staff_by_email({manager}).get(manager) if manager else None
         return services.partner_upsert(
             key=entry.key,
             name=entry.name,

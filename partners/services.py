@@ -131,6 +131,8 @@ def partner_user_upsert(
         updates = {"partner_id": partner.pk}
         if leaves_on is not _UNCHANGED:
             updates["leaves_on"] = leaves_on
+        elif membership.partner_id != partner.pk:
+            updates["leaves_on"] = None  # the notice was given at the partner they left
         differing = [field for field, value in updates.items() if getattr(membership, field) != value]
         if differing:
             for field in differing:

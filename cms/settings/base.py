@@ -213,9 +213,9 @@ CELERY_BEAT_SCHEDULE = {
         "task": "certifications.tasks.send_certificate_expiry_reminders",
         "schedule": env.int("CERTIFICATE_REMINDER_SECONDS", default=60 * 60),
     },
-    "certificate-renewals": {
-        "task": "certifications.tasks.apply_due_renewals",
-        "schedule": env.int("CERTIFICATE_RENEWAL_SECONDS", default=60 * 60),
+    "certificates-due": {
+        "task": "certifications.tasks.apply_due_certificates",
+        "schedule": env.int("CERTIFICATES_DUE_SECONDS", default=60 * 60),
     },
     "certification-compliance-check": {
         "task": "certifications.tasks.check_tier_compliance",
@@ -264,6 +264,9 @@ PARTNERHUB_BADGE_ISSUER_URL = env.str("PARTNERHUB_BADGE_ISSUER_URL", default="")
 PARTNERHUB_BADGE_ISSUER_EMAIL = env.str("PARTNERHUB_BADGE_ISSUER_EMAIL", default="partnerhub@localhost")
 # Public certificate verification, per client address.
 PARTNERHUB_VERIFY_RATE = env.str("PARTNERHUB_VERIFY_RATE", default="30/m")
+# Rate limits key on the client address: the proxies in front of the app that append to X-Forwarded-For
+# (0: none, use the connection's address; a client-sent X-Forwarded-For is never trusted then).
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address
 PARTNERHUB_DOWNLOAD_URL_SECONDS = env.int("PARTNERHUB_DOWNLOAD_URL_SECONDS", default=300)
 PARTNERHUB_API_MAX_PAGE_SIZE = 100

@@ -145,7 +145,7 @@ def test_a_partner_without_channel_manager_alerts_the_fallback_addresses(world, 
     assert [m.to for m in mailoutbox] == [["channel-ops@vendor.test"]]
 
 
-def test_moving_a_partner_to_a_tier_it_meets_resolves_its_alert(world):
+def test_moving_a_partner_to_a_tier_without_requirements_resolves_its_alert(world):
     loner = PartnerFactory(name="Loner", tier=world["gold"])
     compliance_check(now=world["now"])
     loner.tier = TierFactory(key="registered", rank=10)
@@ -153,3 +153,39 @@ def test_moving_a_partner_to_a_tier_it_meets_resolves_its_alert(world):
     compliance_check(now=world["now"])
     alert = ComplianceAlert.objects.get(partner=loner)
     assert alert.resolution == "The partner was deactivated or its tier has no requirements any more."
+
+
+def test_moving_a_partner_to_another_tier_it_misses_resolves_the_alert_and_raises_one_for_that_tier(world):
+    loner = PartnerFactory(name="Loner", tier=world["gold"])
+    compliance_check(now=world["now"])
+    silver = TierFactory(key="silver", rank=20)
+    TierRequirementFactory(tier=silver, certification=world["seller"], minimum_holders=1)
+    loner.tier = silver
+    loner.save()
+    assert compliance_check(now=world["now"]) == {"raised": 1, "open": 0, "resolved": 1}
+    old, new = ComplianceAlert.objects.filter(partner=loner).order_by("pk")
+    assert (old.tier, old.resolution, new.tier, new.resolved_at) == (
+        world["gold"],
+        "Moved to the Silver tier.",
+        silver,
+        None,
+    )
+
+
+def test_an_alert_whose_e_mail_failed_is_sent_by_the_next_check(world, mailoutbox, monkeypatch):
+    from django.core import mail
+
+    loner = PartnerFactory(name="Loner", tier=world["gold"], channel_manager=world["manager"])
+
+    def broken(*args, **kwargs):
+        raise ConnectionRefusedError("SMTP is down")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(mail, "send_mail", broken)
+        assert compliance_check(now=world["now"])["raised"] == 1  # the check goes on
+    assert ComplianceAlert.objects.get(partner=loner).notified_to == []
+    assert compliance_check(now=world["now"])["open"] == 1
+    assert ComplianceAlert.objects.get(partner=loner).notified_to == ["carla.manager@vendor.test"]
+    assert [m.subject for m in mailoutbox] == ["Loner is below the Gold tier's certification requirements"]
+    compliance_check(now=world["now"])
+    assert len(mailoutbox) == 1  # told once

@@ -106,7 +106,7 @@ def test_revocation_needs_a_reason_and_happens_once():
 
 
 def test_a_renewal_completed_before_the_window_applies_when_it_opens():
-    from certifications.services import renewals_due_apply
+    from certifications.services import certificates_due_apply
 
     course, refresher = course_with(), course_with()
     certification = CertificationFactory(
@@ -118,11 +118,11 @@ def test_a_renewal_completed_before_the_window_applies_when_it_opens():
     early = original.expires_at - timedelta(days=100)
     complete(user, refresher, early)  # eager: before the window
     assert certificate_issue_if_earned(user=user, certification=certification, now=early) is None
-    assert renewals_due_apply(now=original.expires_at - timedelta(days=31)) == 0  # still closed
-    assert renewals_due_apply(now=original.expires_at - timedelta(days=29)) == 1
+    assert certificates_due_apply(now=original.expires_at - timedelta(days=31)) == 0  # still closed
+    assert certificates_due_apply(now=original.expires_at - timedelta(days=29)) == 1
     renewed = Certificate.objects.get(renewed_from=original)
     assert renewed.expires_at == add_months(original.expires_at, 12)
-    assert renewals_due_apply(now=original.expires_at - timedelta(days=28)) == 0  # once
+    assert certificates_due_apply(now=original.expires_at - timedelta(days=28)) == 0  # once
 
 
 def test_a_lapsed_certificate_is_earned_again_through_the_renewal_path_and_linked():
@@ -185,7 +185,7 @@ def test_expiry_reminders_go_once_per_lead_time_to_the_holder_and_partner_admins
     assert "complete its renewal course (the Certifications page lists them)" in mail.outbox[-1].body
 
 
-def test_a_renewed_or_revoked_certificate_is_not_reminded(settings):
+def test_a_revoked_certificate_is_not_reminded(settings):
     from django.core import mail
 
     from certifications.services import expiry_reminders_send
@@ -199,3 +199,62 @@ def test_a_renewed_or_revoked_certificate_is_not_reminded(settings):
     certificate_revoke(certificate=certificate, reason="Fraud")
     assert expiry_reminders_send(now=certificate.expires_at - timedelta(days=10)) == 0
     assert mail.outbox == []
+
+
+def test_a_certificate_is_never_issued_outside_the_certification_s_audience():
+    from partners.factories import PartnerFactory, TierFactory
+
+    course = course_with()  # everyone may take it
+    certification = CertificationFactory(required_courses=[course], min_tier=TierFactory(key="gold", rank=30))
+    registered = partner_user(partner=PartnerFactory(tier=TierFactory(key="registered", rank=10)))
+    complete(registered, course, NOW)
+    assert certificate_issue_if_earned(user=registered, certification=certification, now=NOW) is None
+    assert not Certificate.objects.exists()
+
+
+def test_those_who_did_the_path_before_the_certification_went_live_get_it_when_it_is_published(
+    django_capture_on_commit_callbacks,
+):
+    from certifications.services import certificates_due_apply
+
+    course = course_with()
+    early, later = partner_user(), partner_user()
+    complete(early, course, NOW - timedelta(days=30))  # completions send no signal here: they are before
+    certification = CertificationFactory(required_courses=[course], live=False)
+    assert certificates_due_apply(now=NOW) == 0  # not live: nothing
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.save_revision().publish()  # the publish signal issues it, through the task
+    assert list(Certificate.objects.values_list("user", flat=True)) == [early.pk]
+    complete(later, course, NOW)
+    assert certificates_due_apply(now=NOW) == 1  # the hourly job catches anyone missed
+    assert certificates_due_apply(now=NOW) == 0
+
+
+def test_reminders_go_to_the_admins_of_the_partner_the_holder_is_at_now(settings):
+    from django.core import mail
+
+    from certifications.services import expiry_reminders_send
+    from partners.factories import PartnerFactory, RoleFactory
+
+    admin_role = RoleFactory(key="admin")
+    old, new = PartnerFactory(name="Old"), PartnerFactory(name="New")
+    partner_user(partner=old, roles=[admin_role], user__email="old-boss@example.com")
+    partner_user(partner=new, roles=[admin_role], user__email="new-boss@example.com")
+    holder = partner_user(partner=old, user__email="ann@example.com")
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=12)
+    complete(holder, course, NOW)
+    certificate = certificate_issue_if_earned(user=holder, certification=certification, now=NOW)
+    holder.partner_membership.partner = new
+    holder.partner_membership.save()
+    settings.CERTIFICATE_EXPIRY_REMINDER_DAYS = [30]
+    expiry_reminders_send(now=certificate.expires_at - timedelta(days=10))
+    assert sorted(mail.outbox[0].to) == ["ann@example.com", "new-boss@example.com"]
+
+
+def test_the_renewal_window_must_be_shorter_than_the_validity():
+    from django.core.exceptions import ValidationError
+
+    certification = CertificationFactory(validity_months=3, renewal_window_days=84)
+    with pytest.raises(ValidationError, match="at most 83 days"):
+        certification.full_clean()

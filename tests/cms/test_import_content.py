@@ -200,6 +200,10 @@ def test_a_partner_names_its_channel_manager_by_staff_e_mail(tmp_path):
     run_import(tmp_path, manifest)
     assert Partner.objects.get(key="acme").channel_manager == carla
 
+    manifest["partners"][0]["channel_manager"] = None  # null: no channel manager any more
+    run_import(tmp_path, manifest)
+    assert Partner.objects.get(key="acme").channel_manager is None
+
     manifest["partners"][1]["channel_manager"] = "not.staff@vendor.test"
     with pytest.raises(CommandError) as error:
         run_import(tmp_path, manifest)
@@ -218,3 +222,10 @@ def test_a_user_s_last_day_is_imported_and_left_alone_when_absent(tmp_path):
     manifest["users"][0]["leaves_on"] = None  # notice withdrawn
     run_import(tmp_path, manifest)
     assert PartnerMembership.objects.get(user__username="ann").leaves_on is None
+    manifest["users"][0]["leaves_on"] = "2027-01-31"
+    run_import(tmp_path, manifest)
+    del manifest["users"][0]["leaves_on"]
+    manifest["users"][0]["partner"] = "globex"  # moved: the notice was given at the partner they left
+    run_import(tmp_path, manifest)
+    membership = PartnerMembership.objects.get(user__username="ann")
+    assert (membership.partner.key, membership.leaves_on) == ("globex", None)

@@ -52,3 +52,38 @@ def test_the_daily_compliance_check_runs_on_the_real_worker(celery_worker_proces
     assert check_tier_compliance.delay().get(timeout=60) == {"raised": 1, "open": 0, "resolved": 0}
     alert = ComplianceAlert.objects.get(partner=partner)
     assert alert.notified_to == ["carla@vendor.test"]  # the worker e-mailed the channel manager
+
+
+def test_a_revocation_racing_a_renewal_is_never_lost():
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from certifications.services import CertificationError, certificate_revoke
+
+    course, refresher = course_with(), course_with()
+    certification = CertificationFactory(
+        required_courses=[course], renewal_courses=[refresher], validity_months=1, renewal_window_days=20
+    )
+    user = partner_user()
+    now = timezone.now()
+    for done, when in ((course, now - timedelta(days=20)), (refresher, now - timedelta(days=1))):
+        enrollment, _ = course_enroll(user=user, course=done)
+        Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=when)
+    original = certificate_issue_if_earned(user=user, certification=certification, now=now - timedelta(days=20))
+    assert original is not None  # expires in about 10 days: inside the window, the refresher done
+
+    def work(i):
+        if i % 2:
+            return certificate_issue_if_earned(user=user, certification=certification)
+        try:
+            return certificate_revoke(certificate=Certificate.objects.get(pk=original.pk), reason="Fraud")
+        except CertificationError as refused:
+            return refused
+
+    results = race(6, work)
+    assert not [r for r in results if isinstance(r, Exception) and not isinstance(r, CertificationError)], results
+    original.refresh_from_db()
+    successors = Certificate.objects.filter(renewed_from=original)
+    # Either revoked (and never renewed) or renewed (and the revocations refused): never a revoked, renewed pair.
+    assert (original.revoked_at is not None) != successors.exists()
