@@ -252,8 +252,8 @@ class HolderOut(Schema):
 
 
 class RequirementStatusOut(Schema):
-    certification_id: int
-    certification: str
+    certification_id: int | None = Field(description="Null for a certification outside what I may see.")
+    certification: str | None = Field(description="Null for a certification outside what I may see (never named).")
     required: int
     holders: int
     gap: int = Field(description="How many more holders the tier needs today.")
@@ -295,6 +295,8 @@ def partner_compliance(request):
     partner = selectors.partner_administered_by(user=request.auth)
     if partner is None:
         raise Http404
+    # Another tier may require a certification this admin's audience does not cover: counted, never named.
+    visible = selectors.visible_certification_ids(user=request.auth)
     return {
         "partner": partner.name,
         "tier": partner.tier.name,
@@ -308,8 +310,8 @@ def partner_compliance(request):
                 "falls_below_within": entry["falls_below_within"],
                 "requirements": [
                     {
-                        "certification_id": r["certification"].pk,
-                        "certification": r["certification"].title,
+                        "certification_id": r["certification"].pk if r["certification"].pk in visible else None,
+                        "certification": r["certification"].title if r["certification"].pk in visible else None,
                         "required": r["required"],
                         "holders": r["holders"],
                         "gap": r["gap"],

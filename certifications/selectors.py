@@ -38,6 +38,11 @@ def certifications_for_partner(*, user):
     )
 
 
+def visible_certification_ids(*, user) -> set[int]:
+    """Ids of the certifications ``user`` may see (live, in their audience)."""
+    return set(Certification.objects.visible_to(user).values_list("pk", flat=True))
+
+
 def certificates_of(*, user):
     """``user``'s certificates, the history included, newest first."""
     return Certificate.objects.filter(user=user).select_related("certification", "partner").order_by("-issued_at")

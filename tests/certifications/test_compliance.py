@@ -189,3 +189,14 @@ def test_an_alert_whose_e_mail_failed_is_sent_by_the_next_check(world, mailoutbo
     assert [m.subject for m in mailoutbox] == ["Loner is below the Gold tier's certification requirements"]
     compliance_check(now=world["now"])
     assert len(mailoutbox) == 1  # told once
+
+
+def test_a_certification_outside_the_admin_s_audience_is_counted_never_named(client, world):
+    platinum = TierFactory(key="platinum")
+    secret = CertificationFactory(title="Platinum-only architect", min_tier=platinum)
+    TierRequirementFactory(tier=platinum, certification=secret, minimum_holders=1)
+    body = client.get("/api/v1/me/partner/compliance", **world["admin"].headers)
+    assert "Platinum-only architect" not in body.content.decode()
+    platinum_tier = next(t for t in body.json()["tiers"] if t["tier"] == "Platinum")
+    hidden = [r for r in platinum_tier["requirements"] if r["certification"] is None]
+    assert [(r["certification_id"], r["required"], r["gap"]) for r in hidden] == [(None, 1, 1)]
