@@ -8,19 +8,14 @@ database; no network), as a sample of partner users of the generated population
 """
 
 import argparse
-import importlib
-import os
 import random
 import statistics
 import sys
 import time
 
+from bench.common import percentile, setup_django_as_in_production
+
 BUDGETS_MS = {"asset list": 25.0, "asset detail": 25.0, "download": 15.0}
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def main(argv=None) -> int:
@@ -31,10 +26,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=3)
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    os.environ.setdefault("PARTNERHUB_API_RATE", "1000000/m")
-    os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug pages
-    importlib.import_module("cms.wsgi")  # Django set up as the production entry point does it (gc.freeze included)
+    setup_django_as_in_production()
     from django.conf import settings
     from django.db import connection
     from django.test import Client

@@ -18,19 +18,14 @@ within a minute. Prints a table and exits 1 if a budget is exceeded, 2 if it can
 """
 
 import argparse
-import importlib
-import os
 import random
 import statistics
 import sys
 import time
 
+from bench.common import percentile, setup_django_as_in_production
+
 BUDGETS_MS = {"compliance API": 25.0, "admin report": 1000.0, "report CSV": 2000.0, "daily check": 60_000.0}
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def timed(requests: int, warmup: int, call) -> list[float]:
@@ -52,10 +47,7 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", type=int, default=5)
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    os.environ.setdefault("PARTNERHUB_API_RATE", "1000000/m")
-    os.environ.setdefault("DEBUG", "false")
-    importlib.import_module("cms.wsgi")
+    setup_django_as_in_production()
     from django.conf import settings
     from django.contrib.auth import get_user_model
     from django.db import connection

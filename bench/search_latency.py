@@ -13,12 +13,12 @@ fallback. Prints a table and exits 1 if a budget is exceeded, 2 if it cannot run
 """
 
 import argparse
-import importlib
-import os
 import random
 import statistics
 import sys
 import time
+
+from bench.common import percentile, setup_django_as_in_production
 
 REINDEX_BUDGET_PER_S = 2000.0
 # Search with facets: DESIGN §8. Type-ahead: DESIGN asks for "a few milliseconds"; 25 ms is this benchmark's number.
@@ -38,11 +38,6 @@ PHRASES = [
     "benchmark asset",
 ]
 ASSET_TYPES = ["document", "presentation", "video", "image", "brand_kit", "price_list", "battlecard", "link"]
-
-
-def percentile(values, q):
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 def misspell(rng, word):
@@ -101,10 +96,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-reindex", action="store_true", help="Measure against the current index.")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
-    os.environ.setdefault("PARTNERHUB_API_RATE", "1000000/m")
-    os.environ.setdefault("DEBUG", "false")  # as in production: no query log, no debug pages
-    importlib.import_module("cms.wsgi")  # Django set up as the production entry point does it (gc.freeze included)
+    setup_django_as_in_production()
     from django.conf import settings
     from django.db import connection
     from django.test import Client

@@ -231,8 +231,8 @@ def verify_certificate(request, code: str):
     response={200: dict, 404: ErrorOut, 410: dict},
     summary="A certificate as an Open Badges 2.0 assertion (public)",
     description="The hosted Open Badges 2.0 assertion of a certificate, its badge class and issuer embedded; the "
-    "recipient is the holder's e-mail, salted and hashed. A revoked certificate answers 410 with `revoked` and "
-    "the reason. Rate limited per address, like verification.",
+    "recipient is the holder's e-mail, salted and hashed. A revoked certificate answers 410 with `revoked` (the "
+    "reason stays private). Rate limited per address, like verification.",
 )
 def certificate_badge(request, code: str):
     certificate = selectors.certificate_by_code(code=code[:64])

@@ -20,7 +20,7 @@ with ``certifications.view_compliancealert`` the alerts (superusers both).
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse
 from django.utils.functional import cached_property
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -30,7 +30,7 @@ from wagtail.admin.utils import get_user_display_name
 import django_filters
 
 from cms.reports import report_urlpatterns
-from courses.reports import LearningReportMenuItem, LearningReportView
+from courses.reports import LearningReportView, view_permission_menu_items
 from partners.models import Partner, Tier
 
 from .models import ComplianceAlert, TierRequirement
@@ -131,7 +131,18 @@ class ComplianceAlertFilterSet(WagtailFilterSet):
 # --- the reports ---------------------------------------------------------------------------------
 
 
-class ComplianceReportView(LearningReportView):
+class CertificationReportView(LearningReportView):
+    """A certification report: rows link to their partner for those who may edit partners."""
+
+    @cached_property
+    def may_edit_partners(self) -> bool:
+        return self.may_edit(Partner)
+
+    def partner_url(self, partner_id: int) -> str | None:
+        return reverse("partners:edit", args=[partner_id]) if self.may_edit_partners else None
+
+
+class ComplianceReportView(CertificationReportView):
     page_title = "Certifications: tier compliance"
     header_icon = "success"
     index_url_name = "certifications_reports:compliance"
@@ -214,14 +225,15 @@ class ComplianceReportView(LearningReportView):
             row["state_label"] = _state_label(row)
         return rows
 
-    def partner_url(self, row):
-        return reverse("partners:edit", args=[row["partner_id"]]) if self.may_edit(Partner) else None
-
     @cached_property
     def columns(self):
         return [
             TitleColumn(
-                "partner", label="Partner", accessor="partner_name", get_url=self.partner_url, sort_key="partner"
+                "partner",
+                label="Partner",
+                accessor="partner_name",
+                get_url=lambda row: self.partner_url(row["partner_id"]),
+                sort_key="partner",
             ),
             Column("tier", label="Tier", accessor="tier_name", sort_key="tier"),
             Column("channel_manager", label="Channel manager", accessor="channel_manager_name"),
@@ -249,7 +261,7 @@ class ComplianceReportView(LearningReportView):
         )
 
 
-class ComplianceAlertReportView(LearningReportView):
+class ComplianceAlertReportView(CertificationReportView):
     page_title = "Certifications: partners below their tier"
     header_icon = "warning"
     index_url_name = "certifications_reports:alerts"
@@ -293,24 +305,21 @@ class ComplianceAlertReportView(LearningReportView):
     def get_ties(self):
         return ("-raised_at", "-pk")
 
-    def get_filtered_queryset(self):
-        alerts = self.search_queryset(self.filter_queryset(self.get_base_queryset()))
-        return self.order_queryset(alerts)
-
     def decorate_paginated_queryset(self, object_list):
         alerts = list(object_list)
         for alert in alerts:
             alert.notified_text = ", ".join(alert.notified_to) or "No one"
         return alerts
 
-    def partner_url(self, alert):
-        return reverse("partners:edit", args=[alert.partner_id]) if self.may_edit(Partner) else None
-
     @cached_property
     def columns(self):
         return [
             TitleColumn(
-                "partner", label="Partner", accessor="partner.name", get_url=self.partner_url, sort_key="partner"
+                "partner",
+                label="Partner",
+                accessor="partner.name",
+                get_url=lambda alert: self.partner_url(alert.partner_id),
+                sort_key="partner",
             ),
             Column("tier", label="Below tier", accessor="tier.name", sort_key="tier"),
             DateColumn("raised_at", label="Raised", sort_key="raised_at"),
@@ -349,14 +358,4 @@ def report_menu_items():
         ("Certifications: tier compliance", "compliance", "success", TierRequirement),
         ("Certifications: partners below their tier", "alerts", "warning", ComplianceAlert),
     ]
-    return [
-        LearningReportMenuItem(
-            label,
-            reverse_lazy(f"certifications_reports:{url_name}"),
-            name=f"certifications-{url_name}",
-            icon_name=icon,
-            order=130 + index,
-            permission_model=model,
-        )
-        for index, (label, url_name, icon, model) in enumerate(entries)
-    ]
+    return view_permission_menu_items("certifications_reports", entries, first_order=130)

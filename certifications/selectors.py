@@ -163,10 +163,12 @@ def tier_status(*, tier, requirements, holdings: list[Holding], now) -> dict:
 
 def partner_administered_by(*, user):
     """The partner (its tier loaded) of which ``user`` is a partner admin (role ``admin``); ``None`` otherwise."""
-    from partners.models import PartnerMembership
+    from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership
 
     membership = (
-        PartnerMembership.objects.filter(user=user, roles__key="admin").select_related("partner__tier").first()
+        PartnerMembership.objects.filter(user=user, roles__key=PARTNER_ADMIN_ROLE)
+        .select_related("partner__tier")
+        .first()
     )
     return membership.partner if membership else None
 

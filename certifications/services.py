@@ -12,12 +12,13 @@ from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from wagtail.log_actions import log
 
 from courses.models import Enrollment, QuizAttempt
-from partners.models import PartnerMembership
+from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership
 
 from .models import Certificate, Certification, ComplianceAlert
 
@@ -36,13 +37,11 @@ class CertificationError(Exception):
 def add_months(moment: datetime, months: int) -> datetime:
     """``moment`` plus calendar months, on the last day of a shorter month when needed, counted in local time
     (``TIME_ZONE``), so that a certificate issued on the 15th expires on the 15th where it is read."""
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    local = timezone.localtime(moment).replace(tzinfo=None)
     month_index = local.month - 1 + months
     year, month = local.year + month_index // 12, month_index % 12 + 1
     shifted = local.replace(year=year, month=month, day=min(local.day, calendar.monthrange(year, month)[1]))
-    if timezone.is_aware(moment):  # the same wall-clock time, with that day's offset (summer time)
-        shifted = shifted.replace(tzinfo=None).replace(tzinfo=timezone.get_current_timezone())
-    return shifted
+    return timezone.make_aware(shifted)  # the same wall-clock time, with that day's offset (summer time)
 
 
 def requirements_met(*, user, certification: Certification) -> bool:
@@ -57,23 +56,15 @@ def requirements_met(*, user, certification: Certification) -> bool:
     return bool(courses) or bool(certification.exam_id)
 
 
-def renewal_done_since(*, user, certification: Certification, since) -> datetime | None:
-    """When ``user`` completed one of the renewal courses after ``since`` (the earliest such); ``None`` if not.
+def renewal_completed_since(*, user, certification: Certification, since) -> bool:
+    """Whether ``user`` completed one of the renewal courses after ``since``.
 
     Courses are completed once, so the renewal path is a course editors add each cycle
     (a yearly refresher, say): completing any one of them after the last issue renews.
     """
-    return (
-        Enrollment.objects.filter(
-            user=user,
-            course__in=certification.renewal_courses.all(),
-            completed_at__isnull=False,
-            completed_at__gt=since,
-        )
-        .order_by("completed_at")
-        .values_list("completed_at", flat=True)
-        .first()
-    )
+    return Enrollment.objects.filter(
+        user=user, course__in=certification.renewal_courses.all(), completed_at__gt=since
+    ).exists()
 
 
 def _new_certificate(*, user, certification: Certification, issued_at, expires_at, renewed_from=None) -> Certificate:
@@ -116,26 +107,20 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
             .select_related("certification")
             .first()
         )
+        renewing = current is not None and not current.revoked_at and current.expires_at > now
+        if renewing and now < current.renewal_opens_at:
+            return None  # not inside the renewal window yet (a renewal done early counts once it opens)
         if current is None:
-            if not requirements_met(user=user, certification=certification):
-                return None
-            expires_at, renewed_from, action = add_months(now, certification.validity_months), None, ISSUE_ACTION
-        elif current.revoked_at:
-            if not renewal_done_since(user=user, certification=certification, since=current.revoked_at):
-                return None
-            expires_at, renewed_from, action = add_months(now, certification.validity_months), None, ISSUE_ACTION
-        elif current.expires_at <= now:
-            if not renewal_done_since(user=user, certification=certification, since=current.issued_at):
-                return None
-            expires_at, renewed_from, action = add_months(now, certification.validity_months), current, ISSUE_ACTION
+            earned = requirements_met(user=user, certification=certification)
         else:
-            if now < current.renewal_opens_at:
-                return None  # not inside the renewal window yet (a renewal done early counts once it opens)
-            if not renewal_done_since(user=user, certification=certification, since=current.issued_at):
-                return None
-            # From the old expiry: renewing early loses nothing.
-            expires_at = add_months(current.expires_at, certification.validity_months)
-            renewed_from, action = current, RENEW_ACTION
+            since = current.revoked_at or current.issued_at
+            earned = renewal_completed_since(user=user, certification=certification, since=since)
+        if not earned:
+            return None
+        # A renewal runs from the old expiry (renewing early loses nothing); a fresh issue from now.
+        expires_at = add_months(current.expires_at if renewing else now, certification.validity_months)
+        action = RENEW_ACTION if renewing else ISSUE_ACTION
+        renewed_from = current if current and not current.revoked_at else None  # a revoked one is not continued
         if current:
             current.superseded_at = now
             current.save(update_fields=["superseded_at"])
@@ -241,14 +226,10 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=
 def _recipients(certificate: Certificate) -> list[str]:
     """The holder, and the admins (role ``admin``) of the partner they belong to now, who keep its tier."""
     emails = [certificate.user.email] if certificate.user.email else []
-    partner_id = (
-        PartnerMembership.objects.filter(user_id=certificate.user_id, partner__is_active=True)
-        .values_list("partner_id", flat=True)
-        .first()
-    )
-    if partner_id:
+    membership = getattr(certificate.user, "partner_membership", None)  # loaded with the certificate
+    if membership and membership.partner.is_active:
         admins = PartnerMembership.objects.filter(
-            partner_id=partner_id, roles__key="admin", user__is_active=True
+            partner_id=membership.partner_id, roles__key=PARTNER_ADMIN_ROLE, user__is_active=True
         ).exclude(user__email="")
         emails += [email for email in admins.values_list("user__email", flat=True) if email not in emails]
     return emails
@@ -260,7 +241,7 @@ def _day(moment, fmt: str = "%B %-d, %Y") -> str:
 
 
 def _how_to_renew(certificate: Certificate) -> str:
-    courses = certificate.certification.renewal_courses.count()
+    courses = certificate.renewal_courses_total  # annotated by expiry_reminders_send
     if not courses:
         return "This certification has no renewal path: once expired, it no longer counts."
     which = "its renewal course" if courses == 1 else f"one of its {courses} renewal courses"
@@ -284,9 +265,11 @@ def expiry_reminders_send(*, now=None) -> int:
 
     now = now or timezone.now()
     lead_times = settings.CERTIFICATE_EXPIRY_REMINDER_DAYS
-    current = Certificate.objects.filter(
-        superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True
-    ).select_related("user", "certification")
+    current = (
+        Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True)
+        .select_related("user__partner_membership__partner", "certification")
+        .annotate(renewal_courses_total=Count("certification__renewal_courses"))
+    )
     sent = 0
     horizon = now + timedelta(days=max(lead_times, default=0))
     for certificate in current.filter(expires_at__gt=now, expires_at__lte=horizon):
@@ -342,7 +325,7 @@ def _alert_recipients(partner) -> list[str]:
     return list(settings.COMPLIANCE_ALERT_FALLBACK_EMAILS)
 
 
-def _send_alert(alert: ComplianceAlert, status: dict) -> list[str]:
+def _send_alert(alert: ComplianceAlert) -> list[str]:
     from django.conf import settings
     from django.core.mail import send_mail
     from django.urls import reverse
@@ -366,10 +349,10 @@ def _send_alert(alert: ComplianceAlert, status: dict) -> list[str]:
     return recipients
 
 
-def _notify(alert: ComplianceAlert, status: dict) -> None:
+def _notify(alert: ComplianceAlert) -> None:
     """E-mail the alert; a failure is logged and retried by the next check (``notified_to`` stays empty)."""
     try:
-        alert.notified_to = _send_alert(alert, status)
+        alert.notified_to = _send_alert(alert)
     except Exception:  # one partner's mail must not stop the check for the others
         logger.exception("Could not e-mail the compliance alert of %s; the next check retries.", alert.partner)
         return
@@ -390,7 +373,13 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
     now = now or timezone.now()
     statuses = {status["partner"].pk: status for status in partners_compliance(now=now)}
     counts = {"raised": 0, "open": 0, "resolved": 0}
-    open_alerts = {a.partner_id: a for a in ComplianceAlert.objects.filter(resolved_at__isnull=True)}
+    open_alerts = {
+        a.partner_id: a
+        for a in ComplianceAlert.objects.filter(resolved_at__isnull=True).select_related(
+            "partner__channel_manager", "tier"
+        )
+    }
+    refreshed = []
     for partner_id, alert in open_alerts.items():
         status = statuses.get(partner_id)
         if status is None or status["met"] or status["tier"].pk != alert.tier_id:
@@ -406,10 +395,11 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
             counts["resolved"] += 1
         else:
             alert.gaps, alert.checked_at = _alert_gaps(status), now
-            alert.save(update_fields=["gaps", "checked_at"])
+            refreshed.append(alert)
             if notify and not alert.notified_to:  # no one told yet: the e-mail failed, or there was no one to tell
-                _notify(alert, status)
+                _notify(alert)
             counts["open"] += 1
+    ComplianceAlert.objects.bulk_update(refreshed, ["gaps", "checked_at"], batch_size=1000)
     still_open = {pid for pid, alert in open_alerts.items() if alert.resolved_at is None}
     for partner_id, status in statuses.items():
         if status["met"] or partner_id in still_open:
@@ -428,7 +418,7 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
         except IntegrityError:  # a parallel check raised it first
             continue
         if notify:
-            _notify(alert, status)
+            _notify(alert)
         log(alert.partner, ALERT_ACTION, data={"tier": alert.tier.name, "gaps": alert.gaps})
         counts["raised"] += 1
     return counts

@@ -1,7 +1,5 @@
 """Admin of certifications: the certifications, the certificates issued (revocable), tier requirements, reports."""
 
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.urls import include, path, reverse
 from django.utils.functional import cached_property
 
@@ -13,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from cms.reports import permissions_named
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
 from .models import Certificate, Certification, TierRequirement
@@ -176,11 +175,7 @@ for _menu_item in report_menu_items():
 @hooks.register("register_permissions")
 def register_certification_permissions():
     # The reports' "view" permissions and revoking, so that the group editor offers them.
-    query = Q(content_type__app_label="certifications", codename="revoke_certificate")
-    for permission in PERMISSIONS:
-        app_label, codename = permission.split(".")
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(query)
+    return permissions_named([*PERMISSIONS, "certifications.revoke_certificate"])
 
 
 @hooks.register("register_log_actions")

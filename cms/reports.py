@@ -29,6 +29,7 @@ from datetime import timedelta
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Case, CharField, Count, Exists, Max, OuterRef, Q, Subquery, Value, When
@@ -609,6 +610,16 @@ def report_urlpatterns(reports: dict) -> list:
             path(f"{route}results/", view_class.as_view(results_only=True), name=f"{name}_results"),
         )
     ]
+
+
+def permissions_named(names) -> models.QuerySet:
+    """The permissions ``"app_label.codename"`` of ``names``: what a ``register_permissions`` hook returns, so that
+    the admin's group editor offers them."""
+    query = Q(pk__in=[])
+    for name in names:
+        app_label, codename = name.split(".")
+        query |= Q(content_type__app_label=app_label, codename=codename)
+    return Permission.objects.filter(query)
 
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.

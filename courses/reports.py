@@ -481,20 +481,27 @@ class LearningReportMenuItem(MenuItem):
         return may_view_report(request.user, self.permission_model)
 
 
+def view_permission_menu_items(namespace: str, entries, *, first_order: int) -> list:
+    """Reports menu entries of the ``(label, url name, icon, model)`` reports in ``namespace`` (``courses_reports``):
+    each shown to the users with the "view" permission of its model, in order from ``first_order``."""
+    prefix = namespace.removesuffix("_reports")
+    return [
+        LearningReportMenuItem(
+            label,
+            reverse_lazy(f"{namespace}:{url_name}"),
+            name=f"{prefix}-{url_name.replace('_', '-')}",
+            icon_name=icon,
+            order=first_order + index,
+            permission_model=model,
+        )
+        for index, (label, url_name, icon, model) in enumerate(entries)
+    ]
+
+
 def report_menu_items():
     """The reports' entries in the admin's Reports menu, after the search reports (110 on)."""
     entries = [
         ("Courses: enrolments and completion", "enrolments", "list-ol", Enrollment),
         ("Quizzes: question statistics", "question_stats", "tasks", QuizAttempt),
     ]
-    return [
-        LearningReportMenuItem(
-            label,
-            reverse_lazy(f"courses_reports:{url_name}"),
-            name=f"courses-{url_name.replace('_', '-')}",
-            icon_name=icon,
-            order=120 + index,
-            permission_model=model,
-        )
-        for index, (label, url_name, icon, model) in enumerate(entries)
-    ]
+    return view_permission_menu_items("courses_reports", entries, first_order=120)

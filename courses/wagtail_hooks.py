@@ -5,8 +5,6 @@ and restore, owner reminders) from ``cms``; this module only declares their scre
 """
 
 from django.contrib import messages
-from django.contrib.auth.models import Permission
-from django.db.models import Q
 from django.urls import include, path
 
 from wagtail import hooks
@@ -15,6 +13,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.filters import GatedContentFilterSet
+from cms.reports import permissions_named
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
 from .models import Course, CourseAssignment, QuestionBank, Quiz
@@ -109,8 +108,4 @@ for _menu_item in report_menu_items():
 @hooks.register("register_permissions")
 def register_learning_report_permissions():
     # Django's "view" permissions of enrolments and quiz attempts, so that the group editor offers them.
-    query = Q()
-    for permission in PERMISSIONS:
-        app_label, codename = permission.split(".")
-        query |= Q(content_type__app_label=app_label, codename=codename)
-    return Permission.objects.filter(query)
+    return permissions_named(PERMISSIONS)

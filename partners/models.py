@@ -73,6 +73,10 @@ class Region(AudienceReference):
     panels = [FieldPanel("name"), FieldPanel("key")]
 
 
+#: The key of the role (created by migration 0002) whose holders administer their partner's account.
+PARTNER_ADMIN_ROLE = "admin"
+
+
 class Role(AudienceReference):
     """A job role of a partner user (sales, marketing, technical, admin…)."""
 
