@@ -93,3 +93,22 @@ class SearchClick(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.item_id} from {self.query}"
+
+
+class PendingSearchSync(models.Model):
+    """An item whose change could not be written to the index at once: kept out of Elasticsearch results.
+
+    Recorded when the synchronous write after a change fails (Elasticsearch down or slow);
+    deleted by the sync that brings the item's document up to date (the retried task, or
+    reconciliation). Until then the item is only found through the database fallback.
+    """
+
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "item_id"], name="pendingsearchsync_unique_item")]
+
+    def __str__(self):
+        return f"{self.kind}-{self.item_id}"
