@@ -18,7 +18,6 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
@@ -54,8 +53,12 @@ def search_sync_later(*, model, pks) -> None:
     pks = sorted({int(pk) for pk in pks})
     if kind is None or not pks or not elasticsearch_configured():
         return
+
     # robust: an index or broker that is down must not break the change itself; reconciliation catches up.
-    transaction.on_commit(partial(search_sync_now, kind=kind.name, pks=pks), robust=True)
+    def sync():
+        search_sync_now(kind=kind.name, pks=pks)
+
+    transaction.on_commit(sync, robust=True)
 
 
 def search_sync_now(*, kind: str, pks: list[int]) -> bool:
@@ -120,6 +123,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
         raise SearchError("Elasticsearch is not configured (ELASTICSEARCH_URL); search answers from the database.")
     client = get_client()
     started_at, started = timezone.now(), time.perf_counter()
+    pending = list(PendingSearchSync.objects.values_list("pk", flat=True))  # the rebuild reads their state anew
     name = new_index_name()
     create_index(client, name, bulk_loading=True)
     written = 0
@@ -145,6 +149,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
         client.indices.delete(index=old, ignore=[404])
     seconds = time.perf_counter() - started
     caught_up = _catch_up(since=started_at)
+    PendingSearchSync.objects.filter(pk__in=pending).delete()
     return ReindexResult(index=name, documents=written, seconds=seconds, caught_up=caught_up, removed_indices=left)
 
 
