@@ -1,7 +1,8 @@
 """Search data kept in the database: the editors' synonym list and the search analytics.
 
-The index itself lives in Elasticsearch (``search.index``); nothing here is needed to
-answer a query, only to build the index (synonyms) and to learn from queries.
+The index itself lives in Elasticsearch (``search.index``); here are what builds it
+(synonyms), the items whose latest change it has not taken yet (left out of its answers),
+and what we learn from queries.
 """
 
 from django.conf import settings

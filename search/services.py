@@ -54,10 +54,10 @@ def search_sync_later(*, model, pks) -> None:
     if kind is None or not pks or not elasticsearch_configured():
         return
 
-    # robust: an index or broker that is down must not break the change itself; reconciliation catches up.
     def sync():
         search_sync_now(kind=kind.name, pks=pks)
 
+    # robust: an index or broker that is down must not break the change itself; reconciliation catches up.
     transaction.on_commit(sync, robust=True)
 
 
