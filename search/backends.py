@@ -3,7 +3,9 @@
 Both take the same ``SearchRequest`` for one ``Viewer`` and answer ``SearchResults``
 with the audience and liveness applied where the data is (inside the Elasticsearch
 query, or the SQL ``visible_to`` filter), never by dropping hits afterwards, so counts,
-pages and facets are exactly what the viewer may see.
+pages and facets are exactly what the viewer may see. Items whose latest change has
+not reached the index yet (``PendingSearchSync``) are left out of Elasticsearch's
+answers by id, inside the query too.
 
 The database fallback (no ``ELASTICSEARCH_URL``, or Elasticsearch down) matches every
 word of the query in titles and summaries (and bodies of programs and bulletins),
@@ -27,8 +29,9 @@ from elasticsearch.exceptions import NotFoundError, TransportError
 from partners.audience import Viewer, search_filter, viewer_for
 
 from .client import get_client
-from .documents import Kind, kinds
+from .documents import Kind, document_id, kinds
 from .index import alias_name
+from .models import PendingSearchSync
 
 MAX_RESULT_WINDOW = 10_000
 SUGGESTIONS = 8
@@ -95,7 +98,7 @@ TEXT_FIELDS = ["title^3", "summary^2", "product_names^2", "body"]
 FUZZY_FIELDS = ["title^3", "summary^2"]  # typos in the short fields; bodies would cost more than they find
 
 
-def _filters(viewer: Viewer, request: SearchRequest, now: datetime) -> list[dict]:
+def _filters(viewer: Viewer, request: SearchRequest, now: datetime, excluded: list[str]) -> list[dict]:
     moment = now.isoformat()
     filters = [
         search_filter(viewer),
@@ -119,6 +122,8 @@ def _filters(viewer: Viewer, request: SearchRequest, now: datetime) -> list[dict
     for name, value in (("type", request.type), ("products", request.product), ("languages", request.language)):
         if value:
             filters.append({"term": {name: value}})
+    if excluded:
+        filters.append({"bool": {"must_not": {"ids": {"values": excluded}}}})
     return filters
 
 
@@ -163,10 +168,11 @@ def text_query(text: str) -> dict:
     }
 
 
-def search_body(viewer: Viewer, request: SearchRequest, now: datetime) -> dict:
+def search_body(viewer: Viewer, request: SearchRequest, now: datetime, excluded: list[str] = ()) -> dict:
+    """The query for one page of results; ``excluded`` document ids are left out (their index entry is stale)."""
     scored = {
         "function_score": {
-            "query": {"bool": {"must": text_query(request.text), "filter": _filters(viewer, request, now)}},
+            "query": {"bool": {"must": text_query(request.text), "filter": _filters(viewer, request, now, excluded)}},
             # A gentle recency boost: a year-old item keeps about 85% of its score, never less than 70%.
             "functions": [
                 {"gauss": {"published_at": {"origin": now.isoformat(), "scale": "365d", "decay": 0.5}}, "weight": 0.3},
@@ -205,7 +211,7 @@ def search_body(viewer: Viewer, request: SearchRequest, now: datetime) -> dict:
     return body
 
 
-def suggest_body(viewer: Viewer, text: str, now: datetime) -> dict:
+def suggest_body(viewer: Viewer, text: str, now: datetime, excluded: list[str] = ()) -> dict:
     fields = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
     return {
         "size": SUGGESTIONS,
@@ -213,10 +219,15 @@ def suggest_body(viewer: Viewer, text: str, now: datetime) -> dict:
         "query": {
             "bool": {
                 "must": {"multi_match": {"query": text, "type": "bool_prefix", "fields": fields, "operator": "and"}},
-                "filter": _filters(viewer, SearchRequest(), now),
+                "filter": _filters(viewer, SearchRequest(), now, excluded),
             }
         },
     }
+
+
+def stale_document_ids() -> list[str]:
+    """Items changed since their document was written whose write failed: left out until the retry caught up."""
+    return [document_id(kind, pk) for kind, pk in PendingSearchSync.objects.values_list("kind", "item_id")]
 
 
 @contextmanager
@@ -239,7 +250,7 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def search(self, user, request: SearchRequest, now: datetime) -> SearchResults:
-        body = search_body(viewer_for(user), request, now)
+        body = search_body(viewer_for(user), request, now, stale_document_ids())
         response = _es_call(get_client().search, index=alias_name(), body=body)
         hits = []
         for hit in response["hits"]["hits"]:
@@ -264,7 +275,8 @@ class ElasticsearchBackend:
         return SearchResults(count=response["hits"]["total"]["value"], hits=hits, facets=facets, backend=self.name)
 
     def suggest(self, user, text: str, now: datetime) -> list[Suggestion]:
-        response = _es_call(get_client().search, index=alias_name(), body=suggest_body(viewer_for(user), text, now))
+        body = suggest_body(viewer_for(user), text, now, stale_document_ids())
+        response = _es_call(get_client().search, index=alias_name(), body=body)
         return [
             Suggestion(kind=s["kind"], id=s["item_id"], title=s["title"], type=s["type"])
             for s in (hit["_source"] for hit in response["hits"]["hits"])

@@ -12,8 +12,8 @@ def elasticsearch_configured() -> bool:
 
 
 @cache
-def _client_for(url: str, timeout: float) -> Elasticsearch:
-    return Elasticsearch([url], timeout=timeout, max_retries=2, retry_on_timeout=True)
+def _client_for(url: str, timeout: float, max_retries: int = 2) -> Elasticsearch:
+    return Elasticsearch([url], timeout=timeout, max_retries=max_retries, retry_on_timeout=bool(max_retries))
 
 
 def get_client() -> Elasticsearch | None:
@@ -21,6 +21,13 @@ def get_client() -> Elasticsearch | None:
     if not elasticsearch_configured():
         return None
     return _client_for(settings.ELASTICSEARCH_URL, settings.ELASTICSEARCH_TIMEOUT)
+
+
+def get_quick_client() -> Elasticsearch | None:
+    """A client for writes inside a request: one try of at most ``SEARCH_SYNC_TIMEOUT`` seconds per call."""
+    if not elasticsearch_configured():
+        return None
+    return _client_for(settings.ELASTICSEARCH_URL, settings.SEARCH_SYNC_TIMEOUT, 0)
 
 
 def index_name(suffix: str) -> str:

@@ -1,7 +1,8 @@
 """Search data kept in the database: the editors' synonym list and the search analytics.
 
-The index itself lives in Elasticsearch (``search.index``); nothing here is needed to
-answer a query, only to build the index (synonyms) and to learn from queries.
+The index itself lives in Elasticsearch (``search.index``); here are what builds it
+(synonyms), the items whose latest change it has not taken yet (left out of its answers),
+and what we learn from queries.
 """
 
 from django.conf import settings
@@ -93,3 +94,22 @@ class SearchClick(models.Model):
 
     def __str__(self):
         return f"{self.kind} {self.item_id} from {self.query}"
+
+
+class PendingSearchSync(models.Model):
+    """An item whose change could not be written to the index at once: kept out of Elasticsearch results.
+
+    Recorded when the synchronous write after a change fails (Elasticsearch down or slow);
+    deleted by the sync that brings the item's document up to date (the retried task, or
+    reconciliation). Until then the item is only found through the database fallback.
+    """
+
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["kind", "item_id"], name="pendingsearchsync_unique_item")]
+
+    def __str__(self):
+        return f"{self.kind}-{self.item_id}"

@@ -1,9 +1,12 @@
 """Writes of search: keeping the index in step with the content, rebuilding it, recording queries.
 
 * ``search_sync_later`` is what every content change calls: after the transaction
-  commits, a Celery task (``search.tasks.sync_search_documents``) writes the current
-  state of those items to the index (or deletes them). It reads the state from the
-  database instead of trusting the event, so it is idempotent and safe to retry.
+  commits, the request itself writes the current state of those items to the index (or
+  deletes them), with a short timeout, so an archived or narrowed item leaves search at
+  once even when no Celery worker runs. When that write fails, the items are recorded as
+  ``PendingSearchSync`` (Elasticsearch results leave them out) and a Celery task
+  (``search.tasks.sync_search_documents``) retries. Both read the state from the
+  database instead of trusting the event, so they are idempotent and safe to repeat.
 * ``search_reindex`` builds a new index from the database with bulk requests and moves
   the alias to it in one atomic call (no downtime), then catches up on what changed
   while it ran.
@@ -11,6 +14,7 @@
   (a lost task, an outage): run by celery beat.
 """
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,11 +30,13 @@ from elasticsearch.helpers import scan
 
 from partners.audience import viewer_for
 
-from .backends import SearchRequest, SearchResults, elasticsearch_errors
-from .client import elasticsearch_configured, get_client
+from .backends import SearchRequest, SearchResults, SearchUnavailable, elasticsearch_errors
+from .client import elasticsearch_configured, get_client, get_quick_client
 from .documents import build_documents, document_id, documents_for, kind_of, kinds, parse_document_id
 from .index import alias_name, bulk_write, create_index, ensure_index, new_index_name, swap_alias
-from .models import MAX_QUERY_LENGTH, SearchClick, SearchQuery
+from .models import MAX_QUERY_LENGTH, PendingSearchSync, SearchClick, SearchQuery
+
+logger = logging.getLogger("partnerhub.search")
 
 
 class SearchError(Exception):
@@ -38,28 +44,60 @@ class SearchError(Exception):
 
 
 def search_sync_later(*, model, pks) -> None:
-    """After the current transaction commits, bring these items' documents up to date (a Celery task)."""
+    """After the current transaction commits, bring these items' documents up to date.
+
+    The write happens in this process at once (``search_sync_now``); a Celery task
+    retries it when it fails.
+    """
     kind = kind_of(model)
     pks = sorted({int(pk) for pk in pks})
     if kind is None or not pks or not elasticsearch_configured():
         return
 
-    def send():
-        from .tasks import sync_search_documents
+    def sync():
+        search_sync_now(kind=kind.name, pks=pks)
 
-        sync_search_documents.delay(kind.name, pks)
-
-    # robust: a broker that is down must not break the change itself; reconciliation catches up.
-    transaction.on_commit(send, robust=True)
+    # robust: an index or broker that is down must not break the change itself; reconciliation catches up.
+    transaction.on_commit(sync, robust=True)
 
 
-def search_documents_sync(*, kind: str, pks: list[int]) -> int:
-    """Write the current state of these items to the index: live ones indexed, the others deleted."""
-    client = get_client()
+def search_sync_now(*, kind: str, pks: list[int]) -> bool:
+    """Write these items' current state to the index now (short timeout); on failure, keep them out and retry later.
+
+    Answers whether the index is up to date. Skips the attempt while searches already
+    found Elasticsearch down.
+    """
+    from .selectors import elasticsearch_usable
+    from .tasks import sync_search_documents
+
+    if elasticsearch_usable():
+        try:
+            search_documents_sync(kind=kind, pks=pks, client=get_quick_client())
+            return True
+        except (SearchUnavailable, RuntimeError) as error:
+            logger.warning("Could not update the search index for %s %s now, retrying later: %s", kind, pks, error)
+    PendingSearchSync.objects.bulk_create(
+        [PendingSearchSync(kind=kind, item_id=pk) for pk in pks], ignore_conflicts=True
+    )
+    sync_search_documents.delay(kind, pks)
+    return False
+
+
+def search_documents_sync(*, kind: str, pks: list[int], client=None) -> int:
+    """Write the current state of these items to the index: live ones indexed, the others deleted.
+
+    Then forgets the items' pending marks that were there before the state was read
+    (a mark recorded later belongs to a change this write may not include).
+    """
+    client = client or get_client()
+    pending = list(PendingSearchSync.objects.filter(kind=kind, item_id__in=pks).values_list("pk", flat=True))
     pairs = ((document_id(kind, pk), doc) for pk, doc in documents_for(kinds()[kind], pks))
     with elasticsearch_errors():
         ensure_index(client)
-        return sum(bulk_write(client, alias_name(), pairs, refresh="wait_for"))
+        written = sum(bulk_write(client, alias_name(), pairs, refresh="wait_for"))
+    if pending:
+        PendingSearchSync.objects.filter(pk__in=pending).delete()
+    return written
 
 
 @dataclass
@@ -85,6 +123,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
         raise SearchError("Elasticsearch is not configured (ELASTICSEARCH_URL); search answers from the database.")
     client = get_client()
     started_at, started = timezone.now(), time.perf_counter()
+    pending = list(PendingSearchSync.objects.values_list("pk", flat=True))  # the rebuild reads their state anew
     name = new_index_name()
     create_index(client, name, bulk_loading=True)
     written = 0
@@ -110,6 +149,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
         client.indices.delete(index=old, ignore=[404])
     seconds = time.perf_counter() - started
     caught_up = _catch_up(since=started_at)
+    PendingSearchSync.objects.filter(pk__in=pending).delete()
     return ReindexResult(index=name, documents=written, seconds=seconds, caught_up=caught_up, removed_indices=left)
 
 
@@ -153,8 +193,10 @@ def search_reconcile() -> ReconcileResult:
         result.checked += len(live)
         stale = [pk for pk, updated_at in live.items() if _differs(in_index.get((kind.name, pk)), updated_at)]
         gone = [pk for (name, pk) in in_index if name == kind.name and pk not in live]
-        if stale or gone:
-            search_documents_sync(kind=kind.name, pks=stale + gone)
+        # Pending items may be right in the index already (the retry wrote them but its mark came later).
+        pending = set(PendingSearchSync.objects.filter(kind=kind.name).values_list("item_id", flat=True))
+        if stale or gone or pending:
+            search_documents_sync(kind=kind.name, pks=sorted(set(stale) | set(gone) | pending))
         result.indexed += len(stale)
         result.deleted += len(gone)
     return result

@@ -20,7 +20,7 @@ RETRY = {
 
 @shared_task(acks_late=True, **RETRY)
 def sync_search_documents(kind: str, pks: list[int]) -> int:
-    """Write these items' current state to the index (idempotent). Sent on commit by every content change."""
+    """Write these items' current state to the index (idempotent): the retry of a change's own write that failed."""
     return services.search_documents_sync(kind=kind, pks=pks)
 
 

@@ -236,6 +236,9 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 # which then answers alone for SEARCH_OUTAGE_SECONDS (a dead cluster costs one timeout, not one per request).
 SEARCH_REQUEST_TIMEOUT = env.float("SEARCH_REQUEST_TIMEOUT", default=2.0)
 SEARCH_OUTAGE_SECONDS = env.int("SEARCH_OUTAGE_SECONDS", default=30)
+# A change to content is written to the index in its own request, after the commit, waiting at most this
+# long per call; when that fails the item is kept out of Elasticsearch results until the retry task caught up.
+SEARCH_SYNC_TIMEOUT = env.float("SEARCH_SYNC_TIMEOUT", default=2.0)
 
 # E-mail: EMAIL_URL (smtp://user:pass@host:587, consolemail://) or the console.
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")

@@ -2,8 +2,9 @@
 
 Relevance on a fixed corpus (typos and synonyms included), facets, highlight and
 suggest; the audience leak matrix through search and suggest; every lifecycle
-transition reaching the index; a rebuild with alias swap while queries answer; the
-behaviour with Elasticsearch unreachable; and hostile queries.
+transition reaching the index; narrowing changes and tier rank changes leaving
+search at once with no Celery worker running; a rebuild with alias swap while
+queries answer; the behaviour with Elasticsearch unreachable; and hostile queries.
 """
 
 import threading
@@ -21,14 +22,15 @@ from cms.models import Asset
 from cms.services import content_archive, content_restore, lifecycle_sweep
 from courses.factories import CourseFactory
 from partners.audience import audience_allows, viewer_for
-from partners.factories import TierFactory
-from partners.services import api_token_issue
+from partners.factories import PartnerFactory, PartnerTypeFactory, RegionFactory, RoleFactory, TierFactory
+from partners.services import api_token_issue, partner_upsert, tier_upsert
 from search.backends import ElasticsearchBackend, SearchRequest
 from search.client import get_client
 from search.documents import document_id
 from search.factories import SynonymFactory
 from search.index import alias_name, indices_behind_alias
 from search.services import search_reconcile, search_reindex
+from search.tasks import sync_search_documents
 from tests.conftest import make_token_user
 from tests.partners.audience_matrix import build_matrix
 
@@ -361,3 +363,124 @@ def test_a_publish_reaches_the_index_through_a_real_celery_worker(client, celery
     while time.monotonic() < deadline and not searchable():
         time.sleep(0.2)
     assert [hit["id"] for hit in search(client, user.headers, "worker")["results"]] == [asset.pk]
+
+
+@pytest.fixture
+def worker_down():
+    """Tasks are sent to Redis as in production, and no Celery worker consumes them."""
+    from cms.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.control.purge()
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def found_by(client, headers, query) -> set[int]:
+    """The ids ``GET search`` answers, checked against ``search/suggest`` for the same words."""
+    hits = {hit["id"] for hit in search(client, headers, query)["results"]}
+    suggested = client.get("/api/v1/search/suggest", {"q": query}, **headers).json()
+    assert {s["id"] for s in suggested} == hits, (hits, suggested)
+    return hits
+
+
+def _expire_by_hand(item):
+    item.expire_at = timezone.now() - timedelta(seconds=1)
+    item.save()
+
+
+def _publish_with(**audience):
+    def change(item):
+        for name, value in audience.items():
+            if name == "min_tier":
+                item.min_tier = value
+            else:
+                getattr(item, name).set(value)
+        item.save_revision().publish()
+
+    return change
+
+
+NARROWING = {
+    "archive": lambda item: content_archive(item=item),
+    "unpublish": lambda item: item.unpublish(),
+    "expire by hand": _expire_by_hand,
+    "min tier raised": lambda item: _publish_with(min_tier=TierFactory(key="platinum", rank=40))(item),
+    "partner types set": lambda item: _publish_with(partner_types=[PartnerTypeFactory(key="isv")])(item),
+    "region changed": lambda item: _publish_with(regions=[RegionFactory(key="apac")])(item),
+    "role removed": lambda item: _publish_with(roles=[RoleFactory(key="marketing")])(item),
+}
+
+
+@pytest.mark.parametrize("change", NARROWING.values(), ids=NARROWING.keys())
+def test_a_narrowing_change_leaves_search_at_once_with_no_worker_running(
+    client, gold_partner_user, worker_down, django_capture_on_commit_callbacks, change
+):
+    partner = gold_partner_user.user.partner_membership.partner
+    asset = AssetFactory(
+        title="Quarterly rebate deck",
+        regions=[partner.region],
+        roles=[RoleFactory(key="sales"), RoleFactory(key="marketing")],
+    )
+    search_reindex()
+    assert found_by(client, gold_partner_user.headers, "rebate") == {asset.pk}
+    with django_capture_on_commit_callbacks(execute=True):
+        change(Asset.objects.get(pk=asset.pk))
+    assert found_by(client, gold_partner_user.headers, "rebate") == set()
+
+
+def test_a_narrowing_change_the_index_missed_stays_out_of_results_until_the_retry(
+    client, gold_partner_user, worker_down, django_capture_on_commit_callbacks
+):
+    platinum = TierFactory(key="platinum", rank=40)
+    platinum_user = make_token_user(partner=PartnerFactory(tier=platinum))
+    asset = AssetFactory(title="Quarterly rebate deck")
+    search_reindex()
+    url = settings.ELASTICSEARCH_URL
+    settings.ELASTICSEARCH_URL = "http://127.0.0.1:9"  # the index cannot be written during the change
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            _publish_with(min_tier=platinum)(Asset.objects.get(pk=asset.pk))
+    finally:
+        settings.ELASTICSEARCH_URL = url
+    stale = get_client().get(index=alias_name(), id=document_id("asset", asset.pk))["_source"]
+    assert stale["audience_min_tier_rank"] == 0  # the index still says "every tier"
+    assert found_by(client, gold_partner_user.headers, "rebate") == set()  # and yet gold does not find it
+    sync_search_documents.apply(args=["asset", [asset.pk]])  # the retry, once a worker runs again
+    assert found_by(client, gold_partner_user.headers, "rebate") == set()
+    assert found_by(client, platinum_user.headers, "rebate") == {asset.pk}
+
+
+def test_a_tier_rank_change_reaches_the_index_at_once_with_no_worker_running(
+    client, gold_partner_user, worker_down, django_capture_on_commit_callbacks
+):
+    silver = TierFactory(key="silver", name="Silver", rank=20)
+    asset = AssetFactory(title="Silver rebate deck", min_tier=silver)
+    search_reindex()
+    assert found_by(client, gold_partner_user.headers, "rebate") == {asset.pk}  # gold (30) sees silver (20)
+    with django_capture_on_commit_callbacks(execute=True):
+        tier_upsert(key="silver", name="Silver", rank=35)  # the importer raises silver above gold
+    assert found_by(client, gold_partner_user.headers, "rebate") == set()
+    with django_capture_on_commit_callbacks(execute=True):
+        silver.refresh_from_db()
+        silver.rank = 25  # an administrator lowers it again
+        silver.save()
+    assert found_by(client, gold_partner_user.headers, "rebate") == {asset.pk}
+
+
+def test_a_partner_tier_downgrade_narrows_search_with_no_reindex(client, gold_partner_user, worker_down):
+    asset = AssetFactory(title="Gold rebate deck", min_tier=TierFactory(key="gold"))
+    search_reindex()
+    assert found_by(client, gold_partner_user.headers, "rebate") == {asset.pk}
+    partner = gold_partner_user.user.partner_membership.partner
+    partner_upsert(
+        key=partner.key,
+        name=partner.name,
+        tier=TierFactory(key="silver", rank=20),
+        partner_type=partner.partner_type,
+        region=partner.region,
+        is_active=True,
+    )  # no on-commit callbacks run here: nothing reaches the index
+    assert found_by(client, gold_partner_user.headers, "rebate") == set()
