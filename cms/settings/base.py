@@ -16,7 +16,7 @@ VAR_DIR = Path(environ.Env().str("PARTNERHUB_VAR_DIR", default=str(BASE_DIR / "v
 
 env = environ.Env()
 
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
+# SECRET_KEY: no default here. Production requires it, development keeps a random one per checkout (dev.py).
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
