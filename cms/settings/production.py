@@ -34,6 +34,11 @@ if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("dj
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", read=env.list)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one proxy (load balancer / ingress) that appends the client's address to
+# X-Forwarded-For; rate limits and the admin lock-out key on that address. Set NINJA_NUM_PROXIES to the
+# number of proxies in front of the app (2 for CDN + load balancer; 0 when clients connect directly,
+# otherwise a client could choose its own address).
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

@@ -100,3 +100,13 @@ def test_development_key_is_random_per_checkout_and_kept_private(tmp_path):
 def test_development_takes_the_key_from_the_environment_when_set(tmp_path):
     assert dev_secret_key(tmp_path, SECRET_KEY="from-the-environment") == "from-the-environment"
     assert not (tmp_path / "secret_key").exists()
+
+
+PRINT_PROXIES = "from django.conf import settings; print(settings.NINJA_NUM_PROXIES)"
+
+
+def test_production_trusts_one_proxy_by_default_and_the_environment_says_how_many():
+    shell = ("shell", "--verbosity", "0", "-c", PRINT_PROXIES)
+    assert manage(*shell, **PRODUCTION).stdout.strip() == "1"
+    assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="2").stdout.strip() == "2"
+    assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="0").stdout.strip() == "0"
