@@ -5,6 +5,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 TEST_STACK := .stack/test
+# manage.py, cms.wsgi and cms.celery default to production settings: every development path chooses dev.
+DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
 .PHONY: install demo serve test lint format unit integration stack stack-down stack-status bench clean
@@ -18,13 +20,13 @@ install: $(INSTALLED)
 
 ## The embedded stack: SQLite, local media/, Celery worker + beat on kombu's filesystem broker.
 demo: $(INSTALLED)
-	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py load_demo
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	$(DEV_ENV) $(BIN)/python manage.py load_demo
 	@echo "Starting web (http://127.0.0.1:8000), Celery worker and beat. Ctrl-C stops all three."
-	$(BIN)/honcho -f Procfile.dev start
+	$(DEV_ENV) $(BIN)/honcho -f Procfile.dev start
 
 serve: $(INSTALLED)
-	$(BIN)/honcho -f Procfile.dev start
+	$(DEV_ENV) $(BIN)/honcho -f Procfile.dev start
 
 ## Everything CI runs: lint, migrations, deploy checks, unit tests (SQLite), integration tests (real services).
 test: $(INSTALLED) lint
@@ -63,7 +65,7 @@ stack-status:
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis,elasticsearch -- sh -c '\
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
-		step $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
+		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.compliance_latency'
 

@@ -1,11 +1,11 @@
 #!/usr/bin/env python
-"""Django's command-line utility for Partner Hub."""
+"""Django's command-line utility for Partner Hub: production settings unless ``DJANGO_SETTINGS_MODULE`` is set."""
 
 import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
     from django.core.management import execute_from_command_line
 

@@ -1,7 +1,10 @@
-"""URLs: the Wagtail admin, the partner API and Wagtail's page serving."""
+"""URLs: the Wagtail admin, the partner API and Wagtail's page serving.
+
+Editors sign in at the Wagtail admin only (locked out by django-axes after repeated failures); Django's own
+admin site is not mounted, so there is no second login door.
+"""
 
 from django.conf import settings
-from django.contrib import admin
 from django.urls import include, path, re_path
 
 from wagtail import urls as wagtail_urls
@@ -11,7 +14,6 @@ from cms.apiv1.middleware import api_not_found
 from cms.apiv1.root import api
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
     path("admin/", include(wagtailadmin_urls)),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),

@@ -1,11 +1,11 @@
-"""WSGI entry point (gunicorn ``cms.wsgi``)."""
+"""WSGI entry point (gunicorn ``cms.wsgi``): production settings unless ``DJANGO_SETTINGS_MODULE`` says otherwise."""
 
 import gc
 import os
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.dev")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "cms.settings.production")
 
 application = get_wsgi_application()
 

@@ -391,7 +391,7 @@ def due_reminders_send(*, now=None) -> int:
 
     Lead times come from ``COURSE_DUE_REMINDER_DAYS`` (e.g. 7 and 1 days before); a
     learner who was reminded 7 days before is reminded again at 1 day, never twice
-    for the same one. Only courses they may still see, to active learners with an e-mail.
+    for the same one. Only courses they may still see, to active learners with an e-mail, not past their last day.
     """
     from django.conf import settings
     from django.core.mail import send_mail
@@ -414,6 +414,7 @@ def due_reminders_send(*, now=None) -> int:
             course__in=Course.objects.live_for_partners(now=now),
         )
         .exclude(user__email="")
+        .exclude(user__partner_membership__leaves_on__lt=today)
         .select_related("user", "course")
     )
     sent = 0

@@ -2,7 +2,7 @@
 
 An item is visible to a user when all of these hold:
 
-* the user is active and belongs to an active partner;
+* the user is active, not past their last day, and belongs to an active partner;
 * the item has no minimum tier, or the partner's tier rank is at least its rank;
 * the item names no partner types, or names the partner's type;
 * the item names no regions, or names the partner's region;
@@ -83,8 +83,8 @@ def viewer_for(user) -> Viewer | None:
     """The ``Viewer`` for a user, or ``None`` when the user may see no gated content at all.
 
     ``None`` covers anonymous users, inactive users, users without a partner
-    membership and members of inactive partners. The answer is cached on the user
-    object, which lives for one request.
+    membership, users past their last day (``leaves_on``) and members of inactive partners.
+    The answer is cached on the user object, which lives for one request.
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None

@@ -134,6 +134,13 @@ class Partner(models.Model):
         return self.name
 
 
+class PartnerMembershipQuerySet(models.QuerySet):
+    def current(self, *, today=None):
+        """Memberships not past their last day: access ends at the end of ``leaves_on``, in ``TIME_ZONE``."""
+        today = today or timezone.localdate()
+        return self.filter(models.Q(leaves_on__isnull=True) | models.Q(leaves_on__gte=today))
+
+
 class PartnerMembership(models.Model):
     """A user's membership of exactly one partner, with the roles they hold there."""
 
@@ -152,6 +159,8 @@ class PartnerMembership(models.Model):
         help_text="Their last day at the partner, once notice is given; compliance forecasts stop counting them then.",
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = PartnerMembershipQuerySet.as_manager()
 
     panels = [FieldPanel("user"), FieldPanel("partner"), FieldPanel("roles"), FieldPanel("leaves_on")]
 

@@ -16,11 +16,13 @@ def membership_for_user(*, user) -> PartnerMembership | None:
 def audience_facts_for_user(*, user) -> dict | None:
     """What the audience rule needs to know about a user, as plain values in one query.
 
-    ``None`` unless the user belongs to an active partner. One row per role held (or
-    one row with no role), so the roles come with the partner's tier, type and region.
+    ``None`` unless the user belongs to an active partner and is not past their last day. One
+    row per role held (or one row with no role), so the roles come with the partner's tier, type and region.
     """
     rows = list(
-        PartnerMembership.objects.filter(user_id=user.pk, partner__is_active=True).values_list(
+        PartnerMembership.objects.current()
+        .filter(user_id=user.pk, partner__is_active=True)
+        .values_list(
             "partner_id",
             "partner__tier_id",
             "partner__tier__rank",
@@ -43,14 +45,17 @@ def audience_facts_for_user(*, user) -> dict | None:
 
 
 def viewers_of(*, memberships) -> list:
-    """``Viewer``s of the active users of active partners among ``memberships`` (two queries, whatever their number).
+    """``Viewer``s of the active, current users of active partners among ``memberships`` (two queries, whatever
+    their number).
 
     The bulk twin of ``audience.viewer_for``: for deciding the audience rule for many users at once.
     """
     from .audience import Viewer
 
     rows = list(
-        memberships.filter(user__is_active=True, partner__is_active=True).values_list(
+        memberships.current()
+        .filter(user__is_active=True, partner__is_active=True)
+        .values_list(
             "pk",
             "user_id",
             "partner_id",

@@ -176,8 +176,8 @@ def api_token_issue(*, user, name: str = "Partner API"):
 
     if viewer_for(user) is None:
         raise ValidationError(
-            f"{user.get_username()} cannot use the partner API: the user must be active "
-            "and a member of an active partner."
+            f"{user.get_username()} cannot use the partner API: the user must be active, "
+            "a member of an active partner and not past their last day there."
         )
     token, plaintext = APIToken.create_token(user=user, name=name)
     log(token, "wagtail.apitoken.create", data={"source": "partnerhub"})

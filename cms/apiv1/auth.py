@@ -27,16 +27,19 @@ class PartnerTokenAuth(BearerTokenAuth):
     openapi_description = "A personal API token: `manage.py issue_token USERNAME` prints one."
 
     def authenticate(self, request, token):
-        limiter = AuthFailureLimiter()
-        limiter.check(request)  # 429 for an address that keeps presenting bad tokens
         # The offline format check rejects garbage before it costs a database query.
         valid_format = token and len(token) <= MAX_TOKEN_LENGTH and APIToken.validate_token_format(token)
         api_token = super().authenticate(request, token) if valid_format else None
-        if api_token is None or viewer_for(api_token.user) is None:
-            request.user = AnonymousUser()
-            limiter.record_failure(request)
-            return None
-        return api_token.user
+        if api_token is not None and viewer_for(api_token.user) is not None:
+            # A valid token always passes, however often others at its address failed; the
+            # per-credential rate limit counts it by this id, not by how the header was spelled.
+            request.partnerhub_credential = f"token-{api_token.pk}"
+            return api_token.user
+        request.user = AnonymousUser()
+        limiter = AuthFailureLimiter()
+        limiter.check(request)  # 429 for an address that keeps presenting bad tokens
+        limiter.record_failure(request)
+        return None
 
 
 class PartnerSessionAuth(APIKeyCookie):

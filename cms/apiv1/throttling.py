@@ -2,22 +2,29 @@
 
 * Per credential: each token (or session) gets ``PARTNERHUB_API_RATE`` requests.
 * Per client address: failed authentications are limited to
-  ``PARTNERHUB_API_AUTH_FAILURE_RATE``, so tokens cannot be guessed by brute force.
+  ``PARTNERHUB_API_AUTH_FAILURE_RATE``, so tokens cannot be guessed by brute force;
+  a valid credential is never refused by that limit.
 
+The client address is the one the nearest of ``NINJA_NUM_PROXIES`` trusted proxies saw
+(``client_address``); the admin's login lock-out (django-axes) uses the same function.
 Counters live in Django's cache (Redis in production, so all workers share them).
 """
-
-import hashlib
 
 from django.conf import settings
 from django.core.cache import cache
 
 from ninja.errors import Throttled
-from ninja.throttling import SimpleRateThrottle
+from ninja.throttling import BaseThrottle, SimpleRateThrottle
+
+
+def client_address(request) -> str:
+    """The client's address: the last one appended to X-Forwarded-For by the ``NINJA_NUM_PROXIES``
+    trusted proxies, or the connection's own address when there are none (0)."""
+    return BaseThrottle().get_ident(request)
 
 
 class CredentialRateThrottle(SimpleRateThrottle):
-    """One bucket per bearer token (hashed) or per signed-in user."""
+    """One bucket per API token (its stored id) or per signed-in user."""
 
     scope = "credential"
 
@@ -31,8 +38,7 @@ class CredentialRateThrottle(SimpleRateThrottle):
         return super().allow_request(request)
 
     def get_cache_key(self, request):
-        header = request.headers.get("Authorization", "")
-        ident = hashlib.sha256(header.encode()).hexdigest() if header else f"user-{request.user.pk}"
+        ident = getattr(request, "partnerhub_credential", None) or f"user-{request.user.pk}"
         return self.cache_format % {"scope": self.scope, "ident": ident}
 
 
@@ -45,7 +51,7 @@ class AuthFailureLimiter(SimpleRateThrottle):
         super().__init__(settings.PARTNERHUB_API_AUTH_FAILURE_RATE)
 
     def get_cache_key(self, request):
-        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
+        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
 
     def check(self, request) -> None:
         """Raise ``Throttled`` when this address has failed too often recently."""

@@ -6,6 +6,7 @@ embedded stack: SQLite, local media, Celery on kombu's filesystem transport and
 the database search fallback.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -16,7 +17,7 @@ VAR_DIR = Path(environ.Env().str("PARTNERHUB_VAR_DIR", default=str(BASE_DIR / "v
 
 env = environ.Env()
 
-SECRET_KEY = env.str("SECRET_KEY", default="dev-only-insecure-key-change-me")
+# SECRET_KEY: no default here. Production requires it, development keeps a random one per checkout (dev.py).
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -48,6 +49,7 @@ INSTALLED_APPS = [
     "django_filters",
     "ninja",
     "storages",
+    "axes",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -68,6 +70,7 @@ MIDDLEWARE = [
     "cms.apiv1.middleware.JsonApiErrorsMiddleware",
     "cms.apiv1.middleware.ApiCachingMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks: answers a locked-out sign-in
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -104,6 +107,24 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Sign-in lock-out (django-axes, on the Wagtail admin's login): AXES_FAILURE_LIMIT failures for one account from
+# one client address lock that pair for AXES_COOLOFF_MINUTES; the account still signs in from elsewhere, and
+# other accounts from that address. The address is the rate limits' (NINJA_NUM_PROXIES trusted proxies).
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "cms.apiv1.throttling.client_address"
+AXES_COOLOFF_MESSAGE = (
+    "Too many failed sign-ins for this account from your address. Try again later, or ask an administrator "
+    "to unlock it (manage.py axes_reset_username USERNAME)."
+)
+AXES_ENABLE_ADMIN = False  # there is no Django admin site to show its records in
 
 LANGUAGE_CODE = "en"
 # Content languages: assets may have a variant per language (Wagtail locales).

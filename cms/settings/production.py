@@ -4,14 +4,41 @@
 HTTPS-only cookies, HSTS and the other ``check --deploy`` settings are on.
 """
 
+from django.core.exceptions import ImproperlyConfigured
+
 from .base import *  # noqa: F403
 from .base import env
 
+HOW_TO_DEVELOP = "(for development, choose DJANGO_SETTINGS_MODULE=cms.settings.dev, as `make serve` does)"
+
+
+def required(name: str, read=env.str):
+    """The variable's value; without it the app refuses to start, saying what to set."""
+    try:
+        return read(name)
+    except ImproperlyConfigured:
+        raise ImproperlyConfigured(
+            f"Set the {name} environment variable: production settings (the default of cms.wsgi, cms.celery "
+            f"and manage.py) have no default for it {HOW_TO_DEVELOP}."
+        ) from None
+
+
 DEBUG = False
-SECRET_KEY = env.str("SECRET_KEY")  # no default: refuse to start without one
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS")  # no default either
+SECRET_KEY = required("SECRET_KEY")
+# Django's own test for a weak key (check --deploy, security.W009), made fatal: a known or short key forges sessions.
+if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5 or SECRET_KEY.startswith("django-insecure-"):
+    raise ImproperlyConfigured(
+        "SECRET_KEY is too weak for production: use at least 50 random characters, e.g. from "
+        "`python -c 'from django.core.management.utils import get_random_secret_key as k; print(k())'`."
+    )
+ALLOWED_HOSTS = required("ALLOWED_HOSTS", read=env.list)
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Production runs behind one proxy (load balancer / ingress) that appends the client's address to
+# X-Forwarded-For; rate limits and the admin lock-out key on that address. Set NINJA_NUM_PROXIES to the
+# number of proxies in front of the app (2 for CDN + load balancer; 0 when clients connect directly,
+# otherwise a client could choose its own address).
+NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=1)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True

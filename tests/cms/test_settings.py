@@ -39,3 +39,74 @@ def test_production_refuses_to_start_without(missing):
     result = manage("check", **env)
     assert result.returncode != 0
     assert f"Set the {missing} environment variable" in result.stderr
+
+
+# What a bare `gunicorn cms.wsgi`, `celery -A cms` or `manage.py` runs with no settings variable chosen.
+PRINT_SETTINGS = "from django.conf import settings; print(settings.SETTINGS_MODULE, settings.DEBUG)"
+ENTRY_POINTS = {
+    "cms.wsgi": [sys.executable, "-c", f"import cms.wsgi; {PRINT_SETTINGS}"],
+    "cms.celery": [sys.executable, "-c", f"from cms.celery import app; app.conf.broker_url; {PRINT_SETTINGS}"],
+    "manage.py": [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", PRINT_SETTINGS],
+}
+UNSET = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DEBUG")
+
+
+def run_bare(command, **env):
+    clean = {k: v for k, v in os.environ.items() if k not in UNSET}
+    return subprocess.run(command, cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_entry_points_default_to_production_and_refuse_to_start_without_a_key(entry_point):
+    result = run_bare(ENTRY_POINTS[entry_point])
+    assert result.returncode != 0
+    assert "ImproperlyConfigured: Set the SECRET_KEY environment variable" in result.stderr
+
+
+@pytest.mark.parametrize("entry_point", ENTRY_POINTS)
+def test_entry_points_run_production_settings_with_debug_off(entry_point):
+    result = run_bare(
+        ENTRY_POINTS[entry_point], SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS=PRODUCTION["ALLOWED_HOSTS"]
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["cms.settings.production", "False"]
+
+
+@pytest.mark.parametrize("key", ["dev-only-insecure-key-change-me", "django-insecure-" + "x1y2z3" * 9, "short-key"])
+def test_production_refuses_a_known_or_weak_key(key):
+    result = manage("check", **{**PRODUCTION, "SECRET_KEY": key})
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def dev_secret_key(var_dir, **env):
+    command = [sys.executable, "-c", "from django.conf import settings; print(settings.SECRET_KEY)"]
+    result = run_bare(command, DJANGO_SETTINGS_MODULE="cms.settings.dev", PARTNERHUB_VAR_DIR=str(var_dir), **env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout.strip()
+
+
+def test_development_key_is_random_per_checkout_and_kept_private(tmp_path):
+    first = dev_secret_key(tmp_path / "one")
+    assert first == dev_secret_key(tmp_path / "one")  # kept: sessions survive a restart
+    assert first != dev_secret_key(tmp_path / "two")  # another checkout, another key
+    assert len(first) >= 50
+    assert first != "dev-only-insecure-key-change-me"
+    key_file = tmp_path / "one" / "secret_key"
+    assert key_file.read_text().strip() == first
+    assert key_file.stat().st_mode & 0o777 == 0o600
+
+
+def test_development_takes_the_key_from_the_environment_when_set(tmp_path):
+    assert dev_secret_key(tmp_path, SECRET_KEY="from-the-environment") == "from-the-environment"
+    assert not (tmp_path / "secret_key").exists()
+
+
+PRINT_PROXIES = "from django.conf import settings; print(settings.NINJA_NUM_PROXIES)"
+
+
+def test_production_trusts_one_proxy_by_default_and_the_environment_says_how_many():
+    shell = ("shell", "--verbosity", "0", "-c", PRINT_PROXIES)
+    assert manage(*shell, **PRODUCTION).stdout.strip() == "1"
+    assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="2").stdout.strip() == "2"
+    assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="0").stdout.strip() == "0"

@@ -1,0 +1,66 @@
+"""Editors' sign-in: one door (the Wagtail admin), locked per account and address after repeated failures."""
+
+import pytest
+
+from partners.factories import StaffUserFactory
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/admin/login/"
+PASSWORD = "the-right-password-42"
+
+
+LIMIT = 3
+
+
+@pytest.fixture
+def editor(settings):
+    settings.AXES_FAILURE_LIMIT = LIMIT
+    return StaffUserFactory(username="editor", password=PASSWORD)
+
+
+def sign_in(client, username, password, **extra):
+    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, **extra)
+
+
+def signed_in(response) -> bool:
+    return response.status_code == 302 and response["Location"] == "/admin/"
+
+
+def test_the_django_admin_is_not_a_second_door(client, editor):
+    assert client.get("/django-admin/").status_code == 404
+    assert client.post("/django-admin/login/", {"username": "editor", "password": PASSWORD}).status_code == 404
+
+
+def test_repeated_failures_lock_that_account_from_that_address(client, editor):
+    for _ in range(LIMIT - 1):
+        assert sign_in(client, "editor", "wrong").status_code == 200  # the form again, with its error
+    locked = sign_in(client, "editor", "wrong")
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    # Now even the right password waits, from that address...
+    assert sign_in(client, "editor", PASSWORD).status_code == 429
+    # ...but the editor is not locked out from elsewhere, nor is another account from this address.
+    assert signed_in(sign_in(client, "editor", PASSWORD, REMOTE_ADDR="192.0.2.50"))
+    StaffUserFactory(username="colleague", password=PASSWORD)
+    assert signed_in(sign_in(client, "colleague", PASSWORD))
+
+
+def test_behind_a_proxy_the_lock_is_per_client_not_per_proxy(client, editor, settings):
+    settings.NINJA_NUM_PROXIES = 1
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for _ in range(LIMIT):
+        sign_in(client, "editor", "wrong", HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy)
+    assert sign_in(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.7", **proxy).status_code == 429
+    # A forged entry before the one the proxy appended does not unlock it.
+    forged = sign_in(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="203.0.113.1, 198.51.100.7", **proxy)
+    assert forged.status_code == 429
+    assert signed_in(sign_in(client, "editor", PASSWORD, HTTP_X_FORWARDED_FOR="198.51.100.8", **proxy))
+
+
+def test_a_successful_sign_in_clears_the_failures(client, editor):
+    for _ in range(LIMIT - 1):
+        sign_in(client, "editor", "wrong")
+    assert signed_in(sign_in(client, "editor", PASSWORD))
+    client.logout()
+    assert sign_in(client, "editor", "wrong").status_code == 200  # counting starts again
