@@ -9,7 +9,10 @@ calls :func:`deliver` and lets Celery retry it.
 * :func:`deliver` POSTs one delivery and records the attempt. A 2xx answer marks it
   succeeded (and a succeeded delivery is never sent again); anything else raises
   :class:`WebhookDeliveryError` so that the task retries with backoff, and the last
-  attempt marks it failed.
+  attempt marks it failed. Only public addresses are reached, checked after DNS resolution
+  (:mod:`cms.webhook_targets`; ``WEBHOOK_ALLOWED_HOSTS`` names exceptions): a refused
+  address fails the delivery at once. Redirects are not followed, and the log keeps the
+  status code of an answer, never its body.
 
 Events (``WebhookEndpoint.Event``): ``published`` when an item goes live (its first
 publish, or again after it was unpublished, expired or restored), ``changed`` when a
