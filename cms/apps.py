@@ -9,6 +9,7 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import signals, spreadsheets
 
         signals.connect()
+        spreadsheets.install()

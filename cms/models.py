@@ -41,6 +41,7 @@ from partners.audience import AudienceMixin, AudienceQuerySetMixin
 from partners.models import KeyedModel
 
 from .storage import private_storage
+from .webhook_targets import validate_webhook_url
 from .widgets import PrivateFileInput
 
 ALLOWED_FILE_EXTENSIONS = [
@@ -608,7 +609,11 @@ class WebhookEndpoint(models.Model):
         RESTORED = "restored", "Restored"
 
     name = models.CharField(max_length=100, help_text="Who receives it, e.g. 'Partner portal (production)'.")
-    url = models.URLField(max_length=500, help_text="HTTPS endpoint that receives a JSON POST for each event.")
+    url = models.URLField(
+        max_length=500,
+        validators=[validate_webhook_url],
+        help_text="HTTPS endpoint that receives a JSON POST for each event; private addresses are refused.",
+    )
     secret = models.CharField(
         max_length=100,
         default=_new_webhook_secret,

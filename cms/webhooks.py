@@ -9,7 +9,10 @@ calls :func:`deliver` and lets Celery retry it.
 * :func:`deliver` POSTs one delivery and records the attempt. A 2xx answer marks it
   succeeded (and a succeeded delivery is never sent again); anything else raises
   :class:`WebhookDeliveryError` so that the task retries with backoff, and the last
-  attempt marks it failed.
+  attempt marks it failed. Only public addresses are reached, checked after DNS resolution
+  (:mod:`cms.webhook_targets`; ``WEBHOOK_ALLOWED_HOSTS`` names exceptions): a refused
+  address fails the delivery at once. Redirects are not followed, and the log keeps the
+  status code of an answer, never its body.
 
 Events (``WebhookEndpoint.Event``): ``published`` when an item goes live (its first
 publish, or again after it was unpublished, expired or restored), ``changed`` when a
@@ -36,18 +39,20 @@ import hmac
 import http.client
 import json
 import logging
+import socket
+import ssl
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Iterable
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import timedelta
+from http import HTTPStatus
 from urllib.parse import urlsplit
 
 from django.db import transaction
 from django.utils import timezone
 
+from . import webhook_targets
 from .models import WebhookDelivery, WebhookEndpoint
 from .signals import content_event
 
@@ -173,39 +178,76 @@ def verify_signature(
 # --- delivering ------------------------------------------------------------------------------
 
 
-class _NoRedirects(urllib.request.HTTPRedirectHandler):
-    """A redirect is an answer other than 2xx: the signed POST is never re-sent elsewhere."""
+class _CheckedHTTPConnection(http.client.HTTPConnection):
+    """Connects only to an address :func:`webhook_targets.connect` checked (the Host header stays the URL's)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):
-        return None
+    def connect(self):
+        self.sock = webhook_targets.connect(self.host, self.port, self.timeout)
 
 
-_opener = urllib.request.build_opener(_NoRedirects)
+class _CheckedHTTPSConnection(http.client.HTTPSConnection):
+    """The same over TLS: the certificate is verified for the URL's host name, sent as SNI."""
+
+    def __init__(self, host, port=None, *, timeout):
+        self.tls_context = ssl.create_default_context()
+        super().__init__(host, port, timeout=timeout, context=self.tls_context)
+
+    def connect(self):
+        sock = webhook_targets.connect(self.host, self.port, self.timeout)
+        self.sock = self.tls_context.wrap_socket(sock, server_hostname=self.host)
 
 
 def _body(delivery: WebhookDelivery) -> str:
     return json.dumps({**delivery.payload, "delivery_id": delivery.pk}, separators=(",", ":"), sort_keys=True)
 
 
-def _post(url: str, body: str, headers: dict) -> tuple[int | None, str]:
-    """POST and return ``(status code or None, error text)``; the error text is empty for a 2xx answer."""
-    request = urllib.request.Request(url, data=body.encode(), headers=headers, method="POST")  # noqa: S310 - http(s) only, checked by deliver
+def _status_text(status: int) -> str:
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            response.read(64 * 1024)
-            status = response.status
-    except urllib.error.HTTPError as error:
-        detail = error.read(500).decode(errors="replace").strip()
-        return error.code, f"HTTP {error.code} {error.reason}" + (f": {detail}" if detail else "")
-    except urllib.error.URLError as error:
-        return None, f"Could not connect: {error.reason}"
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
+def _post(url: str, body: str, headers: dict) -> tuple[int | None, str]:
+    """POST and return ``(status code or None, error text)``; the error text is empty for a 2xx answer.
+
+    Only the status code is kept of an answer: never its body, reason phrase or headers, so
+    that the delivery log cannot be used to read what a server behind an endpoint says.
+    Redirects are not followed: the signed POST is never re-sent elsewhere. Raises
+    :class:`webhook_targets.TargetRefused` for an address webhooks may not reach.
+    """
+    parts = urlsplit(url)
+    connection_class = _CheckedHTTPSConnection if parts.scheme == "https" else _CheckedHTTPConnection
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    try:
+        port = parts.port or connection_class.default_port
+    except ValueError:
+        port = None
+    if not parts.hostname or not port:
+        return None, "Not sent: the endpoint's URL is not valid."
+    connection = connection_class(parts.hostname, port, timeout=TIMEOUT_SECONDS)
+    try:
+        connection.request("POST", path, body=body.encode(), headers=headers)
+        status = connection.getresponse().status
+    except socket.gaierror:
+        return None, f"Could not connect: {parts.hostname} was not found."
     except TimeoutError:
         return None, f"No answer within {TIMEOUT_SECONDS} seconds."
-    except (OSError, http.client.HTTPException) as error:
-        return None, f"{type(error).__name__}: {error}"
+    except ConnectionRefusedError:
+        return None, "Could not connect: connection refused."
+    except ssl.SSLError as error:
+        return None, f"TLS error: {error.reason or type(error).__name__}."
+    except http.client.HTTPException as error:
+        return None, f"Not an HTTP answer ({type(error).__name__})."
+    except OSError as error:
+        return None, f"Could not connect: {error.strerror or type(error).__name__}."
+    finally:
+        connection.close()
     if 200 <= status < 300:
         return status, ""
-    return status, f"HTTP {status}"
+    if 300 <= status < 400:
+        return status, f"{_status_text(status)} (redirects are not followed)"
+    return status, _status_text(status)
 
 
 def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery | None:
@@ -221,7 +263,7 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
     endpoint = delivery.endpoint
     if not endpoint.is_active:
         return _give_up(delivery, "Not sent: the endpoint was deactivated.")
-    if urlsplit(endpoint.url).scheme not in ("http", "https"):
+    if urlsplit(endpoint.url).scheme not in webhook_targets.SCHEMES:
         return _give_up(delivery, "Not sent: the endpoint's URL is not http(s).")
 
     body = _body(delivery)
@@ -234,7 +276,13 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
         "X-PartnerHub-Timestamp": timestamp,
         "X-PartnerHub-Signature": sign(endpoint.secret, timestamp, body),
     }
-    status_code, error = _post(endpoint.url, body, headers)
+    try:
+        status_code, error = _post(endpoint.url, body, headers)
+    except webhook_targets.TargetRefused as refused:
+        # Not a passing outage: retrying would only knock on the same door again.
+        delivery.attempts += 1
+        delivery.last_status_code = None
+        return _give_up(delivery, f"Refused: {refused}.")
 
     delivery.attempts += 1
     delivery.last_status_code = status_code
@@ -253,7 +301,7 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
 def _give_up(delivery: WebhookDelivery, reason: str) -> WebhookDelivery:
     delivery.status = WebhookDelivery.Status.FAILED
     delivery.last_error = reason
-    delivery.save(update_fields=["status", "last_error"])
+    delivery.save(update_fields=["status", "attempts", "last_status_code", "last_error"])
     return delivery
 
 

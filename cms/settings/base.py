@@ -280,6 +280,9 @@ COMPLIANCE_ALERT_FALLBACK_EMAILS = env.list("COMPLIANCE_ALERT_FALLBACK_EMAILS", 
 PARTNERHUB_PREVIEW_URL = env.str("PARTNERHUB_PREVIEW_URL", default="")
 PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", default=15 * 60)
 
+# Webhooks go to public addresses only; these hosts (names or IPs, comma-separated) are exempt: receivers on premises.
+WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
+
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
 # Open Badges 2.0: who issues the certificates' badges.

@@ -66,6 +66,8 @@ class Receiver:
                     status = receiver.statuses.pop(0) if receiver.statuses else 200
                 answer = b"ok" if status < 300 else b"receiver is down"
                 self.send_response(status)
+                if 300 <= status < 400:
+                    self.send_header("Location", receiver.url + "/redirected")
                 self.send_header("Content-Length", str(len(answer)))
                 self.end_headers()
                 self.wfile.write(answer)
@@ -82,7 +84,9 @@ class Receiver:
 
 
 @pytest.fixture
-def receiver():
+def receiver(settings):
+    # The receiver listens on loopback: allowed as an on-premises receiver would be.
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
     receiver = Receiver()
     receiver.thread.start()
     yield receiver
@@ -348,7 +352,8 @@ def test_an_endpoint_that_keeps_failing_is_marked_failed_after_the_last_retry(
     assert delivery.status == "failed"
     assert delivery.attempts == WEBHOOK_MAX_RETRIES + 1 == len(receiver.requests)
     assert delivery.last_status_code == 500
-    assert delivery.last_error == "HTTP 500 Internal Server Error: receiver is down"
+    # The status, never what the receiver answered (a scanner's window into the network behind it).
+    assert delivery.last_error == "HTTP 500 Internal Server Error"
     assert delivery.delivered_at is None
 
 
@@ -374,7 +379,7 @@ def test_a_connection_error_is_a_failed_attempt(endpoint, on_commit, eager_retri
         webhooks.deliver(delivery.pk)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("pending", 1, None)
-    assert "Connection refused" in delivery.last_error
+    assert delivery.last_error == "Could not connect: connection refused."
 
     # The task retries it, and gives up after the last retry.
     result = deliver_webhook.delay(delivery.pk)
@@ -402,7 +407,183 @@ def test_a_redirect_is_not_followed(receiver, endpoint):
         webhooks.deliver(delivery.pk, final_attempt=True)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.last_status_code) == ("failed", 307)
-    assert len(receiver.requests) == 1
+    assert delivery.last_error == "HTTP 307 Temporary Redirect (redirects are not followed)"
+    assert [r.path for r in receiver.requests] == ["/partnerhub-hook"]
+
+
+# --- private targets (SSRF) ------------------------------------------------------------------------
+
+PRIVATE_URLS = [
+    "http://127.0.0.1/hook",
+    "http://localhost:8000/hook",  # a name that resolves to loopback
+    "http://10.1.2.3/hook",
+    "http://172.16.0.1/hook",
+    "http://192.168.1.1/hook",
+    "http://169.254.169.254/latest/meta-data/",  # cloud metadata
+    "http://100.64.0.1/hook",  # shared address space
+    "http://0.0.0.0/hook",
+    "http://224.0.0.1/hook",  # multicast
+    "http://240.0.0.1/hook",  # reserved
+    "http://[::1]/hook",
+    "http://[::]/hook",
+    "http://[fc00::1]/hook",
+    "http://[fe80::1]/hook",
+    "http://[ff02::1]/hook",
+    "http://[::ffff:127.0.0.1]/hook",  # IPv4-mapped IPv6
+    "https://[::ffff:a9fe:a9fe]/hook",  # 169.254.169.254, mapped
+    "https://[2002:7f00:1::]/hook",  # 6to4 of 127.0.0.1
+]
+
+
+def endpoint_form(url: str) -> dict:
+    return {"name": "Intranet", "url": url, "secret": "s3cret-value", "events": [], "is_active": "on"}
+
+
+@pytest.mark.parametrize("url", PRIVATE_URLS)
+def test_the_admin_refuses_an_endpoint_at_a_private_address(superuser_client, url, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    response = superuser_client.post(reverse("webhooks:add"), endpoint_form(url))
+    assert response.status_code == 200
+    assert "points at a private address" in str(response.context["form"].errors["url"])
+    assert not WebhookEndpoint.objects.exists()
+
+
+def test_the_admin_refuses_changing_an_endpoint_to_a_private_address(superuser_client, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    endpoint = WebhookEndpoint.objects.create(name="Portal", url="https://93.184.215.14/hook")
+    response = superuser_client.post(
+        reverse("webhooks:edit", args=[endpoint.pk]), endpoint_form("http://169.254.169.254/latest/meta-data/")
+    )
+    assert response.status_code == 200
+    assert "points at a private address (169.254.169.254)" in response.content.decode()
+    endpoint.refresh_from_db()
+    assert endpoint.url == "https://93.184.215.14/hook"
+
+
+def test_public_addresses_and_allowed_hosts_are_accepted(superuser_client, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["localhost", "10.1.2.3"]
+    for url in ("https://93.184.215.14/hook", "http://localhost:8000/hook", "http://10.1.2.3/hook"):
+        response = superuser_client.post(reverse("webhooks:add"), endpoint_form(url))
+        assert response.status_code == 302, url
+    assert sorted(WebhookEndpoint.objects.values_list("url", flat=True)) == [
+        "http://10.1.2.3/hook",
+        "http://localhost:8000/hook",
+        "https://93.184.215.14/hook",
+    ]
+
+
+def _port(receiver) -> int:
+    return receiver.server.server_address[1]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:{port}/partnerhub-hook",
+        "http://localhost:{port}/partnerhub-hook",
+        "http://[::ffff:127.0.0.1]:{port}/partnerhub-hook",
+        "http://2130706433:{port}/partnerhub-hook",  # 127.0.0.1 as one number
+    ],
+)
+def test_a_delivery_to_a_private_address_is_refused_without_connecting(receiver, settings, url):
+    # Saved before the check existed (or straight in the database): refused again when it is sent.
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    endpoint = WebhookEndpoint.objects.create(name="Intranet", url=url.format(port=_port(receiver)))
+    [delivery] = webhooks.emit(Event.CHANGED, [AssetFactory(live=True)])
+
+    deliver_webhook.delay(delivery.pk)  # not retried: a refused address is not a passing outage
+
+    delivery.refresh_from_db()
+    assert receiver.requests == []
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("failed", 1, None)
+    assert delivery.last_error.startswith("Refused: the URL points at a private address (")
+    assert endpoint.deliveries.get() == delivery
+
+
+def test_a_name_is_refused_when_any_of_its_addresses_is_private(receiver, settings, monkeypatch):
+    settings.WEBHOOK_ALLOWED_HOSTS = []
+    port = _port(receiver)
+    answers = [
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", port)),
+        (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("93.184.215.14", port)),
+    ]
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: answers)
+    WebhookEndpoint.objects.create(name="Rebound", url=f"http://hooks.partner.example:{port}/partnerhub-hook")
+    [delivery] = webhooks.emit(Event.CHANGED, [AssetFactory(live=True)])
+
+    webhooks.deliver(delivery.pk)
+
+    delivery.refresh_from_db()
+    assert receiver.requests == []
+    assert delivery.last_error == "Refused: the URL points at a private address (127.0.0.1)."
+
+
+def test_an_allowed_host_is_delivered_to_with_its_own_name(receiver, settings):
+    settings.WEBHOOK_ALLOWED_HOSTS = ["localhost"]
+    port = _port(receiver)
+    WebhookEndpoint.objects.create(name="On premises", url=f"http://localhost:{port}/partnerhub-hook?team=emea")
+    [delivery] = webhooks.emit(Event.CHANGED, [AssetFactory(live=True)])
+
+    webhooks.deliver(delivery.pk)
+
+    [request] = receiver.requests
+    assert request.path == "/partnerhub-hook?team=emea"
+    assert request.headers["Host"] == f"localhost:{port}"
+    delivery.refresh_from_db()
+    assert (delivery.status, delivery.last_status_code, delivery.last_error) == ("succeeded", 200, "")
+
+
+def test_a_non_http_answer_is_recorded_without_what_was_said(settings, eager_retries):
+    # E.g. an SSH or Redis port: its banner must not end up in the delivery log.
+    settings.WEBHOOK_ALLOWED_HOSTS = ["127.0.0.1"]
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+
+        def answer():
+            connection, _ = server.accept()
+            with connection:
+                connection.recv(65536)
+                connection.sendall(b"SSH-2.0-OpenSSH_9.2 internal-bastion\r\n")
+
+        thread = threading.Thread(target=answer, daemon=True)
+        thread.start()
+        WebhookEndpoint.objects.create(name="Banner", url=f"http://127.0.0.1:{server.getsockname()[1]}/hook")
+        [delivery] = webhooks.emit(Event.CHANGED, [AssetFactory(live=True)])
+        with pytest.raises(webhooks.WebhookDeliveryError):
+            webhooks.deliver(delivery.pk)
+        thread.join(5)
+
+    delivery.refresh_from_db()
+    assert delivery.last_status_code is None
+    assert delivery.last_error == "Not an HTTP answer (BadStatusLine)."
+    assert "SSH" not in delivery.last_error
+
+
+def test_stored_answer_bodies_are_cleared_by_the_migration(endpoint):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("cms.migrations.0010_webhook_deliveries_without_answers")
+    payload = {"event": "changed", "kind": "asset", "id": 1, "title": "Deck", "occurred_at": "2027-01-01T00:00:00Z"}
+    rows = {
+        (500, "HTTP 500 Internal Server Error: root:x:0:0:root:/root:/bin/bash"): "HTTP 500 Internal Server Error",
+        (418, "HTTP 418 I'm a teapot: <html>internal dashboard</html>"): "HTTP 418 I'm a Teapot",
+        (None, "BadStatusLine: 'SSH-2.0-OpenSSH_9.2'"): "Not an HTTP answer (BadStatusLine).",
+        (None, "Could not connect: connection refused."): "Could not connect: connection refused.",
+        (None, "ConnectionResetError: [Errno 104] reset"): "Failed (ConnectionResetError).",
+        (None, "Not sent: the endpoint was deactivated."): "Not sent: the endpoint was deactivated.",
+        (200, ""): "",
+    }
+    deliveries = {
+        WebhookDelivery.objects.create(
+            endpoint=endpoint, event="changed", payload=payload, last_status_code=code, last_error=error
+        ).pk: cleared
+        for (code, error), cleared in rows.items()
+    }
+    migration.clear_stored_answers(apps, None)
+    assert dict(WebhookDelivery.objects.values_list("pk", "last_error")) == deliveries
 
 
 # --- admin ---------------------------------------------------------------------------------------
