@@ -134,6 +134,13 @@ def assert_unpublished_variant(variant, *, translator, audience):
     assert not variant.versions.exists()  # its file becomes a version (downloadable) when published
 
 
+def searched(client, partner, query) -> list[int]:
+    client.logout()
+    response = client.get(f"/api/v1/search?q={query}", **partner.headers)
+    assert response.status_code == 200, response.content
+    return [row["id"] for row in response.json()["results"]]
+
+
 def translations_listed(client, partner, source):
     client.logout()
     return client.get(f"/api/v1/assets/{source.pk}", **partner.headers).json()["translations"]
@@ -146,7 +153,7 @@ def assert_nobody_sees(client, variant, audience):
         listed, listed_de = seen_by(client, partner)
         assert variant.pk not in listed and variant.pk not in listed_de
         assert statuses(client, partner, variant) == (404, 404)
-        assert client.get("/api/v1/search?q=unreviewed", **partner.headers).json()["count"] == 0
+        assert searched(client, partner, "unreviewed") == []
 
 
 def assert_seen_inside_the_source_audience_only(client, source, variant, audience):
@@ -160,8 +167,10 @@ def assert_seen_inside_the_source_audience_only(client, source, variant, audienc
     assert statuses(client, inside, variant) == (200, 200)
     assert translations_listed(client, inside, source) == [{"id": variant.pk, "locale": "de"}]
     assert variant.versions.count() == 1
+    assert searched(client, inside, "unreviewed") == [variant.pk]
     assert seen_by(client, outside) == (set(), set())
     assert statuses(client, outside, variant) == (404, 404)
+    assert searched(client, outside, "unreviewed") == []
 
 
 def test_a_translation_waits_in_the_reviewers_queue_and_nobody_sees_it(
