@@ -11,6 +11,9 @@ every due transition in batches:
 Every transition is written to Wagtail's audit log and told to webhook endpoints
 (``cms.webhooks``: one more INSERT per batch). A missed sweep catches up on its next
 run, and a second run finds nothing left to do.
+
+A new language variant made by Wagtail's "Translate" starts as a draft of its own, in
+review when a workflow applies (``content_translation_prepare`` / ``_submit``).
 """
 
 from dataclasses import dataclass, field
@@ -25,6 +28,7 @@ from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 
+from partners.audience import AUDIENCE_LISTS
 from partners.services import keyed_upsert
 
 from . import webhooks
@@ -168,6 +172,75 @@ def locale_for_code(*, code: str | None) -> Locale:
     language_code = get_supported_content_language_variant(code.lower())
     locale, _ = Locale.objects.get_or_create(language_code=language_code)
     return locale
+
+
+TRANSLATE_ACTION = "wagtail.copy_for_translation"
+
+
+def variant_key_for(*, model, source_key: str | None, locale: Locale) -> str | None:
+    """A key of its own for a new language variant: ``<source key>--<language>``, numbered when taken."""
+    if not source_key:
+        return None
+    max_length = model._meta.get_field("key").max_length
+    suffix = f"--{locale.language_code.lower()}"
+    base = source_key[: max_length - len(suffix)] + suffix
+    key, number = base, 1
+    while model._default_manager.filter(key=key).exists():
+        number += 1
+        tail = f"-{number}"
+        key = base[: max_length - len(tail)] + tail
+    return key
+
+
+def content_translation_prepare(*, source: GatedContent, translation: GatedContent) -> None:
+    """Turn the unsaved copy Wagtail made for a translation into a new draft of its own.
+
+    Wagtail copies the source's latest draft, lifecycle included (live, its live
+    revision, its key). The copy keeps the draft's text for the translator, but starts
+    unpublished, unlocked, unarchived, with a key of its own, and with the audience and
+    dates of the source as stored (what partners see of a live source), never those of
+    an unreviewed draft. Its first revision is made once it is saved
+    (``content_translation_submit``).
+    """
+    stored = type(source)._default_manager.get(pk=source.pk)
+    translation.min_tier_id = stored.min_tier_id
+    for name in AUDIENCE_LISTS:
+        getattr(translation, name).set(list(getattr(stored, name).all()))
+    translation.go_live_at = stored.go_live_at
+    translation.expire_at = stored.expire_at
+    translation.live = False
+    translation.expired = False
+    translation.has_unpublished_changes = True
+    translation.live_revision = None
+    translation.latest_revision = None
+    translation.first_published_at = translation.last_published_at = None
+    translation.locked, translation.locked_at, translation.locked_by = False, None, None
+    translation.archived_at, translation.archived_by = None, None
+    translation.created_at = timezone.now()
+    translation.key = variant_key_for(model=type(translation), source_key=stored.key, locale=translation.locale)
+    translation.full_clean()
+    translation._translation_of = stored
+
+
+@transaction.atomic
+def content_translation_submit(*, item: GatedContent, source: GatedContent, user=None):
+    """Give a new language variant its first revision, and put it in review when a workflow applies."""
+    revision = item.save_revision(user=user, clean=False)  # cleaned before its first save
+    log(
+        item,
+        TRANSLATE_ACTION,
+        user=user,
+        revision=revision,
+        content_changed=True,
+        data={
+            "source": {"id": source.pk, "title": str(source)},
+            "source_locale": {"id": source.locale_id, "language_code": source.locale.language_code},
+            "destination_locale": {"id": item.locale_id, "language_code": item.locale.language_code},
+        },
+    )
+    if workflow := item.get_workflow():
+        workflow.start(item, user)
+    return revision
 
 
 @transaction.atomic

@@ -5,12 +5,15 @@ become webhook events (``cms.webhooks``): ``published`` when an item goes live,
 ``changed`` when a live item is published again, ``unpublished`` (``expired`` when
 Wagtail's own scheduler unpublishes it at its expiry). What the lifecycle services
 do in bulk (the sweep, archive, restore) they emit themselves.
+
+Wagtail's "Translate" (``copy_for_translation_done``, then the copy's first save) makes
+a new language variant of a translatable gated item a draft in review (``cms.services``).
 """
 
-from django.db.models.signals import pre_save
+from django.db.models.signals import post_save, pre_save
 from django.dispatch import Signal
 
-from wagtail.signals import published, unpublished
+from wagtail.signals import copy_for_translation_done, published, unpublished
 
 #: Sent with ``sender=<model>`` and ``pks=[...]`` when services change items in bulk (without saving
 #: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
@@ -60,7 +63,34 @@ def webhook_on_unpublish(sender, instance, **kwargs):
     webhooks.emit(event, [instance])
 
 
+def prepare_translation(sender, source_obj, target_obj, **kwargs):
+    """A gated item copied for translation (not saved yet) becomes a draft with the source's audience."""
+    from .models import GatedContent
+    from .services import content_translation_prepare
+
+    if isinstance(target_obj, GatedContent) and target_obj.pk is None:
+        content_translation_prepare(source=source_obj, translation=target_obj)
+
+
+def submit_translation(sender, instance, created=False, raw=False, **kwargs):
+    """Once saved, the new variant gets its own first revision and goes into review.
+
+    Wagtail's "Translate" view saves the copy itself and tells nobody who did it but
+    the admin's log context, so the revision and the workflow are the translator's.
+    """
+    source = instance.__dict__.pop("_translation_of", None)
+    if raw or not created or source is None:
+        return
+    from wagtail.log_actions import get_active_log_context
+
+    from .services import content_translation_submit
+
+    content_translation_submit(item=instance, source=source, user=get_active_log_context().user)
+
+
 def connect():
+    from wagtail.models import TranslatableMixin
+
     from .models import Asset, gated_content_models
 
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
@@ -69,3 +99,6 @@ def connect():
         pre_save.connect(remember_whether_live, sender=model, dispatch_uid=f"cms-webhooks-was-live-{name}")
         published.connect(webhook_on_publish, sender=model, dispatch_uid=f"cms-webhooks-published-{name}")
         unpublished.connect(webhook_on_unpublish, sender=model, dispatch_uid=f"cms-webhooks-unpublished-{name}")
+        if issubclass(model, TranslatableMixin):
+            post_save.connect(submit_translation, sender=model, dispatch_uid=f"cms-translation-submit-{name}")
+    copy_for_translation_done.connect(prepare_translation, dispatch_uid="cms-translation-prepare")
