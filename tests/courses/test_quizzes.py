@@ -5,14 +5,16 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import pytest
 import time_machine
 
-from courses.factories import QuestionFactory, QuizFactory, course_with
+from courses.factories import QuestionFactory, QuizAttemptFactory, QuizFactory, course_with
 from courses.models import Question, QuestionResult, Quiz, QuizAttempt
 from courses.services import grade_answer, quiz_attempt_start
+from partners.factories import TierFactory
 from tests.conftest import make_token_user
 
 pytestmark = pytest.mark.django_db
@@ -367,3 +369,26 @@ def test_choice_ids_are_the_attempts_own(client, learner):
     graded = submit(client, learner, exam_body["id"], {question.pk: choice_ids(exam_body, question.pk, "Right")})
     assert graded.json()["passed"] is True
     assert graded.json()["review"][0]["correct_choice_ids"] == choice_ids(exam_body, question.pk, "Right")
+
+
+def test_the_database_numbers_attempts_once_per_learner_and_quiz_across_courses(learner):
+    """Two starts racing in two courses cannot both become attempt 1: a constraint, not a check in code."""
+    quiz, _question, first, second = quiz_in_two_courses(attempt_limit=1)
+    QuizAttemptFactory(user=learner.user, quiz=quiz, course=first, number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuizAttemptFactory(user=learner.user, quiz=quiz, course=second, number=1)
+
+
+def test_an_attempt_stays_open_to_me_while_another_course_of_mine_uses_its_quiz(client, learner):
+    quiz, question, first, second = quiz_in_two_courses()
+    for course in (first, second):
+        client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    body = start_in(client, learner, quiz, first).json()
+    first.min_tier = TierFactory(key="platinum", rank=100_000)  # the course it was started in closes to me
+    first.save()
+    assert client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).status_code == 200
+    graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")})
+    assert graded.json()["passed"] is True
+    second.min_tier = first.min_tier  # and now no course of mine uses the quiz
+    second.save()
+    assert client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).status_code == 404
