@@ -54,7 +54,9 @@ class CertificationOut(Schema):
     validity_months: int
     renewal_window_days: int
     requirements: list[RequirementOut]
-    unavailable_requirements: int = Field(description="Required courses outside what I may see (never named).")
+    unavailable_requirements: int = Field(
+        description="Required courses, and the exam, outside what I may see (counted, never named)."
+    )
     progress_percent: int
     my_status: Status | None = Field(description="Of my current certificate; null when I hold none.")
     my_certificate_id: int | None
@@ -74,11 +76,12 @@ def list_certifications(request):
             {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
             for c in certification.visible_required_courses
         ]
-        if certification.exam:
+        if certification.exam and certification.exam_visible:
             exam = certification.exam
             requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
-        # A required course I may not see is counted (never named): I cannot take it, so it is never done.
+        # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
         hidden = certification.required_courses_total - len(certification.visible_required_courses)
+        hidden += bool(certification.exam_id and not certification.exam_visible)
         done = sum(r["done"] for r in requirements)
         total = len(requirements) + hidden
         mine = current.get(certification.pk)

@@ -3,18 +3,19 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch
+from django.db.models import Count, Exists, OuterRef, Prefetch
 from django.utils import timezone
 from django.utils.timezone import localdate
 
 from courses.models import Course, Enrollment, QuizAttempt
+from courses.selectors import quizzes_for_partner
 
 from .models import Certificate, Certification
 
 
 def certifications_for_partner(*, user):
     """Certifications ``user`` may see; each with ``visible_required_courses`` and ``visible_renewal_courses``
-    (only courses they may see) and the totals of both."""
+    (only courses they may see), the totals of both, and ``exam_visible`` (a course they may see uses the exam)."""
     return (
         Certification.objects.visible_to(user)
         .prefetch_related(
@@ -32,6 +33,7 @@ def certifications_for_partner(*, user):
         .annotate(
             required_courses_total=Count("required_courses", distinct=True),
             renewal_courses_total=Count("renewal_courses", distinct=True),
+            exam_visible=Exists(quizzes_for_partner(user=user).filter(pk=OuterRef("exam_id"))),
         )
         .select_related("exam")
         .order_by("title", "pk")
@@ -57,11 +59,12 @@ def certificate_by_code(*, code: str) -> Certificate | None:
 
 
 def learner_facts(*, user, certifications) -> tuple[dict[int, datetime], set[int], dict[int, Certificate]]:
-    """When ``user`` completed each course, passed quiz ids, and current certificates (three queries)."""
+    """When ``user`` completed each course, the quizzes passed as an exam counts them (within the attempt limit),
+    and current certificates (three queries)."""
     completed = dict(
         Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", "completed_at")
     )
-    passed = set(QuizAttempt.objects.filter(user=user, passed=True).values_list("quiz_id", flat=True))
+    passed = set(QuizAttempt.objects.passes_within_limit().filter(user=user).values_list("quiz_id", flat=True))
     current = {
         c.certification_id: c
         for c in Certificate.objects.filter(

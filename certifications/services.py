@@ -45,12 +45,16 @@ def add_months(moment: datetime, months: int) -> datetime:
 
 
 def requirements_met(*, user, certification: Certification) -> bool:
-    """Every required course completed and the exam (if any) passed: the full path, first time round."""
+    """Every required course completed and the exam (if any) passed: the full path, first time round.
+
+    The exam counts when passed within its attempt limit, counted over the learner's attempts in every
+    course that uses it (``QuizAttempt.objects.passes_within_limit``).
+    """
     courses = list(certification.required_courses.all())
     completed = Enrollment.objects.filter(user=user, course__in=courses, completed_at__isnull=False)
     if completed.values("course").distinct().count() < len(courses):
         return False
-    exam_passed = QuizAttempt.objects.filter(user=user, quiz_id=certification.exam_id, passed=True)
+    exam_passed = QuizAttempt.objects.passes_within_limit().filter(user=user, quiz_id=certification.exam_id)
     if certification.exam_id and not exam_passed.exists():
         return False
     return bool(courses) or bool(certification.exam_id)
@@ -164,7 +168,7 @@ def certification_issue_to_earners(*, certification: Certification, now=None) ->
         )
         candidates = candidates.annotate(courses_done=done).filter(courses_done=len(course_ids))
     if certification.exam_id:
-        passed = QuizAttempt.objects.filter(user=OuterRef("pk"), quiz_id=certification.exam_id, passed=True)
+        passed = QuizAttempt.objects.passes_within_limit().filter(user=OuterRef("pk"), quiz_id=certification.exam_id)
         candidates = candidates.filter(Exists(passed))
     return sum(
         certificate_issue_if_earned(user=user, certification=certification, now=now) is not None

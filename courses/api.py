@@ -159,7 +159,7 @@ def list_courses(request):
 def _quiz_ref(state, course, quiz) -> dict | None:
     if quiz is None:
         return None
-    attempts = state.attempts.get((course.pk, quiz.pk), {"used": 0, "passed": False, "best": None})
+    attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False, "best": None})
     return {
         "id": quiz.pk,
         "title": quiz.title,
@@ -343,7 +343,7 @@ def complete_lesson(request, lesson_id: int):
 
 
 class ChoiceOut(Schema):
-    id: int
+    id: int = Field(description="This attempt's own id of the choice: random, meaningless in any other attempt.")
     text: str
 
 
@@ -441,7 +441,9 @@ def _attempt(request, attempt: QuizAttempt) -> dict:
     summary="Start a quiz attempt",
     description="201 with the drawn questions (never their answers), or 200 with the attempt already in progress. "
     "409 when I am not enrolled, passed already, or have no attempts left. A quiz used by several of my courses is "
-    "taken in the one given by `?course_id=` (by default the first I am enrolled in); attempts count per course.",
+    "taken in the one given by `?course_id=` (by default the first I am enrolled in); its attempts count over all of "
+    "them (one attempt limit), and a pass counts in each. Choice ids are the attempt's own: ids from another attempt "
+    "are refused.",
 )
 def start_attempt(request, quiz_id: int, course_id: int | None = None):
     found = selectors.quiz_for_partner(user=request.auth, quiz_id=quiz_id)
@@ -473,7 +475,8 @@ def get_attempt(request, attempt_id: int):
 
 class SubmitIn(Schema):
     answers: dict[int, list[int]] = Field(
-        description="Question id → the chosen choice ids (one for single choice and true/false).",
+        description="Question id → the chosen choice ids of this attempt (one for single choice and true/false); "
+        "an id this attempt did not give is a 422.",
         max_length=500,
     )
 

@@ -761,7 +761,8 @@ COURSES = [
             (
                 "The threats customers face",
                 "Ransomware, and the questions boards now ask.",
-                {"title": "Threat landscape quiz", "questions_per_attempt": 3},
+                # Both quizzes of the security bank never show answers: a bank never feeds both kinds.
+                {"title": "Threat landscape quiz", "questions_per_attempt": 3, "answers_shown": "never"},
                 [
                     (
                         "Ransomware and the mid-market",

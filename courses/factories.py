@@ -4,7 +4,7 @@ import factory
 
 from cms.factories import GatedContentFactory
 
-from .models import Choice, Course, CourseModule, Lesson, Question, QuestionBank, Quiz
+from .models import Choice, Course, CourseModule, Lesson, Question, QuestionBank, Quiz, QuizAttempt
 
 
 class QuestionBankFactory(factory.django.DjangoModelFactory):
@@ -53,6 +53,18 @@ class QuizFactory(factory.django.DjangoModelFactory):
     pass_mark = 70
     shuffle_questions = False
     shuffle_choices = False
+
+
+class QuizAttemptFactory(factory.django.DjangoModelFactory):
+    """A graded attempt as stored (no questions drawn): for attempt histories the services no longer make."""
+
+    class Meta:
+        model = QuizAttempt
+
+    status = QuizAttempt.Status.GRADED
+    questions = factory.LazyFunction(list)
+    score = factory.LazyAttribute(lambda attempt: 100 if attempt.passed else 0)
+    passed = False
 
 
 class CourseFactory(GatedContentFactory):

@@ -1,4 +1,5 @@
-"""Admin forms of courses: a question bank's questions are checked with their choices."""
+"""Admin forms of courses: a question bank's questions are checked with their choices; a quiz's bank with the
+quizzes that share it."""
 
 from django.core.exceptions import ValidationError
 
@@ -39,3 +40,35 @@ class CourseForm(WagtailAdminModelForm):
         if self.instance.pk and "prerequisites" in self.fields:
             field = self.fields["prerequisites"]
             field.queryset = field.queryset.exclude(pk=self.instance.pk)
+
+
+class QuizForm(WagtailAdminModelForm):
+    """A bank feeds quizzes that never show answers or quizzes that do, never both (in either direction)."""
+
+    def clean(self):
+        cleaned_data = super().clean()
+        bank, answers_shown = cleaned_data.get("bank"), cleaned_data.get("answers_shown")
+        if bank is None or not answers_shown:
+            return cleaned_data
+        from .models import Quiz
+        from .selectors import answer_policy_conflicts
+
+        reveals = answers_shown != Quiz.AnswersShown.NEVER
+        others = answer_policy_conflicts(bank=bank, reveals=reveals, exclude_pk=self.instance.pk)
+        if others:
+            self.add_error("bank", shared_bank_message(bank=bank, reveals=reveals, others=others))
+        return cleaned_data
+
+
+def shared_bank_message(*, bank, reveals: bool, others) -> str:
+    """Why a quiz may not draw from ``bank``, which feeds ``others`` (quiz titles) of the opposite policy."""
+    names = ", ".join(f"“{title}”" for title in others)
+    if reveals:
+        return (
+            f"“{bank}” also feeds {names}, which never show answers: a quiz showing answers would reveal theirs. "
+            "Use another bank, or set this quiz to never show answers."
+        )
+    return (
+        f"“{bank}” also feeds {names}, which show answers: they would reveal this quiz's answers. "
+        "Use another bank, or set those quizzes to never show answers."
+    )

@@ -326,6 +326,39 @@ class QuizzesSection(Section):
                             f"question bank {entry.bank!r} has only {available} question(s)",
                         )
                     )
+        return problems + self._shared_bank_problems(entries)
+
+    def _shared_bank_problems(self, entries) -> list[Problem]:
+        """A bank feeds quizzes that never show answers or quizzes that do, never both, once the import is done."""
+        never = Quiz.AnswersShown.NEVER
+        feeds = defaultdict(list)  # bank key -> (quiz name, reveals answers) after the import
+        manifest_keys = {entry.key for entry in entries}
+        for key, title, bank_key, answers_shown in (
+            Quiz.objects.filter(bank__key__in={entry.bank for entry in entries})
+            .exclude(key__in=manifest_keys)
+            .order_by("title", "pk")
+            .values_list("key", "title", "bank__key", "answers_shown")
+        ):
+            feeds[bank_key].append((f"quiz {key!r}" if key else f"quiz “{title}”", answers_shown != never))
+        for entry in entries:
+            feeds[entry.bank].append((f"quiz {entry.key!r}", entry.answers_shown != never))
+        problems = []
+        for index, entry in enumerate(entries):
+            reveals = entry.answers_shown != never
+            others = [name for name, other_reveals in feeds[entry.bank] if other_reveals != reveals]
+            if others:
+                policy = "never showing answers" if reveals else "showing answers"
+                problems.append(
+                    entry_problem(
+                        self.name,
+                        index,
+                        entry,
+                        "bank",
+                        f"question bank {entry.bank!r} also feeds {', '.join(others)}, {policy}: a bank feeds "
+                        "quizzes that never show answers or quizzes that do, never both (answers shown by one "
+                        "would be those of the others)",
+                    )
+                )
         return problems
 
     def write(self, entry, context):

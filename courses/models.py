@@ -33,7 +33,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from partners.models import Partner, PartnerType, Tier
 
-from .forms import CourseForm, QuestionBankForm
+from .forms import CourseForm, QuestionBankForm, QuizForm
 
 # --- question banks and quizzes ------------------------------------------------------------------
 
@@ -158,9 +158,14 @@ class Quiz(index.Indexed, models.Model):
     shuffle_questions = models.BooleanField(default=True)
     shuffle_choices = models.BooleanField(default=True)
     answers_shown = models.CharField(
-        max_length=20, choices=AnswersShown.choices, default=AnswersShown.AFTER_PASS_OR_LAST
+        max_length=20,
+        choices=AnswersShown.choices,
+        default=AnswersShown.AFTER_PASS_OR_LAST,
+        help_text="A bank feeds either quizzes that never show answers or quizzes that do, never both: answers "
+        "shown by one quiz would be those of every quiz drawing from the same bank.",
     )
 
+    base_form_class = QuizForm
     search_fields = [index.SearchField("title"), index.AutocompleteField("title")]
 
     panels = [
@@ -186,6 +191,10 @@ class Quiz(index.Indexed, models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def reveals_answers(self) -> bool:
+        return self.answers_shown != self.AnswersShown.NEVER
 
     def clean(self):
         if self.questions_per_attempt and self.bank_id:
@@ -414,6 +423,18 @@ class LessonCompletion(models.Model):
         return f"{self.user} completed {self.lesson}"
 
 
+class QuizAttemptQuerySet(models.QuerySet):
+    def passes_within_limit(self):
+        """Passes made within the quiz's attempt limit, counted over the learner's attempts in every course.
+
+        What a certification's exam accepts: a pass that came after the limit was used up (in
+        another course, when attempts were still counted per course) was not taken under its rules.
+        """
+        return self.filter(passed=True).filter(
+            Q(quiz__attempt_limit__isnull=True) | Q(number__lte=models.F("quiz__attempt_limit"))
+        )
+
+
 class QuizAttempt(models.Model):
     class Status(models.TextChoices):
         IN_PROGRESS = "in_progress", "In progress"
@@ -423,22 +444,28 @@ class QuizAttempt(models.Model):
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_attempts")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
-    number = models.PositiveIntegerField(help_text="1 for the first attempt of this user at this quiz in this course.")
+    number = models.PositiveIntegerField(
+        help_text="1 for the first attempt of this user at this quiz, in whichever course it was taken."
+    )
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_PROGRESS)
     started_at = models.DateTimeField(default=timezone.now)
     deadline = models.DateTimeField(null=True, blank=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The drawn questions as shown, with their correct choices: grading never depends on later edits.
+    # Choice ids here are the attempt's own (random), never the bank's: an id is meaningless elsewhere.
     questions = models.JSONField()
     answers = models.JSONField(default=dict, blank=True)
     score = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True, help_text="Percent.")
     passed = models.BooleanField(null=True, blank=True)
     late = models.BooleanField(default=False)
 
+    objects = QuizAttemptQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            # Two starts at once cannot both become attempt N: the limit check plus this cannot be raced.
-            models.UniqueConstraint(fields=["quiz", "course", "user", "number"], name="quiz_attempt_number_unique"),
+            # Two starts at once (in one course or in two that use the quiz) cannot both become attempt N:
+            # the limit check plus this cannot be raced.
+            models.UniqueConstraint(fields=["quiz", "user", "number"], name="quiz_attempt_number_unique"),
         ]
         indexes = [models.Index(fields=["user", "quiz", "status"], name="quizattempt_user_quiz_idx")]
 

@@ -68,7 +68,7 @@ class LearnerState:
     enrollments: dict  # course id -> Enrollment
     progress: dict  # course id -> Progress
     completed_lessons: set  # lesson ids
-    attempts: dict  # (course id, quiz id) -> {"used", "passed", "best"}
+    attempts: dict  # quiz id -> {"used", "passed", "best"}, over every course (a quiz is taken once)
     completed_courses: set  # course ids
 
 
@@ -94,26 +94,24 @@ def learner_state(*, user, courses) -> LearnerState:
     for course in courses:
         if course.final_quiz_id:
             quizzes[course.pk].add(course.final_quiz_id)
-    attempts = {}
-    passed_per_course = defaultdict(set)
+    # Attempts at a quiz count wherever they were taken: one limit, and a pass counts in every course using it.
     rows = (
-        QuizAttempt.objects.filter(user=user, course_id__in=ids)
-        .values_list("course_id", "quiz_id")
+        QuizAttempt.objects.filter(user=user, quiz_id__in={q for ids_ in quizzes.values() for q in ids_})
+        .values_list("quiz_id")
         .annotate(
             used=Count("pk"),
             passed=Count("pk", filter=Q(passed=True)),
             best=Max("score"),
         )
+        .order_by()
     )
-    for course_id, quiz_id, used, passed, best in rows:
-        attempts[(course_id, quiz_id)] = {"used": used, "passed": bool(passed), "best": best}
-        if passed:
-            passed_per_course[course_id].add(quiz_id)
+    attempts = {quiz_id: {"used": used, "passed": bool(passed), "best": best} for quiz_id, used, passed, best in rows}
+    passed_quizzes = {quiz_id for quiz_id, row in attempts.items() if row["passed"]}
     progress = {
         course.pk: Progress(
             lessons_done=done_per_course.get(course.pk, 0),
             lessons_total=lessons_total.get(course.pk, 0),
-            quizzes_passed=len(passed_per_course[course.pk] & quizzes[course.pk]),
+            quizzes_passed=len(passed_quizzes & quizzes[course.pk]),
             quizzes_total=len(quizzes[course.pk]),
         )
         for course in courses
@@ -152,10 +150,33 @@ def quiz_for_partner(*, user, quiz_id: int) -> tuple[Quiz, list[Course]] | None:
     return Quiz.objects.get(pk=quiz_id), courses
 
 
+def answer_policy_conflicts(*, bank, reveals: bool, exclude_pk=None) -> list[str]:
+    """Titles of the quizzes drawing from ``bank`` whose answers policy is the opposite of ``reveals``.
+
+    A bank feeds quizzes that never show answers or quizzes that do, never both: answers shown by
+    one would be those of the others (the questions, choices and correct answers are the bank's).
+    """
+    quizzes = Quiz.objects.filter(bank=bank).exclude(pk=exclude_pk)
+    if reveals:
+        quizzes = quizzes.filter(answers_shown=Quiz.AnswersShown.NEVER)
+    else:
+        quizzes = quizzes.exclude(answers_shown=Quiz.AnswersShown.NEVER)
+    return list(quizzes.order_by("title").values_list("title", flat=True))
+
+
+def quizzes_for_partner(*, user):
+    """The quizzes ``user`` may see: those of a course they may see (a module quiz or the final quiz)."""
+    visible = Course.objects.visible_to(user)
+    return Quiz.objects.filter(
+        Q(pk__in=visible.filter(final_quiz__isnull=False).values("final_quiz_id"))
+        | Q(pk__in=CourseModule.objects.filter(course__in=visible, quiz__isnull=False).values("quiz_id"))
+    )
+
+
 def attempt_for_partner(*, user, attempt_id: int) -> QuizAttempt | None:
-    """``user``'s own attempt, while its course is visible to them."""
+    """``user``'s own attempt, while its quiz is visible to them (in whichever of its courses it was taken)."""
     return (
-        QuizAttempt.objects.filter(pk=attempt_id, user=user, course__in=Course.objects.visible_to(user))
+        QuizAttempt.objects.filter(pk=attempt_id, user=user, quiz__in=quizzes_for_partner(user=user))
         .select_related("quiz")
         .first()
     )
@@ -227,7 +248,8 @@ def enrollment_progress():
     quizzes_total = _count(module_quizzes, "quiz_id", distinct=True) + Case(
         When(final_quiz_apart, then=Value(1)), default=Value(0), output_field=IntegerField()
     )
-    required_passed = QuizAttempt.objects.filter(user_id=user, course_id=course, passed=True).filter(
+    # A required quiz passed in any course counts (a quiz several courses use is taken once).
+    required_passed = QuizAttempt.objects.filter(user_id=user, passed=True).filter(
         Q(quiz_id=OuterRef("course__final_quiz_id"))
         | Q(
             quiz_id__in=CourseModule.objects.filter(

@@ -1,17 +1,22 @@
 """Writes of courses: enrolment, lesson completion, quiz attempts graded on the server, completion.
 
 Every learner action checks what the learner may do first (``CourseError`` with a
-message the API shows) and changes nothing when refused. Attempt limits hold under
-concurrency: starts are numbered under a unique constraint (two starts at once become
-one attempt), and a submit locks its attempt row, so it is graded exactly once.
+message the API shows) and changes nothing when refused. Attempts at a quiz are counted
+per learner, whichever courses use it: one attempt limit, and one pass that counts in each
+of them. Attempt limits hold under concurrency: starts are numbered under a unique
+constraint (two starts at once become one attempt), and a submit locks its attempt row,
+so it is graded exactly once. Each attempt numbers its choices with random ids of its own,
+so ids seen in one attempt's answers are meaningless in any other attempt or quiz.
 """
 
 import random
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Course, Enrollment, Lesson, LessonCompletion, Question, QuestionResult, Quiz, QuizAttempt
@@ -135,10 +140,9 @@ def required_quiz_ids(course: Course) -> set[int]:
 def course_progress(*, user, course: Course) -> Progress:
     lessons = Lesson.objects.filter(module__course=course)
     quizzes = required_quiz_ids(course)
+    # A quiz passed in another course that uses it is passed here too: it is taken once.
     passed = set(
-        QuizAttempt.objects.filter(user=user, course=course, quiz_id__in=quizzes, passed=True).values_list(
-            "quiz_id", flat=True
-        )
+        QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True).values_list("quiz_id", flat=True)
     )
     return Progress(
         lessons_done=LessonCompletion.objects.filter(user=user, lesson__in=lessons).count(),
@@ -163,8 +167,20 @@ def enrollment_refresh_completion(*, enrollment: Enrollment, now=None) -> bool:
 # --- quiz attempts -------------------------------------------------------------------------------------
 
 
-def _snapshot(question: Question, *, shuffle_choices: bool, rng: random.Random) -> dict:
-    choices = [{"id": c.pk, "text": c.text, "correct": c.is_correct} for c in question.choices.all()]
+#: Attempt choice ids are drawn below this (a 31-bit integer fits every client).
+CHOICE_ID_LIMIT = 2**31 - 1
+
+
+def attempt_choice_ids(count: int) -> list[int]:
+    """``count`` distinct random choice ids for one attempt; unrelated to the bank's ids and to other attempts'."""
+    ids: set[int] = set()
+    while len(ids) < count:
+        ids.add(1 + secrets.randbelow(CHOICE_ID_LIMIT))
+    return list(ids)
+
+
+def _snapshot(question: Question, *, shuffle_choices: bool, rng: random.Random, ids) -> dict:
+    choices = [{"id": next(ids), "text": c.text, "correct": c.is_correct} for c in question.choices.all()]
     if shuffle_choices and question.kind != Question.Kind.TRUE_FALSE:
         rng.shuffle(choices)
     return {
@@ -184,28 +200,32 @@ def _draw(quiz: Quiz, rng: random.Random) -> list[dict]:
             questions.sort(key=lambda q: (q.sort_order or 0, q.pk))
     elif quiz.shuffle_questions:
         rng.shuffle(questions)
-    return [_snapshot(q, shuffle_choices=quiz.shuffle_choices, rng=rng) for q in questions]
+    ids = iter(attempt_choice_ids(sum(len(q.choices.all()) for q in questions)))
+    return [_snapshot(q, shuffle_choices=quiz.shuffle_choices, rng=rng, ids=ids) for q in questions]
 
 
-def _time_out_stale(*, user, quiz: Quiz, course: Course, now) -> None:
+def _time_out_stale(*, user, quiz: Quiz, now) -> None:
     QuizAttempt.objects.filter(
-        user=user, quiz=quiz, course=course, status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - SUBMIT_GRACE
+        user=user, quiz=quiz, status=QuizAttempt.Status.IN_PROGRESS, deadline__lt=now - SUBMIT_GRACE
     ).update(status=QuizAttempt.Status.TIMED_OUT, score=Decimal("0.00"), passed=False)
 
 
 def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: random.Random | None = None):
     """Start an attempt (or answer the one in progress): ``(attempt, created)``.
 
-    Refused when the learner is not enrolled, has passed already, or has no attempts
-    left. Two starts at the same moment become one attempt.
+    Refused when the learner is not enrolled in ``course``, has passed the quiz already, or
+    has no attempts left. Attempts count per learner and quiz, in whichever course they were
+    taken: a quiz several courses use has one attempt limit and is passed once (the pass counts
+    in each), so enrolling in more courses never buys more attempts, nor a second try at answers
+    a finished attempt revealed. The attempt in progress is answered wherever it was started.
+    Two starts at the same moment become one attempt.
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
     _enrollment_for(user=user, course=course)
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
-        _time_out_stale(user=user, quiz=quiz, course=course, now=now)
-    # Attempts count per course: a quiz used in two courses is taken (and passed) in each.
-    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz, course=course)
+        _time_out_stale(user=user, quiz=quiz, now=now)
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
 
     def in_progress():
         return attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
@@ -304,8 +324,9 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict, now=None) -> tu
         )
         if attempt.passed:
             quiz_passed.send(sender=Quiz, user=user, quiz=attempt.quiz, attempt=attempt)
-            enrollment = Enrollment.objects.filter(user=user, course=attempt.course).first()
-            if enrollment:
+            # Passed once, passed in every course of the learner's that requires it.
+            requiring = Q(course__final_quiz=attempt.quiz) | Q(course__modules__quiz=attempt.quiz)
+            for enrollment in Enrollment.objects.filter(requiring, user=user, completed_at__isnull=True).distinct():
                 enrollment_refresh_completion(enrollment=enrollment, now=now)
     return attempt, True
 

@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from certifications.factories import CertificationFactory
 from certifications.models import Certificate
 from certifications.services import add_months, certificate_revoke
-from courses.factories import course_with
+from courses.factories import QuestionFactory, QuizFactory, course_with
 from partners.factories import PartnerFactory, TierFactory
 from tests.conftest import make_token_user
 
@@ -174,3 +174,35 @@ def test_a_holder_sees_how_to_renew_and_renews_inside_the_window(client, certifi
         mine = client.get("/api/v1/me/certificates", **learner.headers).json()["results"]
     assert [(c["status"], c["renewed_from_id"]) for c in mine] == [("active", original.pk), ("renewed", None)]
     assert mine[0]["expires_at"][:10] == add_months(original.expires_at, 24).date().isoformat()
+
+
+def test_an_exam_failed_in_one_course_is_not_retaken_in_another_for_the_certification(client, db):
+    learner = make_token_user()
+    exam = QuizFactory(attempt_limit=1, pass_mark=50)
+    question = QuestionFactory(bank=exam.bank)
+    required = course_with(lessons_per_module=(1,), title="Required", final_quiz=exam)
+    elsewhere = course_with(lessons_per_module=(1,), title="Elsewhere", final_quiz=exam)
+    CertificationFactory(title="Certified", required_courses=[required], exam=exam)
+    complete_course(client, learner.headers, required)
+    complete_course(client, learner.headers, elsewhere)
+    url = f"/api/v1/quizzes/{exam.pk}/attempts"
+    body = client.post(f"{url}?course_id={required.pk}", **learner.headers).json()
+    wrong = [c["id"] for c in body["questions"][0]["choices"] if c["text"] == "Wrong"]
+    answers = {"answers": {str(question.pk): wrong}}
+    client.post(f"/api/v1/attempts/{body['id']}/submit", answers, content_type="application/json", **learner.headers)
+    retry = client.post(f"{url}?course_id={elsewhere.pk}", **learner.headers)
+    assert retry.status_code == 409 and not Certificate.objects.exists()
+    (row,) = client.get("/api/v1/certifications", **learner.headers).json()["results"]
+    assert [(r["kind"], r["done"]) for r in row["requirements"]] == [("course", False), ("exam", False)]
+
+
+def test_an_exam_i_may_not_see_is_counted_never_named(client, certified):
+    learner, certification = certified
+    exam = QuizFactory(title="Platinum architect exam")
+    course_with(title="Platinum track", min_tier=TierFactory(key="platinum", rank=40), final_quiz=exam)
+    certification.exam = exam
+    certification.save()
+    (row,) = client.get("/api/v1/certifications", **learner.headers).json()["results"]
+    assert [(r["kind"], r["title"]) for r in row["requirements"]] == [("course", "SD-WAN selling")]
+    assert (row["unavailable_requirements"], row["progress_percent"]) == (1, 50)
+    assert "Platinum" not in json.dumps(row)

@@ -7,8 +7,14 @@ import time_machine
 
 from certifications.factories import CertificationFactory
 from certifications.models import Certificate
-from certifications.services import CertificationError, add_months, certificate_issue_if_earned, certificate_revoke
-from courses.factories import course_with
+from certifications.services import (
+    CertificationError,
+    add_months,
+    certificate_issue_if_earned,
+    certificate_revoke,
+    certification_issue_to_earners,
+)
+from courses.factories import QuizAttemptFactory, QuizFactory, course_with
 from courses.models import Enrollment
 from courses.services import course_enroll
 from partners.factories import partner_user
@@ -258,3 +264,23 @@ def test_the_renewal_window_must_be_shorter_than_the_validity():
     certification = CertificationFactory(validity_months=3, renewal_window_days=84)
     with pytest.raises(ValidationError, match="at most 83 days"):
         certification.full_clean()
+
+
+def test_an_exam_passed_after_its_attempt_limit_was_used_up_does_not_count():
+    """A pass counts for the certification only when it came within the exam's attempt limit, over every course."""
+    exam = QuizFactory(attempt_limit=2)
+    practice, required = course_with(final_quiz=exam), course_with(final_quiz=exam)
+    certification = CertificationFactory(required_courses=[required], exam=exam)
+    user, on_time = partner_user(), partner_user()
+    for learner in (user, on_time):
+        complete(learner, practice, NOW)
+        complete(learner, required, NOW)
+    # Failed twice in one course, then passed in the other: what counting attempts per course allowed.
+    QuizAttemptFactory(user=user, quiz=exam, course=practice, number=1)
+    QuizAttemptFactory(user=user, quiz=exam, course=practice, number=2)
+    QuizAttemptFactory(user=user, quiz=exam, course=required, number=3, passed=True)
+    QuizAttemptFactory(user=on_time, quiz=exam, course=practice, number=1)
+    QuizAttemptFactory(user=on_time, quiz=exam, course=required, number=2, passed=True)
+    assert certificate_issue_if_earned(user=user, certification=certification, now=NOW) is None
+    assert certification_issue_to_earners(certification=certification, now=NOW) == 1
+    assert list(Certificate.objects.values_list("user", flat=True)) == [on_time.pk]

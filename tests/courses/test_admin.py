@@ -5,7 +5,7 @@ from django.urls import reverse
 import pytest
 
 from courses.factories import QuestionFactory, QuizFactory, course_with
-from courses.models import QuestionBank
+from courses.models import QuestionBank, Quiz
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,49 @@ def test_quiz_and_bank_choosers_can_be_searched(admin_client, model):
     assert response.status_code == 200
     page = response.content.decode()
     assert str(wanted) in page and "Objections" not in page
+
+
+def quiz_form(bank, answers_shown, title="Practice check"):
+    return {
+        "title": title,
+        "bank": str(bank.pk),
+        "questions_per_attempt": "",
+        "pass_mark": "70",
+        "attempt_limit": "",
+        "time_limit_minutes": "",
+        "late_submission": "refuse",
+        "shuffle_questions": "on",
+        "shuffle_choices": "on",
+        "answers_shown": answers_shown,
+    }
+
+
+@pytest.mark.parametrize(
+    ("existing", "new", "message"),
+    [
+        (
+            "never",
+            "after_pass_or_last",
+            "“Bank” also feeds “Exam”, which never show answers: a quiz showing answers would reveal theirs.",
+        ),
+        ("after_pass_or_last", "never", "“Bank” also feeds “Exam”, which show answers: they would reveal this quiz"),
+    ],
+    ids=["showing answers from a never bank", "never from a bank showing answers"],
+)
+def test_a_bank_feeds_quizzes_showing_answers_or_never_showing_them_not_both(admin_client, existing, new, message):
+    exam = QuizFactory(title="Exam", bank__name="Bank", answers_shown=existing)
+    QuestionFactory(bank=exam.bank)
+    response = admin_client.post(reverse("wagtailsnippets_courses_quiz:add"), quiz_form(exam.bank, new))
+    assert response.status_code == 200
+    assert message in response.content.decode().replace("&#x27;", "'")
+    assert list(Quiz.objects.values_list("title", flat=True)) == ["Exam"]
+    # Editing the quiz on the bank to the other policy is refused too; the same policy is fine.
+    edit = reverse("wagtailsnippets_courses_quiz:edit", args=[exam.pk])
+    other = QuizFactory(title="Other", bank__name="Other bank", answers_shown=new)
+    moved = admin_client.post(
+        reverse("wagtailsnippets_courses_quiz:edit", args=[other.pk]), quiz_form(exam.bank, new, "Other")
+    )
+    assert moved.status_code == 200 and Quiz.objects.get(pk=other.pk).bank != exam.bank
+    same = admin_client.post(reverse("wagtailsnippets_courses_quiz:add"), quiz_form(exam.bank, existing, "Sibling"))
+    assert same.status_code == 302
+    assert admin_client.post(edit, quiz_form(exam.bank, existing, "Exam")).status_code == 302

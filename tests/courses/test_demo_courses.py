@@ -10,6 +10,7 @@ import pytest
 
 from cms.models import Asset
 from courses.models import Course, Enrollment, LessonCompletion, QuestionBank, Quiz, QuizAttempt
+from courses.selectors import answer_policy_conflicts
 from courses.services import course_progress
 from partners.demo import DEMO_PARTNER_USER
 
@@ -65,6 +66,11 @@ def test_load_demo_makes_eight_live_courses_with_quizzes_and_learners_progress(c
     for bank in QuestionBank.objects.filter(key__startswith="demo-bank-"):
         kinds = [question.kind for question in bank.questions.all()]
         assert 6 <= len(kinds) <= 10 and set(kinds) == {"single", "multiple", "true_false"}, bank.key
+
+    # No demo bank feeds both a quiz that never shows answers and one that does.
+    for quiz in Quiz.objects.select_related("bank"):
+        assert not answer_policy_conflicts(bank=quiz.bank, reveals=quiz.reveals_answers, exclude_pk=quiz.pk), quiz
+    assert Quiz.objects.filter(answers_shown="never").exists()
 
     by_key = {course.key.removeprefix("demo-course-"): course for course in courses}
     assert list(by_key["objection-handling"].prerequisites.all()) == [by_key["sdwan-selling"]]

@@ -82,7 +82,12 @@ def make_manifest() -> dict:
                 "late_submission": "grade",
                 "answers_shown": "never",
             },
-            {"key": "sdwan-final", "title": "Selling SD-WAN: final quiz", "bank": "sdwan-basics"},
+            {
+                "key": "sdwan-final",
+                "title": "Selling SD-WAN: final quiz",
+                "bank": "sdwan-basics",
+                "answers_shown": "never",  # like the module quiz drawing from the same bank
+            },
         ],
         "courses": [
             {
@@ -239,6 +244,7 @@ def test_import_creates_banks_quizzes_and_courses(tmp_path, stored):
         None,
         True,
     )
+    assert final.answers_shown == "never"
 
     course = Course.objects.get(key="sdwan-selling")
     assert course.live and course.is_live_for_partners()
@@ -457,6 +463,11 @@ def _lesson(m, course=1, module=0, lesson=0):
         ),
         (lambda m: m["quizzes"][1].update(pass_mark=101), "quizzes[1] (key 'sdwan-final'): pass_mark:"),
         (lambda m: m["quizzes"][1].update(answers_shown="always"), "quizzes[1] (key 'sdwan-final'): answers_shown:"),
+        (
+            lambda m: m["quizzes"][1].update(answers_shown="after_pass_or_last"),
+            "quizzes[1] (key 'sdwan-final'): bank: question bank 'sdwan-basics' also feeds quiz 'sdwan-m1', never "
+            "showing answers: a bank feeds quizzes that never show answers or quizzes that do, never both",
+        ),
         # courses: references
         (
             lambda m: m["courses"][1]["modules"][1].update(quiz="pricing-check"),
@@ -571,11 +582,19 @@ def test_a_bank_name_taken_by_a_bank_made_in_the_admin_is_refused(tmp_path, stor
 
 def test_stored_banks_and_quizzes_can_be_referred_to(tmp_path, stored):
     run(tmp_path, make_manifest())
-    QuizFactory(key="stored-quiz", bank=QuestionBank.objects.get(key="sdwan-basics"))
+    QuizFactory(key="stored-quiz", bank=QuestionBank.objects.get(key="sdwan-basics"), answers_shown="never")
     out = run(
         tmp_path,
         {
-            "quizzes": [{"key": "another", "title": "Another", "bank": "sdwan-basics", "questions_per_attempt": 4}],
+            "quizzes": [
+                {
+                    "key": "another",
+                    "title": "Another",
+                    "bank": "sdwan-basics",
+                    "questions_per_attempt": 4,
+                    "answers_shown": "never",
+                }
+            ],
             "courses": [
                 {
                     "key": "advanced",
@@ -592,6 +611,52 @@ def test_stored_banks_and_quizzes_can_be_referred_to(tmp_path, stored):
     advanced = Course.objects.get(key="advanced")
     assert advanced.final_quiz.key == "stored-quiz" and not advanced.live
     assert [c.key for c in advanced.prerequisites.all()] == ["sdwan-selling"]
+
+
+def test_a_quiz_showing_answers_from_a_bank_feeding_a_stored_never_quiz_is_refused(tmp_path, stored):
+    run(tmp_path, make_manifest())  # both quizzes of 'sdwan-basics' never show answers
+    bad = {"quizzes": [{**make_manifest()["quizzes"][0], "answers_shown": "after_pass_or_last"}]}
+    assert_rejected(
+        tmp_path,
+        bad,
+        "quizzes[0] (key 'sdwan-m1'): bank: question bank 'sdwan-basics' also feeds quiz 'sdwan-final', never "
+        "showing answers: a bank feeds quizzes that never show answers or quizzes that do, never both",
+    )
+    assert Quiz.objects.get(key="sdwan-m1").answers_shown == "never"
+
+
+def test_a_never_quiz_from_a_bank_feeding_stored_quizzes_showing_answers_is_refused(tmp_path, stored):
+    manifest = make_manifest()
+    for quiz in manifest["quizzes"]:
+        quiz["answers_shown"] = "after_pass_or_last"
+    run(tmp_path, manifest)
+    QuizFactory(title="Practice run", bank=QuestionBank.objects.get(key="sdwan-basics"))  # made in the admin
+    bad = {"quizzes": [{**manifest["quizzes"][0], "answers_shown": "never"}]}
+    assert_rejected(
+        tmp_path,
+        bad,
+        "quizzes[0] (key 'sdwan-m1'): bank: question bank 'sdwan-basics' also feeds quiz “Practice run”, "
+        "quiz 'sdwan-final', showing answers",
+    )
+    assert Quiz.objects.get(key="sdwan-m1").answers_shown == "after_pass_or_last"
+
+
+def test_quizzes_may_swap_banks_and_answers_policies_in_one_import(tmp_path, stored):
+    """Checked as it will be once imported, whatever the order the quizzes are written in."""
+    manifest = make_manifest()
+    second = copy.deepcopy(manifest["question_banks"][0])
+    second.update(key="sdwan-more", name="More SD-WAN")
+    manifest["question_banks"].append(second)
+    manifest["quizzes"][1]["bank"] = "sdwan-more"
+    manifest["quizzes"][1]["answers_shown"] = "after_pass_or_last"
+    run(tmp_path, manifest)  # sdwan-m1: basics, never; sdwan-final: more, shows answers
+    manifest["quizzes"][0].update(bank="sdwan-more", answers_shown="after_pass_or_last")
+    manifest["quizzes"][1].update(bank="sdwan-basics", answers_shown="never")
+    run(tmp_path, manifest)
+    assert dict(Quiz.objects.values_list("key", "bank__key")) == {
+        "sdwan-m1": "sdwan-more",
+        "sdwan-final": "sdwan-basics",
+    }
 
 
 def test_dry_run_reports_and_writes_nothing(tmp_path, stored):

@@ -5,14 +5,16 @@ import random
 from datetime import timedelta
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 import pytest
 import time_machine
 
-from courses.factories import QuestionFactory, QuizFactory, course_with
+from courses.factories import QuestionFactory, QuizAttemptFactory, QuizFactory, course_with
 from courses.models import Question, QuestionResult, Quiz, QuizAttempt
 from courses.services import grade_answer, quiz_attempt_start
+from partners.factories import TierFactory
 from tests.conftest import make_token_user
 
 pytestmark = pytest.mark.django_db
@@ -283,21 +285,110 @@ def test_grades_keep_the_questions_as_they_were_drawn(client, learner):
     assert submit(client, learner, body["id"], {question.pk: right}).json()["passed"] is True
 
 
-def test_a_quiz_used_by_two_courses_is_taken_in_each(client, learner):
-    quiz = QuizFactory(attempt_limit=1)
+def quiz_in_two_courses(**quiz_fields):
+    quiz = QuizFactory(**quiz_fields)
     question = QuestionFactory(bank=quiz.bank)
     first = course_with(lessons_per_module=(1,), module_quizzes=(quiz,))
     second = course_with(lessons_per_module=(1,), final_quiz=quiz)
+    return quiz, question, first, second
+
+
+def start_in(client, learner, quiz, course):
+    return client.post(f"/api/v1/quizzes/{quiz.pk}/attempts?course_id={course.pk}", **learner.headers)
+
+
+def test_a_quiz_used_by_two_courses_has_one_attempt_limit(client, learner):
+    """Enrolling in another course that uses the quiz buys no attempts (nor a retry with the revealed answers)."""
+    quiz, question, first, second = quiz_in_two_courses(attempt_limit=1)
     for course in (first, second):
         client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    body = start_in(client, learner, quiz, first).json()
+    graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Wrong")}).json()
+    assert graded["passed"] is False and graded["review"] is not None  # the last allowed attempt shows answers
+    refused = start_in(client, learner, quiz, second)
+    assert refused.status_code == 409
+    assert refused.json() == {"detail": f"No attempts left at “{quiz}”: 1 of 1 used."}
+    assert QuizAttempt.objects.count() == 1
+    second_body = client.get(f"/api/v1/courses/{second.pk}", **learner.headers).json()
+    assert second_body["final_quiz"]["attempts_used"] == 1 and second_body["final_quiz"]["passed"] is False
+
+
+def test_a_quiz_used_by_two_courses_is_passed_once_and_counts_in_both(client, learner):
+    quiz, question, first, second = quiz_in_two_courses(attempt_limit=3)
     for course in (first, second):
-        body = client.post(f"/api/v1/quizzes/{quiz.pk}/attempts?course_id={course.pk}", **learner.headers).json()
-        assert (body["course_id"], body["number"]) == (course.pk, 1)
-        graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")}).json()
-        assert graded["passed"] is True
+        client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+        lesson = course.modules.get().lessons.get()
+        client.post(f"/api/v1/lessons/{lesson.pk}/complete", **learner.headers)
+    body = start_in(client, learner, quiz, first).json()
+    assert (body["course_id"], body["number"]) == (first.pk, 1)
+    graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")}).json()
+    assert graded["passed"] is True
+    assert start_in(client, learner, quiz, second).json() == {"detail": f"You passed “{quiz}” already."}
     second_body = client.get(f"/api/v1/courses/{second.pk}", **learner.headers).json()
     assert second_body["final_quiz"]["passed"] is True and second_body["final_quiz"]["attempts_used"] == 1
+    assert second_body["enrollment"]["completed_at"] is not None  # its lesson was done: the pass completes it
+    assert QuizAttempt.objects.count() == 1
     other = course_with(lessons_per_module=(1,))
-    assert (
-        client.post(f"/api/v1/quizzes/{quiz.pk}/attempts?course_id={other.pk}", **learner.headers).status_code == 404
-    )
+    assert start_in(client, learner, quiz, other).status_code == 404
+
+
+def test_an_attempt_in_progress_is_the_one_whichever_course_starts_it(client, learner):
+    quiz, _question, first, second = quiz_in_two_courses(attempt_limit=2)
+    for course in (first, second):
+        client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    started = start_in(client, learner, quiz, first)
+    again = start_in(client, learner, quiz, second)
+    assert (started.status_code, again.status_code) == (201, 200)
+    assert again.json()["id"] == started.json()["id"] and QuizAttempt.objects.count() == 1
+
+
+def test_choice_ids_are_the_attempts_own(client, learner):
+    """Ids revealed by one quiz's review mean nothing in another quiz drawing from the same bank."""
+    practice = QuizFactory(pass_mark=50)
+    exam = QuizFactory(bank=practice.bank, pass_mark=50)
+    question = QuestionFactory(bank=practice.bank, choices=[("Right", True), ("Wrong", False), ("Maybe", False)])
+    course = course_with(lessons_per_module=(1, 1), module_quizzes=(practice, exam))
+    client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    practice_body = start(client, learner, practice).json()
+    right = choice_ids(practice_body, question.pk, "Right")
+    revealed = submit(client, learner, practice_body["id"], {question.pk: right}).json()["review"]
+    assert revealed[0]["correct_choice_ids"] == right
+
+    exam_body = start(client, learner, exam).json()
+    exam_ids = {c["id"] for q in exam_body["questions"] for c in q["choices"]}
+    practice_ids = {c["id"] for q in practice_body["questions"] for c in q["choices"]}
+    bank_ids = set(question.choices.values_list("pk", flat=True))
+    assert not exam_ids & practice_ids and not exam_ids & bank_ids and not practice_ids & bank_ids
+    replayed = submit(client, learner, exam_body["id"], {question.pk: right})
+    assert replayed.status_code == 422
+    assert replayed.json() == {"detail": f"Question {question.pk} has no choice {right[0]}."}
+    stored = QuizAttempt.objects.get(pk=exam_body["id"])
+    assert (stored.status, stored.answers, stored.score) == ("in_progress", {}, None)
+    bank_id = submit(client, learner, exam_body["id"], {question.pk: [question.choices.get(text="Right").pk]})
+    assert bank_id.status_code == 422  # nor the bank's own id
+    graded = submit(client, learner, exam_body["id"], {question.pk: choice_ids(exam_body, question.pk, "Right")})
+    assert graded.json()["passed"] is True
+    assert graded.json()["review"][0]["correct_choice_ids"] == choice_ids(exam_body, question.pk, "Right")
+
+
+def test_the_database_numbers_attempts_once_per_learner_and_quiz_across_courses(learner):
+    """Two starts racing in two courses cannot both become attempt 1: a constraint, not a check in code."""
+    quiz, _question, first, second = quiz_in_two_courses(attempt_limit=1)
+    QuizAttemptFactory(user=learner.user, quiz=quiz, course=first, number=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        QuizAttemptFactory(user=learner.user, quiz=quiz, course=second, number=1)
+
+
+def test_an_attempt_stays_open_to_me_while_another_course_of_mine_uses_its_quiz(client, learner):
+    quiz, question, first, second = quiz_in_two_courses()
+    for course in (first, second):
+        client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    body = start_in(client, learner, quiz, first).json()
+    first.min_tier = TierFactory(key="platinum", rank=100_000)  # the course it was started in closes to me
+    first.save()
+    assert client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).status_code == 200
+    graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")})
+    assert graded.json()["passed"] is True
+    second.min_tier = first.min_tier  # and now no course of mine uses the quiz
+    second.save()
+    assert client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).status_code == 404
