@@ -10,5 +10,11 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import signals
+        from .api import asset_preview, bulletin_preview, program_preview
+        from .models import Asset, Bulletin, Program
+        from .preview import register_preview_payload
 
         signals.connect()
+        register_preview_payload(Asset, asset_preview)
+        register_preview_payload(Program, program_preview)
+        register_preview_payload(Bulletin, bulletin_preview)
