@@ -70,37 +70,44 @@ class CertificationOut(Schema):
 def list_certifications(request):
     certifications = list(selectors.certifications_for_partner(user=request.auth))
     completed, passed, current = selectors.learner_facts(user=request.auth, certifications=certifications)
-    rows = []
-    for certification in certifications:
-        requirements = [
-            {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
-            for c in certification.visible_required_courses
-        ]
-        if certification.exam and certification.exam_visible:
-            exam = certification.exam
-            requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
-        # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
-        hidden = certification.required_courses_total - len(certification.visible_required_courses)
-        hidden += bool(certification.exam_id and not certification.exam_visible)
-        done = sum(r["done"] for r in requirements)
-        total = len(requirements) + hidden
-        mine = current.get(certification.pk)
-        rows.append(
-            {
-                "id": certification.pk,
-                "title": certification.title,
-                "summary": certification.summary,
-                "validity_months": certification.validity_months,
-                "renewal_window_days": certification.renewal_window_days,
-                "requirements": requirements,
-                "unavailable_requirements": hidden,
-                "progress_percent": round(100 * done / total) if total else 0,
-                "my_status": mine.status if mine else None,
-                "my_certificate_id": mine.pk if mine else None,
-                "renewal": _renewal(certification, mine, completed),
-            }
-        )
-    return rows
+    return [_certification_row(c, completed, passed, current) for c in certifications]
+
+
+def _certification_row(certification, completed: dict, passed: set, current: dict) -> dict:
+    requirements = [
+        {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
+        for c in certification.visible_required_courses
+    ]
+    if certification.exam and certification.exam_visible:
+        exam = certification.exam
+        requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
+    # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
+    hidden = certification.required_courses_total - len(certification.visible_required_courses)
+    hidden += bool(certification.exam_id and not certification.exam_visible)
+    done = sum(r["done"] for r in requirements)
+    total = len(requirements) + hidden
+    mine = current.get(certification.pk)
+    return {
+        "id": certification.pk,
+        "title": certification.title,
+        "summary": certification.summary,
+        "validity_months": certification.validity_months,
+        "renewal_window_days": certification.renewal_window_days,
+        "requirements": requirements,
+        "unavailable_requirements": hidden,
+        "progress_percent": round(100 * done / total) if total else 0,
+        "my_status": mine.status if mine else None,
+        "my_certificate_id": mine.pk if mine else None,
+        "renewal": _renewal(certification, mine, completed),
+    }
+
+
+def certification_preview(request, certification) -> dict:
+    """A certification as an editor previews it (unsaved changes included): its path, nobody's progress."""
+    certification.visible_required_courses = list(certification.required_courses.all())
+    certification.required_courses_total = len(certification.visible_required_courses)
+    certification.exam_visible = True  # editors preview the whole path
+    return _certification_row(certification, completed={}, passed=set(), current={})
 
 
 def _renewal(certification, mine, completed: dict) -> dict | None:

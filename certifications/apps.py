@@ -8,6 +8,11 @@ class CertificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.preview import register_preview_payload
+
         from . import signals
+        from .api import certification_preview
+        from .models import Certification
 
         signals.connect()
+        register_preview_payload(Certification, certification_preview)

@@ -11,6 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from cms.filters import GatedContentFilterSet
 from cms.reports import permissions_named
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 
@@ -21,10 +22,17 @@ from .services import ALERT_ACTION, ISSUE_ACTION, RENEW_ACTION, REVOKE_ACTION
 from .views import CertificateRevokeView
 
 
+class CertificationFilterSet(GatedContentFilterSet):
+    class Meta:
+        model = Certification
+        fields = []
+
+
 class CertificationViewSet(GatedContentViewSet):
     model = Certification
     icon = "success"
     menu_label = "Certifications"
+    filterset_class = CertificationFilterSet
     list_display = ["title", "validity_months", *gated_content_columns()]
     export_filename = "certifications"
 

@@ -284,9 +284,24 @@ def feed(request, filters: Query[FeedFilters]):
 
 
 class PreviewOut(Schema):
-    kind: Literal["asset", "program", "bulletin"]
+    kind: str = Field(description="The kind of item: asset, program, bulletin, course, certification…")
     id: int | None
     item: dict
+
+
+def asset_preview(request, asset) -> dict:
+    selectors.attach_summary_relations_in_memory(asset)
+    return {**asset_summary(request, asset), "external_url": asset.external_url or None}
+
+
+def program_preview(request, program) -> dict:
+    program.visible_related_assets = list(program.related_assets.all())
+    return _program(program)
+
+
+def bulletin_preview(request, bulletin) -> dict:
+    bulletin.visible_attachments = list(bulletin.attachments.all())
+    return _bulletin_mapper(None, acknowledged=set())(bulletin)
 
 
 @router.get(
@@ -298,20 +313,11 @@ class PreviewOut(Schema):
     "exactly one previewed item and expires after minutes. Without a valid token: 404.",
 )
 def preview(request, token: str = Query(..., max_length=4096)):
-    from .preview import InvalidPreviewToken, preview_item_from_token
+    from .preview import InvalidPreviewToken, preview_item_from_token, preview_payload
 
     try:
         item = preview_item_from_token(token)
+        data = preview_payload(request, item)
     except InvalidPreviewToken:
         raise Http404 from None
-    kind = item._meta.model_name
-    if kind == "asset":
-        selectors.attach_summary_relations_in_memory(item)
-        data = {**asset_summary(request, item), "external_url": item.external_url or None}
-    elif kind == "program":
-        item.visible_related_assets = list(item.related_assets.all())
-        data = _program(item)
-    else:
-        item.visible_attachments = list(item.attachments.all())
-        data = _bulletin_mapper(None, acknowledged=set())(item)
-    return {"kind": kind, "id": item.pk, "item": data}
+    return {"kind": item._meta.model_name, "id": item.pk, "item": data}

@@ -10,6 +10,12 @@ class CmsConfig(AppConfig):
 
     def ready(self):
         from . import signals, spreadsheets
+        from .api import asset_preview, bulletin_preview, program_preview
+        from .models import Asset, Bulletin, Program
+        from .preview import register_preview_payload
 
         signals.connect()
         spreadsheets.install()
+        register_preview_payload(Asset, asset_preview)
+        register_preview_payload(Program, program_preview)
+        register_preview_payload(Bulletin, bulletin_preview)

@@ -21,8 +21,7 @@ from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, 
 from . import services
 from .models import Asset, Bulletin, Language, Product, Program
 from .rich_text import clean_rich_text
-
-MAX_IMPORT_FILE_BYTES = 200 * 1024 * 1024
+from .uploads import asset_file_problem, read_head
 
 
 class AudienceEntry(pydantic.BaseModel):
@@ -213,12 +212,8 @@ class AssetsSection(ContentSection):
                 )
             elif not path.is_file():
                 problems.append(entry_problem(self.name, index, entry, "file", f"no such file: {entry.file}"))
-            elif path.stat().st_size > MAX_IMPORT_FILE_BYTES:
-                problems.append(entry_problem(self.name, index, entry, "file", "is larger than 200 MB"))
-            elif path.suffix.lower().lstrip(".") not in _allowed_extensions():
-                problems.append(
-                    entry_problem(self.name, index, entry, "file", f"file type {path.suffix!r} is not allowed")
-                )
+            elif problem := _file_problem(entry.type, path):
+                problems.append(entry_problem(self.name, index, entry, "file", problem))
         for language in entry.languages:
             if language.lower() not in LANG_INFO:
                 problems.append(
@@ -283,10 +278,11 @@ def _tier(key):
     return Tier.objects.get(key=key) if key else None
 
 
-def _allowed_extensions():
-    from .models import ALLOWED_FILE_EXTENSIONS
-
-    return ALLOWED_FILE_EXTENSIONS
+def _file_problem(asset_type, path) -> str | None:
+    """What the admin would say of this file as an asset of ``asset_type`` (``cms.uploads``), or ``None``."""
+    with open(path, "rb") as handle:
+        head = read_head(handle)
+    return asset_file_problem(asset_type=asset_type, name=path.name, size=path.stat().st_size, head=head)
 
 
 def _related_asset_problems(section, index, entry, keys, field, context):

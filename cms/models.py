@@ -16,7 +16,6 @@ from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
@@ -41,13 +40,9 @@ from partners.audience import AudienceMixin, AudienceQuerySetMixin
 from partners.models import KeyedModel
 
 from .storage import private_storage
+from .uploads import asset_file_problem, read_head, validate_asset_file_extension
 from .webhook_targets import validate_webhook_url
 from .widgets import PrivateFileInput
-
-ALLOWED_FILE_EXTENSIONS = [
-    "pdf", "pptx", "ppt", "key", "docx", "doc", "xlsx", "xls", "csv", "txt", "zip",
-    "png", "jpg", "jpeg", "gif", "svg", "webp", "mp4", "mov", "webm", "ai", "eps",
-]  # fmt: skip
 
 
 class Product(KeyedModel):
@@ -293,8 +288,9 @@ class Asset(TranslatableMixin, GatedContent):
         storage=private_storage,
         blank=True,
         max_length=255,
-        validators=[FileExtensionValidator(ALLOWED_FILE_EXTENSIONS)],
-        help_text="Stored privately: partners download it only through the portal, never by a public link.",
+        validators=[validate_asset_file_extension],
+        help_text="Stored privately: partners download it only through the portal, never by a public link. "
+        "Each type of asset takes its own file formats (cms.uploads), up to ASSET_MAX_UPLOAD_BYTES.",
     )
     external_url = models.URLField(
         blank=True, max_length=500, help_text="For links (and videos hosted elsewhere) instead of a file."
@@ -356,6 +352,16 @@ class Asset(TranslatableMixin, GatedContent):
             raise ValidationError({"file": "Upload a file (or give an external URL for hosted videos)."})
         if self.file and self.external_url:
             raise ValidationError({"external_url": "Give a file or a URL, not both."})
+        if self.file:
+            new_upload = not getattr(self.file, "_committed", True)  # size and content: of a file just given
+            problem = asset_file_problem(
+                asset_type=self.asset_type,
+                name=self.file.name,
+                size=self.file.size if new_upload else None,
+                head=read_head(self.file) if new_upload else None,
+            )
+            if problem:
+                raise ValidationError({"file": problem})
         latest = self.versions.order_by("-number").first() if self.pk else None
         replaced = latest and self.file and latest.file.name != self.file.name
         if replaced and (not self.version_note.strip() or self.version_note == latest.change_note):

@@ -5,7 +5,13 @@ at (a ``PreviewSnapshot``) and opens ``PARTNERHUB_PREVIEW_URL`` with a token sig
 by Django's signing framework. The front end calls ``GET /api/v1/preview?token=…``
 and gets that item, as previewed, and nothing else; the token expires after
 ``PARTNERHUB_PREVIEW_TOKEN_SECONDS`` and cannot be altered to name another item.
+
+What the front end gets for an item is its kind's payload, registered by the kind's own
+app from its ``AppConfig.ready()`` with ``register_preview_payload`` (cms for assets,
+programs and bulletins; courses and certifications for theirs).
 """
+
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +24,22 @@ SALT = "partnerhub.preview"
 
 class InvalidPreviewToken(Exception):
     pass
+
+
+_payloads: dict[type, Callable] = {}
+
+
+def register_preview_payload(model, payload: Callable) -> None:
+    """Preview ``model`` as ``payload(request, item) -> dict``: what partners would get for the item."""
+    _payloads[model] = payload
+
+
+def preview_payload(request, item) -> dict:
+    """The previewed item as partners would get it; ``InvalidPreviewToken`` for a kind without a preview."""
+    payload = _payloads.get(type(item))
+    if payload is None:
+        raise InvalidPreviewToken("This kind of content has no preview.")
+    return payload(request, item)
 
 
 def preview_snapshot_create(*, item, user=None) -> PreviewSnapshot:

@@ -21,12 +21,14 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from wagtail.actions.unpublish import UnpublishAction
 from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
+from wagtail.permissions import policy_registry
 
 from partners.audience import AUDIENCE_LISTS
 from partners.services import keyed_upsert
@@ -62,18 +64,38 @@ class LifecycleError(Exception):
     """A transition that does not apply to the item in its current state."""
 
 
+class LifecyclePermissionError(LifecycleError, PermissionDenied):
+    """A transition that ``user`` may not make: taking content down or back takes the publish permission."""
+
+
+def user_can_publish(*, user, item) -> bool:
+    """Whether ``user`` holds the publish permission of ``item`` (Wagtail's permission policy of its model)."""
+    return policy_registry.get_by_type(type(item)).user_has_permission_for_instance(user, "publish", item)
+
+
+def _check_can_publish(*, user, item, verb: str) -> None:
+    # No user: a system caller (the lifecycle sweep, the importer), which is not asked.
+    if user is not None and not user_can_publish(user=user, item=item):
+        raise LifecyclePermissionError(
+            f"You may not {verb} “{item}”: it takes the permission to publish {item._meta.verbose_name_plural}."
+        )
+
+
 @transaction.atomic
 def content_archive(*, item: GatedContent, user=None) -> GatedContent:
-    """Archive an item: hidden from partners everywhere, kept with its revisions and history."""
+    """Archive an item: hidden from partners everywhere, kept with its revisions and history.
+
+    ``user`` needs the publish permission (archiving unpublishes); ``None`` is a system caller.
+    """
+    _check_can_publish(user=user, item=item, verb="archive")
     if item.archived_at is not None:
         raise LifecycleError(f"“{item}” is already archived.")
     if workflow_state := item.current_workflow_state:
         # An approval after archiving would publish the archived item: end the review now.
         workflow_state.cancel(user=user)
     if item.live:
-        # Archiving is its own permission (checked by the admin view), so unpublish without Wagtail's check.
         with webhooks.muted(webhooks.Event.UNPUBLISHED):  # webhooks hear "archived" instead
-            UnpublishAction(item, user=user, log_action=False, commit=False).execute(skip_permission_checks=True)
+            UnpublishAction(item, user=user, log_action=False, commit=False).execute()
     if item.approved_schedule:
         # A scheduled publish must not bring an archived item back on its own.
         item.revisions.filter(approved_go_live_at__isnull=False).update(approved_go_live_at=None)
@@ -87,7 +109,11 @@ def content_archive(*, item: GatedContent, user=None) -> GatedContent:
 
 @transaction.atomic
 def content_restore(*, item: GatedContent, user=None) -> GatedContent:
-    """Restore an archived item as a draft. A past expiry date is cleared so it can be published again."""
+    """Restore an archived item as a draft. A past expiry date is cleared so it can be published again.
+
+    ``user`` needs the publish permission, as for archiving; ``None`` is a system caller.
+    """
+    _check_can_publish(user=user, item=item, verb="restore")
     if item.archived_at is None:
         raise LifecycleError(f"“{item}” is not archived.")
     item.archived_at = None

@@ -1,9 +1,10 @@
 """Admin views of the content lifecycle: archive and restore one item, after a confirmation.
 
 The writes are ``cms.services.content_archive`` / ``content_restore``; these views
-only ask, check and report. The checks that are the admin's own (an item locked
-by someone else, an item in a moderation workflow) are in ``archive_refusal`` and
-``restore_refusal``, shared with the bulk actions.
+only ask, check and report. Both take the item's publish permission. The checks that
+are the admin's own (an item locked by someone else, an item in a moderation
+workflow) are in ``archive_refusal`` and ``restore_refusal``, shared with the bulk
+actions.
 """
 
 from django.contrib.admin.utils import quote, unquote
@@ -56,7 +57,7 @@ class ContentLifecycleView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     edit_url_name = None
     action_url_name = None
     header_icon = ""
-    permission_required = "change"
+    permission_required = "publish"  # taking content down or back, like Wagtail's unpublish
     template_name = "cms/admin/confirm_lifecycle.html"
 
     # Set by subclasses.

@@ -9,6 +9,8 @@ top of Wagtail's drafts, workflows and scheduling:
   confirmation (``cms.views``; URL names ``archive`` / ``restore`` in each
   viewset's namespace, e.g. ``wagtailsnippets_cms_asset:archive``);
 * archive, restore or change the owner of many items with bulk actions;
+* archiving and restoring take the publish permission, like Wagtail's unpublish: users
+  without it (Wagtail's Editors) are not offered them, one item or in bulk;
 * an archived item is read-only here until it is restored, so that no draft or
   publish can bring it back behind the archive's back.
 
@@ -23,6 +25,7 @@ from django.db import transaction
 from django.db.models import Prefetch, Q
 from django.shortcuts import redirect
 from django.urls import path, reverse
+from django.utils.functional import classproperty
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 from django.utils.translation import ngettext
@@ -43,7 +46,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
 from .filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet, staff_users
-from .models import GATED_CONTENT_MODELS, Asset, Bulletin, GatedContent, Language, Product, Program
+from .models import Asset, Bulletin, GatedContent, Language, Product, Program, gated_content_models
 from .services import (
     ARCHIVE_ACTION,
     AUTO_ARCHIVE_ACTION,
@@ -51,14 +54,11 @@ from .services import (
     LifecycleError,
     content_archive,
     content_restore,
+    user_can_publish,
 )
 from .views import ArchiveView, RestoreView, archive_refusal, lock_refusal, restore_refusal
 
 CHANGE_OWNER_ACTION = "partnerhub.change_owner"
-
-
-def _can_change(user, item) -> bool:
-    return policy_registry.get_by_type(type(item)).user_has_permission_for_instance(user, "change", item)
 
 
 def _is_archived_in_db(item) -> bool:
@@ -162,6 +162,7 @@ class GatedContentViewSet(SnippetViewSet):
     """Listing, filters, export and the archive / restore views shared by the three kinds of content."""
 
     index_view_class = GatedContentIndexView
+    index_template_name = "cms/admin/gated_content_index.html"  # the bulk actions the user may use
     archive_view_class = ArchiveView
     restore_view_class = RestoreView
     ordering = "-updated_at"
@@ -259,7 +260,7 @@ def _lifecycle_url(item, view_name, next_url=None) -> str:
 
 @hooks.register("register_snippet_listing_buttons")
 def content_lifecycle_listing_buttons(snippet, user, next_url=None):
-    if not isinstance(snippet, GatedContent) or not _can_change(user, snippet):
+    if not isinstance(snippet, GatedContent) or not user_can_publish(user=user, item=snippet):
         return []
     if snippet.is_archived:
         return [MenuItem("Restore", _lifecycle_url(snippet, "restore", next_url), icon_name="rotate", priority=25)]
@@ -280,7 +281,7 @@ class LifecycleMenuItem(ActionMenuItem):
             context["_archived_in_db"] = _is_archived_in_db(instance)
         if context["_archived_in_db"] != self.shown_when_archived:
             return False
-        return _can_change(context["request"].user, instance)
+        return user_can_publish(user=context["request"].user, item=instance)
 
     def get_url(self, parent_context):
         return _lifecycle_url(parent_context["instance"], self.view_name)
@@ -336,13 +337,32 @@ def refuse_to_edit_an_archived_item(request, instance):
     return None
 
 
+@hooks.register("before_delete_snippet")
+def refuse_to_delete_a_live_item_without_publish_permission(request, instances):
+    """Deleting a live item takes it down, as unpublishing does: it takes the publish permission (one or in bulk)."""
+    for item in instances:
+        if isinstance(item, GatedContent) and item.live and not user_can_publish(user=request.user, item=item):
+            messages.error(
+                request,
+                f"You may not delete “{item}”: it is live, and taking it down takes the permission to publish "
+                f"{item._meta.verbose_name_plural}.",
+            )
+            return redirect(item.snippet_viewset.get_url_name("list"))
+    return None
+
+
 # --- bulk actions ----------------------------------------------------------------------------
 
 
 class GatedContentBulkAction(SnippetBulkAction):
-    """A bulk action on assets, programs or bulletins that skips, and reports, items it does not apply to."""
+    """A bulk action on gated content that skips, and reports, items it does not apply to.
 
-    models = list(GATED_CONTENT_MODELS)
+    The listing offers it only to users with ``permission`` (``is_shown_to``); items they
+    lack it for are listed as such and left alone.
+    """
+
+    permission = "change"
+    no_access_text = "You don't have permission to change these %(model_name)s."
     template_name = "cms/admin/bulk_actions/confirm_bulk_action.html"
     confirmation_text = ""
     skipped_text = "These are skipped:"
@@ -350,8 +370,16 @@ class GatedContentBulkAction(SnippetBulkAction):
     cancel_label = "No, go back"
     done_message = ""  # e.g. "%(count)d %(model_name)s archived."
 
+    @classproperty
+    def models(cls):
+        return list(gated_content_models())
+
+    @classmethod
+    def is_shown_to(cls, user, model) -> bool:
+        return policy_registry.get_by_type(model).user_has_permission(user, cls.permission)
+
     def check_perm(self, snippet):
-        return self.permission_policy.user_has_permission_for_instance(self.request.user, "change", snippet)
+        return self.permission_policy.user_has_permission_for_instance(self.request.user, self.permission, snippet)
 
     def refusal(self, item) -> str | None:
         """Why this action does not apply to ``item`` (it is then skipped), or ``None``."""
@@ -364,11 +392,11 @@ class GatedContentBulkAction(SnippetBulkAction):
     def get_all_objects_in_listing_query(self, parent_id):
         # "Select all in listing" sends the listing's query string along: honour its filters and search.
         queryset = self.model.objects.all()
-        filterset = self.model.snippet_viewset.filterset_class(
-            self.request.GET, queryset=queryset, request=self.request
-        )
-        if filterset.is_valid():
-            queryset = filterset.qs
+        filterset_class = self.model.snippet_viewset.filterset_class
+        if isinstance(filterset_class, type):
+            filterset = filterset_class(self.request.GET, queryset=queryset, request=self.request)
+            if filterset.is_valid():
+                queryset = filterset.qs
         if query := self.request.GET.get("q"):
             queryset = queryset.filter(title__icontains=query)
         return queryset.values_list("pk", flat=True)
@@ -394,6 +422,7 @@ class GatedContentBulkAction(SnippetBulkAction):
             {
                 "action_title": self.display_name,
                 "confirmation_text": self.confirmation_text % {"model_name": self.model._meta.verbose_name_plural},
+                "no_access_text": self.no_access_text % {"model_name": self.model._meta.verbose_name_plural},
                 "skipped_text": self.skipped_text,
                 "confirm_label": self.confirm_label,
                 "cancel_label": self.cancel_label,
@@ -438,6 +467,8 @@ class ArchiveBulkAction(GatedContentBulkAction):
     action_type = "archive"
     aria_label = "Archive selected items"
     action_priority = 40
+    permission = "publish"
+    no_access_text = "You may not archive these %(model_name)s: it takes the permission to publish them."
     confirmation_text = "Archive these %(model_name)s? Partners no longer see them; they can be restored as drafts."
     confirm_label = "Yes, archive"
     done_message = "%(count)d %(model_name)s archived."
@@ -454,6 +485,8 @@ class RestoreBulkAction(GatedContentBulkAction):
     action_type = "restore"
     aria_label = "Restore selected archived items"
     action_priority = 41
+    permission = "publish"
+    no_access_text = "You may not restore these %(model_name)s: it takes the permission to publish them."
     confirmation_text = "Restore these %(model_name)s as drafts? Partners see them again once they are published."
     confirm_label = "Yes, restore"
     done_message = "%(count)d %(model_name)s restored as drafts."

@@ -173,7 +173,27 @@ def _quiz_ref(state, course, quiz) -> dict | None:
 
 
 def _course_detail(user, course: Course) -> dict:
-    state = selectors.learner_state(user=user, courses=[course])
+    return _course_structure(selectors.learner_state(user=user, courses=[course]), course)
+
+
+def course_preview(request, course: Course) -> dict:
+    """A course as an editor previews it (unsaved changes included): its structure, nobody's progress."""
+    modules = list(course.modules.all())
+    quizzes = {module.quiz_id for module in modules} | {course.final_quiz_id}
+    quizzes.discard(None)
+    progress = services.Progress(
+        lessons_done=0,
+        lessons_total=sum(len(module.lessons.all()) for module in modules),
+        quizzes_passed=0,
+        quizzes_total=len(quizzes),
+    )
+    state = selectors.LearnerState({}, {course.pk: progress}, set(), {}, set())
+    course.visible_prerequisites = list(course.prerequisites.all())
+    course.prerequisites_total = len(course.visible_prerequisites)
+    return _course_structure(state, course)
+
+
+def _course_structure(state, course: Course) -> dict:
     return {
         **_course_summary(state, course),
         "modules": [

@@ -8,6 +8,11 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from cms.preview import register_preview_payload
+
         from . import signals
+        from .api import course_preview
+        from .models import Course
 
         signals.connect()
+        register_preview_payload(Course, course_preview)

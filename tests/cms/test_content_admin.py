@@ -639,7 +639,7 @@ def test_an_editor_without_the_change_permission_cannot_archive(client):
         assert "Sorry, you do not have permission to access this area." in message_texts(response)
 
     html = listed(client.get(bulk_url(Asset, "archive", [item])))
-    assert "You don't have permission to change these assets" in html
+    assert "You may not archive these assets: it takes the permission to publish them." in html
     client.post(bulk_url(Asset, "archive", [item]))
     item.refresh_from_db()
     assert item.archived_at is None

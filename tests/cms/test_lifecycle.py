@@ -116,7 +116,7 @@ def test_full_lifecycle_each_step_at_its_time(people, settings):
         assert visible(gold_user) == set()
         assert asset.revisions.count() >= 1  # history kept
 
-        content_restore(item=asset, user=people["editor"])
+        content_restore(item=asset, user=people["moderator"])
         asset = fresh(asset)
         assert asset.lifecycle_state == "draft"
         assert asset.expire_at is None  # a past expiry is cleared so it can be published again
@@ -136,13 +136,13 @@ def test_full_lifecycle_each_step_at_its_time(people, settings):
 def test_archive_hides_a_live_item_and_restore_returns_a_draft(people):
     asset = AssetFactory(live=True)
     assert visible(people["gold_user"]) == {asset}
-    content_archive(item=asset, user=people["editor"])
+    content_archive(item=asset, user=people["moderator"])
     asset = fresh(asset)
     assert asset.archived_at is not None and not asset.live
     assert visible(people["gold_user"]) == set()
     with pytest.raises(LifecycleError, match="already archived"):
         content_archive(item=asset)
-    content_restore(item=asset, user=people["editor"])
+    content_restore(item=asset, user=people["moderator"])
     asset = fresh(asset)
     assert asset.archived_at is None and not asset.live
     with pytest.raises(LifecycleError, match="not archived"):
@@ -256,7 +256,7 @@ def test_archiving_cancels_a_running_review(people):
     asset = AssetFactory(live=False)
     asset.save_revision(user=people["editor"])
     workflow_state = asset.get_workflow().start(asset, people["editor"])
-    content_archive(item=asset, user=people["editor"])
+    content_archive(item=asset, user=people["moderator"])
     workflow_state.refresh_from_db()
     assert workflow_state.status == "cancelled"
     assert fresh(asset).current_workflow_state is None

@@ -11,6 +11,7 @@ from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset
 from cms.preview import SALT, preview_snapshot_create, preview_token_for, preview_url_for
 from partners.factories import StaffUserFactory
+from tests.cms.gated_kinds import GATED_KINDS, factory_for, kind_id
 
 pytestmark = pytest.mark.django_db
 
@@ -81,3 +82,18 @@ def test_portal_preview_mode_in_the_admin(client, settings):
 def test_no_portal_mode_without_a_preview_url(settings):
     settings.PARTNERHUB_PREVIEW_URL = ""
     assert [mode for mode, _ in AssetFactory(live=False).preview_modes] == [""]
+
+
+@pytest.mark.parametrize("model", GATED_KINDS, ids=kind_id)
+def test_every_kind_of_gated_content_previews_its_own_payload(client, model):
+    item = factory_for(model)(live=False, title="Coming soon")
+    item.title = "Coming soon, as edited"
+    token = preview_token_for(snapshot=preview_snapshot_create(item=item, user=StaffUserFactory()))
+
+    response = get_preview(client, token)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["kind"], body["id"]) == (model._meta.model_name, item.pk)
+    assert body["item"]["id"] == item.pk
+    assert body["item"]["title"] == "Coming soon, as edited"
