@@ -244,7 +244,10 @@ def content_translation_prepare(*, source: GatedContent, translation: GatedConte
     translation.archived_at, translation.archived_by = None, None
     translation.created_at = timezone.now()
     translation.key = variant_key_for(model=type(translation), source_key=stored.key, locale=translation.locale)
-    translation.full_clean()
+    # Only what this copy changes is validated: a field the source no longer satisfies (an owner who left
+    # the staff, a file of a format now refused) is the reviewer's to fix in the draft, not a failed Translate.
+    translation.validate_unique()
+    translation.validate_constraints()
     translation._translation_of = stored
 
 

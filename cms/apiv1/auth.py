@@ -28,6 +28,7 @@ class PartnerTokenAuth(BearerTokenAuth):
 
     def authenticate(self, request, token):
         # The offline format check rejects garbage before it costs a database query.
+        session_user = getattr(request, "user", AnonymousUser())
         valid_format = token and len(token) <= MAX_TOKEN_LENGTH and APIToken.validate_token_format(token)
         api_token = super().authenticate(request, token) if valid_format else None
         if api_token is not None and viewer_for(api_token.user) is not None:
@@ -35,7 +36,12 @@ class PartnerTokenAuth(BearerTokenAuth):
             # per-credential rate limit counts it by this id, not by how the header was spelled.
             request.partnerhub_credential = f"token-{api_token.pk}"
             return api_token.user
+        # A bad token makes the request anonymous (Wagtail's rule, session or not): 401.
         request.user = AnonymousUser()
+        if session_user.is_authenticated and viewer_for(session_user) is not None:
+            # A signed-in partner user holds a valid credential: a stale token is no guess, so it
+            # is neither counted nor refused by the failure limit.
+            return None
         limiter = AuthFailureLimiter()
         limiter.check(request)  # 429 for an address that keeps presenting bad tokens
         limiter.record_failure(request)

@@ -64,3 +64,11 @@ def test_a_successful_sign_in_clears_the_failures(client, editor):
     assert signed_in(sign_in(client, "editor", PASSWORD))
     client.logout()
     assert sign_in(client, "editor", "wrong").status_code == 200  # counting starts again
+
+
+def test_a_password_checked_without_a_request_is_still_checked(client, editor):
+    # Client.login and shells call authenticate() with no request: no address to lock, but the password counts.
+    assert client.login(username="editor", password=PASSWORD)
+    assert client.get("/admin/").status_code == 200
+    client.logout()
+    assert not client.login(username="editor", password="wrong")

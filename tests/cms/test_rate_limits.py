@@ -1,5 +1,7 @@
 """Rate limits: per token (429 with Retry-After) and failed authentications per address."""
 
+from django.test import Client
+
 import pytest
 
 from tests.conftest import make_token_user
@@ -47,6 +49,19 @@ def test_a_signed_in_session_is_never_refused_by_the_failure_limit(client, setti
     for n in range(4):
         client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer wagtail_guess{n}")
     client.force_login(member.user)
+    assert client.get("/api/v1/me").status_code == 200
+
+
+def test_a_stale_token_beside_a_session_is_neither_counted_nor_refused_by_the_failure_limit(client, settings):
+    settings.PARTNERHUB_API_AUTH_FAILURE_RATE = "3/m"
+    member = make_token_user()
+    client.force_login(member.user)
+    for n in range(4):  # others at this address (the same office) guess tokens
+        Client().get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer wagtail_guess{n}")
+    stale = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer wagtail_revoked-or-stale")
+    assert stale.status_code == 401  # a bad token makes the request anonymous, never a 429
+    for _ in range(5):  # and it did not count as a guess
+        assert client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer wagtail_stale").status_code == 401
     assert client.get("/api/v1/me").status_code == 200
 
 

@@ -72,11 +72,19 @@ def test_entry_points_run_production_settings_with_debug_off(entry_point):
     assert result.stdout.split() == ["cms.settings.production", "False"]
 
 
-@pytest.mark.parametrize("key", ["dev-only-insecure-key-change-me", "django-insecure-" + "x1y2z3" * 9, "short-key"])
-def test_production_refuses_a_known_or_weak_key(key):
+@pytest.mark.parametrize(
+    "key", ["dev-only-insecure-key-change-me", "test-only-secret-key", "django-insecure-" + "x1y2z3" * 9]
+)
+def test_production_refuses_a_published_key(key):
     result = manage("check", **{**PRODUCTION, "SECRET_KEY": key})
     assert result.returncode != 0
-    assert "SECRET_KEY" in result.stderr
+    assert "SECRET_KEY is a published development key" in result.stderr
+
+
+def test_a_weak_key_is_reported_by_the_deploy_check():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **{**PRODUCTION, "SECRET_KEY": "short-key"})
+    assert result.returncode != 0
+    assert "security.W009" in result.stderr + result.stdout
 
 
 def dev_secret_key(var_dir, **env):

@@ -184,9 +184,9 @@ def test_a_translation_waits_in_the_reviewers_queue_and_nobody_sees_it(
     assert_unpublished_variant(variant, translator=translator, audience=audience)
     state = variant.current_workflow_state
     assert state is not None and state.workflow.name == "Marketing review"
-    #    assert state.requested_by == translator
-    #    assert state.current_task_state.revision == variant.latest_revision
-    #    assert variant.lifecycle_state == "in review"
+    assert state.requested_by == translator
+    assert state.current_task_state.revision == variant.latest_revision
+    assert variant.lifecycle_state == "in review"
     # The source itself is untouched: still live as it was, with its own audience.
     live_source.refresh_from_db()
     assert live_source.live and live_source.title == "Deck"
@@ -238,3 +238,17 @@ def test_translating_an_asset_without_a_key_leaves_the_variant_without_one(clien
     submit_translation(client, translator, source, german)
 
     assert variant_of(source, german).key is None
+
+
+def test_a_source_the_rules_no_longer_accept_is_still_translated_into_a_draft(client, translator, german):
+    # Its owner left the staff since: the draft variant keeps the owner for the reviewer to change.
+    former_editor = get_user_model().objects.create_user("gone", "gone@vendor.test", "pw", is_staff=True)
+    source = AssetFactory(key="old-deck", title="Deck", live=True, owner=former_editor)
+    former_editor.is_staff = False
+    former_editor.save()
+
+    submit_translation(client, translator, source, german)
+
+    variant = variant_of(source, german)
+    assert variant.live is False and variant.key == "old-deck--de"
+    assert variant.revisions.count() == 1
