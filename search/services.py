@@ -72,7 +72,9 @@ def search_sync_now(*, kind: str, pks: list[int]) -> bool:
 
     if elasticsearch_usable():
         try:
-            search_documents_sync(kind=kind, pks=pks, client=get_quick_client())
+            # refresh=True makes the change searchable when the request answers, without waiting up to a
+            # refresh interval (wait_for) in every admin save and sweep batch.
+            search_documents_sync(kind=kind, pks=pks, client=get_quick_client(), refresh=True)
             return True
         except (SearchUnavailable, RuntimeError) as error:
             logger.warning("Could not update the search index for %s %s now, retrying later: %s", kind, pks, error)
@@ -83,7 +85,7 @@ def search_sync_now(*, kind: str, pks: list[int]) -> bool:
     return False
 
 
-def search_documents_sync(*, kind: str, pks: list[int], client=None) -> int:
+def search_documents_sync(*, kind: str, pks: list[int], client=None, refresh="wait_for") -> int:
     """Write the current state of these items to the index: live ones indexed, the others deleted.
 
     Then forgets the items' pending marks that were there before the state was read
@@ -94,7 +96,7 @@ def search_documents_sync(*, kind: str, pks: list[int], client=None) -> int:
     pairs = ((document_id(kind, pk), doc) for pk, doc in documents_for(kinds()[kind], pks))
     with elasticsearch_errors():
         ensure_index(client)
-        written = sum(bulk_write(client, alias_name(), pairs, refresh="wait_for"))
+        written = sum(bulk_write(client, alias_name(), pairs, refresh=refresh))
     if pending:
         PendingSearchSync.objects.filter(pk__in=pending).delete()
     return written
