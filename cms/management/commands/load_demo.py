@@ -11,9 +11,8 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from tqdm import tqdm
-
 from cms.importer import ManifestError, import_manifest
+from core.console import SectionProgress
 from core.demo import DemoRun, load_demo
 
 
@@ -26,19 +25,6 @@ def quiet_logging(level=logging.INFO):
         yield
     finally:
         logging.disable(previous)
-
-
-class LineStream:
-    """A command's ``OutputWrapper`` without the newline it adds to every write, for tqdm's redrawn line."""
-
-    def __init__(self, wrapper):
-        self.wrapper = wrapper
-
-    def write(self, text: str) -> None:
-        self.wrapper.write(text, ending="")
-
-    def flush(self) -> None:
-        self.wrapper.flush()
 
 
 class Command(BaseCommand):
@@ -58,26 +44,12 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("load_demo creates known passwords; it only runs with DEBUG on (or --force).")
 
-        bars = []
-        bar_stream = LineStream(self.stderr)
-
-        def progress(section, total):
-            while bars:
-                bars.pop().close()
-            bar = tqdm(
-                total=total, desc=f"demo {section}", unit="entry", disable=no_progress, leave=False, file=bar_stream
-            )
-            bars.append(bar)
-            return bar.update
-
         def import_demo_manifest(manifest):
-            try:
-                summary = import_manifest(manifest, base_dir=settings.VAR_DIR, progress=progress)
-            except ManifestError as exc:
-                raise CommandError(str(exc)) from None
-            finally:
-                while bars:
-                    bars.pop().close()
+            with SectionProgress(self.stderr, disable=no_progress, prefix="demo ") as progress:
+                try:
+                    summary = import_manifest(manifest, base_dir=settings.VAR_DIR, progress=progress)
+                except ManifestError as exc:
+                    raise CommandError(str(exc)) from None
             return summary.lines()
 
         run = DemoRun(base_dir=settings.VAR_DIR, today=datetime.now(UTC).date())
