@@ -29,7 +29,6 @@ from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER, issue_demo_toke
 from .models import Certificate, Certification
 from .services import certificate_revoke, compliance_check
 
-PARTNER_ADMIN = DEMO_PARTNER_ADMIN  # Acme Networks' partner admin
 REVOCATIONS = [
     "Exam answers were shared with another candidate.",
     "Earned through a login shared by several people at the partner.",
@@ -72,7 +71,7 @@ def _certification_history(*, seed: int) -> None:
         user
         for user in get_user_model()
         .objects.filter(is_active=True, partner_membership__partner__is_active=True)
-        .exclude(username=PARTNER_ADMIN)
+        .exclude(username=DEMO_PARTNER_ADMIN)
         .order_by("username")
         if user.pk not in learners
     ]
@@ -104,12 +103,12 @@ def _certification_history(*, seed: int) -> None:
 def demo_certificates(*, seed: int = 2026) -> dict:
     """Learners earn certifications months back, Acme's partner admin eleven months back, and two certificates
     are revoked. A re-run adds nothing. Answers the certificates by status."""
-    priya = get_user_model().objects.get(username=PARTNER_ADMIN)
+    priya = get_user_model().objects.get(username=DEMO_PARTNER_ADMIN)
     if not Certificate.objects.filter(user=priya).exists():  # the first run
         courses = [
             Course.objects.get(key=f"demo-course-{key}") for key in ("product-fundamentals", "deal-registration")
         ]
-        _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{PARTNER_ADMIN}"))
+        _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{DEMO_PARTNER_ADMIN}"))
         _certification_history(seed=seed)
     if not Certificate.objects.filter(revoked_at__isnull=False).exists():
         candidates = (
