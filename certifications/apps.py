@@ -9,10 +9,12 @@ class CertificationsConfig(AppConfig):
 
     def ready(self):
         from cms.preview import register_preview_payload
+        from core.demo import register_demo
 
-        from . import signals
+        from . import demo, signals
         from .api import certification_preview
         from .models import Certification
 
         signals.connect()
         register_preview_payload(Certification, certification_preview)
+        register_demo(self.label, after=["courses"], steps=[demo.demo_steps])

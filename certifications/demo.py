@@ -1,10 +1,11 @@
-"""Demo certifications (a manifest section) and certificates in every state, for ``load_demo``.
+"""Demo certificates in every state, for ``load_demo`` (see ``core.demo``).
 
-Five certifications built on the demo courses, with tier requirements (Silver, Gold and
-Platinum partners need certified staff). Certificates are not content: the learners of
-``courses.demo`` earn them through the courses' services (issued when they completed the
-last course, months ago), so some are active, some expiring and, for the quarterly
-"Channel Programs Practitioner", some expired. Then:
+The five certifications built on the demo courses, with tier requirements (Silver, Gold and
+Platinum partners need certified staff), are data, in ``fixtures/demo/certifications.json``.
+Certificates are not content: the learners of ``courses.demo_progress`` earn them through
+the courses' services (issued when they completed the last course, months ago), so some
+are active, some expiring and, for the quarterly "Channel Programs Practitioner", some
+expired. Then:
 
 * at Acme Networks (the demo partner), the partner admin Priya Patel earned the
   Sales Associate certificate eleven months ago: Acme meets Gold today with Ann Andersen,
@@ -15,102 +16,23 @@ last course, months ago), so some are active, some expiring and, for the quarter
 import random
 from datetime import UTC, datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from courses.demo import COURSES
+from core.demo import DemoRun
+from courses.demo_progress import Clock, demo_learners, prerequisites_first, take_course
+from courses.models import Course, Enrollment
+from courses.services import course_enroll
+from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER, issue_demo_token
 
-#: (key, title, summary, required course keys, exam quiz key, validity months, renewal window days,
-#:  renewal course keys, tier requirements)
-CERTIFICATIONS = [
-    (
-        "sales-associate",
-        "Certified Sales Associate",
-        "The foundation every partner seller needs: the portfolio, and registering deals the right way.",
-        ["product-fundamentals", "deal-registration"],
-        None,
-        12,
-        60,
-        ["renewals"],  # the renewal path: "Winning renewals" inside the last 60 days
-        {"silver": 1, "gold": 2, "platinum": 3},
-    ),
-    (
-        "sdwan-specialist",
-        "SD-WAN Sales Specialist",
-        "Qualify, position and close SD-WAN opportunities against the usual incumbents.",
-        ["sdwan-selling"],
-        None,
-        24,
-        90,
-        [],
-        {"platinum": 1},
-    ),
-    (
-        "security-specialist",
-        "Security Solutions Specialist",
-        "Position the security portfolio with the CISO and the network team alike.",
-        ["security-positioning"],
-        None,
-        24,
-        90,
-        [],
-        {"platinum": 1},
-    ),
-    (
-        "technical-engineer",
-        "Certified Technical Engineer",
-        "Deploy, operate and troubleshoot the platform; the exam is the onboarding course's final quiz.",
-        ["technical-onboarding"],
-        "demo-course-technical-onboarding-final-quiz",
-        12,
-        60,
-        [],
-        {"platinum": 1},
-    ),
-    (
-        "programs-practitioner",
-        "Channel Programs Practitioner",
-        "Use MDF and win renewals by this quarter's program rules; each quarter has its own edition.",
-        ["mdf-usage", "renewals"],
-        None,
-        3,
-        30,
-        [],
-        {},
-    ),
-]
+from .models import Certificate, Certification
+from .services import certificate_revoke, compliance_check
 
-PARTNER_ADMIN = "priya.patel"  # Acme Networks' partner admin (see ``partners.demo``)
 REVOCATIONS = [
     "Exam answers were shared with another candidate.",
     "Earned through a login shared by several people at the partner.",
 ]
-
-
-def demo_certification_sections() -> dict:
-    """The manifest section ``certifications``; a certification's audience is that of its first course."""
-    audiences = {spec["key"]: spec["audience"] for spec in COURSES}
-    today = datetime.now(UTC).date()
-    entries = []
-    for n, (key, title, summary, courses, exam, months, window, renewal, tiers) in enumerate(CERTIFICATIONS):
-        entry = {
-            "key": f"demo-cert-{key}",
-            "title": title,
-            "summary": summary,
-            "required_courses": [f"demo-course-{course}" for course in courses],
-            "validity_months": months,
-            "renewal_window_days": window,
-            "renewal_courses": [f"demo-course-{course}" for course in renewal],
-            "tier_requirements": tiers,
-            "audience": audiences[courses[0]],
-            "owner": "maria.editor@vendor.example",
-            "review_by": (today + timedelta(days=60 + 30 * n)).isoformat(),
-            "state": "live",
-        }
-        if exam:
-            entry["exam"] = exam
-        entries.append(entry)
-    return {"certifications": entries}
 
 
 #: Learners earning a certification months ago, beyond the demo course progress: (certification key, how
@@ -125,42 +47,31 @@ HISTORY = [
 
 def _earn(user, courses, start: datetime, rng: random.Random) -> None:
     """``user`` takes ``courses`` in order from ``start`` to completion, as a learner would (through the services)."""
-    from courses.demo import _Clock, _take_course
-    from courses.services import course_enroll
-
-    clock = _Clock(start)
+    clock = Clock(start)
     for course in courses:
         course_enroll(user=user, course=course, now=clock.tick(rng))
-        _take_course(user, course, "complete", clock, rng)
+        take_course(user, course, "complete", clock, rng)
 
 
 def _with_prerequisites(courses) -> list:
     """``courses`` and every course they require, each after those it requires."""
-    from courses.demo import _prerequisites_first
-
     path, todo = {}, list(courses)
     while todo:
         course = todo.pop()
         if course.pk not in path:
             path[course.pk] = course
             todo += list(course.prerequisites.all())
-    return _prerequisites_first(list(path.values()))
+    return prerequisites_first(list(path.values()))
 
 
 def _certification_history(*, seed: int) -> None:
     """Other partner users than the course demo's learners (whose progress a re-run must find unchanged)."""
-    from courses.demo import demo_learners
-    from courses.models import Course, Enrollment
-    from partners.demo import DEMO_PARTNER_USER
-
-    from .models import Certification
-
     learners = {user.pk for user in demo_learners(demo_user=DEMO_PARTNER_USER)}
     users = [
         user
         for user in get_user_model()
         .objects.filter(is_active=True, partner_membership__partner__is_active=True)
-        .exclude(username=PARTNER_ADMIN)
+        .exclude(username=DEMO_PARTNER_ADMIN)
         .order_by("username")
         if user.pk not in learners
     ]
@@ -192,17 +103,12 @@ def _certification_history(*, seed: int) -> None:
 def demo_certificates(*, seed: int = 2026) -> dict:
     """Learners earn certifications months back, Acme's partner admin eleven months back, and two certificates
     are revoked. A re-run adds nothing. Answers the certificates by status."""
-    from courses.models import Course
-
-    from .models import Certificate
-    from .services import certificate_revoke
-
-    priya = get_user_model().objects.get(username=PARTNER_ADMIN)
+    priya = get_user_model().objects.get(username=DEMO_PARTNER_ADMIN)
     if not Certificate.objects.filter(user=priya).exists():  # the first run
         courses = [
             Course.objects.get(key=f"demo-course-{key}") for key in ("product-fundamentals", "deal-registration")
         ]
-        _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{PARTNER_ADMIN}"))
+        _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{DEMO_PARTNER_ADMIN}"))
         _certification_history(seed=seed)
     if not Certificate.objects.filter(revoked_at__isnull=False).exists():
         candidates = (
@@ -217,3 +123,21 @@ def demo_certificates(*, seed: int = 2026) -> dict:
     for certificate in Certificate.objects.select_related("certification"):
         counts[certificate.status] = counts.get(certificate.status, 0) + 1
     return counts
+
+
+def demo_steps(run: DemoRun) -> None:
+    """``load_demo``'s steps of this app: certificates, today's compliance check, Acme's partner admin's token."""
+    certificates = demo_certificates()
+    run.summary.append(
+        "certificates: " + ", ".join(f"{count} {status}" for status, count in sorted(certificates.items()))
+    )
+    # The daily compliance check, now, so that the alerts report has something; no one is e-mailed.
+    alerts = compliance_check(notify=False)
+    run.summary.append(f"partners below their tier: {alerts['raised'] + alerts['open']}")
+    token = issue_demo_token(DEMO_PARTNER_ADMIN)
+    base_url = settings.WAGTAILADMIN_BASE_URL
+    run.logins += [
+        f"Acme's partner admin {DEMO_PARTNER_ADMIN} (sees Acme's certification compliance) token:",
+        f"  {token}",
+        f"  curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/me/partner/compliance",
+    ]

@@ -9,7 +9,9 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals, spreadsheets
+        from core.demo import register_demo
+
+        from . import demo, signals, spreadsheets
         from .api import asset_preview, bulletin_preview, program_preview
         from .models import Asset, Bulletin, Program
         from .preview import register_preview_payload
@@ -19,3 +21,4 @@ class CmsConfig(AppConfig):
         register_preview_payload(Asset, asset_preview)
         register_preview_payload(Program, program_preview)
         register_preview_payload(Bulletin, bulletin_preview)
+        register_demo(self.label, after=["partners"], prepare=[demo.demo_content])

@@ -1,5 +1,9 @@
 """Realistic demo content as manifest sections, with real small files generated on the fly.
 
+This stays Python, not a manifest under ``fixtures/demo/``: every entry has a generated
+file or dates relative to today, and written out it would be ~10,000 lines of JSON
+that say less than the seeded generator below.
+
 320 assets over every type (PDF documents and decks, PNG images, CSV price lists,
 ZIP brand kits, hosted videos and links), 20 programs and 40 bulletins, with a
 spread of audiences, owners and lifecycle states: mostly live, some scheduled, some
@@ -16,15 +20,28 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw
 
+from core.demo import DemoRun
+
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 PRODUCTS = ["cloud-gateway", "edge-firewall", "sd-wan", "secure-access", "threat-intel", "backup-vault"]
 LANGUAGES = [("en", 8), ("de", 2), ("fr", 2), ("es", 2), ("ja", 1), ("pt-br", 1)]
 OWNERS = ["maria.editor@vendor.example", "sam.moderator@vendor.example", "admin@vendor.example"]
-TOPICS = [
-    "Competitive battlecard", "Solution brief", "Customer case study", "Sales playbook", "Technical overview",
-    "Pricing guide", "Reference architecture", "Quick-start guide", "Partner pitch deck", "ROI calculator guide",
-    "Migration guide", "Datasheet", "Webinar recording", "Objection handling", "Co-branding guidelines",
-]  # fmt: skip
+PRODUCT_NAMES = {
+    "cloud-gateway": "Cloud Gateway", "edge-firewall": "Edge Firewall", "sd-wan": "SD-WAN",
+    "secure-access": "Secure Access", "threat-intel": "Threat Intel", "backup-vault": "Backup Vault",
+}  # fmt: skip
+#: Topics that fit each asset type: a case study is a document or a video, never a battlecard.
+TOPICS = {
+    "document": ["Solution brief", "Customer case study", "Technical overview", "Reference architecture",
+                 "Quick-start guide", "Migration guide", "Datasheet"],
+    "presentation": ["Partner pitch deck", "Sales playbook", "Technical deep dive", "Executive briefing"],
+    "battlecard": ["Competitive battlecard", "Objection handling"],
+    "price_list": ["Pricing guide", "Price list"],
+    "image": ["Product diagram", "Reference architecture diagram", "Social media banner"],
+    "brand_kit": ["Co-branding guidelines", "Logo pack"],
+    "video": ["Webinar recording", "Product demo", "Customer case study"],
+    "link": ["ROI calculator", "Product page", "Online configurator"],
+}  # fmt: skip
 TYPES = [
     ("document", 70), ("presentation", 50), ("battlecard", 40), ("price_list", 30), ("image", 30),
     ("brand_kit", 20), ("video", 40), ("link", 40),
@@ -117,14 +134,14 @@ def demo_content_sections(*, files_dir: Path, seed: int = 2026, assets: int = 32
     for n in range(assets):
         asset_type = type_pool[n % len(type_pool)]
         product = rng.choice(PRODUCTS)
-        product_name = product.replace("-", " ").title()
-        topic = rng.choice(TOPICS)
-        title = f"{product_name}: {topic}" + (f" ({n})" if n >= len(PRODUCTS) * len(TOPICS) else "")
+        product_name = PRODUCT_NAMES[product]
+        topic = rng.choice(TOPICS[asset_type])
+        title = f"{product_name}: {topic}" + (f" ({n})" if n >= 90 else "")  # later ones numbered, as before
         key = f"demo-asset-{n:03d}"
         entry = {
             "key": key,
             "title": title,
-            "summary": f"{topic} for {product_name}, for partner {asset_type.replace('_', ' ')} use.",
+            "summary": f"{topic} for {product_name}, ready to use with your customers.",
             "type": asset_type,
             "products": sorted({product, *rng.sample(PRODUCTS, rng.choice([0, 0, 1]))}),
             "languages": sorted({rng.choice(language_pool)}),
@@ -221,3 +238,8 @@ def demo_content_sections(*, files_dir: Path, seed: int = 2026, assets: int = 32
             }
         )
     return {"assets": asset_entries, "programs": programs, "bulletins": bulletins}
+
+
+def demo_content(run: DemoRun) -> dict:
+    """``load_demo``'s computed sections of this app (see ``core.demo``)."""
+    return demo_content_sections(files_dir=run.files_dir)

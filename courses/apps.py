@@ -9,10 +9,12 @@ class CoursesConfig(AppConfig):
 
     def ready(self):
         from cms.preview import register_preview_payload
+        from core.demo import register_demo
 
-        from . import signals
+        from . import demo_progress, signals
         from .api import course_preview
         from .models import Course
 
         signals.connect()
         register_preview_payload(Course, course_preview)
+        register_demo(self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress])

@@ -11,6 +11,9 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_delete
 
+        from core.demo import register_demo
+
+        from . import demo
         from .audience import protect_audience_references
         from .models import PartnerType, Region, Role
 
@@ -18,3 +21,4 @@ class PartnersConfig(AppConfig):
             pre_delete.connect(
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
+        register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])

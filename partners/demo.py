@@ -1,221 +1,51 @@
-"""Realistic demo partners and partner users, as manifest sections (see ``load_demo``)."""
+"""Partners' computed demo steps: the vendor's editors, and the demo partner user's token.
 
-import random
-import unicodedata
+Tiers, partner types, regions, roles, the 48 partners and their 180 users are data, in
+``fixtures/demo/partners.json``.
+"""
 
-TIERS = [
-    {"key": "registered", "name": "Registered", "rank": 10},
-    {"key": "silver", "name": "Silver", "rank": 20},
-    {"key": "gold", "name": "Gold", "rank": 30},
-    {"key": "platinum", "name": "Platinum", "rank": 40},
-]
-PARTNER_TYPES = [
-    {"key": "reseller", "name": "Reseller"},
-    {"key": "distributor", "name": "Distributor"},
-    {"key": "msp", "name": "Managed service provider"},
-    {"key": "referral", "name": "Referral partner"},
-    {"key": "isv", "name": "ISV / technology partner"},
-    {"key": "si", "name": "Systems integrator"},
-]
-REGIONS = [
-    {"key": "amer", "name": "Americas"},
-    {"key": "emea", "name": "Europe, Middle East & Africa"},
-    {"key": "apac", "name": "Asia Pacific"},
-    {"key": "latam", "name": "Latin America"},
-]
-ROLES = [
-    {"key": "sales", "name": "Sales"},
-    {"key": "marketing", "name": "Marketing"},
-    {"key": "technical", "name": "Technical"},
-    {"key": "admin", "name": "Partner admin"},
-]
+from django.conf import settings
+from django.contrib.auth import get_user_model
 
-_NAME_PARTS = (
-    [
-        "Northwind",
-        "Contoso",
-        "Fabrikam",
-        "Adatum",
-        "Tailspin",
-        "Litware",
-        "Proseware",
-        "Wingtip",
-        "Lucerne",
-        "Margie's",
-        "Fourth Coffee",
-        "Alpine Ski",
-        "Blue Yonder",
-        "Coho",
-        "Humongous",
-        "Trey",
-        "Wide World",
-        "Woodgrove",
-        "Relecloud",
-        "Bellows",
-        "Graphic Design",
-        "VanArsdel",
-        "Southridge",
-        "Datum",
-    ],
-    [
-        "Systems",
-        "Networks",
-        "Solutions",
-        "Technologies",
-        "Partners",
-        "Consulting",
-        "Digital",
-        "Cloud Services",
-        "Integration",
-        "Group",
-    ],
-)
-_FIRST = [
-    "Ann",
-    "Bilal",
-    "Chen",
-    "Dana",
-    "Emeka",
-    "Fatima",
-    "Giulia",
-    "Hiro",
-    "Ines",
-    "Jonas",
-    "Kavya",
-    "Lars",
-    "Mei",
-    "Noah",
-    "Olu",
-    "Priya",
-    "Quentin",
-    "Rosa",
-    "Sven",
-    "Tara",
-    "Umar",
-    "Vera",
-    "Wei",
-    "Ximena",
-    "Yusuf",
-    "Zofia",
-]
-_LAST = [
-    "Andersen",
-    "Bianchi",
-    "Costa",
-    "Dubois",
-    "Eriksen",
-    "Fischer",
-    "García",
-    "Haddad",
-    "Ito",
-    "Jansen",
-    "Kowalski",
-    "Lopez",
-    "Müller",
-    "Nakamura",
-    "Okafor",
-    "Patel",
-    "Quinn",
-    "Rossi",
-    "Schmidt",
-    "Tanaka",
-    "Urbanski",
-    "Varga",
-    "Weber",
-    "Yilmaz",
-    "Zhang",
-]
+from core.demo import DemoRun
+
+from .services import api_token_issue, editor_upsert
 
 #: The demo user whose token ``make demo`` prints: a Gold reseller in EMEA with sales and marketing roles.
 DEMO_PARTNER_USER = "ann.andersen"
 #: Acme's partner admin: sees Acme's certification compliance (``make demo`` prints her token too).
 DEMO_PARTNER_ADMIN = "priya.patel"
-#: Staff e-mails (``load_demo``'s editors) of the partners' channel managers, in turn.
-CHANNEL_MANAGERS = ["carla.channel@vendor.example", "maria.editor@vendor.example"]
+DEMO_PASSWORD = "partnerhub-demo"
+#: (username, e-mail, superuser, groups); the demo partners' channel managers are among them.
+EDITORS = [
+    ("admin", "admin@vendor.example", True, ()),
+    ("maria.editor", "maria.editor@vendor.example", False, ("Editors",)),
+    ("sam.moderator", "sam.moderator@vendor.example", False, ("Moderators",)),
+    ("carla.channel", "carla.channel@vendor.example", False, ("Editors",)),  # a channel manager
+]
 
 
-def demo_partner_sections(*, seed: int = 2026, partners: int = 48, users: int = 180) -> dict:
-    rng = random.Random(seed)
-    tier_weights = [4, 3, 2, 1]
-    partner_entries = [
-        {
-            "key": "acme",
-            "name": "Acme Networks",
-            "tier": "gold",
-            "type": "reseller",
-            "region": "emea",
-            "active": True,
-        }
-    ]
-    names = {"Acme Networks"}
-    while len(partner_entries) < partners:
-        name = f"{rng.choice(_NAME_PARTS[0])} {rng.choice(_NAME_PARTS[1])}"
-        if name in names:
-            continue
-        names.add(name)
-        key = name.lower().replace("'", "").replace(" ", "-")
-        partner_entries.append(
-            {
-                "key": key,
-                "name": name,
-                "tier": rng.choices([t["key"] for t in TIERS], weights=tier_weights)[0],
-                "type": rng.choice(PARTNER_TYPES)["key"],
-                "region": rng.choice(REGIONS)["key"],
-                # A few lapsed partners, to show that deactivation locks their users out.
-                "active": rng.random() > 0.06,
-            }
+def demo_editors(run: DemoRun) -> None:
+    """Editors first: they own the demo content and manage the demo partners."""
+    for username, email, is_superuser, groups in EDITORS:
+        editor_upsert(
+            username=username, email=email, password=DEMO_PASSWORD, is_superuser=is_superuser, group_names=groups
         )
+    run.summary.append(f"editors: {', '.join(name for name, *_ in EDITORS)} (password {DEMO_PASSWORD!r})")
 
-    user_entries = [
-        {
-            "key": DEMO_PARTNER_USER,
-            "email": "ann.andersen@acme-networks.example",
-            "first_name": "Ann",
-            "last_name": "Andersen",
-            "partner": "acme",
-            "roles": ["sales", "marketing"],
-            "active": True,
-        },
-        {
-            "key": DEMO_PARTNER_ADMIN,
-            "email": "priya.patel@acme-networks.example",
-            "first_name": "Priya",
-            "last_name": "Patel",
-            "partner": "acme",
-            "roles": ["admin", "sales"],
-            "active": True,
-        },
+
+def issue_demo_token(username: str) -> str:
+    """A fresh API token of a demo partner user (the plaintext)."""
+    _token, plaintext = api_token_issue(user=get_user_model().objects.get(username=username), name="make demo")
+    return plaintext
+
+
+def demo_logins(run: DemoRun) -> None:
+    base_url = settings.WAGTAILADMIN_BASE_URL
+    token = issue_demo_token(DEMO_PARTNER_USER)
+    run.logins += [
+        f"Admin:  {base_url}/admin/  user 'admin', password {DEMO_PASSWORD!r}",
+        f"Demo partner user {DEMO_PARTNER_USER} (Acme Networks, Gold reseller, EMEA) token:",
+        f"  {token}",
+        f"  curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/me",
     ]
-    usernames = {DEMO_PARTNER_USER, DEMO_PARTNER_ADMIN}
-    while len(user_entries) < users:
-        first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        base = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore").decode().lower()
-        username = base
-        suffix = 2
-        while username in usernames:
-            username = f"{base}{suffix}"
-            suffix += 1
-        usernames.add(username)
-        partner = rng.choice(partner_entries)
-        role_count = rng.choices([1, 2, 3], weights=[6, 3, 1])[0]
-        user_entries.append(
-            {
-                "key": username,
-                "email": f"{username}@{partner['key']}.example",
-                "first_name": first,
-                "last_name": last,
-                "partner": partner["key"],
-                "roles": sorted(rng.sample([r["key"] for r in ROLES], role_count)),
-                "active": rng.random() > 0.04,
-            }
-        )
-    for n, partner in enumerate(partner_entries):
-        partner["channel_manager"] = CHANNEL_MANAGERS[n % len(CHANNEL_MANAGERS)]
-    return {
-        "tiers": TIERS,
-        "partner_types": PARTNER_TYPES,
-        "regions": REGIONS,
-        "roles": ROLES,
-        "partners": partner_entries,
-        "users": user_entries,
-    }

@@ -1,5 +1,6 @@
 """Management commands: tokens, the demo data, and Wagtail's scheduled publishing task."""
 
+import logging
 from datetime import timedelta
 from io import StringIO
 
@@ -74,6 +75,23 @@ def test_load_demo_makes_realistic_data_and_a_working_token(client):
     assert (Partner.objects.count(), users.count(), Asset.objects.count(), AssetVersion.objects.count()) == counts
     for section in ("partners", "users", "assets", "programs", "bulletins"):
         assert f"{section}: 0 created, 0 updated," in again, section
+
+
+@override_settings(DEBUG=True)
+def test_load_demo_prints_a_short_summary_and_ends_with_the_logins_and_tokens(caplog):
+    caplog.set_level(logging.INFO)
+    err = StringIO()
+    out = StringIO()
+    call_command("load_demo", stdout=out, stderr=err)  # with its progress bars
+    lines = out.getvalue().splitlines()
+    assert len(lines) < 40
+    assert [record.getMessage() for record in caplog.records if record.levelno <= logging.INFO] == []
+    assert err.getvalue().count("\n") < 40  # the progress bar redraws its line; no task or edit lines
+    tokens = [n for n, line in enumerate(lines) if line.strip().startswith("wagtail_")]
+    assert len(tokens) == 2
+    logins = lines.index("Logins and tokens:")
+    assert lines[logins + 1].startswith("Admin:") and "'admin'" in lines[logins + 1]
+    assert logins < tokens[0] and tokens[1] >= len(lines) - 2  # the tokens come last
 
 
 def test_load_demo_refuses_without_debug():

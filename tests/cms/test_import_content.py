@@ -229,3 +229,13 @@ def test_a_user_s_last_day_is_imported_and_left_alone_when_absent(tmp_path):
     run_import(tmp_path, manifest)
     membership = PartnerMembership.objects.get(user__username="ann")
     assert (membership.partner.key, membership.leaves_on) == ("globex", None)
+
+
+def test_import_progress_bars_redraw_their_line_instead_of_printing_one_per_entry(tmp_path):
+    users = [{"key": f"user{n}", "email": f"user{n}@acme.test", "partner": "acme"} for n in range(60)]
+    path = tmp_path / "manifest.json"
+    path.write_text(json.dumps({**MANIFEST, "users": users}))
+    err = StringIO()
+    call_command("import_content", str(path), stdout=StringIO(), stderr=err)  # with its progress bars
+    assert get_user_model().objects.filter(username__startswith="user").count() == 60
+    assert err.getvalue().count("\n") < 10

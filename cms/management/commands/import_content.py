@@ -5,9 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tqdm import tqdm
-
 from cms.importer import ManifestError, import_manifest
+from core.console import SectionProgress
 
 
 class Command(BaseCommand):
@@ -38,20 +37,11 @@ class Command(BaseCommand):
                 f"{manifest}: not valid JSON: {exc.msg} at line {exc.lineno}, column {exc.colno}"
             ) from None
 
-        bars = []
-
-        def progress(section, total):
-            bar = tqdm(total=total, desc=section, unit="entry", disable=no_progress, leave=False, file=self.stderr)
-            bars.append(bar)
-            return bar.update
-
-        try:
-            summary = import_manifest(data, base_dir=manifest.resolve().parent, dry_run=dry_run, progress=progress)
-        except ManifestError as exc:
-            raise CommandError(str(exc)) from None
-        finally:
-            for bar in bars:
-                bar.close()
+        with SectionProgress(self.stderr, disable=no_progress) as progress:
+            try:
+                summary = import_manifest(data, base_dir=manifest.resolve().parent, dry_run=dry_run, progress=progress)
+            except ManifestError as exc:
+                raise CommandError(str(exc)) from None
         heading = "Dry run, nothing written. Would import:" if dry_run else f"Imported {manifest}:"
         self.stdout.write(self.style.SUCCESS(heading))
         for line in summary.lines():

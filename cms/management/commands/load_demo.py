@@ -1,35 +1,39 @@
-"""``manage.py load_demo``: realistic demo data, made through the importer and services."""
+"""``manage.py load_demo``: every app's demo manifests through the importer, then its computed steps.
+
+What is loaded is each app's business (``core.demo``); this command only runs it, keeps the
+output short (one progress bar, no per-task log lines) and prints the logins and tokens last.
+"""
+
+import logging
+from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from tqdm import tqdm
-
-from certifications.demo import demo_certificates, demo_certification_sections
-from certifications.services import compliance_check
-from cms.demo import demo_content_sections
 from cms.importer import ManifestError, import_manifest
-from courses.demo import demo_course_progress, demo_course_sections
-from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER, demo_partner_sections
-from partners.services import api_token_issue, editor_upsert
+from core.console import SectionProgress
+from core.demo import DemoRun, load_demo
 
-DEMO_PASSWORD = "partnerhub-demo"
-EDITORS = [
-    ("admin", "admin@vendor.example", True, ()),
-    ("maria.editor", "maria.editor@vendor.example", False, ("Editors",)),
-    ("sam.moderator", "sam.moderator@vendor.example", False, ("Moderators",)),
-    ("carla.channel", "carla.channel@vendor.example", False, ("Editors",)),  # a channel manager
-]
+
+@contextmanager
+def quiet_logging(level=logging.INFO):
+    """No log records at ``level`` or below (Celery/Wagtail task and edit lines) while the demo loads."""
+    previous = logging.root.manager.disable
+    logging.disable(level)
+    try:
+        yield
+    finally:
+        logging.disable(previous)
 
 
 class Command(BaseCommand):
     help = (
-        "Load realistic demo data: tiers, partner types, regions, 48 partners, 180 partner users, 4 editors, "
-        "320 assets with real files, 20 programs, 40 bulletins, 8 courses with question banks and quizzes, "
-        "with some partner users' progress in them, and 5 certifications with tier requirements and certificates. "
-        "Safe to re-run (it updates, never duplicates). Prints the "
-        "admin login and demo tokens."
+        "Load realistic demo data: every installed app's manifests under fixtures/demo/ (tiers, partner "
+        "types, regions, 48 partners, 180 partner users, 8 courses with question banks and quizzes, "
+        "5 certifications), through the importer, then what is computed: 4 editors, 320 assets with real "
+        "files, 20 programs, 40 bulletins, partner users' progress in the courses and certificates. "
+        "Safe to re-run (it updates, never duplicates). Prints a summary, then the logins and demo tokens."
     )
 
     def add_arguments(self, parser):
@@ -40,58 +44,22 @@ class Command(BaseCommand):
         if not settings.DEBUG and not force:
             raise CommandError("load_demo creates known passwords; it only runs with DEBUG on (or --force).")
 
-        def progress(section, total):
-            bar = tqdm(total=total, desc=f"demo {section}", unit="entry", disable=no_progress, file=self.stderr)
-            return bar.update
+        def import_demo_manifest(manifest):
+            with SectionProgress(self.stderr, disable=no_progress, prefix="demo ") as progress:
+                try:
+                    summary = import_manifest(manifest, base_dir=settings.VAR_DIR, progress=progress)
+                except ManifestError as exc:
+                    raise CommandError(str(exc)) from None
+            return summary.lines()
 
-        # Editors first: they own the demo content.
-        for username, email, is_superuser, groups in EDITORS:
-            editor_upsert(
-                username=username, email=email, password=DEMO_PASSWORD, is_superuser=is_superuser, group_names=groups
-            )
-        base_dir = settings.VAR_DIR
-        content = demo_content_sections(files_dir=base_dir / "demo-files")
-        manifest = {
-            **demo_partner_sections(),
-            **content,
-            **demo_course_sections(assets=content["assets"]),
-            **demo_certification_sections(),
-        }
-        try:
-            summary = import_manifest(manifest, base_dir=base_dir, progress=progress)
-        except ManifestError as exc:
-            raise CommandError(str(exc)) from None
-        # Learners' progress is not content: it is made through the courses' services, as the API would.
-        # Completing courses earns certificates (issued when the last course was completed).
-        course_progress = demo_course_progress(demo_user=DEMO_PARTNER_USER)
-        certificates = demo_certificates()
-        # The daily compliance check, now, so that the alerts report has something; no one is e-mailed.
-        alerts = compliance_check(notify=False)
-
-        demo_user = get_user_model().objects.get(username=DEMO_PARTNER_USER)
-        _token, plaintext = api_token_issue(user=demo_user, name="make demo")
+        run = DemoRun(base_dir=settings.VAR_DIR, today=datetime.now(UTC).date())
+        with quiet_logging():
+            load_demo(run, import_manifest=import_demo_manifest)
 
         self.stdout.write(self.style.SUCCESS("Demo data loaded:"))
-        for line in summary.lines():
+        for line in run.summary:
             self.stdout.write(f"  {line}")
-        self.stdout.write(
-            "  course progress: " + ", ".join(f"{count} {what}" for what, count in course_progress.items()) + " added"
-        )
-        self.stdout.write(
-            "  certificates: " + ", ".join(f"{count} {status}" for status, count in sorted(certificates.items()))
-        )
-        self.stdout.write(f"  partners below their tier: {alerts['raised'] + alerts['open']}")
-        self.stdout.write(f"  editors: {', '.join(name for name, *_ in EDITORS)} (password {DEMO_PASSWORD!r})")
         self.stdout.write("")
-        self.stdout.write(f"Admin:  {settings.WAGTAILADMIN_BASE_URL}/admin/  user 'admin', password {DEMO_PASSWORD!r}")
-        self.stdout.write(f"Demo partner user {DEMO_PARTNER_USER} (Acme Networks, Gold reseller, EMEA) token:")
-        self.stdout.write(f"  {plaintext}")
-        self.stdout.write(f"  curl -H 'Authorization: Bearer {plaintext}' {settings.WAGTAILADMIN_BASE_URL}/api/v1/me")
-        admin_user = get_user_model().objects.get(username=DEMO_PARTNER_ADMIN)
-        _token, admin_plaintext = api_token_issue(user=admin_user, name="make demo")
-        self.stdout.write(f"Acme's partner admin {DEMO_PARTNER_ADMIN} (sees Acme's certification compliance) token:")
-        self.stdout.write(f"  {admin_plaintext}")
-        self.stdout.write(
-            f"  curl -H 'Authorization: Bearer {admin_plaintext}' "
-            f"{settings.WAGTAILADMIN_BASE_URL}/api/v1/me/partner/compliance"
-        )
+        self.stdout.write(self.style.SUCCESS("Logins and tokens:"))
+        for line in run.logins:
+            self.stdout.write(line)
