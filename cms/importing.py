@@ -21,7 +21,7 @@ from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, 
 from . import services
 from .models import Asset, Bulletin, Language, Product, Program
 from .rich_text import clean_rich_text
-from .uploads import asset_file_problem, read_head
+from .uploads import asset_file_problem
 
 
 class AudienceEntry(pydantic.BaseModel):
@@ -281,8 +281,7 @@ def _tier(key):
 def _file_problem(asset_type, path) -> str | None:
     """What the admin would say of this file as an asset of ``asset_type`` (``cms.uploads``), or ``None``."""
     with open(path, "rb") as handle:
-        head = read_head(handle)
-    return asset_file_problem(asset_type=asset_type, name=path.name, size=path.stat().st_size, head=head)
+        return asset_file_problem(asset_type=asset_type, name=path.name, size=path.stat().st_size, file=handle)
 
 
 def _related_asset_problems(section, index, entry, keys, field, context):

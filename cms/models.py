@@ -40,7 +40,7 @@ from partners.audience import AudienceMixin, AudienceQuerySetMixin
 from partners.models import KeyedModel
 
 from .storage import private_storage
-from .uploads import asset_file_problem, read_head, validate_asset_file_extension
+from .uploads import asset_file_problem, stored_asset_file_problem, validate_asset_file_extension
 from .webhook_targets import validate_webhook_url
 from .widgets import PrivateFileInput
 
@@ -353,13 +353,14 @@ class Asset(TranslatableMixin, GatedContent):
         if self.file and self.external_url:
             raise ValidationError({"external_url": "Give a file or a URL, not both."})
         if self.file:
-            new_upload = not getattr(self.file, "_committed", True)  # size and content: of a file just given
-            problem = asset_file_problem(
-                asset_type=self.asset_type,
-                name=self.file.name,
-                size=self.file.size if new_upload else None,
-                head=read_head(self.file) if new_upload else None,
-            )
+            if not getattr(self.file, "_committed", True):  # a file just given: its size too
+                problem = asset_file_problem(
+                    asset_type=self.asset_type, name=self.file.name, size=self.file.size, file=self.file
+                )
+            elif self._file_or_type_changed():  # a stored file: against the (new) type's list
+                problem = stored_asset_file_problem(asset_type=self.asset_type, field_file=self.file)
+            else:  # unchanged: a file today's rules refuse must not block a title fix (see asset_file_audit)
+                problem = None
             if problem:
                 raise ValidationError({"file": problem})
         latest = self.versions.order_by("-number").first() if self.pk else None
@@ -371,6 +372,10 @@ class Asset(TranslatableMixin, GatedContent):
                     "earlier version are shown this note."
                 }
             )
+
+    def _file_or_type_changed(self) -> bool:
+        stored = Asset.objects.filter(pk=self.pk).values_list("file", "asset_type").first() if self.pk else None
+        return stored != (self.file.name, self.asset_type)
 
     def save(self, *args, **kwargs):
         if self.file and not getattr(self.file, "_committed", True):

@@ -276,3 +276,15 @@ def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> in
         return count_visible(by_audience, viewer)
 
     return cached(viewer.audience_key, count_for_viewer)
+
+
+def assets_with_refused_files():
+    """Not archived assets whose stored file today's rules (``cms.uploads``) refuse: ``(asset, problem)`` pairs.
+
+    Reads every such file's first bytes (and a zip's directory); changes nothing.
+    """
+    from .uploads import stored_asset_file_problem
+
+    for asset in Asset.objects.not_archived().exclude(file="").order_by("pk").iterator(chunk_size=500):
+        if problem := stored_asset_file_problem(asset_type=asset.asset_type, field_file=asset.file):
+            yield asset, problem
