@@ -10,7 +10,7 @@ class CoursesConfig(AppConfig):
     def ready(self):
         from cms.preview import register_preview_payload
 
-        from . import signals
+        from . import checks, signals  # noqa: F401 - checks registers the system checks
         from .api import course_preview
         from .models import Course
 
