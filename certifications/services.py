@@ -227,14 +227,19 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=
     return certificate
 
 
-def _recipients(certificate: Certificate) -> list[str]:
-    """The holder, and the admins (role ``admin``) of the partner they belong to now, who keep its tier."""
+def _recipients(certificate: Certificate, *, today=None) -> list[str]:
+    """The holder, and the admins (role ``admin``) of the partner they belong to now, who keep its tier.
+
+    Admins past their last day (``leaves_on``) are no longer the partner's: they hear nothing.
+    """
     emails = [certificate.user.email] if certificate.user.email else []
     membership = getattr(certificate.user, "partner_membership", None)  # loaded with the certificate
     if membership and membership.partner.is_active:
-        admins = PartnerMembership.objects.filter(
-            partner_id=membership.partner_id, roles__key=PARTNER_ADMIN_ROLE, user__is_active=True
-        ).exclude(user__email="")
+        admins = (
+            PartnerMembership.objects.current(today=today)
+            .filter(partner_id=membership.partner_id, roles__key=PARTNER_ADMIN_ROLE, user__is_active=True)
+            .exclude(user__email="")
+        )
         emails += [email for email in admins.values_list("user__email", flat=True) if email not in emails]
     return emails
 
@@ -260,7 +265,8 @@ def expiry_reminders_send(*, now=None) -> int:
 
     Lead times come from ``CERTIFICATE_EXPIRY_REMINDER_DAYS`` (e.g. 60, 30, 7); each is
     sent once per certificate, and so is the notice that it expired. Current,
-    unrevoked certificates only: a renewed one has nothing to remind.
+    unrevoked certificates only: a renewed one has nothing to remind. Nobody past their last day
+    (``leaves_on``) is mailed, holder or admin.
     """
     from django.conf import settings
     from django.core.mail import send_mail
@@ -268,9 +274,12 @@ def expiry_reminders_send(*, now=None) -> int:
     from cms.services import reminder_lead_time
 
     now = now or timezone.now()
+    today = timezone.localdate(now)
     lead_times = settings.CERTIFICATE_EXPIRY_REMINDER_DAYS
     current = (
         Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True)
+        # The certificate of someone who left counts for no partner: neither they nor its admins hear of it.
+        .exclude(user__partner_membership__leaves_on__lt=today)
         .select_related("user__partner_membership__partner", "certification")
         .annotate(renewal_courses_total=Count("certification__renewal_courses"))
     )
@@ -280,7 +289,7 @@ def expiry_reminders_send(*, now=None) -> int:
         lead = reminder_lead_time((certificate.expires_at - now).days, lead_times)
         if lead is None or (certificate.reminded_days is not None and certificate.reminded_days <= lead):
             continue
-        if recipients := _recipients(certificate):
+        if recipients := _recipients(certificate, today=today):
             send_mail(
                 subject=f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}",
                 message=(
@@ -295,7 +304,7 @@ def expiry_reminders_send(*, now=None) -> int:
             sent += 1
         Certificate.objects.filter(pk=certificate.pk).update(reminded_days=lead)
     for certificate in current.filter(expires_at__lte=now, expiry_notified_at__isnull=True):
-        if recipients := _recipients(certificate):
+        if recipients := _recipients(certificate, today=today):
             send_mail(
                 subject=f"“{certificate.certification.title}” has expired",
                 message=(

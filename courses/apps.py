@@ -11,7 +11,7 @@ class CoursesConfig(AppConfig):
         from cms.preview import register_preview_payload
         from core.demo import register_demo
 
-        from . import demo_progress, signals
+        from . import checks, demo_progress, signals  # noqa: F401 - checks registers the system checks
         from .api import course_preview
         from .models import Course
 

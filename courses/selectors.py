@@ -8,6 +8,7 @@ number of queries whatever the number of courses, modules or lessons.
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.db import DEFAULT_DB_ALIAS
 from django.db.models import (
     Avg,
     Case,
@@ -28,7 +29,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
-from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, Quiz, QuizAttempt
+from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, QuestionBank, Quiz, QuizAttempt
 from .services import Progress
 
 
@@ -162,6 +163,15 @@ def answer_policy_conflicts(*, bank, reveals: bool, exclude_pk=None) -> list[str
     else:
         quizzes = quizzes.exclude(answers_shown=Quiz.AnswersShown.NEVER)
     return list(quizzes.order_by("title").values_list("title", flat=True))
+
+
+def banks_with_answer_policy_conflicts(*, using: str = DEFAULT_DB_ALIAS) -> list[str]:
+    """Names of the banks feeding both a quiz that never shows answers and one that does (before the refusal)."""
+    quizzes = Quiz.objects.using(using)
+    never = quizzes.filter(answers_shown=Quiz.AnswersShown.NEVER).values("bank_id")
+    revealing = quizzes.exclude(answers_shown=Quiz.AnswersShown.NEVER).values("bank_id")
+    banks = QuestionBank.objects.using(using).filter(pk__in=never).filter(pk__in=revealing)
+    return list(banks.order_by("name").values_list("name", flat=True))
 
 
 def quizzes_for_partner(*, user):

@@ -332,12 +332,20 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict, now=None) -> tu
 
 
 def answers_revealed(attempt: QuizAttempt) -> bool:
-    """Whether the learner may now see the correct answers of this attempt."""
+    """Whether the learner may now see the correct answers of this attempt.
+
+    Never while the bank also feeds a quiz that never shows answers (a bank shared so before
+    the admin and the importer refused it): they would be that quiz's answers too.
+    """
+    from .selectors import answer_policy_conflicts
+
     quiz = attempt.quiz
     if attempt.status == QuizAttempt.Status.IN_PROGRESS or quiz.answers_shown == Quiz.AnswersShown.NEVER:
         return False
     last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
-    return bool(attempt.passed) or last_allowed
+    if not (attempt.passed or last_allowed):
+        return False
+    return not answer_policy_conflicts(bank=quiz.bank_id, reveals=True, exclude_pk=quiz.pk)
 
 
 # --- assignments --------------------------------------------------------------------------------------

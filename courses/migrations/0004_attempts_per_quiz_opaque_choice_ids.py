@@ -51,6 +51,8 @@ def give_attempts_their_own_choice_ids(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
+    # The new constraint is added by 0005, in a transaction of its own: on PostgreSQL, rows updated twice here
+    # leave deferred foreign-key checks pending until commit, and no ALTER TABLE may follow them.
 
     dependencies = [
         ('courses', '0003_attempts_per_course_due_reminders'),
@@ -73,9 +75,5 @@ class Migration(migrations.Migration):
             model_name='quizattempt',
             name='number',
             field=models.PositiveIntegerField(help_text='1 for the first attempt of this user at this quiz, in whichever course it was taken.'),
-        ),
-        migrations.AddConstraint(
-            model_name='quizattempt',
-            constraint=models.UniqueConstraint(fields=('quiz', 'user', 'number'), name='quiz_attempt_number_unique'),
         ),
     ]

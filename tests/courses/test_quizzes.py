@@ -392,3 +392,16 @@ def test_an_attempt_stays_open_to_me_while_another_course_of_mine_uses_its_quiz(
     second.min_tier = first.min_tier  # and now no course of mine uses the quiz
     second.save()
     assert client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).status_code == 404
+
+
+def test_a_bank_shared_with_a_quiz_that_never_shows_answers_shows_none(client, learner):
+    # As an upgrade may have left it (the admin and the importer refuse it now): one bank, both policies.
+    quiz, course = quiz_in_course(attempt_limit=1)
+    QuizFactory(bank=quiz.bank, answers_shown=Quiz.AnswersShown.NEVER)
+    question = QuestionFactory(bank=quiz.bank)
+    client.post(f"/api/v1/courses/{course.pk}/enroll", **learner.headers)
+    body = start(client, learner, quiz).json()
+    graded = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Wrong")}).json()
+    assert graded["status"] == "graded"  # the last allowed attempt: this quiz alone would show the answers
+    assert_no_answers_in(graded)
+    assert_no_answers_in(client.get(f"/api/v1/attempts/{body['id']}", **learner.headers).json())

@@ -94,3 +94,74 @@ def test_no_course_due_reminder_after_the_last_day(settings):
     PartnerMembership.objects.filter(user=leaver).update(leaves_on=days_from_today(-1))
     assert due_reminders_send() == 1
     assert [m.to for m in mail.outbox] == [["stays@example.com"]]
+
+
+def _certificate_expiring(holder, settings):
+    from certifications.factories import CertificationFactory
+    from certifications.services import certificate_issue_if_earned
+    from courses.factories import course_with
+    from courses.services import course_enroll
+
+    settings.CERTIFICATE_EXPIRY_REMINDER_DAYS = [40]  # a one-month certificate: reminded from the start
+    course = course_with()
+    certification = CertificationFactory(required_courses=[course], validity_months=1)
+    enrollment, _ = course_enroll(user=holder, course=course)
+    Enrollment.objects.filter(pk=enrollment.pk).update(completed_at=timezone.now())
+    return certificate_issue_if_earned(user=holder, certification=certification)
+
+
+def test_no_certificate_reminder_to_a_partner_admin_past_their_last_day(settings):
+    from django.core import mail
+
+    from certifications.services import expiry_reminders_send
+    from partners.factories import RoleFactory
+
+    admin = RoleFactory(key="admin")
+    acme = PartnerFactory(key="acme")
+    partner_user(partner=acme, roles=[admin], user__email="boss@example.com")
+    partner_user(partner=acme, roles=[admin], user__email="gone-boss@example.com", leaves_on=days_from_today(-1))
+    holder = partner_user(partner=acme, user__email="ann@example.com")
+    assert _certificate_expiring(holder, settings) is not None
+    assert expiry_reminders_send() == 1
+    assert sorted(mail.outbox[0].to) == ["ann@example.com", "boss@example.com"]
+
+
+def test_no_certificate_reminder_about_a_holder_past_their_last_day(settings):
+    from django.core import mail
+
+    from certifications.services import expiry_reminders_send
+    from partners.factories import RoleFactory
+
+    acme = PartnerFactory(key="acme")
+    partner_user(partner=acme, roles=[RoleFactory(key="admin")], user__email="boss@example.com")
+    holder = partner_user(partner=acme, user__email="ann@example.com", leaves_on=days_from_today(20))
+    assert _certificate_expiring(holder, settings) is not None
+    PartnerMembership.objects.filter(user=holder).update(leaves_on=days_from_today(-1))
+    assert expiry_reminders_send() == 0
+    assert mail.outbox == []
+
+
+def test_no_version_digest_after_the_last_day():
+    from django.core import mail
+    from django.core.files.base import ContentFile
+
+    from cms.factories import AssetFactory
+    from cms.services import download_record, version_digests_send
+
+    acme = PartnerFactory(key="acme")
+    stays = partner_user(partner=acme, user__email="stays@example.com")
+    leaver = partner_user(partner=acme, user__email="left@example.com", leaves_on=days_from_today(20))
+    asset = AssetFactory(live=False, title="Pricing guide")
+    asset.save_revision().publish()
+    for user in (stays, leaver):
+        download_record(asset=asset, user=user)
+    PartnerMembership.objects.filter(user=leaver).update(leaves_on=days_from_today(-1))
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):  # version 2
+        asset.file = ContentFile(b"%PDF-1.4 new", name="new.pdf")
+        asset.version_note = "2027 prices"
+        asset.full_clean()
+        asset.save()
+        asset.save_revision().publish()
+    with time_machine.travel(timezone.now() + datetime.timedelta(minutes=2)):
+        assert version_digests_send() == 1
+    assert [m.to for m in mail.outbox] == [["stays@example.com"]]
