@@ -21,3 +21,10 @@ def superuser_client(client, admin_user):
 @pytest.fixture
 def editor():
     return StaffUserFactory(username="erin", first_name="Erin", last_name="Editor")
+
+
+@pytest.fixture
+def staff_client(client):
+    """The admin as a staff user without special permissions."""
+    client.force_login(StaffUserFactory())
+    return client

@@ -21,7 +21,7 @@ from cms.factories import AssetFactory
 from cms.models import Asset
 from cms.services import content_archive
 from cms.uploads import FORMATS
-from partners.factories import StaffUserFactory
+from tests.cms.admin_uploads import add_asset
 
 pytestmark = pytest.mark.django_db
 
@@ -54,19 +54,6 @@ def ole(sector_shift: int) -> bytes:
     header[0x1A:0x1C] = (3 if sector_shift == 9 else 4).to_bytes(2, "little")
     header[0x1E:0x20] = sector_shift.to_bytes(2, "little")
     return bytes(header)
-
-
-@pytest.fixture
-def admin_client(client):
-    client.force_login(StaffUserFactory())
-    return client
-
-
-def add_asset(client, name, content, asset_type):
-    return client.post(
-        reverse("wagtailsnippets_cms_asset:add"),
-        {"title": "Upload", "asset_type": asset_type, "file": SimpleUploadedFile(name, content)},
-    )
 
 
 # --- legitimate files ----------------------------------------------------------------------------
@@ -103,8 +90,8 @@ REFUSED = [
 
 
 @pytest.mark.parametrize("name, content, asset_type", ACCEPTED)
-def test_the_admin_accepts_legitimate_office_and_text_files(admin_client, name, content, asset_type):
-    response = add_asset(admin_client, name, content, asset_type)
+def test_the_admin_accepts_legitimate_office_and_text_files(staff_client, name, content, asset_type):
+    response = add_asset(staff_client, name, content, asset_type)
 
     assert response.status_code == 302, response.context["form"].errors
     assert Asset.objects.get().file.name.endswith(name.rsplit(".", 1)[1])
@@ -122,8 +109,8 @@ def test_the_importer_accepts_legitimate_office_and_text_files(tmp_path, name, c
 
 
 @pytest.mark.parametrize("name, content, asset_type", REFUSED)
-def test_the_admin_still_refuses_files_that_are_not_what_they_are_named(admin_client, name, content, asset_type):
-    response = add_asset(admin_client, name, content, asset_type)
+def test_the_admin_still_refuses_files_that_are_not_what_they_are_named(staff_client, name, content, asset_type):
+    response = add_asset(staff_client, name, content, asset_type)
 
     assert response.status_code == 200
     assert "This is not a " in response.content.decode()
@@ -144,10 +131,10 @@ def legacy_svg():
 
 
 @pytest.mark.parametrize("legacy", ["legacy_eps", "legacy_svg"])
-def test_an_asset_with_a_legacy_file_can_still_have_its_title_fixed(admin_client, request, legacy):
+def test_an_asset_with_a_legacy_file_can_still_have_its_title_fixed(staff_client, request, legacy):
     asset = request.getfixturevalue(legacy)
 
-    response = admin_client.post(
+    response = staff_client.post(
         reverse("wagtailsnippets_cms_asset:edit", args=[asset.pk]),
         {"title": "Old logo (2024)", "asset_type": asset.asset_type, "action-publish": "action-publish"},
     )
@@ -174,11 +161,11 @@ def test_an_asset_with_a_legacy_file_can_be_archived(legacy_eps):
     ],
 )
 def test_changing_the_type_checks_the_stored_file_against_the_new_types_formats(
-    admin_client, stored, new_type, message
+    staff_client, stored, new_type, message
 ):
     asset = AssetFactory(title="Deck", asset_type=Asset.AssetType.BRAND_KIT, file=stored)
 
-    response = admin_client.post(
+    response = staff_client.post(
         reverse("wagtailsnippets_cms_asset:edit", args=[asset.pk]),
         {"title": "Deck", "asset_type": new_type, "action-publish": "action-publish"},
     )
@@ -189,10 +176,10 @@ def test_changing_the_type_checks_the_stored_file_against_the_new_types_formats(
     assert asset.asset_type == Asset.AssetType.BRAND_KIT
 
 
-def test_changing_the_type_keeps_a_stored_file_the_new_type_allows(admin_client):
+def test_changing_the_type_keeps_a_stored_file_the_new_type_allows(staff_client):
     asset = AssetFactory(title="Prices", asset_type=Asset.AssetType.DOCUMENT)  # a real PDF
 
-    response = admin_client.post(
+    response = staff_client.post(
         reverse("wagtailsnippets_cms_asset:edit", args=[asset.pk]),
         {"title": "Prices", "asset_type": "price_list", "action-publish": "action-publish"},
     )
@@ -271,16 +258,16 @@ def add_document(client, name, content):
         pytest.param("brief.docx", office("xl/workbook.xml"), "This is not a real .docx file.", id="xlsx-named-docx"),
     ],
 )
-def test_wagtail_documents_are_checked_on_their_content(admin_client, name, content, message):
-    response = add_document(admin_client, name, content)
+def test_wagtail_documents_are_checked_on_their_content(staff_client, name, content, message):
+    response = add_document(staff_client, name, content)
 
     assert response.status_code == 200
     assert message in response.content.decode()
     assert not get_document_model().objects.exists()
 
 
-def test_wagtail_documents_multiple_upload_checks_the_content_too(admin_client):
-    response = admin_client.post(
+def test_wagtail_documents_multiple_upload_checks_the_content_too(staff_client):
+    response = staff_client.post(
         reverse("wagtaildocs:add_multiple"),
         {"files[]": SimpleUploadedFile("report.pdf", HTML), "collection": 1},
         headers={"x-requested-with": "XMLHttpRequest"},
@@ -292,8 +279,8 @@ def test_wagtail_documents_multiple_upload_checks_the_content_too(admin_client):
     assert not get_document_model().objects.exists()
 
 
-def test_wagtail_documents_accept_real_files(admin_client):
-    response = add_document(admin_client, "report.pdf", PDF)
+def test_wagtail_documents_accept_real_files(staff_client):
+    response = add_document(staff_client, "report.pdf", PDF)
 
     assert response.status_code == 302
     assert get_document_model().objects.get().file.name.endswith(".pdf")

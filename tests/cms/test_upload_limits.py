@@ -16,7 +16,7 @@ import pytest
 
 from cms.models import Asset
 from cms.uploads import ASSET_TYPE_EXTENSIONS
-from partners.factories import StaffUserFactory
+from tests.cms.admin_uploads import add_asset
 
 pytestmark = pytest.mark.django_db
 
@@ -40,25 +40,12 @@ REFUSED_UPLOADS = [
 ]  # fmt: skip
 
 
-@pytest.fixture
-def admin_client(client):
-    client.force_login(StaffUserFactory())
-    return client
-
-
-def add_asset(client, name, content, asset_type):
-    return client.post(
-        reverse("wagtailsnippets_cms_asset:add"),
-        {"title": "Upload", "asset_type": asset_type, "file": SimpleUploadedFile(name, content)},
-    )
-
-
 # --- the admin -----------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("name, content, asset_type, message", REFUSED_UPLOADS)
-def test_the_admin_refuses_a_file_outside_its_types_allow_list(admin_client, name, content, asset_type, message):
-    response = add_asset(admin_client, name, content, asset_type)
+def test_the_admin_refuses_a_file_outside_its_types_allow_list(staff_client, name, content, asset_type, message):
+    response = add_asset(staff_client, name, content, asset_type)
 
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -69,17 +56,17 @@ def test_the_admin_refuses_a_file_outside_its_types_allow_list(admin_client, nam
     "name, content, asset_type",
     [("deck.pdf", PDF, "document"), ("logo.png", PNG, "image"), ("prices.csv", b"sku,price\nA1,10\n", "price_list")],
 )
-def test_the_admin_accepts_a_file_its_type_allows(admin_client, name, content, asset_type):
-    response = add_asset(admin_client, name, content, asset_type)
+def test_the_admin_accepts_a_file_its_type_allows(staff_client, name, content, asset_type):
+    response = add_asset(staff_client, name, content, asset_type)
 
     assert response.status_code == 302
     assert Asset.objects.get().file.name.endswith(name.rsplit(".", 1)[1])
 
 
-def test_the_admin_refuses_a_file_over_the_size_limit(admin_client, settings):
+def test_the_admin_refuses_a_file_over_the_size_limit(staff_client, settings):
     settings.ASSET_MAX_UPLOAD_BYTES = 1024
 
-    response = add_asset(admin_client, "deck.pdf", PDF + b"0" * 1024, "document")
+    response = add_asset(staff_client, "deck.pdf", PDF + b"0" * 1024, "document")
 
     assert response.status_code == 200
     assert "The file is larger than the 1.0\xa0KB allowed." in response.content.decode()
@@ -134,8 +121,8 @@ def test_the_importer_uses_the_same_size_limit(tmp_path, settings):
 
 
 @pytest.mark.parametrize("name, content", [("logo.svg", SVG), ("page.html", HTML), ("run.js", b"alert(1)")])
-def test_wagtail_documents_refuse_scriptable_files(admin_client, name, content):
-    response = admin_client.post(
+def test_wagtail_documents_refuse_scriptable_files(staff_client, name, content):
+    response = staff_client.post(
         reverse("wagtaildocs:add"), {"title": "Doc", "file": SimpleUploadedFile(name, content), "collection": 1}
     )
 
@@ -144,10 +131,10 @@ def test_wagtail_documents_refuse_scriptable_files(admin_client, name, content):
     assert not get_document_model().objects.exists()
 
 
-def test_wagtail_images_refuse_svg(admin_client, settings):
+def test_wagtail_images_refuse_svg(staff_client, settings):
     assert "svg" not in settings.WAGTAILIMAGES_EXTENSIONS
 
-    response = admin_client.post(
+    response = staff_client.post(
         reverse("wagtailimages:add"), {"title": "Logo", "file": SimpleUploadedFile("logo.svg", SVG), "collection": 1}
     )
 
