@@ -9,6 +9,7 @@ from django.utils.timezone import localdate
 
 from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
+from partners.models import past_last_day
 
 from .models import Certificate, Certification
 
@@ -112,7 +113,7 @@ def holdings(*, certification_ids, partner_ids=None, now) -> list[Holding]:
         expires_at__gt=now,
         certification_id__in=certification_ids,
         user__partner_membership__isnull=False,
-    ).exclude(user__partner_membership__leaves_on__lt=localdate(now))
+    ).exclude(past_last_day(localdate(now), prefix="user__partner_membership__"))
     if partner_ids is not None:
         certificates = certificates.filter(user__partner_membership__partner_id__in=partner_ids)
     rows = certificates.order_by().values_list(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from wagtail.log_actions import log
 
 from courses.models import Enrollment, QuizAttempt
-from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership
+from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
 from .models import Certificate, Certification, ComplianceAlert
 
@@ -279,7 +279,7 @@ def expiry_reminders_send(*, now=None) -> int:
     current = (
         Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True)
         # The certificate of someone who left counts for no partner: neither they nor its admins hear of it.
-        .exclude(user__partner_membership__leaves_on__lt=today)
+        .exclude(past_last_day(today, prefix="user__partner_membership__"))
         .select_related("user__partner_membership__partner", "certification")
         .annotate(renewal_courses_total=Count("certification__renewal_courses"))
     )

@@ -156,7 +156,7 @@ def list_courses(request):
     )
 
 
-def _quiz_ref(state, course, quiz) -> dict | None:
+def _quiz_ref(state, quiz) -> dict | None:
     if quiz is None:
         return None
     attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False, "best": None})
@@ -179,13 +179,11 @@ def _course_detail(user, course: Course) -> dict:
 def course_preview(request, course: Course) -> dict:
     """A course as an editor previews it (unsaved changes included): its structure, nobody's progress."""
     modules = list(course.modules.all())
-    quizzes = {module.quiz_id for module in modules} | {course.final_quiz_id}
-    quizzes.discard(None)
     progress = services.Progress(
         lessons_done=0,
         lessons_total=sum(len(module.lessons.all()) for module in modules),
         quizzes_passed=0,
-        quizzes_total=len(quizzes),
+        quizzes_total=len(services.required_quiz_ids(course)),
     )
     state = selectors.LearnerState({}, {course.pk: progress}, set(), {}, set())
     course.visible_prerequisites = list(course.prerequisites.all())
@@ -210,11 +208,11 @@ def _course_structure(state, course: Course) -> dict:
                     }
                     for lesson in module.lessons.all()
                 ],
-                "quiz": _quiz_ref(state, course, module.quiz),
+                "quiz": _quiz_ref(state, module.quiz),
             }
             for module in course.modules.all()
         ],
-        "final_quiz": _quiz_ref(state, course, course.final_quiz),
+        "final_quiz": _quiz_ref(state, course.final_quiz),
         "prerequisites": [
             {"id": p.pk, "title": p.title, "completed": p.pk in state.completed_courses}
             for p in course.visible_prerequisites

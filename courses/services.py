@@ -19,6 +19,8 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from partners.models import past_last_day
+
 from .models import Course, Enrollment, Lesson, LessonCompletion, Question, QuestionResult, Quiz, QuizAttempt
 from .signals import course_completed, quiz_passed
 
@@ -340,7 +342,7 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     from .selectors import answer_policy_conflicts
 
     quiz = attempt.quiz
-    if attempt.status == QuizAttempt.Status.IN_PROGRESS or quiz.answers_shown == Quiz.AnswersShown.NEVER:
+    if attempt.status == QuizAttempt.Status.IN_PROGRESS or not quiz.reveals_answers:
         return False
     last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
     if not (attempt.passed or last_allowed):
@@ -443,7 +445,7 @@ def due_reminders_send(*, now=None) -> int:
             course__in=Course.objects.live_for_partners(now=now),
         )
         .exclude(user__email="")
-        .exclude(user__partner_membership__leaves_on__lt=today)
+        .exclude(past_last_day(today, prefix="user__partner_membership__"))
         .select_related("user", "course")
     )
     sent = 0

@@ -134,11 +134,18 @@ class Partner(models.Model):
         return self.name
 
 
+def past_last_day(today, *, prefix: str = "") -> models.Q:
+    """Memberships whose last day (``leaves_on``) is before ``today``: exclude them to keep current members.
+
+    ``prefix`` reaches the membership from another model, e.g. ``"user__partner_membership__"``.
+    """
+    return models.Q(**{f"{prefix}leaves_on__lt": today})
+
+
 class PartnerMembershipQuerySet(models.QuerySet):
     def current(self, *, today=None):
         """Memberships not past their last day: access ends at the end of ``leaves_on``, in ``TIME_ZONE``."""
-        today = today or timezone.localdate()
-        return self.filter(models.Q(leaves_on__isnull=True) | models.Q(leaves_on__gte=today))
+        return self.exclude(past_last_day(today or timezone.localdate()))
 
 
 class PartnerMembership(models.Model):
