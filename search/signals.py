@@ -27,7 +27,9 @@ def sync_changed_items(sender, pks, **kwargs):
 
 
 def remember_tier_rank(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
+    from .client import elasticsearch_configured
+
+    if raw or instance.pk is None or not elasticsearch_configured():  # the database fallback reads ranks live
         return
     instance._search_rank_before = sender.objects.filter(pk=instance.pk).values_list("rank", flat=True).first()
 

@@ -51,7 +51,7 @@ class AuthFailureLimiter(SimpleRateThrottle):
         super().__init__(settings.PARTNERHUB_API_AUTH_FAILURE_RATE)
 
     def get_cache_key(self, request):
-        return self.cache_format % {"scope": self.scope, "ident": client_address(request)}
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}
 
     def check(self, request) -> None:
         """Raise ``Throttled`` when this address has failed too often recently."""
