@@ -1,0 +1,37 @@
+"""The shape of the code a newcomer inherits: no app reaches for another's private names, no module is too long.
+
+The layers themselves are import-linter's contracts (``lint-imports`` in ``make lint``).
+"""
+
+from pathlib import Path
+
+from devtools.import_graph import ROOT, underscore_imports
+
+MAX_MODULE_LINES = 450
+CHECKED = ["core", "partners", "cms", "search", "courses", "certifications", "home", "devtools", "bench"]
+
+
+def long_modules() -> dict[str, int]:
+    found = {}
+    for package in CHECKED:
+        for path in (ROOT / package).rglob("*.py"):
+            if "migrations" in path.parts:
+                continue
+            lines = len(path.read_text().splitlines())
+            if lines > MAX_MODULE_LINES:
+                found[str(path.relative_to(ROOT))] = lines
+    return found
+
+
+def test_no_app_imports_another_apps_private_names():
+    assert underscore_imports() == []
+
+
+def test_no_module_is_longer_than_a_newcomer_can_hold():
+    assert long_modules() == {}
+
+
+def test_the_checks_look_at_real_code():
+    # Guards the two tests above against passing because they found nothing to read.
+    assert Path(ROOT / "cms" / "apps.py").exists()
+    assert sum(1 for _ in (ROOT / "cms").rglob("*.py")) > 20
