@@ -12,4 +12,7 @@ their title and lessons by their title within their module, so ids — and the l
 completions and question statistics hanging off them — survive a re-import that only
 edits, reorders or adds. A module, lesson or question the manifest no longer has is
 deleted, with its completions; a renamed one is a new row (a new id).
+
+One module per section (``question_banks``, ``quizzes``, ``courses``), plus ``parts``
+for what they share; ``courses.apps`` registers the sections with ``core.importer``.
 """
