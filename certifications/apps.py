@@ -18,3 +18,10 @@ class CertificationsConfig(AppConfig):
         signals.connect()
         register_preview_payload(Certification, certification_preview)
         register_demo(self.label, after=["courses"], steps=[demo.demo_steps])
+
+        # Importer sections (core.importer): the order is derived from each section's depends_on.
+        from core.importer.registry import register_sections
+
+        from .importing import CertificationsSection
+
+        register_sections(CertificationsSection())

@@ -11,10 +11,11 @@ entry changes nothing (no revision).
 
 import pydantic
 
-from cms.importer.base import entry_problem
-from cms.importing import ContentEntry, ContentSection
+from cms.importing import AUDIENCE_SECTIONS, ContentEntry, ContentSection
 from cms.services import content_bring_to_state
-from courses.importing import _lookup, _set_changed, _stored_keys, _unknown
+from core.importer.engine import entry_problem
+from core.importer.helpers import lookup, stored_keys, unknown_reference
+from core.models import set_changed_fields
 from courses.models import Course, Quiz
 from partners.importing import TiersSection
 from partners.models import Tier
@@ -43,19 +44,20 @@ class CertificationEntry(ContentEntry):
 
 class CertificationsSection(ContentSection):
     name = "certifications"
+    depends_on = (*AUDIENCE_SECTIONS, "courses", "quizzes")
     schema = CertificationEntry
     model = Certification
 
     def check_entry(self, index, entry, context):
         problems = []
-        courses = context.known("courses", lambda: _stored_keys(Course))
+        courses = context.known("courses", lambda: stored_keys(Course))
         for field in ("required_courses", "renewal_courses"):
             for key in getattr(entry, field):
                 if key not in courses:
-                    problems.append(_unknown(self.name, index, entry, field, "course", key, courses))
-        quizzes = context.known("quizzes", lambda: _stored_keys(Quiz))
+                    problems.append(unknown_reference(self.name, index, entry, field, "course", key, courses))
+        quizzes = context.known("quizzes", lambda: stored_keys(Quiz))
         if entry.exam and entry.exam not in quizzes:
-            problems.append(_unknown(self.name, index, entry, "exam", "quiz", entry.exam, quizzes))
+            problems.append(unknown_reference(self.name, index, entry, "exam", "quiz", entry.exam, quizzes))
         tiers = context.known("tiers", TiersSection().stored_keys)
         for tier in entry.tier_requirements:
             if tier not in tiers:
@@ -67,20 +69,22 @@ class CertificationsSection(ContentSection):
         created = certification is None
         if created:
             certification = Certification(key=entry.key, live=False)
-        changed = _set_changed(
-            certification,
-            {
-                **self.common_values(entry),
-                "exam": _lookup(Quiz, "quizzes", entry.exam, context) if entry.exam else None,
-                "validity_months": entry.validity_months,
-                "renewal_window_days": entry.renewal_window_days,
-            },
+        changed = bool(
+            set_changed_fields(
+                certification,
+                {
+                    **self.common_values(entry),
+                    "exam": lookup(Quiz, "quizzes", entry.exam, context) if entry.exam else None,
+                    "validity_months": entry.validity_months,
+                    "renewal_window_days": entry.renewal_window_days,
+                },
+            )
         )
         changed = changed or created
         relations = {
             **self.audience(entry),
-            "required_courses": [_lookup(Course, "courses", key, context) for key in entry.required_courses],
-            "renewal_courses": [_lookup(Course, "courses", key, context) for key in entry.renewal_courses],
+            "required_courses": [lookup(Course, "courses", key, context) for key in entry.required_courses],
+            "renewal_courses": [lookup(Course, "courses", key, context) for key in entry.renewal_courses],
         }
         for name, objects in relations.items():
             current = set() if created else {obj.pk for obj in getattr(certification, name).all()}
@@ -98,7 +102,7 @@ class CertificationsSection(ContentSection):
 
     @staticmethod
     def _write_tier_requirements(certification, entry, context) -> bool:
-        wanted = {_lookup(Tier, "tiers", key, context).pk: count for key, count in entry.tier_requirements.items()}
+        wanted = {lookup(Tier, "tiers", key, context).pk: count for key, count in entry.tier_requirements.items()}
         stored = {r.tier_id: r for r in TierRequirement.objects.filter(certification=certification)}
         changed = False
         for tier_id, requirement in stored.items():

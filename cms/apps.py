@@ -22,3 +22,16 @@ class CmsConfig(AppConfig):
         register_preview_payload(Program, program_preview)
         register_preview_payload(Bulletin, bulletin_preview)
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])
+
+        # Importer sections (core.importer): the order is derived from each section's depends_on.
+        from core.importer.registry import register_sections
+
+        from . import importing
+
+        register_sections(
+            importing.ProductsSection(),
+            importing.LanguagesSection(),
+            importing.AssetsSection(),
+            importing.ProgramsSection(),
+            importing.BulletinsSection(),
+        )

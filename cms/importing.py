@@ -15,8 +15,9 @@ from django.contrib.auth import get_user_model
 
 import pydantic
 
-from cms.importer.base import Entry, ImportContext, Problem, Section, entry_problem
+from core.importer.engine import Entry, ImportContext, Problem, Section, entry_problem
 from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, RolesSection, TiersSection
+from partners.models import PartnerType, Region, Role, Tier
 
 from . import services
 from .models import Asset, Bulletin, Language, Product, Program
@@ -113,8 +114,14 @@ class LanguagesSection(Section):
         return services.language_upsert(key=entry.key.lower(), name=entry.name)
 
 
+#: The sections an audience refers to: every content section depends on them.
+AUDIENCE_SECTIONS = ("tiers", "partner_types", "regions", "roles")
+
+
 class ContentSection(Section):
-    """What the three content sections share: audience, owner, schedule, state."""
+    """What the content sections share: audience, owner, schedule, state."""
+
+    depends_on = AUDIENCE_SECTIONS
 
     def check_references(self, entries, context: ImportContext):
         tiers = context.known("tiers", TiersSection().stored_keys)
@@ -179,8 +186,6 @@ class ContentSection(Section):
         }
 
     def audience(self, entry) -> dict:
-        from partners.models import PartnerType, Region, Role
-
         audience = entry.audience
         return {
             "partner_types": list(PartnerType.objects.filter(key__in=audience.partner_types)),
@@ -191,6 +196,7 @@ class ContentSection(Section):
 
 class AssetsSection(ContentSection):
     name = "assets"
+    depends_on = (*AUDIENCE_SECTIONS, "products", "languages")
     schema = AssetEntry
     model = Asset
 
@@ -273,8 +279,6 @@ class AssetsSection(ContentSection):
 
 
 def _tier(key):
-    from partners.models import Tier
-
     return Tier.objects.get(key=key) if key else None
 
 
@@ -291,6 +295,7 @@ def _related_asset_problems(section, index, entry, keys, field, context):
 
 class ProgramsSection(ContentSection):
     name = "programs"
+    depends_on = (*AUDIENCE_SECTIONS, "assets")
     schema = ProgramEntry
     model = Program
 
@@ -335,6 +340,7 @@ class ProgramsSection(ContentSection):
 
 class BulletinsSection(ContentSection):
     name = "bulletins"
+    depends_on = (*AUDIENCE_SECTIONS, "assets")
     schema = BulletinEntry
     model = Bulletin
 

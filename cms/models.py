@@ -36,8 +36,8 @@ from wagtail.models import (
 )
 from wagtail.search import index
 
+from core.models import KeyedModel
 from partners.audience import AudienceMixin, AudienceQuerySetMixin
-from partners.models import KeyedModel
 
 from .storage import private_storage
 from .uploads import asset_file_problem, stored_asset_file_problem, validate_asset_file_extension

@@ -30,8 +30,8 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 from wagtail.permissions import policy_registry
 
+from core.models import keyed_upsert
 from partners.audience import AUDIENCE_LISTS
-from partners.services import keyed_upsert
 
 from . import webhooks
 from .models import (

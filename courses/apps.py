@@ -18,3 +18,10 @@ class CoursesConfig(AppConfig):
         signals.connect()
         register_preview_payload(Course, course_preview)
         register_demo(self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress])
+
+        # Importer sections (core.importer): the order is derived from each section's depends_on.
+        from core.importer.registry import register_sections
+
+        from .importing import courses, question_banks, quizzes
+
+        register_sections(question_banks.QuestionBanksSection(), quizzes.QuizzesSection(), courses.CoursesSection())

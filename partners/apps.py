@@ -22,3 +22,17 @@ class PartnersConfig(AppConfig):
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
         register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])
+
+        # Importer sections (core.importer): the order is derived from each section's depends_on.
+        from core.importer.registry import register_sections
+
+        from . import importing
+
+        register_sections(
+            importing.TiersSection(),
+            importing.PartnerTypesSection(),
+            importing.RegionsSection(),
+            importing.RolesSection(),
+            importing.PartnersSection(),
+            importing.UsersSection(),
+        )

@@ -9,7 +9,8 @@ from django.db.models.functions import Lower
 
 import pydantic
 
-from cms.importer.base import Entry, ImportContext, Problem, Section, entry_problem
+from core.importer.engine import Entry, ImportContext, Problem, Section, entry_problem
+from core.importer.helpers import lookup, unknown_reference
 
 from . import services
 from .models import Partner, PartnerType, Region, Role, Tier
@@ -61,11 +62,6 @@ class UserEntry(Entry):
         except ValidationError:
             raise ValueError(f"{value!r} is not a valid e-mail address") from None
         return value.lower()
-
-
-def _unknown(section, index, entry, field, kind, value, known) -> Problem:
-    hint = f"; known: {', '.join(sorted(known)[:20])}" if known else f"; there are no {kind}s yet"
-    return entry_problem(section, index, entry, field, f"unknown {kind} {value!r}{hint}")
 
 
 class TiersSection(Section):
@@ -126,14 +122,11 @@ class RolesSection(Section):
         return services.role_upsert(key=entry.key, name=entry.name)
 
 
-def _lookup(model, section: str, key: str, context: ImportContext):
-    return context.get(section, key) or model.objects.get(key=key)
-
-
 class PartnersSection(Section):
     name = "partners"
     schema = PartnerEntry
     model = Partner
+    depends_on = ("tiers", "partner_types", "regions")
 
     def check_references(self, entries, context: ImportContext):
         tiers = context.known("tiers", TiersSection().stored_keys)
@@ -142,11 +135,11 @@ class PartnersSection(Section):
         problems = []
         for index, entry in enumerate(entries):
             if entry.tier not in tiers:
-                problems.append(_unknown(self.name, index, entry, "tier", "tier", entry.tier, tiers))
+                problems.append(unknown_reference(self.name, index, entry, "tier", "tier", entry.tier, tiers))
             if entry.type not in types:
-                problems.append(_unknown(self.name, index, entry, "type", "partner type", entry.type, types))
+                problems.append(unknown_reference(self.name, index, entry, "type", "partner type", entry.type, types))
             if entry.region not in regions:
-                problems.append(_unknown(self.name, index, entry, "region", "region", entry.region, regions))
+                problems.append(unknown_reference(self.name, index, entry, "region", "region", entry.region, regions))
         managers = _staff_by_email({entry.channel_manager for entry in entries if entry.channel_manager})
         for index, entry in enumerate(entries):
             if entry.channel_manager and entry.channel_manager not in managers:
@@ -169,9 +162,9 @@ class PartnersSection(Section):
         return services.partner_upsert(
             key=entry.key,
             name=entry.name,
-            tier=_lookup(Tier, "tiers", entry.tier, context),
-            partner_type=_lookup(PartnerType, "partner_types", entry.type, context),
-            region=_lookup(Region, "regions", entry.region, context),
+            tier=lookup(Tier, "tiers", entry.tier, context),
+            partner_type=lookup(PartnerType, "partner_types", entry.type, context),
+            region=lookup(Region, "regions", entry.region, context),
             is_active=entry.active,
             **extra,
         )
@@ -193,6 +186,7 @@ def _staff_by_email(emails: set[str]) -> dict:
 class UsersSection(Section):
     name = "users"
     schema = UserEntry
+    depends_on = ("partners", "roles")
 
     def stored_keys(self):
         return set(get_user_model().objects.values_list("username", flat=True))
@@ -218,18 +212,20 @@ class UsersSection(Section):
                     )
                 )
             if entry.partner not in partners:
-                problems.append(_unknown(self.name, index, entry, "partner", "partner", entry.partner, partners))
+                problems.append(
+                    unknown_reference(self.name, index, entry, "partner", "partner", entry.partner, partners)
+                )
             for role in entry.roles:
                 if role not in roles:
-                    problems.append(_unknown(self.name, index, entry, "roles", "role", role, roles))
+                    problems.append(unknown_reference(self.name, index, entry, "roles", "role", role, roles))
         return problems
 
     def write(self, entry, context):
         return services.partner_user_upsert(
             username=entry.key,
             email=entry.email,
-            partner=_lookup(Partner, "partners", entry.partner, context),
-            roles=[_lookup(Role, "roles", key, context) for key in entry.roles],
+            partner=lookup(Partner, "partners", entry.partner, context),
+            roles=[lookup(Role, "roles", key, context) for key in entry.roles],
             is_active=entry.active,
             first_name=entry.first_name,
             last_name=entry.last_name,

@@ -15,19 +15,7 @@ from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
-
-class KeyedModel(models.Model):
-    """Reference data with a stable, import-safe key and a display name."""
-
-    key = models.SlugField(max_length=64, unique=True, help_text="Stable identifier used by imports and the API.")
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        abstract = True
-        ordering = ["name"]
-
-    def __str__(self):
-        return self.name
+from core.models import KeyedModel
 
 
 class Tier(KeyedModel):

@@ -12,30 +12,9 @@ from django.db import transaction
 from wagtail.log_actions import log
 from wagtail.models import APIToken
 
+from core.models import keyed_upsert, model_update
+
 from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
-
-
-def keyed_upsert(model, *, key: str, **values):
-    """Create or update the row of ``model`` with ``key``; return ``(obj, created, changed)``.
-
-    Nothing is written when every value is already stored; ``full_clean`` runs before a save.
-    """
-    obj = model.objects.filter(key=key).first()
-    created = obj is None
-    if created:
-        obj = model(key=key)
-    changed = created
-    for field_name, value in values.items():
-        field = model._meta.get_field(field_name)
-        current = getattr(obj, field.attname)
-        wanted = value.pk if field.is_relation and value is not None else value
-        if current != wanted:
-            setattr(obj, field_name, value)
-            changed = True
-    if changed:
-        obj.full_clean()
-        obj.save()
-    return obj, created, changed
 
 
 def tier_upsert(*, key: str, name: str, rank: int):
@@ -100,24 +79,17 @@ def partner_user_upsert(
     SSO or use API tokens. ``leaves_on`` (their last day, or ``None``) stays as it is unless given.
     """
     User = get_user_model()
+    values = {"email": email, "is_active": is_active, "first_name": first_name, "last_name": last_name}
     user = User.objects.filter(username=username).first()
     created = user is None
     if created:
-        user = User(username=username)
+        user = User(username=username, **values)
         user.set_unusable_password()
-    changed = created
-    for field, value in {
-        "email": email,
-        "is_active": is_active,
-        "first_name": first_name,
-        "last_name": last_name,
-    }.items():
-        if getattr(user, field) != value:
-            setattr(user, field, value)
-            changed = True
-    if changed:
         user.full_clean()
         user.save()
+        changed = True
+    else:
+        user, changed = model_update(instance=user, fields=list(values), data=values)
 
     membership = PartnerMembership.objects.filter(user=user).first()
     if membership is None:
@@ -128,18 +100,13 @@ def partner_user_upsert(
         membership.save()
         changed = True
     else:
-        updates = {"partner_id": partner.pk}
+        updates = {"partner": partner}
         if leaves_on is not _UNCHANGED:
             updates["leaves_on"] = leaves_on
         elif membership.partner_id != partner.pk:
             updates["leaves_on"] = None  # the notice was given at the partner they left
-        differing = [field for field, value in updates.items() if getattr(membership, field) != value]
-        if differing:
-            for field in differing:
-                setattr(membership, field, updates[field])
-            membership.full_clean()
-            membership.save(update_fields=[field.removesuffix("_id") for field in differing])
-            changed = True
+        membership, updated = model_update(instance=membership, fields=list(updates), data=updates)
+        changed = changed or updated
     wanted_roles = {role.pk for role in roles}
     if set(membership.roles.values_list("pk", flat=True)) != wanted_roles:
         membership.roles.set(roles)

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.importer import ManifestError, import_manifest
 from core.console import SectionProgress
+from core.importer.engine import ManifestError, import_manifest
 
 
 class Command(BaseCommand):

@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.importer import ManifestError, import_manifest
 from core.console import SectionProgress
 from core.demo import DemoRun, load_demo
+from core.importer.engine import ManifestError, import_manifest
 
 
 @contextmanager

@@ -1,9 +1,13 @@
-"""The importer's engine: validation in two passes, then writes in one transaction."""
+"""The importer's engine: validation in two passes, then writes in one transaction.
+
+``import_manifest`` runs the registered sections (``core.importer.registry``) in their
+derived order; a section is a ``Section`` with an ``Entry`` schema.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, ClassVar
@@ -12,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 import pydantic
+
+from .registry import registered_sections
 
 MAX_REPORTED_PROBLEMS = 50
 
@@ -102,11 +108,15 @@ class ImportContext:
 
 
 class Section:
-    """One manifest section: its entry schema, its references, and how an entry is written."""
+    """One manifest section: its entry schema, its references, and how an entry is written.
+
+    ``depends_on`` names the sections whose entries this one refers to: they are written first.
+    """
 
     name: ClassVar[str]
     schema: ClassVar[type[Entry]]
     model: ClassVar[Any]
+    depends_on: ClassVar[tuple[str, ...]] = ()
 
     def stored_keys(self) -> set[str]:
         return set(self.model.objects.values_list("key", flat=True))
@@ -132,15 +142,16 @@ def import_manifest(
     base_dir: Path,
     dry_run: bool = False,
     progress: Callable[[str, int], Any] | None = None,
+    sections: Sequence[Section] | None = None,
 ) -> ImportSummary:
     """Validate and import a manifest (already parsed from JSON). Raise ``ManifestError`` on any problem.
 
     ``progress(section_name, total)`` may return a callable that is called once per
-    written entry (a progress bar's ``update``).
+    written entry (a progress bar's ``update``). ``sections`` (in import order) default to
+    the registered ones, in their derived order.
     """
-    from .sections import SECTIONS
-
-    by_name = {section.name: section for section in SECTIONS}
+    ordered = registered_sections() if sections is None else list(sections)
+    by_name = {section.name: section for section in ordered}
     if not isinstance(data, dict):
         raise ManifestError([Problem("the manifest must be a JSON object with one list per section")])
     unknown = sorted(set(data) - set(by_name))
@@ -148,7 +159,7 @@ def import_manifest(
 
     # Pass 1: the shape of every entry, and duplicate keys.
     parsed: dict[str, list[Entry]] = {}
-    for section in SECTIONS:
+    for section in ordered:
         raw_entries = data.get(section.name)
         if raw_entries is None:
             continue
@@ -184,7 +195,7 @@ def import_manifest(
         manifest_keys={name: {e.key for e in entries} for name, entries in parsed.items()},
         entries=parsed,
     )
-    for section in SECTIONS:
+    for section in ordered:
         if section.name in parsed:
             problems += section.check_references(parsed[section.name], context)
     if problems:
@@ -195,7 +206,7 @@ def import_manifest(
     summary = ImportSummary(dry_run=dry_run)
     try:
         with transaction.atomic():
-            for section in SECTIONS:
+            for section in ordered:
                 if section.name not in parsed:
                     continue
                 result = summary.sections[section.name] = SectionResult()
