@@ -23,7 +23,7 @@ from django.db import transaction
 from core.demo import DemoRun
 from courses.demo_progress import Clock, demo_learners, prerequisites_first, take_course
 from courses.models import Course, Enrollment
-from courses.services import course_enroll
+from courses.services.enrollment import course_enroll
 from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER, issue_demo_token
 
 from .models import Certificate, Certification

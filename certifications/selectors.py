@@ -9,9 +9,9 @@ from django.utils.timezone import localdate
 
 from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
-from partners.models import past_last_day
+from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, past_last_day
 
-from .models import Certificate, Certification
+from .models import Certificate, Certification, TierRequirement
 
 
 def certifications_for_partner(*, user):
@@ -167,8 +167,6 @@ def tier_status(*, tier, requirements, holdings: list[Holding], now) -> dict:
 
 def partner_administered_by(*, user):
     """The partner (its tier loaded) of which ``user`` is a partner admin (role ``admin``); ``None`` otherwise."""
-    from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership
-
     membership = (
         PartnerMembership.objects.filter(user=user, roles__key=PARTNER_ADMIN_ROLE)
         .select_related("partner__tier")
@@ -179,8 +177,6 @@ def partner_administered_by(*, user):
 
 def tier_requirements() -> dict[int, list]:
     """Every tier's certification requirements, by tier id (one query)."""
-    from .models import TierRequirement
-
     by_tier: dict[int, list] = {}
     for requirement in TierRequirement.objects.select_related("tier", "certification").order_by(
         "tier__rank", "certification__title"
@@ -207,8 +203,6 @@ def partners_compliance(*, partners=None, now=None) -> list[dict]:
     A fixed number of queries whatever the number of partners: the requirements, the
     partners, and the holdings of the certifications required.
     """
-    from partners.models import Partner
-
     now = now or timezone.now()
     by_tier = tier_requirements()
     partners = (Partner.objects.all() if partners is None else partners).filter(

@@ -10,17 +10,22 @@ import calendar
 import logging
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import mail
 from django.db import IntegrityError, transaction
-from django.db.models import Count
+from django.db.models import Count, Exists, OuterRef, Q
+from django.urls import reverse
 from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from cms.services import reminder_lead_time
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
 from .models import Certificate, Certification, ComplianceAlert
+from .selectors import partners_compliance
 
 ISSUE_ACTION = "partnerhub.certificate.issue"
 RENEW_ACTION = "partnerhub.certificate.renew"
@@ -150,8 +155,6 @@ def certification_issue_to_earners(*, certification: Certification, now=None) ->
     courses before the certification went live (or before a course was added to it, or
     before they joined its audience) get it here, when it is published and by the hourly job.
     """
-    from django.db.models import Count, Exists, OuterRef, Q
-
     course_ids = list(certification.required_courses.values_list("pk", flat=True))
     if not course_ids and not certification.exam_id:
         return 0
@@ -179,8 +182,6 @@ def certification_issue_to_earners(*, certification: Certification, now=None) ->
 def certificates_due_apply(*, now=None) -> int:
     """The hourly job: renewals completed before their window opened, now that it has; and certificates earned
     before a certification went live. Returns how many certificates were issued."""
-    from django.db.models import Exists, OuterRef
-
     now = now or timezone.now()
     renewal_completed = Enrollment.objects.filter(
         user=OuterRef("user"),
@@ -268,11 +269,6 @@ def expiry_reminders_send(*, now=None) -> int:
     unrevoked certificates only: a renewed one has nothing to remind. Nobody past their last day
     (``leaves_on``) is mailed, holder or admin.
     """
-    from django.conf import settings
-    from django.core.mail import send_mail
-
-    from cms.services import reminder_lead_time
-
     now = now or timezone.now()
     today = timezone.localdate(now)
     lead_times = settings.CERTIFICATE_EXPIRY_REMINDER_DAYS
@@ -290,7 +286,7 @@ def expiry_reminders_send(*, now=None) -> int:
         if lead is None or (certificate.reminded_days is not None and certificate.reminded_days <= lead):
             continue
         if recipients := _recipients(certificate, today=today):
-            send_mail(
+            mail.send_mail(
                 subject=f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}",
                 message=(
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
@@ -305,7 +301,7 @@ def expiry_reminders_send(*, now=None) -> int:
         Certificate.objects.filter(pk=certificate.pk).update(reminded_days=lead)
     for certificate in current.filter(expires_at__lte=now, expiry_notified_at__isnull=True):
         if recipients := _recipients(certificate, today=today):
-            send_mail(
+            mail.send_mail(
                 subject=f"“{certificate.certification.title}” has expired",
                 message=(
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
@@ -330,8 +326,6 @@ def _alert_gaps(status: dict) -> list[dict]:
 
 def _alert_recipients(partner) -> list[str]:
     """The partner's channel manager, or ``COMPLIANCE_ALERT_FALLBACK_EMAILS`` when it has none (or no address)."""
-    from django.conf import settings
-
     manager = partner.channel_manager
     if manager and manager.is_active and manager.email:
         return [manager.email]
@@ -339,16 +333,12 @@ def _alert_recipients(partner) -> list[str]:
 
 
 def _send_alert(alert: ComplianceAlert) -> list[str]:
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.urls import reverse
-
     recipients = _alert_recipients(alert.partner)
     if not recipients:
         return []
     lines = [f"- {g['certification']}: {g['holders']} of {g['required']} certified" for g in alert.gaps]
     report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certifications_reports:compliance")
-    send_mail(
+    mail.send_mail(
         subject=f"{alert.partner.name} is below the {alert.tier.name} tier's certification requirements",
         message=(
             f"{alert.partner.name} no longer meets the certification requirements of its tier, {alert.tier.name}:\n"
@@ -381,8 +371,6 @@ def compliance_check(*, now=None, notify: bool = True) -> dict[str, int]:
     ``notify=False`` raises alerts without e-mailing anyone (the demo data); an open alert no one was told
     of (the e-mail failed, or the partner had no channel manager yet) is e-mailed by a later check.
     """
-    from .selectors import partners_compliance
-
     now = now or timezone.now()
     statuses = {status["partner"].pk: status for status in partners_compliance(now=now)}
     counts = {"raised": 0, "open": 0, "resolved": 0}

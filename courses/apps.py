@@ -12,7 +12,7 @@ class CoursesConfig(AppConfig):
         from core.demo import register_demo
 
         from . import checks, demo_progress, signals  # noqa: F401 - checks registers the system checks
-        from .api import course_preview
+        from .api.catalogue import course_preview
         from .models import Course
 
         signals.connect()

@@ -18,7 +18,9 @@ from core.demo import DemoRun
 from partners.demo import DEMO_PARTNER_USER
 
 from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, QuizAttempt
-from .services import CourseError, course_enroll, lesson_complete, lesson_open, quiz_attempt_start, quiz_attempt_submit
+from .services.attempts import quiz_attempt_start, quiz_attempt_submit
+from .services.enrollment import course_enroll, lesson_complete, lesson_open
+from .services.errors import CourseError
 
 #: How far a demo learner gets in a course they enrol in, with weights; courses others require are finished more.
 PLANS = {"complete": 3, "partial": 5, "started": 2}

@@ -19,7 +19,7 @@ from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 from .models import Course, CourseAssignment, QuestionBank, Quiz
 from .reports import PERMISSIONS, report_menu_items
 from .reports import urlpatterns as report_urlpatterns
-from .services import course_assignment_apply
+from .services.assignments import course_assignment_apply
 
 
 class CourseFilterSet(GatedContentFilterSet):

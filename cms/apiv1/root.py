@@ -4,7 +4,7 @@ from ninja import NinjaAPI
 
 from certifications.api import router as certifications_router
 from cms.api import router as content_router
-from courses.api import router as courses_router
+from courses.api.routes import router as courses_router
 from partners.api import router as partners_router
 from search.api import router as search_router
 

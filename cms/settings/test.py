@@ -2,7 +2,7 @@
 
 Integration tests (tests/integration/) run with DATABASE_URL, REDIS_URL,
 ELASTICSEARCH_URL and the S3 variables pointing at the real services that
-``devtools/stack.py`` starts, and a real Celery worker consumes from Redis there.
+``devtools/stack/`` starts, and a real Celery worker consumes from Redis there.
 """
 
 import tempfile

@@ -10,7 +10,7 @@ from certifications.models import Certificate
 from certifications.services import certificate_issue_if_earned
 from courses.factories import course_with
 from courses.models import Enrollment
-from courses.services import course_enroll
+from courses.services.enrollment import course_enroll
 from partners.factories import StaffUserFactory, partner_user
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,7 @@ from certifications.services import (
 )
 from courses.factories import QuizAttemptFactory, QuizFactory, course_with
 from courses.models import Enrollment
-from courses.services import course_enroll
+from courses.services.enrollment import course_enroll
 from partners.factories import partner_user
 
 pytestmark = pytest.mark.django_db

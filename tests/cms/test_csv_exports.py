@@ -24,7 +24,8 @@ from certifications.services import compliance_check
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
 from courses.models import Lesson
-from courses.services import course_enroll, lesson_complete, quiz_attempt_start, quiz_attempt_submit
+from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
+from courses.services.enrollment import course_enroll, lesson_complete
 from partners.factories import PartnerFactory, TierFactory, partner_user
 from partners.services import api_token_issue
 

@@ -8,7 +8,8 @@ import pytest
 
 from courses.factories import CourseFactory
 from courses.models import CourseAssignment, Enrollment
-from courses.services import course_assignment_apply, course_enroll
+from courses.services.assignments import course_assignment_apply
+from courses.services.enrollment import course_enroll
 from partners.factories import PartnerFactory, PartnerTypeFactory, RoleFactory, TierFactory, partner_user
 
 pytestmark = pytest.mark.django_db
@@ -104,7 +105,7 @@ def test_due_reminders_go_once_per_lead_time_to_learners_not_done(settings):
 
     import time_machine
 
-    from courses.services import due_reminders_send
+    from courses.services.reminders import due_reminders_send
 
     settings.COURSE_DUE_REMINDER_DAYS = [7, 1]
     acme = PartnerFactory()

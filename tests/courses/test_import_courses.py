@@ -22,7 +22,7 @@ from courses.models import (
     QuestionBank,
     Quiz,
 )
-from courses.services import course_enroll, lesson_complete
+from courses.services.enrollment import course_enroll, lesson_complete
 from partners.factories import PartnerFactory, RoleFactory, StaffUserFactory, TierFactory, partner_user
 
 pytestmark = pytest.mark.django_db

@@ -13,7 +13,7 @@ import time_machine
 
 from courses.factories import QuestionFactory, QuizAttemptFactory, QuizFactory, course_with
 from courses.models import Question, QuestionResult, Quiz, QuizAttempt
-from courses.services import grade_answer, quiz_attempt_start
+from courses.services.attempts import grade_answer, quiz_attempt_start
 from partners.factories import TierFactory
 from tests.conftest import make_token_user
 
@@ -262,7 +262,7 @@ def test_questions_are_drawn_and_shuffled_per_attempt(learner):
     quiz, course = quiz_in_course(questions_per_attempt=3, shuffle_questions=True, shuffle_choices=True)
     for n in range(6):
         QuestionFactory(bank=quiz.bank, kind="multiple", choices=[(f"{n}{c}", c == "a") for c in "abcd"])
-    from courses.services import course_enroll
+    from courses.services.enrollment import course_enroll
 
     course_enroll(user=learner.user, course=course)
     attempt, _ = quiz_attempt_start(user=learner.user, quiz=quiz, course=course, rng=random.Random(7))

@@ -1,4 +1,4 @@
-"""Integration tests run against real services started by ``devtools/stack.py`` (DESIGN §7).
+"""Integration tests run against real services started by ``devtools/stack/`` (DESIGN §7).
 
 ``make test`` runs this folder inside ``python -m devtools.stack run``, which starts
 PostgreSQL, Redis, Elasticsearch and an S3 server and passes their URLs in the

@@ -10,7 +10,7 @@ from certifications.models import Certificate, ComplianceAlert
 from certifications.services import certificate_issue_if_earned, compliance_check
 from courses.factories import course_with
 from courses.models import Enrollment
-from courses.services import course_enroll
+from courses.services.enrollment import course_enroll
 from partners.factories import PartnerFactory, StaffUserFactory, TierFactory, partner_user
 from tests.integration.racing import race
 

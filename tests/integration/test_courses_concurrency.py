@@ -6,7 +6,8 @@ import pytest
 
 from courses.factories import QuestionFactory, QuizFactory, course_with
 from courses.models import QuestionResult, QuizAttempt
-from courses.services import course_enroll, quiz_attempt_start, quiz_attempt_submit
+from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
+from courses.services.enrollment import course_enroll
 from tests.conftest import make_token_user
 from tests.integration.racing import race
 

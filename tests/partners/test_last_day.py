@@ -10,7 +10,7 @@ import time_machine
 
 from courses.factories import CourseFactory
 from courses.models import CourseAssignment, Enrollment
-from courses.services import course_assignment_apply
+from courses.services.assignments import course_assignment_apply
 from partners.audience import viewer_for
 from partners.factories import PartnerFactory, partner_user
 from partners.models import PartnerMembership
@@ -82,7 +82,7 @@ def test_course_assignments_do_not_enrol_someone_past_their_last_day():
 def test_no_course_due_reminder_after_the_last_day(settings):
     from django.core import mail
 
-    from courses.services import due_reminders_send
+    from courses.services.reminders import due_reminders_send
 
     settings.COURSE_DUE_REMINDER_DAYS = [7]
     acme = PartnerFactory(key="acme")
@@ -100,7 +100,7 @@ def _certificate_expiring(holder, settings):
     from certifications.factories import CertificationFactory
     from certifications.services import certificate_issue_if_earned
     from courses.factories import course_with
-    from courses.services import course_enroll
+    from courses.services.enrollment import course_enroll
 
     settings.CERTIFICATE_EXPIRY_REMINDER_DAYS = [40]  # a one-month certificate: reminded from the start
     course = course_with()

@@ -1,42 +1,22 @@
-"""Start and stop real PostgreSQL, Redis, Elasticsearch and an S3 server on loopback (DESIGN §7).
+"""How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto).
 
-    python -m devtools.stack up   [--dir DIR] [--only postgres,redis,...]
-    python -m devtools.stack down [--dir DIR]
-    python -m devtools.stack status [--dir DIR]
-    python -m devtools.stack run  [--dir DIR] -- COMMAND ...   (up, run COMMAND with the env, down)
-
-Where each service comes from:
-
-* PostgreSQL 15 and Redis from Debian packages (installed with apt-get when missing
-  and running as root), each started in DIR on a free port;
-* Elasticsearch 7.10.2 from Maven Central's ``org.codelibs:elasticsearch-cluster-runner``
-  (``devtools/elasticsearch/pom.xml``), one node in one JVM;
-* S3 from moto's standalone server (``moto[server]`` in requirements-dev.txt).
-
-``up`` writes ``DIR/env`` (``export NAME=value`` lines) pointing the project at
-them and prints how long each service took to start. A service that cannot start is
-an error with its log's last lines, never a silent skip.
+Each ``start_<service>(base)`` spawns its process in ``base`` and answers
+``(process, ready, finish, logfile)``: ``ready()`` is polled until true, then ``finish()``
+prepares the service and answers the environment variables pointing the project at it.
 """
 
 from __future__ import annotations
 
-import argparse
-import contextlib
 import json
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import sys
-import time
-import urllib.error
-import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIR = ROOT / ".stack" / "dev"
+from .processes import ROOT, StackError, apt_install, free_port, http_get, is_root, log, port_is_free, spawn
+
 ES_POM = ROOT / "devtools" / "elasticsearch" / "pom.xml"
 ES_CLASSPATH = ROOT / "devtools" / "elasticsearch" / "classpath.txt"
 ES_MAIN = "org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner"
@@ -48,99 +28,6 @@ S3_BUCKET = "partnerhub"
 DB_NAME = "partnerhub"
 DB_USER = "partnerhub"
 START_TIMEOUT = {"postgres": 60, "redis": 20, "elasticsearch": 120, "s3": 60}
-
-
-class StackError(RuntimeError):
-    pass
-
-
-def log(message: str) -> None:
-    print(f"[stack] {message}", file=sys.stderr, flush=True)
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def port_is_free(port: int) -> bool:
-    for family, host in ((socket.AF_INET, "127.0.0.1"), (socket.AF_INET6, "::1")):
-        with socket.socket(family) as sock:
-            try:
-                sock.bind((host, port))
-            except OSError:
-                return False
-    return True
-
-
-def is_root() -> bool:
-    return os.geteuid() == 0
-
-
-def apt_install(*packages: str) -> None:
-    if not is_root():
-        raise StackError(
-            f"{', '.join(packages)} missing and not root: install with `sudo apt-get install {' '.join(packages)}`"
-        )
-    log(f"installing Debian packages: {' '.join(packages)}")
-    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
-    result = subprocess.run(["apt-get", "install", "-y", "-q", *packages], env=env, capture_output=True, text=True)
-    if result.returncode != 0:
-        update = subprocess.run(["apt-get", "update", "-q"], env=env, capture_output=True, text=True)
-        result = subprocess.run(["apt-get", "install", "-y", "-q", *packages], env=env, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise StackError(
-                f"apt-get install {' '.join(packages)} failed:\n{update.stderr[-800:]}{result.stderr[-2000:]}"
-            )
-
-
-def tail(path: Path, lines: int = 25) -> str:
-    try:
-        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def wait_until(check, *, timeout: float, what: str, process: subprocess.Popen | None, logfile: Path) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise StackError(f"{what} exited with code {process.returncode} while starting. Its log:\n{tail(logfile)}")
-        try:
-            if check():
-                return
-        except Exception:  # noqa: S110 - any failure means "not ready yet"
-            pass
-        time.sleep(0.25)
-    raise StackError(f"{what} did not become ready within {timeout:.0f}s. Its log:\n{tail(logfile)}")
-
-
-def http_get(url: str, timeout: float = 2.0) -> tuple[int, bytes]:
-    with urllib.request.urlopen(url, timeout=timeout) as response:  # noqa: S310 - loopback only
-        return response.status, response.read()
-
-
-@dataclass
-class Started:
-    name: str
-    pid: int
-    env: dict[str, str]
-    seconds: float
-    extra: dict = field(default_factory=dict)
-
-
-def spawn(cmd: list[str], *, logfile: Path, env: dict | None = None, cwd: Path | None = None) -> subprocess.Popen:
-    handle = logfile.open("ab")
-    return subprocess.Popen(
-        cmd,
-        stdout=handle,
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-        env=env,
-        cwd=cwd,
-        start_new_session=True,  # its own process group: `down` stops it and its children
-    )
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -396,7 +283,7 @@ def start_s3(base: Path):
         return status == 200
 
     def finish():
-        import boto3
+        import boto3  # a dev requirement, needed only once the S3 server is up
 
         env = {
             "AWS_STORAGE_BUCKET_NAME": S3_BUCKET,
@@ -428,154 +315,3 @@ def start_s3(base: Path):
 
 
 STARTERS = {"postgres": start_postgres, "redis": start_redis, "elasticsearch": start_elasticsearch, "s3": start_s3}
-
-
-# --- Commands ---------------------------------------------------------------------------------
-
-
-def state_path(base: Path) -> Path:
-    return base / "state.json"
-
-
-def read_state(base: Path) -> dict:
-    try:
-        return json.loads(state_path(base).read_text())
-    except (OSError, ValueError):
-        return {"services": {}}
-
-
-def write_env(base: Path, env: dict[str, str]) -> Path:
-    path = base / "env"
-    path.write_text("".join(f"export {k}={v}\n" for k, v in sorted(env.items())))
-    return path
-
-
-def up(base: Path, only: list[str]) -> dict[str, str]:
-    base.mkdir(parents=True, exist_ok=True)
-    base.chmod(0o755)
-    state = read_state(base)
-    if any(_alive(info["pid"]) for info in state["services"].values()):
-        raise StackError(f"a stack is already running in {base}; run `down` first")
-    state = {"services": {}}
-    started = {}
-    try:
-        # Start everything first, then wait: the services boot in parallel.
-        for name in only:
-            t0 = time.monotonic()
-            process, ready, finish, logfile = STARTERS[name](base)
-            started[name] = (process, ready, finish, logfile, t0)
-            state["services"][name] = {"pid": process.pid, "log": str(logfile)}
-            state_path(base).write_text(json.dumps(state, indent=2))
-        env = {}
-        for name, (process, ready, finish, logfile, t0) in started.items():
-            wait_until(ready, timeout=START_TIMEOUT[name], what=name, process=process, logfile=logfile)
-            env.update(finish())
-            seconds = time.monotonic() - t0
-            state["services"][name]["seconds"] = round(seconds, 2)
-            log(f"{name:<14} ready in {seconds:5.1f}s (pid {process.pid}, log {logfile})")
-        state["env"] = env
-        state_path(base).write_text(json.dumps(state, indent=2))
-        write_env(base, env)
-        return env
-    except BaseException:
-        down(base, quiet=True)
-        raise
-
-
-def _alive(pid: int) -> bool:
-    try:
-        # Reap it if it is our own child (after `run`), or a zombie would look alive.
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
-def down(base: Path, quiet: bool = False) -> None:
-    state = read_state(base)
-    pids = {name: info["pid"] for name, info in state.get("services", {}).items()}
-    for pid in pids.values():
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline and any(_alive(pid) for pid in pids.values()):
-        time.sleep(0.2)
-    for name, pid in pids.items():
-        if _alive(pid):
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(pid, signal.SIGKILL)
-            if not quiet:
-                log(f"{name} did not stop in time; killed")
-    if state_path(base).exists():
-        state_path(base).unlink()
-    if not quiet and pids:
-        log(f"stopped {', '.join(pids)}")
-
-
-def status(base: Path) -> int:
-    state = read_state(base)
-    if not state.get("services"):
-        print(f"No stack in {base}.")
-        return 1
-    for name, info in state["services"].items():
-        print(f"{name:<14} {'running' if _alive(info['pid']) else 'STOPPED':<8} pid {info['pid']}  log {info['log']}")
-    for key, value in sorted(state.get("env", {}).items()):
-        print(f"export {key}={value}")
-    return 0
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m devtools.stack", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["up", "down", "status", "run"])
-    parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"state and data folder (default {DEFAULT_DIR})")
-    parser.add_argument("--only", default=",".join(SERVICES), help=f"comma-separated subset of {', '.join(SERVICES)}")
-    parser.add_argument("--fresh", action="store_true", help="delete the folder's data first")
-    argv = list(sys.argv[1:] if argv is None else argv)
-    command = argv[argv.index("--") + 1 :] if "--" in argv else []
-    args = parser.parse_args(argv[: argv.index("--")] if "--" in argv else argv)
-    base = args.dir.resolve()
-    only = [s.strip() for s in args.only.split(",") if s.strip()]
-    unknown = [s for s in only if s not in SERVICES]
-    if unknown:
-        parser.error(f"unknown service(s) {', '.join(unknown)}; choose from {', '.join(SERVICES)}")
-
-    try:
-        if args.command == "down":
-            down(base)
-            return 0
-        if args.command == "status":
-            return status(base)
-        if args.fresh and base.exists():
-            down(base, quiet=True)
-            shutil.rmtree(base)
-        if args.command == "up":
-            env = up(base, only)
-            print(f"# The stack is up. Point the project at it with:  source {base / 'env'}")
-            for key, value in sorted(env.items()):
-                print(f"export {key}={value}")
-            return 0
-        # run
-        if not command:
-            parser.error("run needs a command after --")
-        env = up(base, only)
-        try:
-            return subprocess.call(command, env={**os.environ, **env})
-        finally:
-            down(base)
-    except StackError as exc:
-        log(f"ERROR: {exc}")
-        return 2
-    except KeyboardInterrupt:
-        down(base, quiet=True)
-        return 130
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -1,0 +1,270 @@
+"""Partner API routes of courses: the catalogue I may take, a course's structure with my progress, enrolment.
+
+Reads are ``courses.selectors`` (the audience rule of the course), writes ``courses.services``.
+A course the caller may not see is a 404; an enrolment that does not apply now is a 409 saying why.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Literal
+
+from django.http import Http404
+
+from ninja import Field, Router, Schema, Status
+from ninja.pagination import paginate
+
+from cms.api import MappedPage
+from cms.apiv1.pagination import PageNumberPagination
+
+from .. import selectors
+from ..models import Course
+from ..services.enrollment import course_enroll
+from ..services.errors import CourseError
+from ..services.progress import Progress, required_quiz_ids
+
+router = Router()
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ProgressOut(Schema):
+    percent: int = Field(description="Lessons done and required quizzes passed, of all of them.")
+    lessons_done: int
+    lessons_total: int
+    quizzes_passed: int
+    quizzes_total: int
+
+
+class EnrollmentOut(Schema):
+    enrolled_at: datetime
+    completed_at: datetime | None
+    due_date: date | None
+    source: Literal["self", "assigned"]
+    resume_lesson_id: int | None
+
+
+class CourseSummaryOut(Schema):
+    id: int
+    title: str
+    summary: str
+    level: str
+    estimated_minutes: int
+    cover_image_url: str | None
+    enrollment: EnrollmentOut | None
+    progress: ProgressOut
+
+
+class LessonRefOut(Schema):
+    id: int
+    title: str
+    estimated_minutes: int
+    completed: bool
+
+
+class QuizRefOut(Schema):
+    id: int
+    title: str
+    pass_mark: int
+    attempt_limit: int | None
+    time_limit_minutes: int | None
+    attempts_used: int
+    passed: bool
+    best_score: Decimal | None
+
+
+class ModuleOut(Schema):
+    id: int
+    title: str
+    summary: str
+    lessons: list[LessonRefOut]
+    quiz: QuizRefOut | None
+
+
+class PrerequisiteOut(Schema):
+    id: int
+    title: str
+    completed: bool
+
+
+class CourseOut(CourseSummaryOut):
+    modules: list[ModuleOut]
+    final_quiz: QuizRefOut | None
+    prerequisites: list[PrerequisiteOut]
+    unavailable_prerequisites: int = Field(description="Prerequisites outside what I may see (I cannot enrol).")
+
+
+def _enrollment(enrollment) -> dict | None:
+    if enrollment is None:
+        return None
+    return {
+        "enrolled_at": enrollment.enrolled_at,
+        "completed_at": enrollment.completed_at,
+        "due_date": enrollment.due_date,
+        "source": enrollment.source,
+        "resume_lesson_id": enrollment.last_lesson_id,
+    }
+
+
+def _progress(progress) -> dict:
+    return {
+        "percent": progress.percent,
+        "lessons_done": progress.lessons_done,
+        "lessons_total": progress.lessons_total,
+        "quizzes_passed": progress.quizzes_passed,
+        "quizzes_total": progress.quizzes_total,
+    }
+
+
+def _course_summary(state, course: Course) -> dict:
+    return {
+        "id": course.pk,
+        "title": course.title,
+        "summary": course.summary,
+        "level": course.level,
+        "estimated_minutes": course.estimated_minutes,
+        "cover_image_url": course.cover_image.file.url if course.cover_image else None,
+        "enrollment": _enrollment(state.enrollments.get(course.pk)),
+        "progress": _progress(state.progress[course.pk]),
+    }
+
+
+class WithLearnerState:
+    """Loads the learner's state for one page of rows (courses, or enrolments) before they are mapped."""
+
+    def __init__(self, user, course_of=lambda row: row):
+        self.user, self.course_of, self.state = user, course_of, None
+
+    def __call__(self, rows):
+        rows = list(rows)
+        self.state = selectors.learner_state(user=self.user, courses=[self.course_of(row) for row in rows])
+        return rows
+
+
+@router.get(
+    "/courses",
+    operation_id="courses_api_list_courses",
+    response=list[CourseSummaryOut],
+    summary="Courses I may take, with my progress",
+)
+@paginate(PageNumberPagination)
+def list_courses(request):
+    page = WithLearnerState(request.auth)
+    return MappedPage(
+        selectors.courses_for_partner(user=request.auth),
+        lambda course: _course_summary(page.state, course),
+        prepare=page,
+    )
+
+
+def _quiz_ref(state, quiz) -> dict | None:
+    if quiz is None:
+        return None
+    attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False, "best": None})
+    return {
+        "id": quiz.pk,
+        "title": quiz.title,
+        "pass_mark": quiz.pass_mark,
+        "attempt_limit": quiz.attempt_limit,
+        "time_limit_minutes": quiz.time_limit_minutes,
+        "attempts_used": attempts["used"],
+        "passed": attempts["passed"],
+        "best_score": attempts["best"],
+    }
+
+
+def _course_detail(user, course: Course) -> dict:
+    return _course_structure(selectors.learner_state(user=user, courses=[course]), course)
+
+
+def course_preview(request, course: Course) -> dict:
+    """A course as an editor previews it (unsaved changes included): its structure, nobody's progress."""
+    modules = list(course.modules.all())
+    progress = Progress(
+        lessons_done=0,
+        lessons_total=sum(len(module.lessons.all()) for module in modules),
+        quizzes_passed=0,
+        quizzes_total=len(required_quiz_ids(course)),
+    )
+    state = selectors.LearnerState({}, {course.pk: progress}, set(), {}, set())
+    course.visible_prerequisites = list(course.prerequisites.all())
+    course.prerequisites_total = len(course.visible_prerequisites)
+    return _course_structure(state, course)
+
+
+def _course_structure(state, course: Course) -> dict:
+    return {
+        **_course_summary(state, course),
+        "modules": [
+            {
+                "id": module.pk,
+                "title": module.title,
+                "summary": module.summary,
+                "lessons": [
+                    {
+                        "id": lesson.pk,
+                        "title": lesson.title,
+                        "estimated_minutes": lesson.estimated_minutes,
+                        "completed": lesson.pk in state.completed_lessons,
+                    }
+                    for lesson in module.lessons.all()
+                ],
+                "quiz": _quiz_ref(state, module.quiz),
+            }
+            for module in course.modules.all()
+        ],
+        "final_quiz": _quiz_ref(state, course.final_quiz),
+        "prerequisites": [
+            {"id": p.pk, "title": p.title, "completed": p.pk in state.completed_courses}
+            for p in course.visible_prerequisites
+        ],
+        "unavailable_prerequisites": course.prerequisites_total - len(course.visible_prerequisites),
+    }
+
+
+@router.get(
+    "/courses/{int:course_id}",
+    operation_id="courses_api_get_course",
+    response={200: CourseOut, 404: ErrorOut},
+    summary="A course and my progress",
+)
+def get_course(request, course_id: int):
+    course = selectors.course_for_partner(user=request.auth, course_id=course_id)
+    if course is None:
+        raise Http404
+    return _course_detail(request.auth, course)
+
+
+@router.post(
+    "/courses/{int:course_id}/enroll",
+    operation_id="courses_api_enroll",
+    response={200: CourseOut, 201: CourseOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Enrol me",
+    description="Idempotent: 201 when enrolled now, 200 when enrolled already; 409 while prerequisites are missing.",
+)
+def enroll(request, course_id: int):
+    course = selectors.course_for_partner(user=request.auth, course_id=course_id)
+    if course is None:
+        raise Http404
+    try:
+        _enrollment, created = course_enroll(user=request.auth, course=course)
+    except CourseError as error:
+        return Status(error.status, {"detail": str(error)})
+    return Status(201 if created else 200, _course_detail(request.auth, course))
+
+
+@router.get(
+    "/enrollments",
+    operation_id="courses_api_list_enrollments",
+    response=list[CourseSummaryOut],
+    summary="The courses I am enrolled in",
+)
+@paginate(PageNumberPagination)
+def list_enrollments(request):
+    page = WithLearnerState(request.auth, course_of=lambda enrollment: enrollment.course)
+    return MappedPage(
+        selectors.enrollments_for_partner(user=request.auth),
+        lambda enrollment: _course_summary(page.state, enrollment.course),
+        prepare=page,
+    )
