@@ -11,9 +11,9 @@ entry changes nothing (no revision).
 
 import pydantic
 
+from cms.gating.lifecycle import content_bring_to_state
 from cms.importer.base import entry_problem
 from cms.importing import ContentEntry, ContentSection
-from cms.services import content_bring_to_state
 from courses.importing import _lookup, _set_changed, _stored_keys, _unknown
 from courses.models import Course, Quiz
 from partners.importing import TiersSection

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from cms.selectors import reminder_lead_time
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
@@ -270,8 +271,6 @@ def expiry_reminders_send(*, now=None) -> int:
     """
     from django.conf import settings
     from django.core.mail import send_mail
-
-    from cms.services import reminder_lead_time
 
     now = now or timezone.now()
     today = timezone.localdate(now)

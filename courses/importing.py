@@ -25,11 +25,11 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 import pydantic
 
+from cms.gating.lifecycle import content_bring_to_state
 from cms.importer.base import Entry, ImportContext, Problem, Section, entry_problem
 from cms.importing import ContentEntry, ContentSection
 from cms.models import Asset
 from cms.rich_text import clean_rich_text
-from cms.services import content_bring_to_state
 
 from .models import Choice, Course, CourseModule, Lesson, Question, QuestionBank, Quiz
 

@@ -30,7 +30,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
+from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from partners.models import Partner, PartnerType, Tier
 
 from .forms import CourseForm, QuestionBankForm, QuizForm
@@ -293,6 +293,13 @@ class Course(GatedContent):
 
     def get_preview_template(self, request, mode_name):
         return "courses/previews/course.html"
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/courses/{id}`` answers, as the editor has it: its whole structure, nobody's progress."""
+        # The API builds the payload and imports these models: reached at call time.
+        from .api import course_preview
+
+        return course_preview(request, self)
 
     def clean(self):
         super().clean()

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from cms.selectors import reminder_lead_time
 from partners.models import past_last_day
 
 from .models import Course, Enrollment, Lesson, LessonCompletion, Question, QuestionResult, Quiz, QuizAttempt
@@ -426,8 +427,6 @@ def due_reminders_send(*, now=None) -> int:
     """
     from django.conf import settings
     from django.core.mail import send_mail
-
-    from cms.services import reminder_lead_time
 
     now = now or timezone.now()
     today = timezone.localdate(now)
