@@ -11,8 +11,8 @@ entry changes nothing (no revision).
 
 import pydantic
 
+from cms.gating.lifecycle import content_bring_to_state
 from cms.importing import AUDIENCE_SECTIONS, ContentEntry, ContentSection
-from cms.services import content_bring_to_state
 from core.importer.engine import entry_problem
 from core.importer.helpers import lookup, stored_keys, unknown_reference
 from core.models import set_changed_fields

@@ -21,7 +21,7 @@ from django.utils import timezone
 from modelcluster.fields import ParentalManyToManyField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 
-from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
+from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from courses.models import Course, Quiz
 from partners.models import Partner, Tier
 
@@ -93,6 +93,13 @@ class Certification(GatedContent):
             FieldPanel("renewal_courses"),
         ]
     )
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/certifications`` answers for it, as the editor has it: its path, nobody's progress."""
+        # The API builds the payload and imports these models: reached at call time.
+        from .api import certification_preview
+
+        return certification_preview(request, self)
 
 
 class Certificate(models.Model):

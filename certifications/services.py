@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
-from cms.services import reminder_lead_time
+from cms.selectors import reminder_lead_time
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 

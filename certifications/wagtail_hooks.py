@@ -11,7 +11,7 @@ from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
-from cms.filters import GatedContentFilterSet
+from cms.gating.filters import GatedContentFilterSet
 from cms.reports import permissions_named
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 

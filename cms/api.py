@@ -1,7 +1,8 @@
 """Partner API routes of content: assets (list, detail, download), programs and bulletins.
 
 Thin: every read goes through ``cms.selectors`` (the audience rule) and every write
-through ``cms.services``. Whatever the caller may not see answers 404.
+through ``cms.services``. Whatever the caller may not see answers 404. The headless
+preview answers ``preview_payload`` of any kind of gated content.
 """
 
 import logging
@@ -22,10 +23,12 @@ from ninja.pagination import paginate
 
 from cms.apiv1.pagination import PageNumberPagination
 
-from . import selectors, services
+from . import selectors
+from .gating.preview import InvalidPreviewToken, preview_item_from_token
 from .models import Asset
 from .rich_text import rich_text_blocks, rich_text_html
 from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, ProgramOut
+from .services import activity
 from .storage import private_storage
 
 router = Router(tags=["content"])
@@ -152,7 +155,7 @@ def download_asset(request, asset_id: int):
             except FileNotFoundError:
                 logger.error("Asset %s: its file %s is missing from private storage", asset.pk, asset.file.name)
                 return Status(404, {"detail": "The file of this asset is missing; please tell your partner manager."})
-    services.download_record(asset=asset, user=request.auth)
+    activity.download_record(asset=asset, user=request.auth)
     response["Cache-Control"] = "private, no-store"
     return response
 
@@ -236,7 +239,7 @@ def acknowledge_bulletin(request, bulletin_id: int):
     bulletin = get_object_or_404(selectors.bulletins_for_partner(user=request.auth), pk=bulletin_id)
     if not bulletin.requires_acknowledgement:
         return Status(400, {"detail": "This bulletin does not ask for acknowledgement."})
-    acknowledgement = services.bulletin_acknowledge(bulletin=bulletin, user=request.auth)
+    acknowledgement = activity.bulletin_acknowledge(bulletin=bulletin, user=request.auth)
     return Status(200, {"bulletin_id": bulletin.pk, "acknowledged_at": acknowledgement.acknowledged_at})
 
 
@@ -258,7 +261,7 @@ def feed(request, filters: Query[FeedFilters]):
     now = timezone.now()
     since = filters.since
     if since is None:
-        previous = services.feed_visit_record(user=request.auth, now=now)
+        previous = activity.feed_visit_record(user=request.auth, now=now)
         since = previous or now - timedelta(days=30)
     data = selectors.feed_for_partner(user=request.auth, since=since, now=now)
     summary = partial(asset_summary, request)
@@ -313,11 +316,8 @@ def bulletin_preview(request, bulletin) -> dict:
     "exactly one previewed item and expires after minutes. Without a valid token: 404.",
 )
 def preview(request, token: str = Query(..., max_length=4096)):
-    from .preview import InvalidPreviewToken, preview_item_from_token, preview_payload
-
     try:
         item = preview_item_from_token(token)
-        data = preview_payload(request, item)
     except InvalidPreviewToken:
         raise Http404 from None
-    return {"kind": item._meta.model_name, "id": item.pk, "item": data}
+    return {"kind": item._meta.model_name, "id": item.pk, "item": item.preview_payload(request)}

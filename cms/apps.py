@@ -12,15 +12,9 @@ class CmsConfig(AppConfig):
         from core.demo import register_demo
 
         from . import demo, signals, spreadsheets
-        from .api import asset_preview, bulletin_preview, program_preview
-        from .models import Asset, Bulletin, Program
-        from .preview import register_preview_payload
 
         signals.connect()
         spreadsheets.install()
-        register_preview_payload(Asset, asset_preview)
-        register_preview_payload(Program, program_preview)
-        register_preview_payload(Bulletin, bulletin_preview)
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])
 
         # Importer sections (core.importer): the order is derived from each section's depends_on.

@@ -19,9 +19,10 @@ from core.importer.engine import Entry, ImportContext, Problem, Section, entry_p
 from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, RolesSection, TiersSection
 from partners.models import PartnerType, Region, Role, Tier
 
-from . import services
 from .models import Asset, Bulletin, Language, Product, Program
 from .rich_text import clean_rich_text
+from .services.importing import content_import
+from .services.taxonomy import language_upsert, languages_for_codes, product_upsert, products_for_keys
 from .uploads import asset_file_problem
 
 
@@ -95,7 +96,7 @@ class ProductsSection(Section):
     model = Product
 
     def write(self, entry, context):
-        return services.product_upsert(key=entry.key, name=entry.name)
+        return product_upsert(key=entry.key, name=entry.name)
 
 
 class LanguagesSection(Section):
@@ -111,7 +112,7 @@ class LanguagesSection(Section):
         ]
 
     def write(self, entry, context):
-        return services.language_upsert(key=entry.key.lower(), name=entry.name)
+        return language_upsert(key=entry.key.lower(), name=entry.name)
 
 
 #: The sections an audience refers to: every content section depends on them.
@@ -263,14 +264,14 @@ class AssetsSection(ContentSection):
             "external_url": str(entry.url) if entry.url else "",
             "version_note": entry.version_note,
         }
-        return services.content_import(
+        return content_import(
             model=Asset,
             key=entry.key,
             values=values,
             relations={
                 **self.audience(entry),
-                "products": services.products_for_keys(keys=entry.products),
-                "languages": services.languages_for_codes(codes=entry.languages),
+                "products": products_for_keys(keys=entry.products),
+                "languages": languages_for_codes(codes=entry.languages),
             },
             file_path=(context.base_dir / entry.file) if entry.file else None,
             state=entry.state,
@@ -321,7 +322,7 @@ class ProgramsSection(ContentSection):
             "body": clean_rich_text(entry.body),
             "eligibility": clean_rich_text(entry.eligibility),
         }
-        return services.content_import(
+        return content_import(
             model=Program,
             key=entry.key,
             values=values,
@@ -355,7 +356,7 @@ class BulletinsSection(ContentSection):
             "pinned": entry.pinned,
             "requires_acknowledgement": entry.requires_acknowledgement,
         }
-        return services.content_import(
+        return content_import(
             model=Bulletin,
             key=entry.key,
             values=values,

@@ -50,8 +50,9 @@ from wagtail.permissions import policy_registry
 
 import django_filters
 
-from .filters import LifecycleState, OwnerFilter, lifecycle_state_q, staff_users
-from .models import GATED_CONTENT_MODELS, Asset, Bulletin, Download, Program
+from .gating.filters import LifecycleState, OwnerFilter, lifecycle_state_q, staff_users
+from .models import Asset, Bulletin, Download, Program
+from .models.content import GATED_CONTENT_MODELS
 
 EXPIRY_WINDOWS = (7, 14, 30, 90)
 DEFAULT_EXPIRY_WINDOW = 30

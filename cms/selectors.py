@@ -1,18 +1,25 @@
-"""Reads of gated content for partners: every one goes through the audience rule (``visible_to``)."""
+"""Reads of the content library: partners' reads go through the audience rule (``visible_to``).
+
+Also the editors' side: which owner reminders are due, and a free key for a new language variant.
+"""
 
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import timedelta
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
 from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
-from wagtail.models import ModelLogEntry
+from wagtail.models import Locale, ModelLogEntry
 
+from cms.gating.models import GatedContent, gated_content_models
 from partners.audience import count_visible, viewer_for
 
-from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, Program
+from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, OwnerReminder, Program
 from .uploads import stored_asset_file_problem
 
 
@@ -287,3 +294,67 @@ def assets_with_refused_files():
     for asset in Asset.objects.not_archived().exclude(file="").order_by("pk").iterator(chunk_size=500):
         if problem := stored_asset_file_problem(asset_type=asset.asset_type, field_file=asset.file):
             yield asset, problem
+
+
+# --- owners' reminders and language variants -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DueReminder:
+    item: GatedContent
+    kind: str
+    due_on: object  # date
+    days_before: int
+
+
+def reminder_lead_time(days_left: int, lead_times: list[int]) -> int | None:
+    """The smallest configured lead time that ``days_left`` falls within, if any."""
+    return min((d for d in lead_times if days_left <= d), default=None)
+
+
+def freshness_reminders_due(*, now=None) -> list[DueReminder]:
+    """Reminders owners should get now and have not had: expiry and review, each lead time once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    due = []
+    for model in gated_content_models():
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        owned = model.objects.filter(archived_at__isnull=True, owner__isnull=False, owner__is_active=True).exclude(
+            owner__email=""
+        )
+        candidates = []
+        if settings.FRESHNESS_EXPIRY_REMINDER_DAYS:
+            horizon = now + timedelta(days=max(settings.FRESHNESS_EXPIRY_REMINDER_DAYS))
+            for item in owned.filter(live=True, expire_at__gt=now, expire_at__lte=horizon).select_related("owner"):
+                expires_on = timezone.localdate(item.expire_at)
+                lead = reminder_lead_time((expires_on - today).days, settings.FRESHNESS_EXPIRY_REMINDER_DAYS)
+                if lead is not None:
+                    candidates.append(DueReminder(item, OwnerReminder.Kind.EXPIRY, expires_on, lead))
+        if settings.FRESHNESS_REVIEW_REMINDER_DAYS:
+            horizon_day = today + timedelta(days=max(settings.FRESHNESS_REVIEW_REMINDER_DAYS))
+            for item in owned.filter(review_by__isnull=False, review_by__lte=horizon_day).select_related("owner"):
+                lead = reminder_lead_time((item.review_by - today).days, settings.FRESHNESS_REVIEW_REMINDER_DAYS)
+                if lead is not None:
+                    candidates.append(DueReminder(item, OwnerReminder.Kind.REVIEW, item.review_by, lead))
+        sent = set(
+            OwnerReminder.objects.filter(
+                content_type=content_type, object_id__in={c.item.pk for c in candidates}
+            ).values_list("object_id", "kind", "due_on", "days_before")
+        )
+        due += [c for c in candidates if (c.item.pk, c.kind, c.due_on, c.days_before) not in sent]
+    return due
+
+
+def variant_key_for(*, model, source_key: str | None, locale: Locale) -> str | None:
+    """A key of its own for a new language variant: ``<source key>--<language>``, numbered when taken."""
+    if not source_key:
+        return None
+    max_length = model._meta.get_field("key").max_length
+    suffix = f"--{locale.language_code.lower()}"
+    base = source_key[: max_length - len(suffix)] + suffix
+    key, number = base, 1
+    while model._default_manager.filter(key=key).exists():
+        number += 1
+        tail = f"-{number}"
+        key = base[: max_length - len(tail)] + tail
+    return key

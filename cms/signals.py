@@ -7,7 +7,7 @@ Wagtail's own scheduler unpublishes it at its expiry). What the lifecycle servic
 do in bulk (the sweep, archive, restore) they emit themselves.
 
 Wagtail's "Translate" (``copy_for_translation_done``, then the copy's first save) makes
-a new language variant of a translatable gated item a draft in review (``cms.services``).
+a new language variant of a translatable gated item a draft in review (``cms.services.translation``).
 """
 
 from django.db.models.signals import post_save, pre_save
@@ -26,7 +26,7 @@ content_event = Signal()
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
-    from .services import asset_record_versions
+    from .services.versions import asset_record_versions
 
     asset_record_versions(assets=[instance], user=getattr(revision, "user", None))
 
@@ -65,8 +65,8 @@ def webhook_on_unpublish(sender, instance, **kwargs):
 
 def prepare_translation(sender, source_obj, target_obj, **kwargs):
     """A gated item copied for translation (not saved yet) becomes a draft with the source's audience."""
-    from .models import GatedContent
-    from .services import content_translation_prepare
+    from .gating.models import GatedContent
+    from .services.translation import content_translation_prepare
 
     if isinstance(target_obj, GatedContent) and target_obj.pk is None:
         content_translation_prepare(source=source_obj, translation=target_obj)
@@ -83,7 +83,7 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
         return
     from wagtail.log_actions import get_active_log_context
 
-    from .services import content_translation_submit
+    from .services.translation import content_translation_submit
 
     content_translation_submit(item=instance, source=source, user=get_active_log_context().user)
 
@@ -91,7 +91,8 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
 def connect():
     from wagtail.models import TranslatableMixin
 
-    from .models import Asset, gated_content_models
+    from .gating.models import gated_content_models
+    from .models import Asset
 
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
     for model in gated_content_models():

@@ -4,7 +4,9 @@ from django.core.management import call_command
 
 from celery import shared_task
 
-from . import services, webhooks
+from . import webhooks
+from .gating import lifecycle
+from .services import reminders
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
 # each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
@@ -16,7 +18,7 @@ WEBHOOK_RETRY_BACKOFF_MAX = 15 * 60
 @shared_task(acks_late=True)
 def lifecycle_sweep() -> str:
     """Every due transition of content (publish, expire, archive), then Wagtail's own for pages. Run by beat."""
-    result = services.lifecycle_sweep()
+    result = lifecycle.lifecycle_sweep()
     call_command("publish_scheduled")
     return str(result)
 
@@ -24,13 +26,13 @@ def lifecycle_sweep() -> str:
 @shared_task(acks_late=True)
 def send_freshness_reminders() -> int:
     """E-mail owners about items expiring or due for review soon (each reminder once). Run by beat."""
-    return services.freshness_reminders_send()
+    return reminders.freshness_reminders_send()
 
 
 @shared_task(acks_late=True)
 def send_version_digests() -> int:
     """Tell partner users about new versions of assets they downloaded (each version once). Run by beat."""
-    return services.version_digests_send()
+    return reminders.version_digests_send()
 
 
 @shared_task(

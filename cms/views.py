@@ -1,6 +1,6 @@
 """Admin views of the content lifecycle: archive and restore one item, after a confirmation.
 
-The writes are ``cms.services.content_archive`` / ``content_restore``; these views
+The writes are ``cms.gating.lifecycle.content_archive`` / ``content_restore``; these views
 only ask, check and report. Both take the item's publish permission. The checks that
 are the admin's own (an item locked by someone else, an item in a moderation
 workflow) are in ``archive_refusal`` and ``restore_refusal``, shared with the bulk
@@ -21,7 +21,7 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.locks import BasicLock
 
-from .services import LifecycleError, content_archive, content_restore
+from .gating.lifecycle import LifecycleError, content_archive, content_restore
 
 
 def lock_refusal(item, user) -> str | None:

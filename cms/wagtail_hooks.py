@@ -45,9 +45,9 @@ from wagtail.snippets.bulk_actions.snippet_bulk_action import SnippetBulkAction
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet, SnippetViewSetGroup
 
-from .filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet, staff_users
-from .models import Asset, Bulletin, GatedContent, Language, Product, Program, gated_content_models
-from .services import (
+from .filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet
+from .gating.filters import staff_users
+from .gating.lifecycle import (
     ARCHIVE_ACTION,
     AUTO_ARCHIVE_ACTION,
     RESTORE_ACTION,
@@ -56,6 +56,8 @@ from .services import (
     content_restore,
     user_can_publish,
 )
+from .gating.models import GatedContent, gated_content_models
+from .models import Asset, Bulletin, Language, Product, Program
 from .views import ArchiveView, RestoreView, archive_refusal, lock_refusal, restore_refusal
 
 CHANGE_OWNER_ACTION = "partnerhub.change_owner"

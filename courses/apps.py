@@ -8,15 +8,11 @@ class CoursesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from cms.preview import register_preview_payload
         from core.demo import register_demo
 
         from . import checks, demo_progress, signals  # noqa: F401 - checks registers the system checks
-        from .api.catalogue import course_preview
-        from .models import Course
 
         signals.connect()
-        register_preview_payload(Course, course_preview)
         register_demo(self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress])
 
         # Importer sections (core.importer): the order is derived from each section's depends_on.

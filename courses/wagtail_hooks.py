@@ -12,7 +12,7 @@ from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.filters import GatedContentFilterSet
+from cms.gating.filters import GatedContentFilterSet
 from cms.reports import permissions_named
 from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
 

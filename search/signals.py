@@ -62,7 +62,8 @@ def forget_facet_labels(sender, **kwargs):
 
 
 def connect():
-    from cms.models import Language, Product, gated_content_models
+    from cms.gating.models import gated_content_models
+    from cms.models import Language, Product
     from cms.signals import items_changed
     from partners.models import Tier
 

@@ -15,10 +15,10 @@ from wagtail.signal_handlers import disable_reference_index_auto_update
 
 import pydantic
 
+from cms.gating.lifecycle import content_bring_to_state
 from cms.importing import AUDIENCE_SECTIONS, ContentEntry, ContentSection
 from cms.models import Asset
 from cms.rich_text import clean_rich_text
-from cms.services import content_bring_to_state
 from core.importer.engine import Problem, entry_problem
 from core.importer.helpers import lookup, stored_keys, unknown_reference
 from core.models import set_changed_fields

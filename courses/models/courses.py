@@ -15,7 +15,7 @@ from wagtail.images.blocks import ImageChooserBlock
 from wagtail.models import Orderable
 from wagtail.snippets.blocks import SnippetChooserBlock
 
-from cms.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
+from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 
 from ..forms import CourseForm
 from .quizzes import Quiz
@@ -108,6 +108,13 @@ class Course(GatedContent):
 
     def get_preview_template(self, request, mode_name):
         return "courses/previews/course.html"
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/courses/{id}`` answers, as the editor has it: its whole structure, nobody's progress."""
+        # The API builds the payload and imports these models: reached at call time.
+        from courses.api.catalogue import course_preview
+
+        return course_preview(request, self)
 
     def clean(self):
         super().clean()

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
-from cms.services import reminder_lead_time
+from cms.selectors import reminder_lead_time
 from partners.models import past_last_day
 
 from ..models import Course, Enrollment

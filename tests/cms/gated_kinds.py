@@ -4,7 +4,7 @@ from importlib import import_module
 
 import factory
 
-from cms.models import gated_content_models
+from cms.gating.models import gated_content_models
 
 
 def _subclasses(cls):

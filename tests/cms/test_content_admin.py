@@ -19,9 +19,9 @@ from wagtail.models import GroupApprovalTask, Workflow, WorkflowTask
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
-from cms.filters import LifecycleState
+from cms.gating.filters import LifecycleState
+from cms.gating.lifecycle import content_archive
 from cms.models import Asset, Bulletin, Program
-from cms.services import content_archive
 from partners.factories import StaffUserFactory, TierFactory, partner_user
 
 pytestmark = pytest.mark.django_db

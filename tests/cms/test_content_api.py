@@ -9,8 +9,8 @@ from django.utils import timezone
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory, ProgramFactory
+from cms.gating.lifecycle import content_archive
 from cms.models import Asset, BulletinAcknowledgement, Download
-from cms.services import content_archive
 from partners.factories import TierFactory
 from partners.services import api_token_issue
 from tests.conftest import make_token_user

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
-from cms.services import download_record
+from cms.services.activity import download_record
 from tests.partners.audience_matrix import build_matrix
 
 pytestmark = pytest.mark.django_db

@@ -9,7 +9,8 @@ import time_machine
 
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Download, OwnerReminder
-from cms.services import download_record, freshness_reminders_send
+from cms.services.activity import download_record
+from cms.services.reminders import freshness_reminders_send
 from partners.factories import StaffUserFactory, partner_user
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def _replace_file(asset, note):
 
 
 def test_partners_who_downloaded_an_earlier_version_get_one_digest():
-    from cms.services import version_digests_send
+    from cms.services.reminders import version_digests_send
     from partners.factories import PartnerFactory, TierFactory
 
     gold = TierFactory(key="gold", rank=30)

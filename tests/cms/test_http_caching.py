@@ -7,7 +7,7 @@ from django.utils import timezone
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory
-from cms.services import content_archive
+from cms.gating.lifecycle import content_archive
 
 pytestmark = pytest.mark.django_db
 

@@ -18,8 +18,8 @@ import pytest
 import time_machine
 
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
+from cms.gating.lifecycle import LifecycleError, content_archive, content_restore, lifecycle_sweep
 from cms.models import Asset
-from cms.services import LifecycleError, content_archive, content_restore, lifecycle_sweep
 from partners.factories import PartnerFactory, StaffUserFactory, TierFactory, partner_user
 
 pytestmark = pytest.mark.django_db

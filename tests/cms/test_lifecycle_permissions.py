@@ -16,8 +16,8 @@ from wagtail.log_actions import registry as log_registry
 
 import pytest
 
-from cms.models import GATED_CONTENT_MODELS
-from cms.services import LifecycleError, content_archive, content_restore
+from cms.gating.lifecycle import LifecycleError, content_archive, content_restore
+from cms.models.content import GATED_CONTENT_MODELS
 from partners.factories import StaffUserFactory
 from tests.cms.gated_kinds import GATED_KINDS, factory_for, kind_id
 

@@ -2,15 +2,17 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.core import signing
 
 import pytest
 import time_machine
 
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
-from cms.models import Asset
-from cms.preview import SALT, preview_snapshot_create, preview_token_for, preview_url_for
-from partners.factories import StaffUserFactory
+from cms.gating.models import GatedContent, gated_content_models
+from cms.gating.preview import SALT, preview_snapshot_create, preview_token_for, preview_url_for
+from cms.models import Asset, Program
+from partners.factories import PartnerTypeFactory, RegionFactory, StaffUserFactory, TierFactory
 from tests.cms.gated_kinds import GATED_KINDS, factory_for, kind_id
 
 pytestmark = pytest.mark.django_db
@@ -97,3 +99,53 @@ def test_every_kind_of_gated_content_previews_its_own_payload(client, model):
     assert (body["kind"], body["id"]) == (model._meta.model_name, item.pk)
     assert body["item"]["id"] == item.pk
     assert body["item"]["title"] == "Coming soon, as edited"
+
+
+def _concrete_subclasses(cls):
+    for subclass in cls.__subclasses__():
+        if not subclass._meta.abstract and not subclass._meta.proxy:
+            yield subclass
+        yield from _concrete_subclasses(subclass)
+
+
+def test_gated_content_models_finds_every_kind_of_every_installed_app():
+    installed = {model for model in _concrete_subclasses(GatedContent) if apps.is_installed(model._meta.app_label)}
+    found = gated_content_models()
+    assert set(found) == installed
+    assert len(found) == len(set(found))
+    assert found[:3] == tuple(apps.get_app_config("cms").get_model(name) for name in ("asset", "program", "bulletin"))
+
+
+@pytest.mark.parametrize("model", gated_content_models(), ids=kind_id)
+def test_every_kind_in_gated_content_models_previews_through_the_api(client, model):
+    item = factory_for(model)(live=False, title="Previewed as a draft")
+    token = preview_token_for(snapshot=preview_snapshot_create(item=item, user=StaffUserFactory()))
+
+    response = get_preview(client, token)
+
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["kind"], body["id"], body["item"]["title"]) == (model._meta.model_name, item.pk, item.title)
+
+
+def test_a_kind_without_its_own_payload_previews_with_the_default(client, monkeypatch):
+    monkeypatch.setattr(Program, "preview_payload", GatedContent.preview_payload)
+    tier, region = TierFactory(key="gold"), RegionFactory(key="emea")
+    item = ProgramFactory(live=False, title="Plain", min_tier=tier, regions=[region])
+    item.partner_types = [PartnerTypeFactory(key="msp")]  # unsaved, as in the editor's form
+    token = preview_token_for(snapshot=preview_snapshot_create(item=item))
+
+    body = get_preview(client, token).json()
+
+    assert body["kind"] == "program"
+    assert body["item"] == {
+        "kind": "program",
+        "id": item.pk,
+        "title": "Plain",
+        "summary": item.summary,
+        "audience": {"min_tier": "gold", "partner_types": ["msp"], "regions": ["emea"], "roles": []},
+        "go_live_at": None,
+        "expire_at": None,
+        "review_by": None,
+        "published_at": None,
+    }

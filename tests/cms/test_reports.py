@@ -22,7 +22,7 @@ import time_machine
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset, Bulletin, Download, Program
 from cms.reports import ContentHealthPanel
-from cms.services import download_record
+from cms.services.activity import download_record
 from partners.factories import partner_user
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ from wagtail.documents import get_document_model
 import pytest
 
 from cms.factories import AssetFactory
+from cms.gating.lifecycle import content_archive
 from cms.models import Asset
-from cms.services import content_archive
 from cms.uploads import FORMATS
 from tests.cms.admin_uploads import add_asset
 

@@ -25,8 +25,8 @@ import time_machine
 
 from cms import webhooks
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
+from cms.gating.lifecycle import content_archive, content_restore, lifecycle_sweep
 from cms.models import Asset, WebhookDelivery, WebhookEndpoint
-from cms.services import content_archive, content_restore, lifecycle_sweep
 from cms.tasks import WEBHOOK_MAX_RETRIES, deliver_webhook
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ import pytest
 import time_machine
 
 from cms.factories import AssetFactory
-from cms.services import content_archive, lifecycle_sweep
+from cms.gating.lifecycle import content_archive, lifecycle_sweep
 from courses.factories import CourseFactory, CourseModuleFactory, LessonFactory
 from courses.models import Course
 from partners.factories import StaffUserFactory

@@ -3,7 +3,7 @@
 import pytest
 
 from certifications.factories import CertificationFactory
-from cms.preview import preview_snapshot_create, preview_token_for
+from cms.gating.preview import preview_snapshot_create, preview_token_for
 from courses.factories import QuizFactory, course_with
 
 pytestmark = pytest.mark.django_db

@@ -18,8 +18,8 @@ import pytest
 import time_machine
 
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory, ProgramFactory
+from cms.gating.lifecycle import content_archive, content_restore, lifecycle_sweep
 from cms.models import Asset
-from cms.services import content_archive, content_restore, lifecycle_sweep
 from courses.factories import CourseFactory
 from partners.audience import audience_allows, viewer_for
 from partners.factories import PartnerFactory, PartnerTypeFactory, RegionFactory, RoleFactory, TierFactory

@@ -146,7 +146,8 @@ def test_no_version_digest_after_the_last_day():
     from django.core.files.base import ContentFile
 
     from cms.factories import AssetFactory
-    from cms.services import download_record, version_digests_send
+    from cms.services.activity import download_record
+    from cms.services.reminders import version_digests_send
 
     acme = PartnerFactory(key="acme")
     stays = partner_user(partner=acme, user__email="stays@example.com")

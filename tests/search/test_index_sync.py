@@ -11,8 +11,8 @@ import json
 import pytest
 
 from cms.factories import AssetFactory, ProgramFactory
+from cms.gating.lifecycle import content_archive
 from cms.models import Asset
-from cms.services import content_archive
 from partners.factories import TierFactory
 from partners.services import tier_upsert
 from search.backends import SearchRequest, search_body, stale_document_ids, suggest_body

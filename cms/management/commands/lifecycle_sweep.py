@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand
 
-from cms.services import lifecycle_sweep
+from cms.gating.lifecycle import lifecycle_sweep
 
 
 class Command(BaseCommand):

@@ -6,40 +6,24 @@ by Django's signing framework. The front end calls ``GET /api/v1/preview?token=â
 and gets that item, as previewed, and nothing else; the token expires after
 ``PARTNERHUB_PREVIEW_TOKEN_SECONDS`` and cannot be altered to name another item.
 
-What the front end gets for an item is its kind's payload, registered by the kind's own
-app from its ``AppConfig.ready()`` with ``register_preview_payload`` (cms for assets,
-programs and bulletins; courses and certifications for theirs).
+What the front end gets for an item is ``item.preview_payload(request)``: a method of
+``GatedContent`` with a default every kind previews with, overridden by kinds whose
+partner API answers more (assets, programs, bulletins, courses, certifications).
 """
-
-from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core import signing
 
-from .models import PreviewSnapshot
+from cms.models import PreviewSnapshot
+
+from .models import GatedContent
 
 SALT = "partnerhub.preview"
 
 
 class InvalidPreviewToken(Exception):
     pass
-
-
-_payloads: dict[type, Callable] = {}
-
-
-def register_preview_payload(model, payload: Callable) -> None:
-    """Preview ``model`` as ``payload(request, item) -> dict``: what partners would get for the item."""
-    _payloads[model] = payload
-
-
-def preview_payload(request, item) -> dict:
-    """The previewed item as partners would get it; ``InvalidPreviewToken`` for a kind without a preview."""
-    payload = _payloads.get(type(item))
-    if payload is None:
-        raise InvalidPreviewToken("This kind of content has no preview.")
-    return payload(request, item)
 
 
 def preview_snapshot_create(*, item, user=None) -> PreviewSnapshot:
@@ -77,6 +61,8 @@ def preview_item_from_token(token: str):
     if snapshot is None or snapshot.object_id != data.get("object"):
         raise InvalidPreviewToken("This preview link is not valid.")
     model = snapshot.content_type.model_class()
+    if model is None or not issubclass(model, GatedContent):
+        raise InvalidPreviewToken("This kind of content has no preview.")
     item = model.from_serializable_data(snapshot.content, check_fks=False, strict_fks=False)
     item.pk = snapshot.object_id
     return item

@@ -1,0 +1,315 @@
+"""The content library: assets (with their versions), programs and bulletins, and their reference data.
+
+Each is a kind of ``cms.gating.models.GatedContent``: a Wagtail snippet with drafts,
+revisions, workflow, scheduling, an audience and our archive state (see there).
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Locale, Orderable, TranslatableMixin
+from wagtail.search import index
+
+from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
+from core.models import KeyedModel
+
+from ..storage import private_storage
+from ..uploads import asset_file_problem, stored_asset_file_problem, validate_asset_file_extension
+from ..widgets import PrivateFileInput
+
+
+class Product(KeyedModel):
+    """A product or solution that content is about (used for filters and facets)."""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class Language(KeyedModel):
+    """A content language, keyed by its code (``en``, ``de``, ``pt-br``…)."""
+
+    panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class AssetQuerySet(GatedContentQuerySet):
+    def localized_for(self, user, language_code: str | None):
+        """One variant per asset for this user: their language first, else the default one, else what there is.
+
+        Apply it to what the user may see; the variants it looks for are filtered by the
+        same audience rule, so a variant the user may not see never hides another one.
+        """
+        if not language_code:
+            return self
+        visible_variants = Asset.objects.visible_to(user).filter(translation_key=OuterRef("translation_key"))
+        has_preferred = Exists(visible_variants.filter(locale__language_code=language_code))
+        default_locale = Locale.get_default()
+        has_default = Exists(visible_variants.filter(locale=default_locale))
+        return self.filter(
+            Q(locale__language_code=language_code)
+            | (~has_preferred & Q(locale=default_locale))
+            | (~has_preferred & ~has_default)
+        )
+
+
+class Asset(TranslatableMixin, GatedContent):
+    """A file or a link partners download: decks, price lists, battlecards, logos, videos…
+
+    An asset may have variants per language (Wagtail locales sharing a ``translation_key``);
+    ``localized_for`` gives partners their own language first and the default otherwise.
+    """
+
+    class AssetType(models.TextChoices):
+        DOCUMENT = "document", "Document"
+        PRESENTATION = "presentation", "Presentation"
+        VIDEO = "video", "Video"
+        IMAGE = "image", "Image"
+        BRAND_KIT = "brand_kit", "Logo / brand kit"
+        PRICE_LIST = "price_list", "Price list"
+        BATTLECARD = "battlecard", "Battlecard"
+        LINK = "link", "Link"
+
+    asset_type = models.CharField(
+        "type", max_length=20, choices=AssetType.choices, default=AssetType.DOCUMENT, db_index=True
+    )
+    file = models.FileField(
+        upload_to="assets/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+        validators=[validate_asset_file_extension],
+        help_text="Stored privately: partners download it only through the portal, never by a public link. "
+        "Each type of asset takes its own file formats (cms.uploads), up to ASSET_MAX_UPLOAD_BYTES.",
+    )
+    external_url = models.URLField(
+        blank=True, max_length=500, help_text="For links (and videos hosted elsewhere) instead of a file."
+    )
+    products = ParentalManyToManyField(Product, blank=True, related_name="assets")
+    languages = ParentalManyToManyField(Language, blank=True, related_name="assets")
+    thumbnail = models.ForeignKey(
+        "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    file_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    version_note = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What changed in this version. Required when you replace the file: partners who downloaded "
+        "an earlier version are told.",
+    )
+
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "asset")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "asset")
+
+    search_fields = [
+        *GatedContent.search_fields,
+        index.FilterField("asset_type"),
+        index.RelatedFields("products", [index.SearchField("name"), index.FilterField("key")]),
+    ]
+
+    edit_handler = gated_content_tabs(
+        [
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("asset_type"),
+            MultiFieldPanel(
+                # Django's file widget would link to the file; private files have no URL.
+                [FieldPanel("file", widget=PrivateFileInput), FieldPanel("external_url"), FieldPanel("version_note")],
+                heading="File or link",
+            ),
+            FieldPanel("thumbnail"),
+            FieldRowPanel([FieldPanel("products"), FieldPanel("languages")]),
+        ]
+    )
+
+    objects = AssetQuerySet.as_manager()
+
+    class Meta(TranslatableMixin.Meta, GatedContent.Meta):
+        indexes = [
+            models.Index(fields=["live", "expire_at"]),
+            models.Index(fields=["asset_type", "live"]),
+            # The partner list's default order: pages are read off this index, stopping at page_size.
+            models.Index(fields=["-last_published_at", "-id"], name="asset_published_order_idx"),
+            models.Index(fields=["updated_at"], name="asset_updated_at_idx"),
+            models.Index(fields=["title", "id"], name="asset_title_order_idx"),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.asset_type == self.AssetType.LINK and not self.external_url:
+            raise ValidationError({"external_url": "A link needs its URL."})
+        if self.asset_type != self.AssetType.LINK and not (self.file or self.external_url):
+            raise ValidationError({"file": "Upload a file (or give an external URL for hosted videos)."})
+        if self.file and self.external_url:
+            raise ValidationError({"external_url": "Give a file or a URL, not both."})
+        if self.file:
+            if not getattr(self.file, "_committed", True):  # a file just given: its size too
+                problem = asset_file_problem(
+                    asset_type=self.asset_type, name=self.file.name, size=self.file.size, file=self.file
+                )
+            elif self._file_or_type_changed():  # a stored file: against the (new) type's list
+                problem = stored_asset_file_problem(asset_type=self.asset_type, field_file=self.file)
+            else:  # unchanged: a file today's rules refuse must not block a title fix (see asset_file_audit)
+                problem = None
+            if problem:
+                raise ValidationError({"file": problem})
+        latest = self.versions.order_by("-number").first() if self.pk else None
+        replaced = latest and self.file and latest.file.name != self.file.name
+        if replaced and (not self.version_note.strip() or self.version_note == latest.change_note):
+            raise ValidationError(
+                {
+                    "version_note": "You replaced the file: say what changed. Partners who downloaded an "
+                    "earlier version are shown this note."
+                }
+            )
+
+    def _file_or_type_changed(self) -> bool:
+        stored = Asset.objects.filter(pk=self.pk).values_list("file", "asset_type").first() if self.pk else None
+        return stored != (self.file.name, self.asset_type)
+
+    def save(self, *args, **kwargs):
+        if self.file and not getattr(self.file, "_committed", True):
+            self.file_sha256 = file_digest(self.file)
+        elif not self.file:
+            self.file_sha256 = ""
+        super().save(*args, **kwargs)
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/assets/{id}`` answers, from the item as previewed (unsaved relations included)."""
+        # The API builds the payload and imports these models: reached at call time.
+        from ..api import asset_preview
+
+        return asset_preview(request, self)
+
+
+def file_digest(file) -> str:
+    """SHA-256 of a file's content, read in chunks."""
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
+
+
+class AssetVersion(models.Model):
+    """One published file of an asset. Replacing the file keeps the old versions here."""
+
+    asset = models.ForeignKey(Asset, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    file = models.FileField(storage=private_storage, max_length=255)
+    change_note = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["asset", "-number"]
+        constraints = [models.UniqueConstraint(fields=["asset", "number"], name="asset_version_number_unique")]
+
+    def __str__(self):
+        return f"{self.asset} v{self.number}"
+
+
+class Program(GatedContent):
+    """A partner program or incentive: what it offers, who is eligible, key dates, related assets."""
+
+    body = RichTextField(blank=True, help_text="What the program offers and how it works.")
+    eligibility = RichTextField(blank=True, help_text="Who can take part and how to qualify.")
+    related_assets = ParentalManyToManyField(
+        Asset,
+        blank=True,
+        related_name="programs",
+        help_text="Partners only see the related assets their own audience allows.",
+    )
+
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "program")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "program")
+
+    search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.SearchField("eligibility")]
+
+    edit_handler = gated_content_tabs(
+        [
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            FieldPanel("eligibility"),
+            InlinePanel("key_dates", heading="Key dates", label="Key date"),
+            FieldPanel("related_assets"),
+        ]
+    )
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/programs/{id}`` answers, with every related asset (an editor sees them all)."""
+        # The API builds the payload and imports these models: reached at call time.
+        from ..api import program_preview
+
+        return program_preview(request, self)
+
+
+class ProgramKeyDate(Orderable):
+    program = ParentalKey(Program, on_delete=models.CASCADE, related_name="key_dates")
+    label = models.CharField(max_length=120, help_text="E.g. 'Enrolment closes' or 'Q3 claims due'.")
+    date = models.DateField()
+
+    panels = [FieldRowPanel([FieldPanel("label"), FieldPanel("date")])]
+
+    def __str__(self):
+        return f"{self.label}: {self.date}"
+
+
+class Bulletin(GatedContent):
+    """An announcement to partners, optionally pinned or requiring acknowledgement."""
+
+    class Priority(models.TextChoices):
+        INFO = "info", "Info"
+        IMPORTANT = "important", "Important"
+        CRITICAL = "critical", "Critical"
+
+    body = RichTextField(blank=True)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.INFO, db_index=True)
+    pinned = models.BooleanField(default=False, help_text="Pinned bulletins come first in partners' lists and feed.")
+    requires_acknowledgement = models.BooleanField(
+        default=False, help_text="Partners must confirm they have read it; unacknowledged ones stay in their feed."
+    )
+    attachments = ParentalManyToManyField(
+        Asset,
+        blank=True,
+        related_name="bulletins",
+        help_text="Partners only see the attachments their own audience allows.",
+    )
+
+    workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "bulletin")
+    revisions = snippet_generic_relation("wagtailcore.Revision", "bulletin")
+
+    search_fields = [*GatedContent.search_fields, index.SearchField("body"), index.FilterField("priority")]
+
+    edit_handler = gated_content_tabs(
+        [
+            FieldPanel("title"),
+            FieldPanel("summary"),
+            FieldPanel("body"),
+            FieldRowPanel([FieldPanel("priority"), FieldPanel("pinned"), FieldPanel("requires_acknowledgement")]),
+            FieldPanel("attachments"),
+        ]
+    )
+
+    class Meta(GatedContent.Meta):
+        ordering = ["-pinned", "-last_published_at", "-pk"]
+
+    def preview_payload(self, request) -> dict:
+        """What ``GET /api/v1/bulletins/{id}`` answers, with every attachment and nobody's acknowledgement."""
+        # The API builds the payload and imports these models: reached at call time.
+        from ..api import bulletin_preview
+
+        return bulletin_preview(request, self)
+
+
+#: The content library's models (the content admin, reports and bulk actions cover these).
+GATED_CONTENT_MODELS = (Asset, Program, Bulletin)
