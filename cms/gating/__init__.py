@@ -1,0 +1,1 @@
+"""The gating machinery other apps build on: gated content, its lifecycle, filters, preview and admin."""
