@@ -1,81 +1,21 @@
-"""Admin of courses: a "Learning" menu with courses, question banks, quizzes and assignments.
+"""Registers the admin of courses with Wagtail: the "Learning" menu group and the learning reports.
 
-Courses get the content lifecycle of the library (review workflow, scheduling, archive
-and restore, owner reminders) from ``cms``; this module only declares their screens.
+The viewsets live in ``courses.admin.viewsets``, the reports in ``courses.admin.reports``.
 """
 
 from django.contrib import messages
 from django.urls import include, path
 
 from wagtail import hooks
-from wagtail.admin.ui.tables import Column
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.gating.filters import GatedContentFilterSet
-from cms.reports import permissions_named
-from cms.wagtail_hooks import GatedContentViewSet, gated_content_columns
+from core.reports import permissions_named
 
-from .models import Course, CourseAssignment, QuestionBank, Quiz
-from .reports import PERMISSIONS, report_menu_items
-from .reports import urlpatterns as report_urlpatterns
+from .admin.reports.menu import PERMISSIONS, report_menu_items
+from .admin.reports.menu import urlpatterns as report_urlpatterns
+from .admin.viewsets import LearningViewSetGroup
+from .models import CourseAssignment
 from .services.assignments import course_assignment_apply
-
-
-class CourseFilterSet(GatedContentFilterSet):
-    class Meta:
-        model = Course
-        fields = ["level"]
-
-
-class CourseViewSet(GatedContentViewSet):
-    """Courses get the listing, filters, export and archive / restore of all gated content."""
-
-    model = Course
-    icon = "list-ol"
-    menu_label = "Courses"
-    filterset_class = CourseFilterSet
-    list_display = [
-        "title",
-        "level",
-        *gated_content_columns(),
-        Column("library_change_note", label="Library changes"),
-    ]
-    list_export = [*GatedContentViewSet.list_export, "library_change_note"]
-    export_filename = "courses"
-
-
-class QuestionBankViewSet(SnippetViewSet):
-    model = QuestionBank
-    icon = "help"
-    menu_label = "Question banks"
-    list_display = ["name", "description"]
-    search_fields = ["name", "description"]
-
-
-class QuizViewSet(SnippetViewSet):
-    model = Quiz
-    icon = "tasks"
-    menu_label = "Quizzes"
-    list_display = ["title", "bank", "pass_mark", "attempt_limit", "time_limit_minutes"]
-    list_filter = ["bank"]
-    search_fields = ["title"]
-
-
-class CourseAssignmentViewSet(SnippetViewSet):
-    model = CourseAssignment
-    icon = "user"
-    menu_label = "Assignments"
-    list_display = ["course", Column("target", label="Assigned to"), "due_date", "created_at"]
-    list_filter = ["course"]
-
-
-class LearningViewSetGroup(SnippetViewSetGroup):
-    menu_label = "Learning"
-    menu_icon = "list-ol"
-    menu_order = 210
-    items = (CourseViewSet, QuestionBankViewSet, QuizViewSet, CourseAssignmentViewSet)
-
 
 register_snippet(LearningViewSetGroup)
 
@@ -92,7 +32,7 @@ def enrol_the_learners_of_an_assignment(request, instance):
     messages.success(request, f"{enrolled} learner(s) newly enrolled in “{instance.course}”.")
 
 
-# --- learning reports (``courses.reports``), under Reports ---------------------------------------
+# --- learning reports (``courses.admin.reports``), under Reports ---------------------------------------
 
 
 @hooks.register("register_admin_urls")

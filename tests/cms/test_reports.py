@@ -19,9 +19,9 @@ import openpyxl
 import pytest
 import time_machine
 
+from cms.admin.dashboard import ContentHealthPanel
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset, Bulletin, Download, Program
-from cms.reports import ContentHealthPanel
 from cms.services.activity import download_record
 from partners.factories import partner_user
 

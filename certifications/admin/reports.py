@@ -29,12 +29,10 @@ from wagtail.admin.utils import get_user_display_name
 
 import django_filters
 
-from cms.reports import report_urlpatterns
-from courses.reports import LearningReportView, view_permission_menu_items
+from certifications.models import ComplianceAlert, TierRequirement
+from certifications.selectors import FORECAST_DAYS, partners_compliance
+from core.reports import ViewPermissionReportView, report_urlpatterns, view_permission_menu_items
 from partners.models import Partner, Tier
-
-from .models import ComplianceAlert, TierRequirement
-from .selectors import FORECAST_DAYS, partners_compliance
 
 PERMISSIONS = ("certifications.view_tierrequirement", "certifications.view_compliancealert")
 
@@ -131,8 +129,10 @@ class ComplianceAlertFilterSet(WagtailFilterSet):
 # --- the reports ---------------------------------------------------------------------------------
 
 
-class CertificationReportView(LearningReportView):
+class CertificationReportView(ViewPermissionReportView):
     """A certification report: rows link to their partner for those who may edit partners."""
+
+    results_template_name = "cms/reports/results.html"  # the report's description above the table
 
     @cached_property
     def may_edit_partners(self) -> bool:

@@ -23,32 +23,29 @@ permission of search queries, offered in the admin's group editor; superusers ha
 from datetime import timedelta
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.functional import cached_property
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
-from wagtail.admin.menu import MenuItem
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views.reports import ReportView
-from wagtail.permissions import policy_registry
 
 import django_filters
 
-from cms.reports import report_urlpatterns
+from core.reports import (
+    ViewPermissionReportView,
+    export_percent,
+    percent_label,
+    period_label,
+    report_urlpatterns,
+    view_permission_menu_items,
+)
 from partners.models import Tier
-
-from .models import SearchQuery
-from .selectors import query_stats
+from search.models import SearchQuery
+from search.selectors import query_stats
 
 DEFAULT_DAYS = 30
 PERMISSION = "search.view_searchquery"
-
-
-def may_view_search_reports(user) -> bool:
-    """Whether ``user`` may see the search reports: the view permission of search queries."""
-    return policy_registry.get_by_type(SearchQuery).user_has_permission(user, "view")
 
 
 def default_period(today) -> tuple:
@@ -89,20 +86,12 @@ class SearchReportFilterSet(WagtailFilterSet):
 # --- the reports ---------------------------------------------------------------------------------
 
 
-def _percent(value) -> str:
-    return "" if value is None else f"{value:.0%}"
-
-
-def _export_percent(value):
-    return None if value is None else round(value * 100, 1)
-
-
-class SearchReportView(ReportView):
+class SearchReportView(ViewPermissionReportView):
     """Searches grouped by query text, filtered by date range, tier and text, with CSV and XLSX export."""
 
     results_template_name = "cms/reports/results.html"  # the report's description above the table
     model = SearchQuery
-    permission_required = "view"  # search.view_searchquery; Wagtail redirects the others to the dashboard
+    permission_model = SearchQuery  # search.view_searchquery; Wagtail redirects the others to the dashboard
     filterset_class = SearchReportFilterSet
     is_searchable = True
     search_fields = ["normalized"]
@@ -111,6 +100,7 @@ class SearchReportView(ReportView):
     verbose_name_plural = "queries"
     default_ordering = "-searches"
     zero_results = False  # count only the searches that found nothing
+    nothing_yet_message = "No searches in this period."
     export_headings = {
         "normalized": "Query",
         "searches": "Searches",
@@ -123,7 +113,7 @@ class SearchReportView(ReportView):
         "last_searched_at": "Last searched",
     }
     custom_field_preprocess = {
-        field: {ReportView.FORMAT_CSV: _export_percent, ReportView.FORMAT_XLSX: _export_percent}
+        field: {ReportView.FORMAT_CSV: export_percent, ReportView.FORMAT_XLSX: export_percent}
         for field in ("result_rate", "click_through_rate")
     }
 
@@ -135,40 +125,20 @@ class SearchReportView(ReportView):
         return self.order_queryset(query_stats(searches))
 
     def order_queryset(self, queryset):
-        # Ties in the order of the query text.
+        # By the column's field as such (Wagtail's order), ties in the order of the query text.
         if not self.ordering or self.ordering.lstrip("-") == "normalized":
-            return super().order_queryset(queryset)
+            return ReportView.order_queryset(self, queryset)
         return queryset.order_by(self.ordering, "normalized")
-
-    def get_filename(self):
-        return f"{self.export_filename}-{timezone.localdate():%Y-%m-%d}"
-
-    @cached_property
-    def cleaned_filters(self) -> dict:
-        return self.filters.form.cleaned_data if self.filters and self.filters.is_valid() else {}
 
     @cached_property
     def period(self) -> str:
         """The date range counted, in words."""
-        dates = self.cleaned_filters.get("created_at")
-        start = date_format(timezone.localtime(dates.start)) if dates and dates.start else None
-        end = date_format(timezone.localtime(dates.stop)) if dates and dates.stop else None
-        if start and end:
-            return f"from {start} to {end}"
-        if start or end:
-            return f"since {start}" if start else f"until {end}"
-        return "at any time"
+        return period_label(self.cleaned_filters.get("created_at"))
 
     @cached_property
     def audience(self) -> str:
         tier = self.cleaned_filters.get("tier")
         return f" by partners of the {tier.name} tier" if tier else ""
-
-    @cached_property
-    def no_results_message(self):
-        if self.is_searching or self.is_filtering:
-            return "Nothing matches your filters."
-        return "No searches in this period."
 
 
 class TopQueriesView(SearchReportView):
@@ -186,14 +156,14 @@ class TopQueriesView(SearchReportView):
         Column(
             "result_rate",
             label="Result rate",
-            accessor=lambda row: _percent(row["result_rate"]),
+            accessor=lambda row: percent_label(row["result_rate"]),
             sort_key="result_rate",
         ),
         Column("clicks", label="Clicks", sort_key="clicks"),
         Column(
             "click_through_rate",
             label="Click-through rate",
-            accessor=lambda row: _percent(row["click_through_rate"]),
+            accessor=lambda row: percent_label(row["click_through_rate"]),
             sort_key="click_through_rate",
         ),
     ]
@@ -224,6 +194,7 @@ class NoResultsView(SearchReportView):
     index_results_url_name = "search_reports:no_results_results"
     export_filename = "search-no-results"
     zero_results = True
+    nothing_yet_message = "Every search in this period found something."
     # Only searches that found nothing are counted here: no results, no clicks, nothing to rate.
     columns = [
         Column("normalized", label="Query", sort_key="normalized"),
@@ -241,12 +212,6 @@ class NoResultsView(SearchReportView):
             "and do not find. Publish it, or, if it exists under another name, add a search synonym."
         )
 
-    @cached_property
-    def no_results_message(self):
-        if self.is_searching or self.is_filtering:
-            return "Nothing matches your filters."
-        return "Every search in this period found something."
-
 
 REPORTS = {
     "top_queries": ("top-queries/", TopQueriesView),
@@ -257,24 +222,10 @@ REPORTS = {
 urlpatterns = report_urlpatterns(REPORTS)
 
 
-class SearchReportMenuItem(MenuItem):
-    def is_shown(self, request):
-        return may_view_search_reports(request.user)
-
-
 def report_menu_items():
     """The reports' entries in the admin's Reports menu, after the content reports (100 on)."""
     entries = [
-        ("Search: top queries", "top_queries", "search"),
-        ("Search: no results", "no_results", "circle-xmark"),
+        ("Search: top queries", "top_queries", "search", SearchQuery),
+        ("Search: no results", "no_results", "circle-xmark", SearchQuery),
     ]
-    return [
-        SearchReportMenuItem(
-            label,
-            reverse_lazy(f"search_reports:{url_name}"),
-            name=f"search-{url_name.replace('_', '-')}",
-            icon_name=icon,
-            order=110 + index,
-        )
-        for index, (label, url_name, icon) in enumerate(entries)
-    ]
+    return view_permission_menu_items("search_reports", entries, first_order=110)

@@ -1,0 +1,44 @@
+"""The content reports' URLs (included under ``reports/content/``, namespace ``cms_reports``) and menu entries."""
+
+from django.urls import reverse_lazy
+
+from cms.models import Asset
+from cms.models.content import GATED_CONTENT_MODELS
+from core.reports import report_urlpatterns
+
+from .base import ContentReportMenuItem
+from .expired_not_archived import ExpiredNotArchivedView
+from .expiring_soon import ExpiringSoonView
+from .not_downloaded import NotDownloadedView
+from .review_overdue import ReviewOverdueView
+
+REPORTS = {
+    "expiring_soon": ("expiring-soon/", ExpiringSoonView),
+    "review_overdue": ("review-overdue/", ReviewOverdueView),
+    "expired_not_archived": ("expired/", ExpiredNotArchivedView),
+    "not_downloaded": ("not-downloaded/", NotDownloadedView),
+}
+
+# Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
+urlpatterns = report_urlpatterns(REPORTS)
+
+
+def report_menu_items():
+    """The reports' entries in the admin's Reports menu, before Wagtail's own page reports (700 on)."""
+    entries = [
+        ("Expiring soon", "expiring_soon", "time", GATED_CONTENT_MODELS),
+        ("Review overdue", "review_overdue", "warning", GATED_CONTENT_MODELS),
+        ("Expired, not archived", "expired_not_archived", "no-view", GATED_CONTENT_MODELS),
+        ("Not downloaded", "not_downloaded", "download", (Asset,)),
+    ]
+    return [
+        ContentReportMenuItem(
+            label,
+            reverse_lazy(f"cms_reports:{url_name}"),
+            name=f"content-{url_name.replace('_', '-')}",
+            icon_name=icon,
+            order=100 + index,
+            models=models,
+        )
+        for index, (label, url_name, icon, models) in enumerate(entries)
+    ]
