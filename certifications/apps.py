@@ -18,3 +18,15 @@ class CertificationsConfig(AppConfig):
         signals.connect()
         register_preview_payload(Certification, certification_preview)
         register_demo(self.label, after=["courses"], steps=[demo.demo_steps])
+
+        # Plugged into core's registries: the API router, the feed section.
+        from core.api import register_api_router
+        from core.feed import register_feed_section
+
+        from .api import router
+        from .feed import feed_certificates_expiring
+
+        register_api_router(router)
+        register_feed_section(
+            "certificates_expiring", title="My certifications expiring", items=feed_certificates_expiring
+        )

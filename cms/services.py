@@ -30,6 +30,7 @@ from wagtail.log_actions import log
 from wagtail.models import Locale, ModelLogEntry, Revision, TranslatableMixin
 from wagtail.permissions import policy_registry
 
+from core.signals import content_event, items_changed
 from partners.audience import AUDIENCE_LISTS
 from partners.services import keyed_upsert
 
@@ -48,7 +49,6 @@ from .models import (
     file_digest,
     gated_content_models,
 )
-from .signals import content_event, items_changed
 
 ARCHIVE_ACTION = "partnerhub.archive"
 RESTORE_ACTION = "partnerhub.restore"

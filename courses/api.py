@@ -17,10 +17,10 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cms.api import MappedPage, asset_summary
-from cms.apiv1.pagination import PageNumberPagination
 from cms.models import Asset
 from cms.rich_text import rich_text_html
 from cms.selectors import attach_summary_relations
+from core.api import PageNumberPagination
 
 from . import selectors, services
 from .models import Course, Enrollment, QuizAttempt

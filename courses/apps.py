@@ -18,3 +18,15 @@ class CoursesConfig(AppConfig):
         signals.connect()
         register_preview_payload(Course, course_preview)
         register_demo(self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress])
+
+        # Plugged into core's registries: the API router, the searchable kind, the feed section.
+        from core.api import register_api_router
+        from core.feed import register_feed_section
+        from core.search import SearchKind, register_search_kind
+
+        from .api import router
+        from .feed import feed_courses_due
+
+        register_api_router(router)
+        register_search_kind(SearchKind("course", Course))
+        register_feed_section("courses_due", title="My courses due", items=feed_courses_due)

@@ -19,10 +19,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.signals import course_completed, quiz_passed
 from partners.models import past_last_day
 
 from .models import Course, Enrollment, Lesson, LessonCompletion, Question, QuestionResult, Quiz, QuizAttempt
-from .signals import course_completed, quiz_passed
 
 #: Answers may arrive this long after the deadline and still count as on time (network, clock skew).
 SUBMIT_GRACE = timedelta(seconds=30)

@@ -22,3 +22,10 @@ class PartnersConfig(AppConfig):
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
         register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])
+
+        # Plugged into core's registries: the API router.
+        from core.api import register_api_router
+
+        from .api import router
+
+        register_api_router(router)
