@@ -3,7 +3,7 @@
 from datetime import date, datetime
 
 from ninja import Field, Schema
-from pydantic import ConfigDict
+from pydantic import BaseModel, ConfigDict
 
 
 class KeyedOut(Schema):
@@ -100,8 +100,11 @@ class UpdatedSinceDownloadOut(Schema):
     downloaded_at: datetime
 
 
-class FeedItemOut(Schema):
-    """An item of a feed section; the section may add fields (a due date, an expiry…)."""
+class FeedItemOut(BaseModel):
+    """An item of a feed section; the section may add fields (a due date, an expiry…).
+
+    A plain pydantic model: ninja's ``Schema`` reads only the declared fields.
+    """
 
     model_config = ConfigDict(extra="allow")
 

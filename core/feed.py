@@ -36,6 +36,11 @@ def register_feed_section(name: str, *, title: str, items: FeedItems) -> None:
     _sections[name] = FeedSection(name, title, items)
 
 
+def unregister_feed_section(name: str) -> None:
+    """Take section ``name`` out of the feed (tests)."""
+    _sections.pop(name, None)
+
+
 def feed_sections() -> list[FeedSection]:
     """The registered sections, in registration order."""
     return list(_sections.values())

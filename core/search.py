@@ -50,6 +50,11 @@ def register_search_kind(kind: SearchKind) -> None:
     _kinds[kind.name] = kind
 
 
+def unregister_search_kind(name: str) -> None:
+    """Stop searching kind ``name`` (tests; its documents stay in the index until a rebuild)."""
+    _kinds.pop(name, None)
+
+
 def search_kinds() -> dict[str, SearchKind]:
     """The registered kinds by name, in registration order."""
     return dict(_kinds)
