@@ -18,7 +18,7 @@ from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
-from cms.apiv1.pagination import PageNumberPagination
+from core.api import PageNumberPagination
 
 from . import badges, selectors
 from .pdf import certificate_pdf

@@ -1,4 +1,4 @@
-"""App config for certifications: earned, verifiable, expiring and renewed certificates."""
+"""App config for certifications: plugs earned, expiring and renewed certificates into core's registries."""
 
 from django.apps import AppConfig
 
@@ -8,16 +8,20 @@ class CertificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.api import register_api_router
         from core.demo import register_demo
-
-        from . import demo, signals
-
-        signals.connect()
-        register_demo(self.label, after=["courses"], steps=[demo.demo_steps])
-
-        # Importer sections (core.importer): the order is derived from each section's depends_on.
+        from core.feed import register_feed_section
         from core.importer.registry import register_sections
 
+        from . import demo, signals
+        from .api import router
+        from .feed import feed_certificates_expiring
         from .importing import CertificationsSection
 
+        signals.connect()
+        register_api_router(router)
         register_sections(CertificationsSection())
+        register_feed_section(
+            "certificates_expiring", title="My certifications expiring", items=feed_certificates_expiring
+        )
+        register_demo(self.label, after=["courses"], steps=[demo.demo_steps])

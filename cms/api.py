@@ -21,7 +21,7 @@ from django.utils.text import slugify
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
-from cms.apiv1.pagination import PageNumberPagination
+from core.api import PageNumberPagination
 
 from . import selectors
 from .gating.preview import InvalidPreviewToken, preview_item_from_token
@@ -254,8 +254,8 @@ class FeedFilters(Schema):
     response=FeedOut,
     summary="What is new for me",
     description="New and updated assets, new programs, pinned, new and unacknowledged bulletins, assets expiring "
-    "soon and assets updated since I downloaded them (with the change note). Without `since`, reading the "
-    "feed marks it as seen.",
+    "soon and assets updated since I downloaded them (with the change note); then `sections` the other apps add "
+    "(my courses due, my certifications expiring). Without `since`, reading the feed marks it as seen.",
 )
 def feed(request, filters: Query[FeedFilters]):
     now = timezone.now()
@@ -283,6 +283,7 @@ def feed(request, filters: Query[FeedFilters]):
         "updated_since_download": [
             {"asset": summary(a), "downloaded_at": a.my_last_download} for a in data["updated_since_download"]
         ],
+        "sections": data["sections"],
     }
 
 

@@ -1,4 +1,4 @@
-"""App config for cms: the content domain (assets, programs, bulletins) and project-wide tooling."""
+"""App config for cms: plugs the content domain (assets, programs, bulletins) into core's registries."""
 
 from django.apps import AppConfig
 
@@ -9,19 +9,18 @@ class CmsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.api import register_api_router
         from core.demo import register_demo
+        from core.importer.registry import register_sections
+        from core.search import SearchKind, register_search_kind
 
-        from . import demo, signals, spreadsheets
+        from . import demo, importing, signals, spreadsheets
+        from .api import router
+        from .models import Asset, Bulletin, Program
 
         signals.connect()
         spreadsheets.install()
-        register_demo(self.label, after=["partners"], prepare=[demo.demo_content])
-
-        # Importer sections (core.importer): the order is derived from each section's depends_on.
-        from core.importer.registry import register_sections
-
-        from . import importing
-
+        register_api_router(router)
         register_sections(
             importing.ProductsSection(),
             importing.LanguagesSection(),
@@ -29,3 +28,7 @@ class CmsConfig(AppConfig):
             importing.ProgramsSection(),
             importing.BulletinsSection(),
         )
+        register_search_kind(SearchKind("asset", Asset, type_field="asset_type", has_products=True))
+        register_search_kind(SearchKind("program", Program, body_fields=("body", "eligibility")))
+        register_search_kind(SearchKind("bulletin", Bulletin, body_fields=("body",)))
+        register_demo(self.label, after=["partners"], prepare=[demo.demo_content])

@@ -2,7 +2,8 @@
 
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
+from pydantic import BaseModel, ConfigDict
 
 
 class KeyedOut(Schema):
@@ -99,6 +100,26 @@ class UpdatedSinceDownloadOut(Schema):
     downloaded_at: datetime
 
 
+class FeedItemOut(BaseModel):
+    """An item of a feed section; the section may add fields (a due date, an expiry…).
+
+    A plain pydantic model: ninja's ``Schema`` reads only the declared fields.
+    """
+
+    model_config = ConfigDict(extra="allow")
+
+    kind: str = Field(description="The kind of item: course, certification…")
+    id: int
+    title: str
+    summary: str
+
+
+class FeedSectionOut(Schema):
+    name: str = Field(description="Stable key of the section, e.g. `courses_due`.")
+    title: str = Field(description="What to call it on screen.")
+    items: list[FeedItemOut]
+
+
 class FeedOut(Schema):
     since: datetime
     generated_at: datetime
@@ -109,3 +130,4 @@ class FeedOut(Schema):
     unacknowledged_bulletins: int
     expiring_soon: list[AssetSummaryOut]
     updated_since_download: list[UpdatedSinceDownloadOut]
+    sections: list[FeedSectionOut] = Field(description="What other apps add: my courses due, certifications expiring…")

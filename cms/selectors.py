@@ -17,6 +17,7 @@ from django.utils import timezone
 from wagtail.models import Locale, ModelLogEntry
 
 from cms.gating.models import GatedContent, gated_content_models
+from core.feed import feed_sections_for
 from partners.audience import count_visible, viewer_for
 
 from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, OwnerReminder, Program
@@ -180,7 +181,10 @@ FEED_SECTION_LIMIT = 20
 
 
 def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dict:
-    """What is new for ``user`` since ``since``: the partner home page in one call, in a fixed number of queries."""
+    """What is new for ``user`` since ``since``: the partner home page in one call, in a fixed number of queries.
+
+    ``sections`` are those other apps registered (``core.feed``), each in a fixed number of queries too.
+    """
     assets = _with_summary_relations(
         Asset.objects.visible_to(user).annotate(latest_version_created_at=_latest_version("created_at"))
     )
@@ -217,6 +221,7 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
             .filter(Q(pinned=True) | Q(first_published_at__gt=since) | unacknowledged)
             .order_by("-pinned", "-last_published_at")[:limit]
         ),
+        "sections": feed_sections_for(user=user, since=since, now=now, limit=limit),
     }
 
 

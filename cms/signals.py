@@ -8,21 +8,13 @@ do in bulk (the sweep, archive, restore) they emit themselves.
 
 Wagtail's "Translate" (``copy_for_translation_done``, then the copy's first save) makes
 a new language variant of a translatable gated item a draft in review (``cms.services.translation``).
+
+Its own cross-app signals (``items_changed``, ``content_event``) are in ``core.signals``.
 """
 
 from django.db.models.signals import post_save, pre_save
-from django.dispatch import Signal
 
 from wagtail.signals import copy_for_translation_done, published, unpublished
-
-#: Sent with ``sender=<model>`` and ``pks=[...]`` when services change items in bulk (without saving
-#: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
-items_changed = Signal()
-
-#: Sent with ``sender=<model>``, ``event`` and ``pks=[...]`` for every lifecycle event webhooks hear
-#: (``published``, ``changed``, ``unpublished``, ``expired``, ``archived``, ``restored``), single or in
-#: bulk, and with ``event="new_version"`` for assets that got a new file version.
-content_event = Signal()
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):

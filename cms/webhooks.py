@@ -52,9 +52,10 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from core.signals import content_event
+
 from . import webhook_targets
 from .models import WebhookDelivery, WebhookEndpoint
-from .signals import content_event
 
 logger = logging.getLogger(__name__)
 

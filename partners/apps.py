@@ -1,4 +1,4 @@
-"""App config for partners."""
+"""App config for partners: plugs the partner directory into core's registries."""
 
 from django.apps import AppConfig
 
@@ -11,9 +11,12 @@ class PartnersConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import pre_delete
 
+        from core.api import register_api_router
         from core.demo import register_demo
+        from core.importer.registry import register_sections
 
-        from . import demo
+        from . import demo, importing
+        from .api import router
         from .audience import protect_audience_references
         from .models import PartnerType, Region, Role
 
@@ -21,13 +24,8 @@ class PartnersConfig(AppConfig):
             pre_delete.connect(
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
-        register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])
-
-        # Importer sections (core.importer): the order is derived from each section's depends_on.
-        from core.importer.registry import register_sections
-
-        from . import importing
-
+        register_api_router(router)
+        # The importer derives the order of sections from each one's depends_on.
         register_sections(
             importing.TiersSection(),
             importing.PartnerTypesSection(),
@@ -36,3 +34,4 @@ class PartnersConfig(AppConfig):
             importing.PartnersSection(),
             importing.UsersSection(),
         )
+        register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])

@@ -5,17 +5,16 @@ audience rule applied inside the query), the writes ``search.services`` (analyti
 """
 
 from math import ceil
-from typing import Literal
+from typing import Annotated, Literal
 
-from django.core.cache import cache
 from django.http import HttpResponse
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.errors import HttpError
 
-from cms.apiv1.pagination import page_url
-from cms.models import Asset, Language, Product
+from core.api import OneOf, page_url
+from core.search import search_kinds
 
 from . import selectors, services
 from .backends import MAX_RESULT_WINDOW, SearchRequest
@@ -23,9 +22,23 @@ from .models import MAX_QUERY_LENGTH
 
 router = Router(tags=["search"])
 
-SearchType = Literal[(*Asset.AssetType.values, "program", "bulletin", "course")]
-KIND_ROUTES = {"asset": "get_asset", "program": "get_program", "bulletin": "get_bulletin", "course": "get_course"}
-Kind = Literal[tuple(KIND_ROUTES)]
+
+def search_types() -> list[str]:
+    """The values of the type facet: each kind's types (an asset's type), or the kind's name."""
+    return list({value: None for kind in search_kinds().values() for value in kind.type_labels()})
+
+
+# The registered kinds (``core.search``), as they are when a request is checked or the docs are built.
+SearchType = Annotated[str, OneOf(search_types)]
+Kind = Annotated[str, OneOf(lambda: search_kinds().keys())]
+
+
+def item_url(request, kind: str, item_id: int) -> str | None:
+    """The item's detail in this API, or ``None`` for a kind without one."""
+    try:
+        return request.build_absolute_uri(reverse(f"api-v1:{search_kinds()[kind].route}", args=[item_id]))
+    except NoReverseMatch:
+        return None
 
 
 class ErrorOut(Schema):
@@ -34,7 +47,7 @@ class ErrorOut(Schema):
 
 class SearchFilters(Schema):
     q: str = Field("", max_length=MAX_QUERY_LENGTH, description="What to look for; plain words (no query syntax).")
-    type: SearchType | None = Field(None, description="Asset type, or `program` / `bulletin` / `course`.")
+    type: SearchType | None = Field(None, description="Asset type, or the kind of item (`program`, `course`…).")
     product: str | None = Field(None, max_length=64, description="Product key.")
     language: str | None = Field(None, max_length=16, description="Language code.")
     page: int = Field(1, ge=1, le=MAX_RESULT_WINDOW, description="1-based page number.")
@@ -54,7 +67,7 @@ class SearchHitOut(Schema):
     type: str
     published_at: str | None
     highlight: HighlightOut
-    url: str = Field(description="The item in this API.")
+    url: str | None = Field(description="The item in this API (null for a kind of item it has no page for).")
 
 
 class FacetValueOut(Schema):
@@ -81,27 +94,6 @@ class SearchOut(Schema):
     )
 
 
-FACET_LABELS_KEY = "partnerhub:search:facet-labels"
-
-
-def _labels() -> dict[str, dict[str, str]]:
-    """Display names of facet values (cached; ``search.signals`` forgets them when products or languages change)."""
-
-    def load():
-        return {
-            "type": {
-                **dict(Asset.AssetType.choices),
-                "program": "Program",
-                "bulletin": "Bulletin",
-                "course": "Course",
-            },
-            "product": dict(Product.objects.values_list("key", "name")),
-            "language": dict(Language.objects.values_list("key", "name")),
-        }
-
-    return cache.get_or_set(FACET_LABELS_KEY, load, 60 * 60)
-
-
 @router.get(
     "/search",
     response={200: SearchOut, 404: ErrorOut},
@@ -126,7 +118,7 @@ def search(request, filters: Query[SearchFilters]):
     if filters.page > last_page:
         raise HttpError(404, f"Page {filters.page} does not exist; the last page is {last_page}.")
     query = services.search_query_record(user=request.auth, request=search_request, results=results)
-    labels = _labels()
+    labels = selectors.facet_labels()
     return {
         "count": results.count,
         "next": page_url(request, filters.page + 1, filters.page_size) if filters.page < last_page else None,
@@ -142,7 +134,7 @@ def search(request, filters: Query[SearchFilters]):
                 if hasattr(hit.published_at, "isoformat")
                 else hit.published_at,
                 "highlight": hit.highlight,
-                "url": request.build_absolute_uri(reverse(f"api-v1:{KIND_ROUTES[hit.kind]}", args=[hit.id])),
+                "url": item_url(request, hit.kind, hit.id),
             }
             for hit in results.hits
         ],

@@ -8,6 +8,10 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from core.api import register_api_router
+
         from . import signals
+        from .api import router
 
         signals.connect()
+        register_api_router(router)

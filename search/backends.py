@@ -26,10 +26,11 @@ from django.utils.html import escape
 from elasticsearch.exceptions import ConnectionError as ESConnectionError
 from elasticsearch.exceptions import NotFoundError, TransportError
 
+from core.search import SearchKind, search_kinds
 from partners.audience import Viewer, search_filter, viewer_for
 
 from .client import get_client
-from .documents import Kind, document_id, kinds
+from .documents import document_id, relation_fields
 from .index import alias_name
 from .models import PendingSearchSync
 
@@ -312,7 +313,7 @@ def mark_words(text: str, words: list[str], clip: int | None = None) -> str:
 class DatabaseBackend:
     name = "database"
 
-    def _queryset(self, kind: Kind, user, request: SearchRequest):
+    def _queryset(self, kind: SearchKind, user, request: SearchRequest):
         """The kind's items ``user`` may see matching the request."""
         queryset = kind.model.objects.visible_to(user)
         for word in request.words:
@@ -330,9 +331,8 @@ class DatabaseBackend:
                 if not kind.has_products:
                     return queryset.none()
                 through = getattr(kind.model, name).through.objects
-                queryset = queryset.filter(
-                    Exists(through.filter(asset=OuterRef("pk"), **{f"{name[:-1]}__key": value}))
-                )
+                item, related = relation_fields(kind, name)
+                queryset = queryset.filter(Exists(through.filter(**{item: OuterRef("pk"), f"{related}__key": value})))
         return queryset
 
     def _ranked(self, queryset, request: SearchRequest):
@@ -342,13 +342,14 @@ class DatabaseBackend:
 
     def search(self, user, request: SearchRequest, now: datetime) -> SearchResults:
         words = request.words
-        per_kind = {name: self._queryset(kind, user, request) for name, kind in kinds().items()}
+        kinds = search_kinds()
+        per_kind = {name: self._queryset(kind, user, request) for name, kind in kinds.items()}
         count = sum(queryset.count() for queryset in per_kind.values())
         wanted = request.offset + request.page_size
         streams = []
         for name, queryset in per_kind.items():
             rows = self._ranked(queryset, request).values(
-                "pk", "title", "summary", "last_published_at", "title_rank", *filter(None, [kinds()[name].type_field])
+                "pk", "title", "summary", "last_published_at", "title_rank", *filter(None, [kinds[name].type_field])
             )[:wanted]
             streams.append([(name, row) for row in rows])
 
@@ -364,7 +365,7 @@ class DatabaseBackend:
                 id=row["pk"],
                 title=row["title"],
                 summary=row["summary"],
-                type=row.get(kinds()[name].type_field or "", name),
+                type=row.get(kinds[name].type_field or "", name),
                 published_at=row["last_published_at"],
                 highlight={"title": mark_words(row["title"], words), "text": mark_words(row["summary"], words, 180)},
             )
@@ -374,7 +375,7 @@ class DatabaseBackend:
 
     def _facets(self, user, request: SearchRequest) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {"type": {}, "product": {}, "language": {}}
-        for name, kind in kinds().items():
+        for name, kind in search_kinds().items():
             queryset = self._queryset(kind, user, request)
             if kind.type_field:
                 for value, n in queryset.order_by().values_list(kind.type_field).annotate(n=Count("pk")):
@@ -396,7 +397,8 @@ class DatabaseBackend:
         if not words:
             return []
         found = []
-        for name, kind in kinds().items():
+        kinds = search_kinds()
+        for name, kind in kinds.items():
             queryset = kind.model.objects.visible_to(user)
             for word in words:
                 queryset = queryset.filter(title__icontains=word)
@@ -411,6 +413,6 @@ class DatabaseBackend:
             found += [(row["starts"], row["title"], name, row) for row in rows]
         found.sort(key=lambda entry: (-entry[0], entry[1]))
         return [
-            Suggestion(kind=name, id=row["pk"], title=title, type=row.get(kinds()[name].type_field or "", name))
+            Suggestion(kind=name, id=row["pk"], title=title, type=row.get(kinds[name].type_field or "", name))
             for _starts, title, name, row in found[:SUGGESTIONS]
         ]

@@ -5,42 +5,16 @@ languages), the live window (``go_live_at``, ``expire_at``, so an item is gone f
 results the moment it expires, before any sweep) and the audience fields of
 ``partners.audience.search_document_fields``. Only items live for partners are
 indexed; ``documents_for`` answers ``None`` for any other id, which means "delete".
+
+The kinds are those the apps registered (``core.search``).
 """
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from django.db.models import Model
 from django.utils.html import strip_tags
 
+from core.search import SearchKind
 from partners.audience import Audience, audience_list_ids, search_document_fields
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A model that search covers, and how its rows become documents."""
-
-    name: str
-    model: type[Model]
-    body_fields: tuple[str, ...] = ()
-    type_field: str | None = None  # the facet "type": this field, or the kind's name
-    has_products: bool = False
-
-
-def kinds() -> dict[str, Kind]:
-    from cms.models import Asset, Bulletin, Program
-    from courses.models import Course
-
-    return {
-        "asset": Kind("asset", Asset, type_field="asset_type", has_products=True),
-        "program": Kind("program", Program, body_fields=("body", "eligibility")),
-        "bulletin": Kind("bulletin", Bulletin, body_fields=("body",)),
-        "course": Kind("course", Course),
-    }
-
-
-def kind_of(model) -> Kind | None:
-    return next((kind for kind in kinds().values() if kind.model is model), None)
 
 
 def document_id(kind: str, pk: int) -> str:
@@ -67,12 +41,18 @@ ROW_FIELDS = (
 )
 
 
-def _related_keys(kind: Kind, relation: str, pks: list[int]) -> dict[int, list[tuple[str, str]]]:
-    related = relation[:-1]  # products -> product
+def relation_fields(kind: SearchKind, relation: str) -> tuple[str, str]:
+    """The through model's field names of ``relation`` (``products``, ``languages``): ``(item, related)``."""
+    field = getattr(kind.model, relation).field
+    return field.m2m_field_name(), field.m2m_reverse_field_name()
+
+
+def _related_keys(kind: SearchKind, relation: str, pks: list[int]) -> dict[int, list[tuple[str, str]]]:
+    item, related = relation_fields(kind, relation)
     rows = (
         getattr(kind.model, relation)
-        .through.objects.filter(asset_id__in=pks)
-        .values_list("asset_id", f"{related}__key", f"{related}__name")
+        .through.objects.filter(**{f"{item}_id__in": pks})
+        .values_list(f"{item}_id", f"{related}__key", f"{related}__name")
     )
     found: dict[int, list[tuple[str, str]]] = {}
     for pk, key, name in rows:
@@ -80,7 +60,7 @@ def _related_keys(kind: Kind, relation: str, pks: list[int]) -> dict[int, list[t
     return found
 
 
-def documents_for(kind: Kind, pks: Iterable[int]) -> Iterator[tuple[int, dict | None]]:
+def documents_for(kind: SearchKind, pks: Iterable[int]) -> Iterator[tuple[int, dict | None]]:
     """``(pk, document)`` for each id, ``None`` for ids that are gone or not live for partners."""
     pks = list(pks)
     live = kind.model.objects.filter(pk__in=pks).live_for_partners()
@@ -89,7 +69,7 @@ def documents_for(kind: Kind, pks: Iterable[int]) -> Iterator[tuple[int, dict | 
         yield pk, built.get(pk)
 
 
-def build_documents(kind: Kind, queryset, batch_size: int = 1000) -> Iterator[tuple[int, dict]]:
+def build_documents(kind: SearchKind, queryset, batch_size: int = 1000) -> Iterator[tuple[int, dict]]:
     """Documents for every row of ``queryset`` (already limited to live items), a batch at a time."""
     extra = list(kind.body_fields)
     if kind.type_field:
@@ -110,7 +90,7 @@ def build_documents(kind: Kind, queryset, batch_size: int = 1000) -> Iterator[tu
             yield row["pk"], _document(kind, row, products.get(row["pk"], []), languages.get(row["pk"], []))
 
 
-def _document(kind: Kind, row: dict, products: list, languages: list) -> dict:
+def _document(kind: SearchKind, row: dict, products: list, languages: list) -> dict:
     audience = Audience(
         min_tier_rank=row["min_tier__rank"],
         partner_type_ids=audience_list_ids(row["audience_partner_types_key"]),

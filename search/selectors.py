@@ -14,6 +14,8 @@ from django.db.models import Count, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
 
+from cms.models import Language, Product
+from core.search import search_kinds
 from partners.audience import viewer_for
 
 from .backends import (
@@ -29,6 +31,7 @@ from .client import elasticsearch_configured
 logger = logging.getLogger("partnerhub.search")
 
 OUTAGE_KEY = "partnerhub:search:elasticsearch-outage"
+FACET_LABELS_KEY = "partnerhub:search:facet-labels"
 
 
 def elasticsearch_usable() -> bool:
@@ -64,6 +67,19 @@ def suggest_for_partner(*, user, text: str):
     if viewer_for(user) is None or not text.strip():
         return []
     return _answer("suggest", user, text)
+
+
+def facet_labels() -> dict[str, dict[str, str]]:
+    """Display names of facet values (cached; ``search.signals`` forgets them when products or languages change)."""
+
+    def load():
+        return {
+            "type": {value: label for kind in search_kinds().values() for value, label in kind.type_labels().items()},
+            "product": dict(Product.objects.values_list("key", "name")),
+            "language": dict(Language.objects.values_list("key", "name")),
+        }
+
+    return cache.get_or_set(FACET_LABELS_KEY, load, 60 * 60)
 
 
 def query_stats(queryset):

@@ -28,13 +28,16 @@ from wagtail.models import ModelLogEntry
 
 from elasticsearch.helpers import scan
 
+from core.search import search_kind_of, search_kinds
 from partners.audience import viewer_for
 
+from . import tasks  # tasks import this module too: both use the other's names only when called
 from .backends import SearchRequest, SearchResults, SearchUnavailable, elasticsearch_errors
 from .client import elasticsearch_configured, get_client, get_quick_client
-from .documents import build_documents, document_id, documents_for, kind_of, kinds, parse_document_id
+from .documents import build_documents, document_id, documents_for, parse_document_id
 from .index import alias_name, bulk_write, create_index, ensure_index, new_index_name, swap_alias
 from .models import MAX_QUERY_LENGTH, PendingSearchSync, SearchClick, SearchQuery
+from .selectors import elasticsearch_usable
 
 logger = logging.getLogger("partnerhub.search")
 
@@ -49,7 +52,7 @@ def search_sync_later(*, model, pks) -> None:
     The write happens in this process at once (``search_sync_now``); a Celery task
     retries it when it fails.
     """
-    kind = kind_of(model)
+    kind = search_kind_of(model)
     pks = sorted({int(pk) for pk in pks})
     if kind is None or not pks or not elasticsearch_configured():
         return
@@ -67,9 +70,6 @@ def search_sync_now(*, kind: str, pks: list[int]) -> bool:
     Answers whether the index is up to date. Skips the attempt while searches already
     found Elasticsearch down.
     """
-    from .selectors import elasticsearch_usable
-    from .tasks import sync_search_documents
-
     if elasticsearch_usable():
         try:
             # refresh=True makes the change searchable when the request answers, without waiting up to a
@@ -81,7 +81,7 @@ def search_sync_now(*, kind: str, pks: list[int]) -> bool:
     PendingSearchSync.objects.bulk_create(
         [PendingSearchSync(kind=kind, item_id=pk) for pk in pks], ignore_conflicts=True
     )
-    sync_search_documents.delay(kind, pks)
+    tasks.sync_search_documents.delay(kind, pks)
     return False
 
 
@@ -93,7 +93,7 @@ def search_documents_sync(*, kind: str, pks: list[int], client=None, refresh="wa
     """
     client = client or get_client()
     pending = list(PendingSearchSync.objects.filter(kind=kind, item_id__in=pks).values_list("pk", flat=True))
-    pairs = ((document_id(kind, pk), doc) for pk, doc in documents_for(kinds()[kind], pks))
+    pairs = ((document_id(kind, pk), doc) for pk, doc in documents_for(search_kinds()[kind], pks))
     with elasticsearch_errors():
         ensure_index(client)
         written = sum(bulk_write(client, alias_name(), pairs, refresh=refresh))
@@ -116,7 +116,7 @@ class ReindexResult:
 
 
 def live_item_count() -> int:
-    return sum(kind.model.objects.live_for_partners().count() for kind in kinds().values())
+    return sum(kind.model.objects.live_for_partners().count() for kind in search_kinds().values())
 
 
 def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size: int = 1000) -> ReindexResult:
@@ -130,7 +130,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
     create_index(client, name, bulk_loading=True)
     written = 0
     try:
-        for kind in kinds().values():
+        for kind in search_kinds().values():
             pairs = (
                 (document_id(kind.name, pk), doc)
                 for pk, doc in build_documents(kind, kind.model.objects.live_for_partners(), batch_size=chunk_size)
@@ -158,7 +158,7 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
 def _catch_up(*, since) -> int:
     """Re-sync what changed while a rebuild ran (those changes went to the old index)."""
     done = 0
-    for kind in kinds().values():
+    for kind in search_kinds().values():
         content_type = ContentType.objects.get_for_model(kind.model, for_concrete_model=False)
         changed = set(kind.model.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
         # Bulk transitions (the sweep) do not touch updated_at, but they are all in the audit log.
@@ -187,7 +187,7 @@ def search_reconcile() -> ReconcileResult:
     in_index: dict[tuple[str, int], str] = {}
     for hit in scan(client, index=alias_name(), query={"_source": ["updated_at"]}, size=5000):
         in_index[parse_document_id(hit["_id"])] = hit["_source"].get("updated_at")
-    for kind in kinds().values():
+    for kind in search_kinds().values():
         live = {
             pk: updated_at.isoformat()
             for pk, updated_at in kind.model.objects.live_for_partners().values_list("pk", "updated_at")
@@ -241,7 +241,7 @@ def search_click_record(*, user, query_id: int, kind: str, item_id: int, positio
     query = SearchQuery.objects.filter(pk=query_id, user=user).first()
     if query is None:
         raise SearchError("No such search of yours.")
-    found = kinds().get(kind)
+    found = search_kinds().get(kind)
     if found is None or not found.model.objects.visible_to(user).filter(pk=item_id).exists():
         raise SearchError("No such result.")
     click = SearchClick.objects.filter(query=query, kind=kind, item_id=item_id).first()

@@ -2,8 +2,9 @@
 
 * ``auth``: bearer tokens (hashed) and the Django session, both refusing
   inactive users and members of inactive partners;
-* ``errors``: every error as ``{"detail": "..."}`` with the right status;
-* ``pagination``: ``?page=&page_size=`` answering ``{"count", "next", "previous", "results"}``.
+* ``errors``: every error as ``{"detail": "..."}`` with the right status.
 
-Routers live in each app's ``api.py`` and are mounted in ``cms.apiv1.root``.
+Routers live in each app's ``api.py``; each app registers its own from its
+``AppConfig.ready()`` (``core.api.register_api_router``) and ``cms.apiv1.root`` mounts
+them. Pagination shared by every list is ``core.api.PageNumberPagination``.
 """

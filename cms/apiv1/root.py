@@ -1,12 +1,10 @@
-"""The NinjaAPI instance of ``/api/v1/`` and the routers mounted on it."""
+"""The NinjaAPI instance of ``/api/v1/``, with every router the apps registered (``core.api``)."""
+
+from django.apps import apps
 
 from ninja import NinjaAPI
 
-from certifications.api import router as certifications_router
-from cms.api import router as content_router
-from courses.api.routes import router as courses_router
-from partners.api import router as partners_router
-from search.api import router as search_router
+from core.api import api_routers
 
 from .auth import partner_auth
 from .errors import install_error_handlers
@@ -36,9 +34,17 @@ def build_api(*, urls_namespace: str, title: str = "Partner Hub API", version: s
     return api
 
 
-api = build_api(urls_namespace="api-v1")
-api.add_router("", partners_router)
-api.add_router("", content_router)
-api.add_router("", search_router)
-api.add_router("", courses_router)
-api.add_router("", certifications_router)
+def build_partner_api() -> NinjaAPI:
+    """``/api/v1/``: the registered routers mounted at its root, in registration (``INSTALLED_APPS``) order.
+
+    The apps register their routers from ``ready()``, so this is built once they all ran
+    (the URLconf is loaded after that).
+    """
+    apps.check_apps_ready()
+    api = build_api(urls_namespace="api-v1")
+    for router in api_routers():
+        api.add_router("", router)
+    return api
+
+
+api = build_partner_api()

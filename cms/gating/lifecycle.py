@@ -30,7 +30,7 @@ from wagtail.permissions import policy_registry
 from cms import webhooks
 from cms.models import Asset
 from cms.services.versions import asset_record_versions
-from cms.signals import items_changed
+from core.signals import items_changed
 
 from .models import GatedContent, gated_content_models
 

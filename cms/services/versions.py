@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from cms.models import Asset, AssetVersion
-from cms.signals import content_event
+from core.signals import content_event
 
 
 def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:

@@ -14,7 +14,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cms.api import MappedPage
-from cms.apiv1.pagination import PageNumberPagination
+from core.api import PageNumberPagination
 
 from .. import selectors
 from ..models import Course

@@ -17,9 +17,10 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from core.signals import quiz_passed
+
 from ..models import Course, Enrollment, Question, QuestionResult, Quiz, QuizAttempt
 from ..selectors import answer_policy_conflicts
-from ..signals import quiz_passed
 from .enrollment import enrollment_for
 from .errors import CourseError, InvalidAnswers
 from .progress import enrollment_refresh_completion

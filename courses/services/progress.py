@@ -4,8 +4,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
+from core.signals import course_completed
+
 from ..models import Course, Enrollment, Lesson, LessonCompletion, QuizAttempt
-from ..signals import course_completed
 
 
 @dataclass(frozen=True)

@@ -8,9 +8,10 @@ from django.core.management import CommandError, call_command
 import pytest
 
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory
+from core.search import search_kinds
 from partners.audience import Viewer
 from search.backends import SearchRequest, search_body, suggest_body
-from search.documents import documents_for, kinds
+from search.documents import documents_for
 from search.factories import SynonymFactory
 from search.index import index_settings, synonym_rules
 
@@ -63,7 +64,7 @@ def test_documents_carry_text_facets_audience_and_live_window_and_none_for_what_
         asset_type="presentation",
     )
     draft = AssetFactory(title="Draft", live=False)
-    documents = dict(documents_for(kinds()["asset"], [asset.pk, draft.pk, 999_999]))
+    documents = dict(documents_for(search_kinds()["asset"], [asset.pk, draft.pk, 999_999]))
     document = documents[asset.pk]
     assert (document["kind"], document["item_id"], document["type"]) == ("asset", asset.pk, "presentation")
     assert (document["products"], document["product_names"]) == (["router"], "Router")
@@ -72,7 +73,7 @@ def test_documents_carry_text_facets_audience_and_live_window_and_none_for_what_
     assert documents[draft.pk] is None and documents[999_999] is None  # delete from the index
 
     bulletin = BulletinFactory(body="<p>Prices <b>change</b> in January.</p>")
-    ((_pk, bulletin_document),) = documents_for(kinds()["bulletin"], [bulletin.pk])
+    ((_pk, bulletin_document),) = documents_for(search_kinds()["bulletin"], [bulletin.pk])
     assert bulletin_document["body"] == "Prices change in January." and bulletin_document["type"] == "bulletin"
 
 

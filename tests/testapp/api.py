@@ -3,8 +3,8 @@
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from cms.apiv1.pagination import PageNumberPagination
 from cms.apiv1.root import build_api
+from core.api import PageNumberPagination
 from tests.testapp.models import GatedItem
 
 router = Router()

@@ -1,0 +1,23 @@
+"""Signals that cross apps: senders and receivers both import them from here.
+
+Each app's receivers stay in its own ``signals.py`` and are connected from its
+``AppConfig.ready()``.
+"""
+
+from django.dispatch import Signal
+
+#: Sent with ``sender=<model>`` and ``pks=[...]`` when services change items in bulk (without saving
+#: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
+items_changed = Signal()
+
+#: Sent with ``sender=<model>``, ``event`` and ``pks=[...]`` for every lifecycle event webhooks hear
+#: (``published``, ``changed``, ``unpublished``, ``expired``, ``archived``, ``restored``), single or in
+#: bulk, and with ``event="new_version"`` for assets that got a new file version.
+content_event = Signal()
+
+#: Sent with ``sender=Course``, ``user``, ``course`` and ``at`` (the moment) when a learner completes a course.
+course_completed = Signal()
+
+#: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz
+#: (``attempt.submitted_at`` is when).
+quiz_passed = Signal()

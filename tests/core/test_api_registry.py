@@ -1,0 +1,103 @@
+"""The registry of API routers: every app mounts its own router, the API answers the same paths as before."""
+
+import re
+from typing import Annotated
+
+from django.urls import resolve
+
+import pytest
+from ninja import Router, Schema
+from pydantic import ValidationError
+
+from cms.apiv1.root import api
+from core.api import OneOf, api_routers, register_api_router
+
+# /api/v1/openapi.json before the routers were registered by their apps (cms.apiv1.root listed them).
+PATHS_BEFORE = {
+    "/api/v1/me",
+    "/api/v1/assets",
+    "/api/v1/assets/{asset_id}",
+    "/api/v1/assets/{asset_id}/download",
+    "/api/v1/programs",
+    "/api/v1/programs/{program_id}",
+    "/api/v1/bulletins",
+    "/api/v1/bulletins/{bulletin_id}",
+    "/api/v1/bulletins/{bulletin_id}/acknowledge",
+    "/api/v1/feed",
+    "/api/v1/preview",
+    "/api/v1/search",
+    "/api/v1/search/suggest",
+    "/api/v1/search/click",
+    "/api/v1/courses",
+    "/api/v1/courses/{course_id}",
+    "/api/v1/courses/{course_id}/enroll",
+    "/api/v1/enrollments",
+    "/api/v1/lessons/{lesson_id}",
+    "/api/v1/lessons/{lesson_id}/complete",
+    "/api/v1/quizzes/{quiz_id}/attempts",
+    "/api/v1/attempts/{attempt_id}",
+    "/api/v1/attempts/{attempt_id}/submit",
+    "/api/v1/certifications",
+    "/api/v1/me/certificates",
+    "/api/v1/certificates/{certificate_id}/pdf",
+    "/api/v1/verify/{code}",
+    "/api/v1/verify/{code}/badge",
+    "/api/v1/me/partner/compliance",
+}
+
+
+def test_openapi_lists_the_same_paths_as_when_the_routers_were_listed_by_hand():
+    assert set(api.get_openapi_schema()["paths"]) == PATHS_BEFORE
+
+
+def test_each_app_registers_its_router_in_installed_apps_order():
+    assert [router.tags for router in api_routers()] == [
+        ["content"],
+        ["me"],
+        ["courses"],
+        ["certifications"],
+        ["search"],
+    ]
+
+
+def test_the_api_answers_the_operations_of_the_registered_routers_and_no_other():
+    tags = {
+        tag
+        for operations in api.get_openapi_schema()["paths"].values()
+        for op in operations.values()
+        for tag in op["tags"]
+    }
+    assert tags == {tag for router in api_routers() for tag in router.tags}
+
+
+def api_url_patterns():
+    (patterns, _app, _namespace) = api.urls
+    return [(str(pattern.pattern), pattern.name) for pattern in patterns if str(pattern.pattern)]
+
+
+def test_no_route_shadows_another_whatever_the_order_of_the_routers():
+    """Each route's own URL resolves to that route: no earlier router's pattern catches it."""
+    for pattern, name in api_url_patterns():
+        url = "/api/v1/" + re.sub(r"<(?:(\w+):)?\w+>", lambda m: "7" if m[1] == "int" else "abc", pattern)
+        assert resolve(url).url_name == name, url
+
+
+def test_registering_a_router_twice_mounts_it_once():
+    before = api_routers()
+    register_api_router(before[0])
+    assert api_routers() == before
+    assert Router() not in api_routers()
+
+
+def test_one_of_checks_the_values_of_the_moment_and_documents_them():
+    allowed = ["a", "b"]
+
+    class Payload(Schema):
+        value: Annotated[str, OneOf(lambda: allowed)]
+
+    assert Payload(value="a").value == "a"
+    with pytest.raises(ValidationError, match="one of: a, b"):
+        Payload(value="c")
+    allowed.append("c")  # registered later: allowed and documented from then on
+    assert Payload(value="c").value == "c"
+    assert Payload.model_json_schema()["properties"]["value"]["enum"] == ["a", "b", "c"]
