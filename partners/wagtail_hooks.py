@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from .admin import PartnersViewSetGroup
+from .admin.viewsets import PartnersViewSetGroup
 
 
 @hooks.register("register_admin_viewset")

@@ -17,7 +17,7 @@ def factory_for(model) -> type[factory.django.DjangoModelFactory]:
     """The factory of ``model``, from its own app's ``factories`` module."""
     from cms.factories import GatedContentFactory
 
-    import_module(f"{model._meta.app_label}.factories")
+    import_module(f"{model._meta.app_config.name}.factories")
     return next(f for f in _subclasses(GatedContentFactory) if f._meta.model is model)
 
 

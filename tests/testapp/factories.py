@@ -1,8 +1,10 @@
-"""Factories of the test-only gated model."""
+"""Factories of the test-only models."""
 
 import factory
 
-from .models import GatedItem
+from cms.factories import GatedContentFactory
+
+from .models import Briefing, GatedItem
 
 
 class GatedItemFactory(factory.django.DjangoModelFactory):
@@ -36,3 +38,12 @@ class GatedItemFactory(factory.django.DjangoModelFactory):
         # Parental many-to-many values are kept in memory until the item is saved.
         if create:
             self.save()
+
+
+class BriefingFactory(GatedContentFactory):
+    class Meta:
+        model = Briefing
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Briefing {n}")
+    body = "What partners need to know this week."
