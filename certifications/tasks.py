@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from . import services
+from .models import Certification
 
 
 @shared_task(acks_late=True)
@@ -26,7 +27,5 @@ def apply_due_certificates() -> int:
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)
 def issue_to_earners(certification_id: int) -> int:
     """A certification was published: issue it to those who have done its path already."""
-    from .models import Certification
-
     certification = Certification.objects.filter(pk=certification_id).first()
     return services.certification_issue_to_earners(certification=certification) if certification else 0

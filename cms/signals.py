@@ -14,12 +14,18 @@ Its own cross-app signals (``items_changed``, ``content_event``) are in ``core.s
 
 from django.db.models.signals import post_save, pre_save
 
+from wagtail.log_actions import get_active_log_context
+from wagtail.models import TranslatableMixin
 from wagtail.signals import copy_for_translation_done, published, unpublished
+
+from . import webhooks
+from .gating.models import GatedContent, gated_content_models
+from .models import Asset
+from .services.translation import content_translation_prepare, content_translation_submit
+from .services.versions import asset_record_versions
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
-    from .services.versions import asset_record_versions
-
     asset_record_versions(assets=[instance], user=getattr(revision, "user", None))
 
 
@@ -38,8 +44,6 @@ def remember_whether_live(sender, instance, raw=False, update_fields=None, **kwa
 
 
 def webhook_on_publish(sender, instance, revision=None, **kwargs):
-    from . import webhooks
-
     if not instance.live or instance.archived_at is not None:
         # Scheduled for later (the sweep tells when it goes live), or an old draft of an archived item.
         return
@@ -48,8 +52,6 @@ def webhook_on_publish(sender, instance, revision=None, **kwargs):
 
 
 def webhook_on_unpublish(sender, instance, **kwargs):
-    from . import webhooks
-
     # Archiving unpublishes too; it mutes this and sends "archived" (``content_archive``).
     event = webhooks.Event.EXPIRED if instance.expired else webhooks.Event.UNPUBLISHED
     webhooks.emit(event, [instance])
@@ -57,9 +59,6 @@ def webhook_on_unpublish(sender, instance, **kwargs):
 
 def prepare_translation(sender, source_obj, target_obj, **kwargs):
     """A gated item copied for translation (not saved yet) becomes a draft with the source's audience."""
-    from .gating.models import GatedContent
-    from .services.translation import content_translation_prepare
-
     if isinstance(target_obj, GatedContent) and target_obj.pk is None:
         content_translation_prepare(source=source_obj, translation=target_obj)
 
@@ -73,19 +72,10 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
     source = instance.__dict__.pop("_translation_of", None)
     if raw or not created or source is None:
         return
-    from wagtail.log_actions import get_active_log_context
-
-    from .services.translation import content_translation_submit
-
     content_translation_submit(item=instance, source=source, user=get_active_log_context().user)
 
 
 def connect():
-    from wagtail.models import TranslatableMixin
-
-    from .gating.models import gated_content_models
-    from .models import Asset
-
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
     for model in gated_content_models():
         name = model._meta.model_name

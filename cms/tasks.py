@@ -1,8 +1,12 @@
 """Celery tasks of the cms app: thin wrappers that call services and commands."""
 
+import os
+
 from django.core.management import call_command
 
 from celery import shared_task
+
+from partners.models import Partner
 
 from . import webhooks
 from .gating import lifecycle
@@ -59,8 +63,4 @@ def requeue_stalled_webhooks() -> int:
 @shared_task
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""
-    import os
-
-    from partners.models import Partner
-
     return {"pid": os.getpid(), "partners": Partner.objects.count()}

@@ -3,12 +3,12 @@
 from django.core import checks
 from django.db import DatabaseError, transaction
 
+from .selectors import banks_with_answer_policy_conflicts
+
 
 @checks.register(checks.Tags.database)
 def answer_policy_conflicts_check(app_configs=None, databases=None, **kwargs):
     """Banks that feed quizzes showing answers and quizzes never showing them, as an upgrade may have left them."""
-    from .selectors import banks_with_answer_policy_conflicts
-
     if app_configs is not None and not any(config.name == "courses" for config in app_configs):
         return []
     warnings = []

@@ -30,7 +30,6 @@ from django.db.models import (
 from django.db.models.functions import Cast, Coalesce, NullIf
 
 from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, QuestionBank, Quiz, QuizAttempt
-from .services.progress import Progress
 
 
 def courses_for_partner(*, user):
@@ -368,3 +367,59 @@ def quizzes_by_question(queryset, rows=None) -> dict[tuple, list[str]]:
     for question_id, text, _quiz_id, title in pairs:
         titles[(question_id, None) if question_id is not None else (None, text)].add(title)
     return {key: sorted(names, key=str.lower) for key, names in titles.items()}
+
+
+@dataclass(frozen=True)
+class Progress:
+    lessons_done: int
+    lessons_total: int
+    quizzes_passed: int
+    quizzes_total: int
+
+    @property
+    def percent(self) -> int:
+        total = self.lessons_total + self.quizzes_total
+        done = self.lessons_done + self.quizzes_passed
+        return round(100 * done / total) if total else 0
+
+    @property
+    def complete(self) -> bool:
+        return self.lessons_done == self.lessons_total and self.quizzes_passed == self.quizzes_total
+
+
+def required_quiz_ids(course: Course) -> set[int]:
+    """The module quizzes and the final quiz: each must be passed to complete the course."""
+    ids = {module.quiz_id for module in course.modules.all() if module.quiz_id}
+    if course.final_quiz_id:
+        ids.add(course.final_quiz_id)
+    return ids
+
+
+def course_progress(*, user, course: Course) -> Progress:
+    lessons = Lesson.objects.filter(module__course=course)
+    quizzes = required_quiz_ids(course)
+    # A quiz passed in another course that uses it is passed here too: it is taken once.
+    passed = set(
+        QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True).values_list("quiz_id", flat=True)
+    )
+    return Progress(
+        lessons_done=LessonCompletion.objects.filter(user=user, lesson__in=lessons).count(),
+        lessons_total=lessons.count(),
+        quizzes_passed=len(passed),
+        quizzes_total=len(quizzes),
+    )
+
+
+def answers_revealed(attempt: QuizAttempt) -> bool:
+    """Whether the learner may now see the correct answers of this attempt.
+
+    Never while the bank also feeds a quiz that never shows answers (a bank shared so before
+    the admin and the importer refused it): they would be that quiz's answers too.
+    """
+    quiz = attempt.quiz
+    if attempt.status == QuizAttempt.Status.IN_PROGRESS or not quiz.reveals_answers:
+        return False
+    last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
+    if not (attempt.passed or last_allowed):
+        return False
+    return not answer_policy_conflicts(bank=quiz.bank_id, reveals=True, exclude_pk=quiz.pk)

@@ -15,7 +15,7 @@ from .admin.reports.menu import PERMISSIONS, report_menu_items
 from .admin.reports.menu import urlpatterns as report_urlpatterns
 from .admin.viewsets import LearningViewSetGroup
 from .models import CourseAssignment
-from .services.assignments import course_assignment_apply
+from .services.assignments import course_assignment_saved
 
 register_snippet(LearningViewSetGroup)
 
@@ -26,9 +26,7 @@ def enrol_the_learners_of_an_assignment(request, instance):
     """Saving an assignment enrols the learners in scope at once (and nightly for those who join later)."""
     if not isinstance(instance, CourseAssignment):
         return
-    if instance.created_by_id is None:
-        CourseAssignment.objects.filter(pk=instance.pk).update(created_by=request.user)
-    enrolled = course_assignment_apply(assignment=instance)
+    enrolled = course_assignment_saved(assignment=instance, user=request.user)
     messages.success(request, f"{enrolled} learner(s) newly enrolled in “{instance.course}”.")
 
 

@@ -16,7 +16,8 @@ from ninja import Field, Router, Schema, Status
 
 from .. import selectors
 from ..models import Enrollment, QuizAttempt
-from ..services.attempts import answers_revealed, quiz_attempt_start, quiz_attempt_submit
+from ..selectors import answers_revealed
+from ..services.attempts import quiz_attempt_start, quiz_attempt_submit
 from ..services.errors import CourseError
 from .catalogue import ErrorOut
 

@@ -18,9 +18,9 @@ from core.api import PageNumberPagination
 
 from .. import selectors
 from ..models import Course
+from ..selectors import Progress, required_quiz_ids
 from ..services.enrollment import course_enroll
 from ..services.errors import CourseError
-from ..services.progress import Progress, required_quiz_ids
 
 router = Router()
 

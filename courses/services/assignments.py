@@ -21,6 +21,14 @@ def _viewers_in_scope(assignment) -> list:
     return viewers_of(memberships=memberships)
 
 
+def course_assignment_saved(*, assignment, user) -> int:
+    """An editor saved ``assignment`` in the admin: record them as its author the first time, then apply it."""
+    if assignment.created_by_id is None:
+        CourseAssignment.objects.filter(pk=assignment.pk).update(created_by=user)
+        assignment.created_by = user
+    return course_assignment_apply(assignment=assignment)
+
+
 def course_assignment_apply(*, assignment, now=None) -> int:
     """Enrol every partner user the assignment targets who may see the course; answers how many were new.
 

@@ -20,7 +20,6 @@ from django.utils import timezone
 from core.signals import quiz_passed
 
 from ..models import Course, Enrollment, Question, QuestionResult, Quiz, QuizAttempt
-from ..selectors import answer_policy_conflicts
 from .enrollment import enrollment_for
 from .errors import CourseError, InvalidAnswers
 from .progress import enrollment_refresh_completion
@@ -191,18 +190,3 @@ def quiz_attempt_submit(*, user, attempt_id: int, answers: dict, now=None) -> tu
             for enrollment in Enrollment.objects.filter(requiring, user=user, completed_at__isnull=True).distinct():
                 enrollment_refresh_completion(enrollment=enrollment, now=now)
     return attempt, True
-
-
-def answers_revealed(attempt: QuizAttempt) -> bool:
-    """Whether the learner may now see the correct answers of this attempt.
-
-    Never while the bank also feeds a quiz that never shows answers (a bank shared so before
-    the admin and the importer refused it): they would be that quiz's answers too.
-    """
-    quiz = attempt.quiz
-    if attempt.status == QuizAttempt.Status.IN_PROGRESS or not quiz.reveals_answers:
-        return False
-    last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
-    if not (attempt.passed or last_allowed):
-        return False
-    return not answer_policy_conflicts(bank=quiz.bank_id, reveals=True, exclude_pk=quiz.pk)

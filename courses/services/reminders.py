@@ -10,7 +10,7 @@ from cms.selectors import reminder_lead_time
 from partners.models import past_last_day
 
 from ..models import Course, Enrollment
-from .progress import course_progress
+from ..selectors import course_progress
 
 
 def due_reminders_send(*, now=None) -> int:

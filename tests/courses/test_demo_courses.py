@@ -10,8 +10,7 @@ import pytest
 
 from cms.models import Asset
 from courses.models import Course, Enrollment, LessonCompletion, QuestionBank, Quiz, QuizAttempt
-from courses.selectors import answer_policy_conflicts
-from courses.services.progress import course_progress
+from courses.selectors import answer_policy_conflicts, course_progress
 from partners.demo import DEMO_PARTNER_USER
 
 pytestmark = pytest.mark.django_db

@@ -23,10 +23,9 @@ import time_machine
 
 from courses.factories import QuestionBankFactory, QuestionFactory, QuizFactory, course_with
 from courses.models import Enrollment, Lesson, LessonCompletion, Question, QuestionResult, QuizAttempt
-from courses.selectors import enrollment_progress
+from courses.selectors import course_progress, enrollment_progress
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.enrollment import course_enroll, lesson_complete
-from courses.services.progress import course_progress
 from partners.factories import PartnerFactory, PartnerTypeFactory, TierFactory, UserFactory, partner_user
 
 pytestmark = pytest.mark.django_db
