@@ -109,7 +109,9 @@ def _concrete_subclasses(cls):
 
 
 def test_gated_content_models_finds_every_kind_of_every_installed_app():
-    installed = {model for model in _concrete_subclasses(GatedContent) if apps.is_installed(model._meta.app_label)}
+    installed = {
+        model for model in _concrete_subclasses(GatedContent) if apps.is_installed(model._meta.app_config.name)
+    }
     found = gated_content_models()
     assert set(found) == installed
     assert len(found) == len(set(found))

@@ -26,6 +26,7 @@ def test_courses_and_certifications_register_their_sections_in_installed_apps_or
     assert [(section.name, section.title) for section in feed_sections()] == [
         ("courses_due", "My courses due"),
         ("certificates_expiring", "My certifications expiring"),
+        ("new_briefings", "New briefings"),  # the test app's own kind plugs in the same way
     ]
 
 
@@ -33,6 +34,7 @@ def test_the_feed_lists_every_section_empty_ones_included(client, gold_partner_u
     assert feed(client, gold_partner_user)["sections"] == [
         {"name": "courses_due", "title": "My courses due", "items": []},
         {"name": "certificates_expiring", "title": "My certifications expiring", "items": []},
+        {"name": "new_briefings", "title": "New briefings", "items": []},
     ]
 
 
@@ -69,5 +71,5 @@ def test_the_sections_cost_the_same_queries_however_many_items_they_show(client,
     populate(6)
     with CaptureQueriesContext(connection) as many:
         data = feed(client, gold_partner_user)
-    assert [len(section["items"]) for section in data["sections"]] == [7, 7]
+    assert [len(section["items"]) for section in data["sections"]] == [7, 7, 0]
     assert len(many.captured_queries) == len(few.captured_queries)

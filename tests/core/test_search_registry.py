@@ -10,6 +10,7 @@ from courses.models import Course
 from partners.factories import TierFactory
 from search.documents import documents_for
 from search.models import SearchClick
+from tests.testapp.models import Briefing
 
 pytestmark = pytest.mark.django_db
 
@@ -20,6 +21,7 @@ def test_cms_and_courses_register_their_kinds_in_installed_apps_order():
         "program": Program,
         "bulletin": Bulletin,
         "course": Course,
+        "briefing": Briefing,  # tests/testapp's gated kind registers itself like any app
     }
     assert search_kind_of(Course).name == "course"
     assert search_kind_of(Certification) is None
