@@ -21,3 +21,13 @@ course_completed = Signal()
 #: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz
 #: (``attempt.submitted_at`` is when).
 quiz_passed = Signal()
+
+#: Sent with ``sender=<model>`` and ``user_ids=[...]`` when people lose access at once: a user or a
+#: partner deactivated, a member past their last day. Identity ends their sessions on it; tokens
+#: are refused on every request already.
+access_revoked = Signal()
+
+#: Sent with ``sender=<model>``, ``event`` (e.g. ``invitation.sent``), ``user`` (who it is about, or
+#: ``None``), ``actor`` (who did it, or ``None``), ``partner``, ``email`` and ``request`` (or
+#: ``None``) by any app whose action belongs in the sign-in audit.
+identity_event = Signal()

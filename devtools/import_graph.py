@@ -20,7 +20,7 @@ import grimp
 ROOT = Path(__file__).resolve().parent.parent
 
 # Bottom to top; apps on one rung are independent siblings.
-LAYERS = [("core",), ("partners",), ("cms",), ("search", "courses"), ("certifications",), ("home",)]
+LAYERS = [("core",), ("partners",), ("accounts",), ("cms",), ("search", "courses"), ("certifications",), ("home",)]
 RANK = {app: rung for rung, apps in enumerate(LAYERS) for app in apps}
 
 
