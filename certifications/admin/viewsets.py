@@ -15,8 +15,8 @@ from wagtail.snippets.views.snippets import IndexView, InspectView, SnippetViewS
 
 from certifications.models import Certificate, Certification, TierRequirement
 from certifications.views import CertificateRevokeView
-from cms.filters import GatedContentFilterSet
 from cms.gating.admin import GatedContentViewSet, gated_content_columns
+from cms.gating.filters import GatedContentFilterSet
 
 
 class CertificationFilterSet(GatedContentFilterSet):

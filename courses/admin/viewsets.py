@@ -7,8 +7,8 @@ and restore, owner reminders) from ``cms.gating``; this module only declares the
 from wagtail.admin.ui.tables import Column
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.filters import GatedContentFilterSet
 from cms.gating.admin import GatedContentViewSet, gated_content_columns
+from cms.gating.filters import GatedContentFilterSet
 from courses.models import Course, CourseAssignment, QuestionBank, Quiz
 
 
