@@ -28,6 +28,7 @@ from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.enrollment import course_enroll, lesson_complete
 from partners.factories import PartnerFactory, TierFactory, partner_user
 from partners.services import api_token_issue
+from tests.testapp.factories import BriefingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,7 @@ EXPORTS: dict[str, Callable] = {
     "wagtailsnippets_cms_bulletin:list": content_titled(BulletinFactory),
     "wagtailsnippets_courses_course:list": content_titled(CourseFactory),
     "wagtailsnippets_certifications_certification:list": content_titled(CertificationFactory),
+    "wagtailsnippets_testapp_briefing:list": content_titled(BriefingFactory),  # a kind added by a new app
     # The content reports.
     "cms_reports:expiring_soon": content_titled(AssetFactory, live=True, expire_at=days_from_today(5)),
     "cms_reports:review_overdue": content_titled(AssetFactory, live=True, review_by=days_from_today(-3).date()),
