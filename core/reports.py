@@ -130,6 +130,13 @@ def percent_label(value) -> str:
     return "" if value is None else f"{value:.0%}"
 
 
+class PercentColumn(Column):
+    """A rate (0 to 1) of each row, shown as a percentage and sorted by the rate itself."""
+
+    def __init__(self, name: str, *, label: str):
+        super().__init__(name, label=label, accessor=lambda row: percent_label(row[name]), sort_key=name)
+
+
 def export_percent(value):
     """A rate (0 to 1) as exported: a percentage to one decimal, or nothing."""
     return None if value is None else round(value * 100, 1)

@@ -33,9 +33,9 @@ from wagtail.admin.views.reports import ReportView
 import django_filters
 
 from core.reports import (
+    PercentColumn,
     ViewPermissionReportView,
     export_percent,
-    percent_label,
     period_label,
     report_urlpatterns,
     view_permission_menu_items,
@@ -153,19 +153,9 @@ class TopQueriesView(SearchReportView):
         Column("users", label="Users", sort_key="users"),
         Column("partners", label="Partners", sort_key="partners"),
         Column("with_results", label="With results", sort_key="with_results"),
-        Column(
-            "result_rate",
-            label="Result rate",
-            accessor=lambda row: percent_label(row["result_rate"]),
-            sort_key="result_rate",
-        ),
+        PercentColumn("result_rate", label="Result rate"),
         Column("clicks", label="Clicks", sort_key="clicks"),
-        Column(
-            "click_through_rate",
-            label="Click-through rate",
-            accessor=lambda row: percent_label(row["click_through_rate"]),
-            sort_key="click_through_rate",
-        ),
+        PercentColumn("click_through_rate", label="Click-through rate"),
     ]
     list_export = [
         "normalized",

@@ -10,7 +10,7 @@ from wagtail.admin.views.reports import ReportView
 
 import django_filters
 
-from core.reports import ViewPermissionReportView, export_percent, percent_label, period_label
+from core.reports import PercentColumn, ViewPermissionReportView, export_percent, period_label
 from courses.models import Course, Enrollment
 from courses.selectors import ENROLLMENT_GROUPINGS, enrollment_stats
 from partners.models import PartnerType, Tier
@@ -156,19 +156,9 @@ class EnrollmentReportView(ViewPermissionReportView):
             *columns,
             Column("enrolled", label="Enrolled", sort_key="enrolled"),
             Column("completed", label="Completed", sort_key="completed"),
-            Column(
-                "completion_rate",
-                label="Completion rate",
-                accessor=lambda row: percent_label(row["completion_rate"]),
-                sort_key="completion_rate",
-            ),
+            PercentColumn("completion_rate", label="Completion rate"),
             Column("overdue", label="Overdue", sort_key="overdue"),
-            Column(
-                "average_progress",
-                label="Average progress",
-                accessor=lambda row: percent_label(row["average_progress"]),
-                sort_key="average_progress",
-            ),
+            PercentColumn("average_progress", label="Average progress"),
         ]
 
     @property

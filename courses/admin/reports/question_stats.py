@@ -10,7 +10,7 @@ from wagtail.admin.views.reports import ReportView
 
 import django_filters
 
-from core.reports import ViewPermissionReportView, export_percent, percent_label, period_label
+from core.reports import PercentColumn, ViewPermissionReportView, export_percent, period_label
 from courses.models import QuestionBank, QuestionResult, Quiz, QuizAttempt
 from courses.selectors import question_key, question_stats, quizzes_by_question
 
@@ -99,18 +99,8 @@ class QuestionStatsView(ViewPermissionReportView):
             Column("bank", label="Question bank", accessor="bank_name", sort_key="bank"),
             Column("answered", label="Answered", sort_key="answered"),
             Column("failed", label="Fully failed", sort_key="failed"),
-            Column(
-                "failed_rate",
-                label="Fully-failed rate",
-                accessor=lambda row: percent_label(row["failed_rate"]),
-                sort_key="failed_rate",
-            ),
-            Column(
-                "average_credit",
-                label="Average credit",
-                accessor=lambda row: percent_label(row["average_credit"]),
-                sort_key="average_credit",
-            ),
+            PercentColumn("failed_rate", label="Fully-failed rate"),
+            PercentColumn("average_credit", label="Average credit"),
         ]
 
     @cached_property
