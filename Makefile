@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
-.PHONY: install demo serve test lint format unit integration stack stack-down stack-status bench clean
+.PHONY: install demo serve test lint format unit integration browser stack stack-down stack-status bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,10 +48,14 @@ unit: $(INSTALLED)
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u ELASTICSEARCH_URL -u AWS_STORAGE_BUCKET_NAME \
 		$(BIN)/pytest --ignore=tests/integration
 
-integration: $(INSTALLED)
+integration: $(INSTALLED) browser
 	$(BIN)/python -m devtools.stack run --dir $(TEST_STACK) --fresh -- $(BIN)/pytest tests/integration -v
 
-## Real PostgreSQL, Redis, Elasticsearch and S3 in the background, for running against the full stack.
+## Debian's chromium for the browser tests (Playwright drives it): installed with apt-get when missing, as root.
+browser: $(INSTALLED)
+	$(BIN)/python -m devtools.browser
+
+## Real PostgreSQL, Redis, Elasticsearch, S3 and Keycloak in the background, for running against the full stack.
 stack: $(INSTALLED)
 	$(BIN)/python -m devtools.stack up --dir .stack/dev
 

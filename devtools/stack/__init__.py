@@ -1,4 +1,4 @@
-"""Start and stop real PostgreSQL, Redis, Elasticsearch and an S3 server on loopback (DESIGN §7).
+"""Start and stop real PostgreSQL, Redis, Elasticsearch, an S3 server and Keycloak on loopback (DESIGN §7).
 
     python -m devtools.stack up   [--dir DIR] [--only postgres,redis,...]
     python -m devtools.stack down [--dir DIR]
@@ -11,12 +11,20 @@ Where each service comes from:
   and running as root), each started in DIR on a free port;
 * Elasticsearch 7.10.2 from Maven Central's ``org.codelibs:elasticsearch-cluster-runner``
   (``devtools/elasticsearch/pom.xml``), one node in one JVM;
-* S3 from moto's standalone server (``moto[server]`` in requirements-dev.txt).
+* S3 from moto's standalone server (``moto[server]`` in requirements-dev.txt);
+* Keycloak 26.5.6 from Maven Central's ``org.keycloak:keycloak-quarkus-dist`` zip
+  (``devtools/keycloak/pom.xml``), resolved into ~/.m2 and unpacked into ~/.cache/partnerhub
+  once, run with ``kc.sh start-dev`` and the realms of ``devtools/keycloak/realms`` (module
+  ``keycloak``). It exports ``KEYCLOAK_URL``, ``KEYCLOAK_ADMIN_USER``, ``KEYCLOAK_ADMIN_PASSWORD``.
+
+``up`` starts the slow JVMs (Keycloak, Elasticsearch) first and waits for them last, so the
+services boot in parallel.
 
 ``up`` writes ``DIR/env`` (``export NAME=value`` lines) pointing the project at
 them and prints how long each service took to start. A service that cannot start is
 an error with its log's last lines, never a silent skip.
 
 Modules: ``processes`` (spawning and waiting, shared helpers), ``services`` (how each
-service starts), ``cli`` (the commands and their state in DIR); ``__main__`` runs ``cli.main``.
+service starts), ``keycloak`` (Keycloak's), ``cli`` (the commands and their state in DIR);
+``__main__`` runs ``cli.main``.
 """

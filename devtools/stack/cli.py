@@ -16,7 +16,7 @@ from pathlib import Path
 from devtools import stack
 
 from .processes import ROOT, StackError, log, wait_until
-from .services import SERVICES, START_TIMEOUT, STARTERS
+from .services import SERVICES, START_ORDER, START_TIMEOUT, STARTERS
 
 DEFAULT_DIR = ROOT / ".stack" / "dev"
 
@@ -47,15 +47,16 @@ def up(base: Path, only: list[str]) -> dict[str, str]:
     state = {"services": {}}
     started = {}
     try:
-        # Start everything first, then wait: the services boot in parallel.
-        for name in only:
+        # Start everything first, the slowest first, then wait: the services boot in parallel.
+        for name in sorted(only, key=START_ORDER.index):
             t0 = time.monotonic()
             process, ready, finish, logfile = STARTERS[name](base)
             started[name] = (process, ready, finish, logfile, t0)
             state["services"][name] = {"pid": process.pid, "log": str(logfile)}
             state_path(base).write_text(json.dumps(state, indent=2))
         env = {}
-        for name, (process, ready, finish, logfile, t0) in started.items():
+        for name in sorted(only, key=SERVICES.index):  # the slowest last
+            process, ready, finish, logfile, t0 = started[name]
             wait_until(ready, timeout=START_TIMEOUT[name], what=name, process=process, logfile=logfile)
             env.update(finish())
             seconds = time.monotonic() - t0

@@ -1,8 +1,9 @@
-"""How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto).
+"""How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto), Keycloak.
 
 Each ``start_<service>(base)`` spawns its process in ``base`` and answers
 ``(process, ready, finish, logfile)``: ``ready()`` is polled until true, then ``finish()``
 prepares the service and answers the environment variables pointing the project at it.
+Keycloak's starter lives in its own module, ``keycloak``.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .keycloak import start_keycloak
 from .processes import ROOT, StackError, apt_install, free_port, http_get, is_root, log, port_is_free, spawn
 
 ES_POM = ROOT / "devtools" / "elasticsearch" / "pom.xml"
@@ -23,11 +25,14 @@ ES_MAIN = "org.codelibs.elasticsearch.runner.ElasticsearchClusterRunner"
 ES_VERSION = "7.10.2"
 # The cluster runner only accepts HTTP ports up to 9299 (its maxHttpPort), so it gets a slot there.
 ES_PORT_RANGE = range(9200, 9298)
-SERVICES = ("postgres", "redis", "elasticsearch", "s3")
+# The order `up` waits for them in; it starts them in START_ORDER, the slow JVMs first.
+SERVICES = ("postgres", "redis", "elasticsearch", "s3", "keycloak")
+START_ORDER = ("keycloak", "elasticsearch", "postgres", "redis", "s3")
 S3_BUCKET = "partnerhub"
 DB_NAME = "partnerhub"
 DB_USER = "partnerhub"
-START_TIMEOUT = {"postgres": 60, "redis": 20, "elasticsearch": 120, "s3": 60}
+# Keycloak: ~40 s on an idle machine, twice that under load, plus ~20 s the first time (augmentation).
+START_TIMEOUT = {"postgres": 60, "redis": 20, "elasticsearch": 120, "s3": 60, "keycloak": 240}
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -314,4 +319,10 @@ def start_s3(base: Path):
     return process, ready, finish, logfile
 
 
-STARTERS = {"postgres": start_postgres, "redis": start_redis, "elasticsearch": start_elasticsearch, "s3": start_s3}
+STARTERS = {
+    "postgres": start_postgres,
+    "redis": start_redis,
+    "elasticsearch": start_elasticsearch,
+    "s3": start_s3,
+    "keycloak": start_keycloak,
+}

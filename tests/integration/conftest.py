@@ -4,6 +4,10 @@
 PostgreSQL, Redis, Elasticsearch and an S3 server and passes their URLs in the
 environment. With ``CI=true`` a missing service fails the run; elsewhere the tests
 are skipped with the command to start them.
+
+Sign-in flows (issue 15) also get Keycloak (``keycloak``, ``keycloak_admin``) and a real
+browser (``browser``, ``page``: Playwright driving Debian's ``chromium``); only the tests
+that ask for them need them.
 """
 
 import os
@@ -24,6 +28,14 @@ REQUIRED = {
     "AWS_S3_ENDPOINT_URL": "the S3 server",
 }
 HOW = "start them with `make stack` and `source .stack/dev/env`, or run `make test`"
+# Playwright's own browser download is not reachable: it drives Debian's chromium.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def _missing():
@@ -110,3 +122,80 @@ def celery_worker_process(django_db_setup, django_db_blocker):
 def _database_url_for(name: str) -> str:
     url = os.environ["DATABASE_URL"]
     return url.rsplit("/", 1)[0] + "/" + name
+
+
+def _missing_infrastructure(what: str, how: str):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} missing under CI=true: {how}.", pytrace=False)
+    pytest.skip(f"missing {what}: {how}")
+
+
+# --- Keycloak (devtools/keycloak): the partners' and the vendor's identity providers -----------
+
+
+@pytest.fixture(scope="session")
+def keycloak():
+    """The running Keycloak (``KeycloakServer``): its URL and realms (clients, secrets, users, passwords)."""
+    from devtools.keycloak.idp import KeycloakServer
+
+    if not os.environ.get("KEYCLOAK_URL"):
+        _missing_infrastructure("Keycloak (KEYCLOAK_URL)", HOW)
+    return KeycloakServer.from_env(os.environ)
+
+
+@pytest.fixture
+def keycloak_admin(keycloak):
+    """Keycloak's admin API, to change a user in their IdP (groups, enabled); undone after the test."""
+    admin = keycloak.admin()
+    yield admin
+    admin.restore()
+
+
+# --- A real browser: Playwright driving Debian's chromium -----------------------------------
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless chromium for the session; each test gets its own context from ``page``."""
+    from devtools.browser import chromium_path
+
+    executable = chromium_path()
+    if not executable:
+        _missing_infrastructure("Debian's chromium", "run `make browser` as root, or `sudo apt-get install chromium`")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; Django's ORM would refuse to run
+    # beside it. The tests are synchronous: allow it while the browser lives, as pytest-playwright's users do.
+    before = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+            try:
+                yield chromium
+            finally:
+                chromium.close()
+    finally:
+        if before is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = before
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser context (no cookies: no IdP session carried over) and a page in it."""
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def screenshot_dir():
+    """Where browser tests save what a person would see (``.stack/screenshots``, kept after the run)."""
+    path = ROOT / ".stack" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
