@@ -81,6 +81,7 @@ class InvitationCreateView(generic.CreateView):
             )
         except ValidationError as error:
             form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
         messages.success(self.request, f"Invitation sent to {self.object.email} for {self.object.partner}.")
         return redirect(self.get_success_url())

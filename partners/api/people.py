@@ -9,7 +9,7 @@ from typing import Literal
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
@@ -77,6 +77,7 @@ def _invitation(request, invitation_id: int) -> Invitation:
 
 @router.get(
     "/me/partner/invitations",
+    url_name="partner_invitations",
     response=list[InvitationOut],
     summary="My partner's invitations, newest first (partner admins)",
     description="Filter with `?state=pending|expired|accepted|revoked`." + ADMINS_ONLY,
@@ -88,6 +89,7 @@ def list_invitations(request, state: State | None = None):
 
 @router.post(
     "/me/partner/invitations",
+    url_name="partner_invitations",
     response={201: InvitationOut, 400: ErrorOut, 404: ErrorOut},
     summary="Invite a colleague by e-mail, with roles (partner admins)",
     description="E-mails them a link to choose a password; it works for `PARTNER_INVITATION_DAYS` days. "
@@ -105,7 +107,7 @@ def create_invitation(request, payload: InvitationIn):
         )
     except ValidationError as error:
         raise refused(error) from None
-    return 201, invitation_row(inv.invitations_of().get(pk=invitation.pk))
+    return Status(201, invitation_row(inv.invitations_of().get(pk=invitation.pk)))
 
 
 @router.post(

@@ -3,7 +3,7 @@
 from django.core.exceptions import ValidationError
 from django.http import Http404
 
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 
 from .. import tokens
@@ -38,6 +38,7 @@ def signed_in_with_token(request) -> bool:
 
 @router.get(
     "/auth/tokens",
+    url_name="auth_tokens",
     response=list[TokenOut],
     summary="My personal API tokens that still work",
     description="Name, when created, when it expires and when it was last used; never the token itself.",
@@ -48,6 +49,7 @@ def list_tokens(request):
 
 @router.post(
     "/auth/tokens",
+    url_name="auth_tokens",
     response={201: TokenCreatedOut, 400: ErrorOut, 403: ErrorOut},
     summary="Create a personal API token (signed-in session only)",
     description="Answers the token once: it is stored only as a digest. A request made with a token gets 403: "
@@ -62,7 +64,7 @@ def create_token(request, payload: TokenIn):
         )
     except ValidationError as error:
         raise HttpError(400, " ".join(error.messages)) from None
-    return 201, token_row(token, plaintext)
+    return Status(201, token_row(token, plaintext))
 
 
 @router.delete(
@@ -76,4 +78,4 @@ def revoke_token(request, token_id: int):
     if token is None:
         raise Http404
     tokens.personal_token_revoke(token=token, request=request)
-    return 204, None
+    return Status(204, None)
