@@ -2,13 +2,16 @@
 
 from datetime import timedelta
 
+from django.contrib.auth import get_user_model
 from django.core import mail
 from django.utils import timezone
 
 import pytest
 
+from core.importer.engine import import_manifest
 from partners.factories import InvitationFactory
 from partners.models import Invitation
+from partners.services import api_token_issue
 
 from .conftest import last_link_token
 
@@ -148,3 +151,17 @@ def test_an_admin_cannot_deactivate_themselves_nor_another_partners_user(client,
     assert other.status_code == 404
     world["globex_user"].user.refresh_from_db()
     assert world["globex_user"].user.is_active and events["revoked"] == [] and events["identity"] == []
+
+
+def test_a_partner_admin_imported_with_the_admin_role_manages_their_partners_people(client, world):
+    manifest = {
+        "users": [
+            {"key": "pat", "email": "pat@acme.test", "partner": "acme", "roles": ["admin", "sales"], "active": True}
+        ]
+    }
+    import_manifest(manifest, base_dir=None)
+    pat = get_user_model().objects.get(username="pat")
+    _token, plaintext = api_token_issue(user=pat)
+
+    body = client.get(USERS, HTTP_AUTHORIZATION=f"Bearer {plaintext}").json()
+    assert {row["email"] for row in body["results"]} >= {"pat@acme.test", world["colleague"].user.email}
