@@ -16,7 +16,7 @@ class PartnersConfig(AppConfig):
         from core.importer.registry import register_sections
 
         from . import demo, importing
-        from .api import router
+        from .api import people, router, tokens
         from .audience import protect_audience_references
         from .models import PartnerType, Region, Role
 
@@ -25,6 +25,8 @@ class PartnersConfig(AppConfig):
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
         register_api_router(router)
+        register_api_router(people.router)
+        register_api_router(tokens.router)
         # The importer derives the order of sections from each one's depends_on.
         register_sections(
             importing.TiersSection(),

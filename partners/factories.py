@@ -1,10 +1,14 @@
 """factory_boy factories of partners, for tests and benchmarks."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 import factory
 
-from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
+from .invitations import token_digest
+from .models import Invitation, Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
 
 class TierFactory(factory.django.DjangoModelFactory):
@@ -94,3 +98,29 @@ class PartnerMembershipFactory(factory.django.DjangoModelFactory):
 def partner_user(**kwargs):
     """A partner user (the ``User``), with ``partner=`` and ``roles=`` passed to the membership."""
     return PartnerMembershipFactory(**kwargs).user
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation whose link's token is ``invitation-token-<n>`` (``token`` sets another one).
+
+    For a state other than pending, set ``expires_at``, ``accepted_at`` or ``revoked_at``; the services in
+    ``partners.invitations`` make real ones (and send the e-mail).
+    """
+
+    class Meta:
+        model = Invitation
+        skip_postgeneration_save = True
+
+    class Params:
+        token = factory.Sequence(lambda n: f"invitation-token-{n}")
+
+    partner = factory.SubFactory(PartnerFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    token_hash = factory.LazyAttribute(lambda o: token_digest(o.token))
+    expires_at = factory.LazyFunction(lambda: timezone.now() + timedelta(days=14))
+    last_sent_at = factory.LazyFunction(timezone.now)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.roles.set(extracted)

@@ -165,3 +165,91 @@ class PartnerMembership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.partner}"
+
+
+class InvitationQuerySet(models.QuerySet):
+    def open(self, *, now=None):
+        """Invitations that can still be accepted: neither accepted nor revoked, and not expired."""
+        return self.filter(accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=now or timezone.now())
+
+    def in_state(self, state: str, *, now=None):
+        """Invitations in one of ``Invitation.State``'s states."""
+        now = now or timezone.now()
+        pending = models.Q(accepted_at__isnull=True, revoked_at__isnull=True)
+        return self.filter(
+            {
+                Invitation.State.PENDING: pending & models.Q(expires_at__gt=now),
+                Invitation.State.EXPIRED: pending & models.Q(expires_at__lte=now),
+                Invitation.State.ACCEPTED: models.Q(accepted_at__isnull=False),
+                Invitation.State.REVOKED: models.Q(revoked_at__isnull=False, accepted_at__isnull=True),
+            }[state]
+        )
+
+
+class Invitation(models.Model):
+    """An invitation to join a partner by e-mail, with the roles the new user will hold.
+
+    Only a SHA-256 digest of the link's token is stored: the plaintext is in the e-mail alone, and
+    resending makes a new one (the old link stops working). ``partners.invitations`` writes them.
+    """
+
+    class State(models.TextChoices):
+        PENDING = "pending", "Pending"
+        EXPIRED = "expired", "Expired"
+        ACCEPTED = "accepted", "Accepted"
+        REVOKED = "revoked", "Revoked"
+
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(help_text="Who is invited; their new account signs in with this address.")
+    roles = models.ManyToManyField(Role, blank=True, related_name="+", help_text="The roles they will hold.")
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(editable=False)
+    last_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    accepted_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(Lower("email"), name="invitation_email_lower_idx")]
+
+    def __str__(self):
+        return f"{self.email} → {self.partner}"
+
+    def state_at(self, now=None) -> str:
+        if self.accepted_at:
+            return self.State.ACCEPTED
+        if self.revoked_at:
+            return self.State.REVOKED
+        return self.State.EXPIRED if self.expires_at <= (now or timezone.now()) else self.State.PENDING
+
+    @property
+    def state(self) -> str:
+        return self.state_at()
+
+    def get_state_display(self) -> str:
+        return self.State(self.state).label
+
+
+class APITokenExpiry(models.Model):
+    """When a personal API token (Wagtail's ``APIToken``) stops working; tokens without one never expire."""
+
+    token = models.OneToOneField(
+        "wagtailcore.APIToken", on_delete=models.CASCADE, primary_key=True, related_name="partnerhub_expiry"
+    )
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = "API token expiry"
+        verbose_name_plural = "API token expiries"
+
+    def __str__(self):
+        return f"{self.token} expires {self.expires_at:%Y-%m-%d %H:%M}"

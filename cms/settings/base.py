@@ -313,6 +313,15 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 ASSET_MAX_UPLOAD_BYTES = env.int("ASSET_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
+# Invitations and personal API tokens (partners)
+# Where people open the links that e-mails send them (invitations): this site's public address.
+PARTNERHUB_PUBLIC_URL = env.str("PARTNERHUB_PUBLIC_URL", default=WAGTAILADMIN_BASE_URL).rstrip("/")
+# Invitations (partners.invitations): how many days an invitation link works, counted from its last sending.
+PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=14)
+# Personal API tokens (POST /api/v1/auth/tokens): default and longest lifetime, in days.
+PARTNERHUB_TOKEN_DEFAULT_DAYS = 90
+PARTNERHUB_TOKEN_MAX_DAYS = 365
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

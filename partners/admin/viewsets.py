@@ -16,6 +16,7 @@ from wagtail.admin.ui.tables import BooleanColumn, Column, StatusTagColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
+from partners.admin.invitations import InvitationViewSet
 from partners.models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
 
@@ -165,4 +166,12 @@ class PartnersViewSetGroup(ModelViewSetGroup):
     menu_label = "Partners"
     menu_icon = "group"
     menu_order = 200  # After Pages (100), before Images (300).
-    items = (PartnerViewSet, PartnerUserViewSet, TierViewSet, PartnerTypeViewSet, RegionViewSet, RoleViewSet)
+    items = (
+        PartnerViewSet,
+        PartnerUserViewSet,
+        InvitationViewSet,
+        TierViewSet,
+        PartnerTypeViewSet,
+        RegionViewSet,
+        RoleViewSet,
+    )

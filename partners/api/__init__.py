@@ -2,8 +2,8 @@
 
 from ninja import Router
 
-from .schemas import MeOut
-from .selectors import membership_for_user
+from ..schemas import MeOut
+from ..selectors import membership_for_user
 
 router = Router(tags=["me"])
 

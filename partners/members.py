@@ -1,0 +1,82 @@
+"""Partner admins manage their own people: who administers which partner, its members, (de)activating them.
+
+Selectors and services for the partner admin's API (``partners.api.people``). A partner admin holds the
+role ``PARTNER_ADMIN_ROLE`` at an active partner and is a current, active member there. Deactivating a
+user revokes their API tokens and sends ``core.signals.access_revoked`` (identity ends their sessions);
+both directions send ``identity_event`` (``user.deactivated``, ``user.reactivated``) for the audit.
+"""
+
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+
+from core.signals import access_revoked, identity_event
+
+from .models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership
+from .services import api_tokens_revoke
+
+# --- selectors -------------------------------------------------------------------------------
+
+
+def partner_administered_by(*, user) -> Partner | None:
+    """The active partner of which ``user`` is a current partner admin (role ``admin``); ``None`` otherwise."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    membership = (
+        PartnerMembership.objects.current()
+        .filter(user_id=user.pk, roles__key=PARTNER_ADMIN_ROLE, partner__is_active=True)
+        .select_related("partner")
+        .first()
+    )
+    return membership.partner if membership else None
+
+
+def members_of(*, partner: Partner):
+    """The partner's members (active or not), by name, with user and roles loaded (two queries)."""
+    return (
+        PartnerMembership.objects.filter(partner=partner)
+        .select_related("user")
+        .prefetch_related("roles")
+        .order_by("user__last_name", "user__first_name", "user__username")
+    )
+
+
+def member_of(*, partner: Partner, user_id: int) -> PartnerMembership | None:
+    """The membership of user ``user_id`` at ``partner``; ``None`` for anyone else's user."""
+    return members_of(partner=partner).filter(user_id=user_id).first()
+
+
+# --- services --------------------------------------------------------------------------------
+
+
+def _set_active(*, membership: PartnerMembership, is_active: bool, actor, request=None):
+    user = membership.user
+    if actor is not None and user.pk == actor.pk:
+        raise ValidationError("You cannot deactivate or reactivate yourself; ask another administrator.")
+    if user.is_active != is_active:
+        user.is_active = is_active
+        user.full_clean()
+        user.save(update_fields=["is_active"])
+    event = "user.reactivated" if is_active else "user.deactivated"
+    if not is_active:
+        api_tokens_revoke(user=user)  # refused already while inactive; gone for good if reactivated
+        access_revoked.send(sender=get_user_model(), user_ids=[user.pk])
+    identity_event.send(
+        sender=get_user_model(),
+        event=event,
+        user=user,
+        actor=actor,
+        partner=membership.partner,
+        email=user.email,
+        request=request,
+    )
+    return user
+
+
+def member_deactivate(*, membership: PartnerMembership, actor, request=None):
+    """Lock a partner user out at once: refused on their next request, sessions ended (``access_revoked``)."""
+    return _set_active(membership=membership, is_active=False, actor=actor, request=request)
+
+
+def member_reactivate(*, membership: PartnerMembership, actor, request=None):
+    """Let a deactivated partner user in again (with new tokens: deactivating revoked their old ones)."""
+    return _set_active(membership=membership, is_active=True, actor=actor, request=request)
