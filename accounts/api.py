@@ -7,7 +7,7 @@ from django.middleware.csrf import get_token
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.throttling import AnonRateThrottle
 
 from partners.audience import viewer_for
@@ -91,4 +91,4 @@ def session(request, response: HttpResponse):
 def sign_out(request):
     session_forget(session_key=request.session.session_key)
     logout(request)
-    return 204, None
+    return Status(204, None)

@@ -78,9 +78,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.AccessEndedMiddleware",  # signs out a partner user who lost access (e.g. last day passed)
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AccessEndedMiddleware",  # signs out a partner user who lost access (e.g. last day passed)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.apiv1.middleware.JsonApiErrorsMiddleware",
     "cms.apiv1.middleware.ApiCachingMiddleware",
