@@ -1,7 +1,8 @@
-"""URLs: the Wagtail admin, the partner API and Wagtail's page serving.
+"""URLs: the Wagtail admin, partner sign-in, the partner API and Wagtail's page serving.
 
-Editors sign in at the Wagtail admin only (locked out by django-axes after repeated failures); Django's own
-admin site is not mounted, so there is no second login door.
+Editors sign in at the Wagtail admin, partner users at /accounts/login/ (django-allauth), both locked out per
+account and address by django-axes after repeated failures; staff passwords work at both. Django's own admin
+site is not mounted, so there is no third login door.
 """
 
 from django.conf import settings
@@ -15,6 +16,7 @@ from cms.apiv1.root import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
+    path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
 ]

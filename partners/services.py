@@ -8,11 +8,13 @@ forms directly, as Wagtail's do.
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from wagtail.log_actions import log
 from wagtail.models import APIToken
 
 from core.models import keyed_upsert, model_update
+from core.signals import access_revoked, identity_event
 
 from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
@@ -46,19 +48,68 @@ def partner_upsert(
     is_active: bool,
     channel_manager=_UNCHANGED,
 ):
-    """Create or update a partner; its channel manager stays as it is unless one (or ``None``) is given."""
+    """Create or update a partner; its channel manager stays as it is unless one (or ``None``) is given.
+
+    Deactivating a partner this way (the importer) ends its users' sessions, as ``partner_set_active`` does.
+    """
     extra = {} if channel_manager is _UNCHANGED else {"channel_manager": channel_manager}
-    return keyed_upsert(
+    was_active = Partner.objects.filter(key=key).values_list("is_active", flat=True).first()
+    partner, created, changed = keyed_upsert(
         Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active, **extra
     )
+    if was_active and not partner.is_active:
+        _revoke_partner_access(partner)
+    return partner, created, changed
 
 
-def partner_set_active(*, partner: Partner, is_active: bool) -> Partner:
-    """Activate or deactivate a partner; its users are refused on their very next request."""
+def _revoke_partner_access(partner: Partner) -> None:
+    user_ids = list(partner.memberships.values_list("user_id", flat=True))
+    if user_ids:
+        access_revoked.send(sender=Partner, user_ids=user_ids)
+
+
+def partner_set_active(*, partner: Partner, is_active: bool, actor=None) -> Partner:
+    """Activate or deactivate a partner. Deactivating ends its users' sessions at once (``access_revoked``);
+    their tokens are refused on their very next request."""
+    was_active = Partner.objects.filter(pk=partner.pk).values_list("is_active", flat=True).first()
     partner.is_active = is_active
     partner.full_clean()
     partner.save(update_fields=["is_active", "updated_at"])
+    if was_active != is_active:
+        event = "partner.reactivated" if is_active else "partner.deactivated"
+        identity_event.send(
+            sender=Partner, event=event, user=None, actor=actor, partner=partner, email="", request=None
+        )
+    if was_active and not is_active:
+        _revoke_partner_access(partner)
     return partner
+
+
+def partner_user_set_active(*, user, active: bool, actor=None):
+    """Activate or deactivate a partner user. Deactivating ends their sessions at once (``access_revoked``);
+    their tokens are refused on their very next request. Staff are not partner users: refused."""
+    if user.is_staff:
+        raise ValidationError(f"{user.get_username()} is staff, not a partner user: change them in Settings → Users.")
+    membership = PartnerMembership.objects.select_related("partner").filter(user=user).first()
+    if membership is None:
+        raise ValidationError(f"{user.get_username()} is not a member of any partner.")
+    was_active = type(user).objects.filter(pk=user.pk).values_list("is_active", flat=True).first()
+    user.is_active = active
+    user.full_clean()
+    user.save(update_fields=["is_active"])
+    if was_active != active:
+        identity_event.send(
+            sender=type(user),
+            event="user.reactivated" if active else "user.deactivated",
+            user=user,
+            actor=actor,
+            partner=membership.partner,
+            email=user.email,
+            request=None,
+        )
+    if was_active and not active:
+        access_revoked.send(sender=type(user), user_ids=[user.pk])
+    return user
 
 
 @transaction.atomic
@@ -75,13 +126,15 @@ def partner_user_upsert(
 ):
     """Create or update a partner user and their membership; return ``(user, created, changed)``.
 
-    New users get an unusable password: partner users sign in through the portal's
-    SSO or use API tokens. ``leaves_on`` (their last day, or ``None``) stays as it is unless given.
+    New users get an unusable password: partner users sign in through the portal's SSO, set a password
+    by "forgot password" at /accounts/, or use API tokens. ``leaves_on`` (their last day, or ``None``) stays
+    as it is unless given. Deactivating a user, or giving a last day already past, ends their sessions.
     """
     User = get_user_model()
     values = {"email": email, "is_active": is_active, "first_name": first_name, "last_name": last_name}
     user = User.objects.filter(username=username).first()
     created = user is None
+    was_active = user is not None and user.is_active
     if created:
         user = User(username=username, **values)
         user.set_unusable_password()
@@ -111,6 +164,9 @@ def partner_user_upsert(
     if set(membership.roles.values_list("pk", flat=True)) != wanted_roles:
         membership.roles.set(roles)
         changed = True
+    past_last_day = membership.leaves_on is not None and membership.leaves_on < timezone.localdate()
+    if not created and changed and ((was_active and not user.is_active) or past_last_day):
+        access_revoked.send(sender=User, user_ids=[user.pk])
     return user, created, changed
 
 

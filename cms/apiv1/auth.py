@@ -5,17 +5,16 @@ the admin under Settings → Users → API tokens, or with ``manage.py revoke_to
 Both schemes accept only a user who may see partner content at all
 (``viewer_for`` is not ``None``): active, and a member of an active partner. That
 check runs on every request, so deactivating a user or a partner in the admin
-locks them out at once.
+locks them out at once. The session scheme (``PartnerSessionAuth``, CSRF-checked for
+unsafe methods) is accounts' (``accounts.apiauth``), where partner users sign in.
 """
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 
 from wagtail.api.v3.auth import BearerTokenAuth
 from wagtail.models import APIToken
 
-from ninja.security import APIKeyCookie
-
+from accounts.apiauth import PartnerSessionAuth
 from partners.audience import viewer_for
 
 from .throttling import AuthFailureLimiter
@@ -45,22 +44,6 @@ class PartnerTokenAuth(BearerTokenAuth):
         limiter = AuthFailureLimiter()
         limiter.check(request)  # 429 for an address that keeps presenting bad tokens
         limiter.record_failure(request)
-        return None
-
-
-class PartnerSessionAuth(APIKeyCookie):
-    """The Django session of a signed-in partner user (CSRF-checked for unsafe methods)."""
-
-    openapi_description = "The Django session cookie of a signed-in partner user."
-
-    def __init__(self, csrf: bool = True):
-        self.param_name = settings.SESSION_COOKIE_NAME
-        super().__init__(csrf=csrf)
-
-    def authenticate(self, request, key):
-        user = getattr(request, "user", AnonymousUser())
-        if user.is_authenticated and viewer_for(user) is not None:
-            return user
         return None
 
 

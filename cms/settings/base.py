@@ -20,11 +20,18 @@ env = environ.Env()
 # SECRET_KEY: no default here. Production requires it, development keeps a random one per checkout (dev.py).
 DEBUG = env.bool("DEBUG", default=False)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]", "testserver"])
-CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+# Front ends hosted elsewhere that may call the partner API with the user's session (CORS, credentials
+# included): comma-separated origins such as https://portal.example.com; none by default. They are
+# trusted for CSRF too, so their unsafe requests pass with the token from GET /api/v1/auth/session.
+CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
+CORS_ALLOW_CREDENTIALS = True  # only ever sent to the origins above (django-cors-headers never answers "*" then)
+CORS_URLS_REGEX = r"^/api/.*$"  # the API only: sign-in pages and the admin never answer another origin
+CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALLOWED_ORIGINS]
 
 INSTALLED_APPS = [
     "cms",
     "partners",
+    "accounts",  # before allauth: its templates override allauth's
     "courses",
     "certifications",
     "search",
@@ -50,22 +57,30 @@ INSTALLED_APPS = [
     "ninja",
     "storages",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.usersessions",  # sessions per user: ended at once when access is revoked
+    "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.humanize",  # allauth's list of signed-in devices
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (preflights, errors)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.AccessEndedMiddleware",  # signs out a partner user who lost access (e.g. last day passed)
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.apiv1.middleware.JsonApiErrorsMiddleware",
     "cms.apiv1.middleware.ApiCachingMiddleware",
@@ -110,11 +125,13 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "cms.authentication.LockoutBackend",  # first: refuses a locked-out sign-in before the password is checked
-    "django.contrib.auth.backends.ModelBackend",
+    "django.contrib.auth.backends.ModelBackend",  # usernames: the Wagtail admin's sign-in
+    "allauth.account.auth_backends.AuthenticationBackend",  # e-mail addresses: /accounts/login/
 ]
-# Sign-in lock-out (django-axes, on the Wagtail admin's login): AXES_FAILURE_LIMIT failures for one account from
-# one client address lock that pair for AXES_COOLOFF_MINUTES; the account still signs in from elsewhere, and
-# other accounts from that address. The address is the rate limits' (NINJA_NUM_PROXIES trusted proxies).
+# Sign-in lock-out (django-axes, at the Wagtail admin's and at /accounts/login/): AXES_FAILURE_LIMIT failures for
+# one account from one client address lock that pair for AXES_COOLOFF_MINUTES; the account still signs in from
+# elsewhere, and other accounts from that address. The address is the rate limits' (NINJA_NUM_PROXIES trusted
+# proxies); the account is the same whether named by username (admin) or e-mail address (accounts).
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
@@ -125,6 +142,40 @@ AXES_COOLOFF_MESSAGE = (
     "to unlock it (manage.py axes_reset_username USERNAME)."
 )
 AXES_ENABLE_ADMIN = False  # there is no Django admin site to show its records in
+AXES_USERNAME_CALLABLE = "accounts.throttling.lockout_username"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # a page saying what happened, 429
+
+# Accounts (django-allauth, app ``accounts``): partner users sign in at /accounts/login/ with their e-mail
+# address; staff keep the Wagtail admin's sign-in, and their password works at both. Nobody signs up: partner
+# users come from the importer, invitations and single sign-on (accounts.adapter.AccountAdapter).
+ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
+ACCOUNT_UNIQUE_EMAIL = True
+# Addresses from the importer are trusted; an address a user adds or changes to is used only once verified.
+ACCOUNT_EMAIL_VERIFICATION = "optional"
+ACCOUNT_CHANGE_EMAIL = True
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # tell the user when their password or address changed
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # a reset asked for an unknown address sends nothing (and says the same)
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Partner Hub] "
+ACCOUNT_SESSION_REMEMBER = None  # the user chooses; otherwise the session ends with the browser
+ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False  # the other sessions end, this one stays (Django's session hash)
+# allauth's own limits, per client address (never per account alone: a right password from elsewhere always
+# gets in; per account and address is django-axes' job above). Format: "<count>/<period>/<key>".
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("ACCOUNT_LOGIN_RATE", default="30/m/ip"),
+    "login_failed": env.str("ACCOUNT_LOGIN_FAILED_RATE", default="10/m/ip"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+    "change_password": "5/m/user",
+    "manage_email": "10/m/user",
+    "confirm_email": "1/180s/key",
+    "reauthenticate": "10/m/user",
+}
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"  # the partner portal comes later
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
 LANGUAGE_CODE = "en"
 # Content languages: assets may have a variant per language (Wagtail locales).
@@ -285,6 +336,8 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
+# GET /api/v1/auth/session (who is signed in, and a CSRF token), per client address.
+PARTNERHUB_SESSION_INFO_RATE = env.str("PARTNERHUB_SESSION_INFO_RATE", default="120/m")
 # Open Badges 2.0: who issues the certificates' badges.
 PARTNERHUB_BADGE_ISSUER_NAME = env.str("PARTNERHUB_BADGE_ISSUER_NAME", default="Partner Hub")
 PARTNERHUB_BADGE_ISSUER_URL = env.str("PARTNERHUB_BADGE_ISSUER_URL", default="")
