@@ -16,6 +16,7 @@ from wagtail.models import APIToken
 
 from accounts.apiauth import PartnerSessionAuth
 from partners.audience import viewer_for
+from partners.tokens import token_viewer
 
 from .throttling import AuthFailureLimiter
 
@@ -30,7 +31,7 @@ class PartnerTokenAuth(BearerTokenAuth):
         session_user = getattr(request, "user", AnonymousUser())
         valid_format = token and len(token) <= MAX_TOKEN_LENGTH and APIToken.validate_token_format(token)
         api_token = super().authenticate(request, token) if valid_format else None
-        if api_token is not None and viewer_for(api_token.user) is not None:
+        if api_token is not None and token_viewer(api_token) is not None:
             # A valid token always passes, however often others at its address failed; the
             # per-credential rate limit counts it by this id, not by how the header was spelled.
             request.partnerhub_credential = f"token-{api_token.pk}"

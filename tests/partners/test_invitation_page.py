@@ -9,7 +9,7 @@ import pytest
 
 from partners.factories import InvitationFactory
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.partners.urls")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
 

@@ -22,7 +22,7 @@ from partners.models import Invitation
 
 from .conftest import last_link_token
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.partners.urls")]
+pytestmark = pytest.mark.django_db
 
 PASSWORD = "a-long-and-unusual-passphrase-42"
 

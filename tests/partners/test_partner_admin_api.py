@@ -15,7 +15,7 @@ from partners.services import api_token_issue
 
 from .conftest import last_link_token
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.partners.urls")]
+pytestmark = pytest.mark.django_db
 
 INVITATIONS = "/api/v1/me/partner/invitations"
 USERS = "/api/v1/me/partner/users"

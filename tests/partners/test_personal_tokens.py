@@ -99,6 +99,16 @@ def test_an_expired_token_has_no_viewer_and_leaves_my_list(client, world):
     assert "Short" not in [row["name"] for row in client.get(TOKENS).json()]
 
 
+def test_an_expired_token_is_refused_by_the_api(client, world):
+    token, plaintext = personal_token_create(user=world["colleague"].user, name="Short", expires_in_days=1)
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {plaintext}"}
+    assert client.get("/api/v1/me", **bearer).status_code == 200
+
+    APITokenExpiry.objects.filter(token=token).update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    assert client.get("/api/v1/me", **bearer).status_code == 401
+
+
 def test_an_operators_token_never_expires(world):
     operator_issued = APIToken.objects.get(user=world["colleague"].user)
     assert not api_token_expired(operator_issued, now=timezone.now() + timedelta(days=3650))
