@@ -25,6 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "cms",
     "partners",
+    "accounts",
     "courses",
     "certifications",
     "search",
@@ -125,6 +126,10 @@ AXES_COOLOFF_MESSAGE = (
     "to unlock it (manage.py axes_reset_username USERNAME)."
 )
 AXES_ENABLE_ADMIN = False  # there is no Django admin site to show its records in
+
+# Sign-in audit (accounts.SignInEvent; Reports → Sign-ins): events older than SIGN_IN_AUDIT_DAYS are deleted by
+# the beat task purge-sign-in-events (every SIGN_IN_AUDIT_PURGE_SECONDS). 400 days: a year back, and some.
+SIGN_IN_AUDIT_DAYS = env.int("SIGN_IN_AUDIT_DAYS", default=400)
 
 LANGUAGE_CODE = "en"
 # Content languages: assets may have a variant per language (Wagtail locales).
@@ -245,6 +250,10 @@ CELERY_BEAT_SCHEDULE = {
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
+    },
+    "purge-sign-in-events": {
+        "task": "accounts.tasks.purge_sign_in_events",
+        "schedule": env.int("SIGN_IN_AUDIT_PURGE_SECONDS", default=60 * 60 * 24),
     },
 }
 
