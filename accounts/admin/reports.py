@@ -83,12 +83,15 @@ class SignInReportFilterSet(WagtailFilterSet):
 
 
 def user_label(row) -> str:
-    """Who it is about: their name and e-mail address, or what was typed for an unknown account."""
+    """Who it is about: their name and e-mail address (and what was typed, when that was something else), or
+    what was typed for an unknown account."""
     if row.user is None:
         return row.identifier or "(unknown)"
+    email = row.user.email or row.user.get_username()
     name = row.user.get_full_name()
-    email = row.identifier or row.user.email or row.user.get_username()
-    return f"{name} <{email}>" if name else email
+    label = f"{name} <{email}>" if name else email
+    typed = row.identifier
+    return f"{label}, as “{typed}”" if typed and typed.lower() != email.lower() else label
 
 
 def decorate(row: SignInEvent) -> SignInEvent:

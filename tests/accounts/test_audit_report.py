@@ -175,3 +175,9 @@ def test_the_report_costs_a_fixed_number_of_queries(admin_client, audit, django_
     for _ in range(20):
         SignInEventFactory(user=partner_user(partner=audit["acme"]), actor=StaffUserFactory())
     assert count_queries() == before
+
+
+def test_a_failure_under_a_username_shows_the_account_and_what_was_typed(admin_client, audit):
+    SignInEventFactory(user=audit["ann"], identifier="ANN-typed", event=SignInEventType.SIGN_IN_FAILED)
+    response = admin_client.get(report_url(event=SignInEventType.SIGN_IN_FAILED, partner=audit["acme"].pk))
+    assert [row.user_text for row in response.context["object_list"]] == ["Ann Archer <ann@acme.test>, as “ANN-typed”"]
