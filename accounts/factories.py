@@ -1,6 +1,12 @@
-"""factory_boy helpers of accounts: partner users and staff who sign in with a password."""
+"""factory_boy helpers of accounts: users who sign in with a password, and sign-in audit events."""
 
-from partners.factories import PartnerFactory, StaffUserFactory, partner_user
+from django.utils import timezone
+
+import factory
+
+from partners.factories import PartnerFactory, StaffUserFactory, UserFactory, partner_user
+
+from .models import SignInEvent, SignInEventType, SignInMethod
 
 PASSWORD = "a-Strong-passphrase-42"  # noqa: S105 (test accounts only)
 
@@ -15,3 +21,22 @@ def partner_user_with_password(*, email: str, password: str = PASSWORD, partner=
 
 def staff_user_with_password(*, username: str, email: str, password: str = PASSWORD, **extra):
     return StaffUserFactory(username=username, email=email, password=password, **extra)
+
+
+class SignInEventFactory(factory.django.DjangoModelFactory):
+    """A sign-in event; the partner is the user's partner unless given (``partner=None`` for none)."""
+
+    class Meta:
+        model = SignInEvent
+
+    at = factory.LazyFunction(timezone.now)
+    event = SignInEventType.SIGN_IN_SUCCEEDED
+    user = factory.SubFactory(UserFactory)
+    identifier = factory.LazyAttribute(lambda o: o.user.email if o.user else "someone@example.test")
+    partner = factory.LazyAttribute(
+        lambda o: getattr(getattr(o.user, "partner_membership", None), "partner", None) if o.user else None
+    )
+    ip_address = "192.0.2.10"
+    user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
+    method = SignInMethod.PASSWORD
+    detail = ""

@@ -177,6 +177,10 @@ LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"  # the partner portal comes later
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 
+# Sign-in audit (accounts.SignInEvent; Reports → Sign-ins): events older than SIGN_IN_AUDIT_DAYS are deleted by
+# the beat task purge-sign-in-events (every SIGN_IN_AUDIT_PURGE_SECONDS). 400 days: a year back, and some.
+SIGN_IN_AUDIT_DAYS = env.int("SIGN_IN_AUDIT_DAYS", default=400)
+
 LANGUAGE_CODE = "en"
 # Content languages: assets may have a variant per language (Wagtail locales).
 WAGTAIL_I18N_ENABLED = True
@@ -296,6 +300,10 @@ CELERY_BEAT_SCHEDULE = {
     "freshness-reminders": {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
+    },
+    "purge-sign-in-events": {
+        "task": "accounts.tasks.purge_sign_in_events",
+        "schedule": env.int("SIGN_IN_AUDIT_PURGE_SECONDS", default=60 * 60 * 24),
     },
 }
 

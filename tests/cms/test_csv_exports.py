@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
 
@@ -112,6 +113,12 @@ def partner_named(client):
     PartnerFactory(name=FORMULA)
 
 
+def sign_in_failed_as(client):
+    """Someone types the formula as their username at the admin's sign-in: the audit records it as typed."""
+    response = Client().post("/admin/login/", {"username": FORMULA, "password": "wrong", "next": "/admin/"})
+    assert response.status_code == 200
+
+
 def logged_change_of_an_asset(client):
     log(instance=AssetFactory(title=FORMULA), action="wagtail.edit")
 
@@ -143,6 +150,7 @@ EXPORTS: dict[str, Callable] = {
     "courses_reports:question_stats": quiz_answered_on_a_question,
     "certifications_reports:compliance": partner_below_its_tier,
     "certifications_reports:alerts": compliance_alert_for_a_partner,
+    "accounts_reports:sign_ins": sign_in_failed_as,
     "wagtailsnippets_certifications_certificate:list": certificate_revoked_with_a_reason,
     "partners:index": partner_named,
     # One of Wagtail's own reports: the same change covers them.

@@ -13,8 +13,8 @@ from ninja.throttling import AnonRateThrottle
 from partners.audience import viewer_for
 from partners.models import Partner
 
-from .apiauth import PartnerSessionAuth
-from .sessions import session_forget
+from ..apiauth import PartnerSessionAuth
+from ..sessions import session_forget
 
 router = Router(tags=["auth"])
 

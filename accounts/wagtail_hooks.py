@@ -1,0 +1,30 @@
+"""Registers the admin of accounts with Wagtail: the sign-in audit report.
+
+* Reports → Sign-ins (``accounts.admin.reports``), for superusers and users with the
+  ``accounts.view_signinevent`` permission, which the group editor offers under "Sign-in event".
+"""
+
+from django.urls import include, path
+
+from wagtail import hooks
+
+from core.reports import permissions_named
+
+from .admin.reports import PERMISSION, report_menu_items
+from .admin.reports import urlpatterns as report_urlpatterns
+
+
+@hooks.register("register_admin_urls")
+def register_accounts_report_urls():
+    # /admin/reports/accounts/…: Wagtail's own reports include stops at its own routes and lets these through.
+    return [path("reports/accounts/", include((report_urlpatterns, "accounts_reports"), namespace="accounts_reports"))]
+
+
+for _menu_item in report_menu_items():
+    hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("register_permissions")
+def register_sign_in_audit_permission():
+    # Django's "view" permission of sign-in events, so that the group editor offers it.
+    return permissions_named([PERMISSION])
