@@ -38,6 +38,9 @@ class SignInEventType(models.TextChoices):
     INVITATION_REVOKED = "invitation.revoked", "Invitation revoked"
     INVITATION_ACCEPTED = "invitation.accepted", "Invitation accepted"
     ACCESS_REVOKED = "access.revoked", "Access revoked"
+    ACCESS_RESTORED = "access.restored", "Access restored"
+    API_TOKEN_CREATED = "api_token.created", "API token created"
+    API_TOKEN_REVOKED = "api_token.revoked", "API token revoked"
     PASSWORD_RESET_REQUESTED = "password_reset.requested", "Password reset requested"
     PASSWORD_RESET_DONE = "password_reset.done", "Password reset done"
 

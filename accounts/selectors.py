@@ -5,19 +5,9 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership
+from partners.models import Partner
 
 from .models import SignInEvent
-
-
-def partner_administered_by(*, user) -> Partner | None:
-    """The partner of which ``user`` is a partner admin (role ``admin``); ``None`` otherwise."""
-    membership = (
-        PartnerMembership.objects.filter(user_id=user.pk, roles__key=PARTNER_ADMIN_ROLE)
-        .select_related("partner")
-        .first()
-    )
-    return membership.partner if membership else None
 
 
 def day_start(day: date) -> datetime:

@@ -2,17 +2,14 @@
 
 Selectors and services for the partner admin's API (``partners.api.people``). A partner admin holds the
 role ``PARTNER_ADMIN_ROLE`` at an active partner and is a current, active member there. Deactivating a
-user revokes their API tokens and sends ``core.signals.access_revoked`` (identity ends their sessions);
-both directions send ``identity_event`` (``user.deactivated``, ``user.reactivated``) for the audit.
+user revokes their API tokens too, then goes through ``partner_user_set_active`` (identity ends their
+sessions on ``core.signals.access_revoked``; the audit records both directions).
 """
 
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 
-from core.signals import access_revoked, identity_event
-
 from .models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership
-from .services import api_tokens_revoke
+from .services import api_tokens_revoke, partner_user_set_active
 
 # --- selectors -------------------------------------------------------------------------------
 
@@ -52,24 +49,9 @@ def _set_active(*, membership: PartnerMembership, is_active: bool, actor, reques
     user = membership.user
     if actor is not None and user.pk == actor.pk:
         raise ValidationError("You cannot deactivate or reactivate yourself; ask another administrator.")
-    if user.is_active != is_active:
-        user.is_active = is_active
-        user.full_clean()
-        user.save(update_fields=["is_active"])
-    event = "user.reactivated" if is_active else "user.deactivated"
     if not is_active:
         api_tokens_revoke(user=user)  # refused already while inactive; gone for good if reactivated
-        access_revoked.send(sender=get_user_model(), user_ids=[user.pk])
-    identity_event.send(
-        sender=get_user_model(),
-        event=event,
-        user=user,
-        actor=actor,
-        partner=membership.partner,
-        email=user.email,
-        request=request,
-    )
-    return user
+    return partner_user_set_active(user=user, active=is_active, actor=actor, request=request)
 
 
 def member_deactivate(*, membership: PartnerMembership, actor, request=None):

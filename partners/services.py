@@ -62,10 +62,10 @@ def partner_upsert(
     return partner, created, changed
 
 
-def _revoke_partner_access(partner: Partner) -> None:
+def _revoke_partner_access(partner: Partner, *, actor=None) -> None:
     user_ids = list(partner.memberships.values_list("user_id", flat=True))
     if user_ids:
-        access_revoked.send(sender=Partner, user_ids=user_ids)
+        access_revoked.send(sender=Partner, user_ids=user_ids, actor=actor)
 
 
 def partner_set_active(*, partner: Partner, is_active: bool, actor=None) -> Partner:
@@ -75,17 +75,23 @@ def partner_set_active(*, partner: Partner, is_active: bool, actor=None) -> Part
     partner.is_active = is_active
     partner.full_clean()
     partner.save(update_fields=["is_active", "updated_at"])
-    if was_active != is_active:
-        event = "partner.reactivated" if is_active else "partner.deactivated"
+    if is_active and not was_active:
         identity_event.send(
-            sender=Partner, event=event, user=None, actor=actor, partner=partner, email="", request=None
+            sender=Partner,
+            event="access.restored",
+            user=None,
+            actor=actor,
+            partner=partner,
+            email="",
+            request=None,
+            detail="Partner reactivated",
         )
     if was_active and not is_active:
-        _revoke_partner_access(partner)
+        _revoke_partner_access(partner, actor=actor)
     return partner
 
 
-def partner_user_set_active(*, user, active: bool, actor=None):
+def partner_user_set_active(*, user, active: bool, actor=None, request=None):
     """Activate or deactivate a partner user. Deactivating ends their sessions at once (``access_revoked``);
     their tokens are refused on their very next request. Staff are not partner users: refused."""
     if user.is_staff:
@@ -97,18 +103,19 @@ def partner_user_set_active(*, user, active: bool, actor=None):
     user.is_active = active
     user.full_clean()
     user.save(update_fields=["is_active"])
-    if was_active != active:
+    if active and not was_active:
         identity_event.send(
             sender=type(user),
-            event="user.reactivated" if active else "user.deactivated",
+            event="access.restored",
             user=user,
             actor=actor,
             partner=membership.partner,
             email=user.email,
-            request=None,
+            request=request,
+            detail="User reactivated",
         )
     if was_active and not active:
-        access_revoked.send(sender=type(user), user_ids=[user.pk])
+        access_revoked.send(sender=type(user), user_ids=[user.pk], actor=actor, request=request)
     return user
 
 

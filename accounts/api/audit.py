@@ -16,6 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from core.api import PageNumberPagination
+from partners.members import partner_administered_by
 
 from .. import selectors
 from ..models import SignInEventType, SignInMethod
@@ -87,7 +88,7 @@ class SignInFilters(Schema):
 )
 @paginate(PageNumberPagination)
 def partner_sign_ins(request, filters: Query[SignInFilters]):
-    partner = selectors.partner_administered_by(user=request.auth)
+    partner = partner_administered_by(user=request.auth)
     if partner is None:
         raise Http404
     if filters.since and filters.until and filters.since > filters.until:

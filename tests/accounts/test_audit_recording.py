@@ -15,6 +15,7 @@ from accounts.models import SignInEvent, SignInEventType, SignInMethod
 from core.signals import access_revoked, identity_event
 from partners.factories import PartnerFactory, StaffUserFactory, partner_user
 from partners.models import Partner, PartnerMembership
+from partners.services import partner_user_set_active
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,17 @@ def test_a_failure_to_record_never_stands_in_the_way_of_a_sign_in(client, editor
     assert client.get("/admin/").status_code == 200  # signed in, and the session works
     assert "Could not record the sign-in event sign_in.failed" in caplog.text
     assert "Could not record the sign-in event sign_in.succeeded" in caplog.text
+
+
+def test_deactivating_and_reactivating_a_user_is_in_the_audit_with_who_did_it():
+    user = partner_user(partner=PartnerFactory())
+    administrator = StaffUserFactory()
+
+    partner_user_set_active(user=user, active=False, actor=administrator)
+    partner_user_set_active(user=user, active=True, actor=administrator)
+
+    rows = SignInEvent.objects.filter(user=user).order_by("at", "pk").values_list("event", "actor_id", "detail")
+    assert list(rows) == [
+        (SignInEventType.ACCESS_REVOKED, administrator.pk, "User deactivated"),
+        (SignInEventType.ACCESS_RESTORED, administrator.pk, "User reactivated"),
+    ]
