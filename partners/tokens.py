@@ -2,8 +2,8 @@
 
 Tokens are Wagtail's ``APIToken`` (only an HMAC digest stored, revocable, audited), issued by
 ``services.api_token_issue``; ``APITokenExpiry`` adds when one stops working. Tokens without an
-expiry (an operator's ``issue_token``) never expire. ``token_viewer`` is the check the API's token
-authentication makes: the token's user's ``Viewer``, or ``None`` when the token expired.
+expiry (an operator's ``issue_token``) never expire. ``live_api_token`` is the lookup the API's token
+authentication makes: the token and its user, or ``None`` when it is unknown, revoked or expired.
 """
 
 from datetime import timedelta
@@ -18,23 +18,25 @@ from wagtail.models import APIToken
 
 from core.signals import identity_event
 
-from .audience import Viewer, viewer_for
 from .models import APITokenExpiry
 from .services import api_token_issue
 
 # --- selectors -------------------------------------------------------------------------------
 
 
-def api_token_expired(api_token: APIToken, *, now=None) -> bool:
-    """Whether ``api_token`` is past its expiry (one query; never for a token without one)."""
-    return APITokenExpiry.objects.filter(token_id=api_token.pk, expires_at__lte=now or timezone.now()).exists()
-
-
-def token_viewer(api_token: APIToken) -> Viewer | None:
-    """``viewer_for`` the token's user, or ``None`` when the token expired: what the token path checks."""
-    if api_token_expired(api_token):
+def live_api_token(token: str, *, now=None) -> APIToken | None:
+    """The unrevoked, unexpired ``APIToken`` of plaintext ``token``, with its user: one query."""
+    api_token = (
+        APIToken.objects.select_related("user", "partnerhub_expiry")
+        .filter(key_hash__in=APIToken.candidate_key_hashes(token), revoked_at__isnull=True)
+        .first()
+    )
+    if api_token is None:
         return None
-    return viewer_for(api_token.user)
+    expiry = getattr(api_token, "partnerhub_expiry", None)  # None for tokens that never expire
+    if expiry is not None and expiry.expires_at <= (now or timezone.now()):
+        return None
+    return api_token
 
 
 def tokens_of(*, user, now=None):

@@ -16,7 +16,7 @@ from wagtail.models import APIToken
 
 from accounts.apiauth import PartnerSessionAuth
 from partners.audience import viewer_for
-from partners.tokens import token_viewer
+from partners.tokens import live_api_token
 
 from .throttling import AuthFailureLimiter
 
@@ -24,14 +24,26 @@ MAX_TOKEN_LENGTH = 200
 
 
 class PartnerTokenAuth(BearerTokenAuth):
-    openapi_description = "A personal API token: `manage.py issue_token USERNAME` prints one."
+    openapi_description = (
+        "A personal API token: create one with `POST /api/v1/auth/tokens` while signed in, "
+        "or an operator runs `manage.py issue_token USERNAME`."
+    )
+
+    def resolve(self, request, token) -> APIToken | None:
+        """Wagtail's resolution, with expired personal tokens refused in the same single query."""
+        api_token = live_api_token(token)
+        request.user = api_token.user if api_token is not None and api_token.user.is_active else AnonymousUser()
+        if not request.user.is_authenticated:
+            return None
+        self._touch_last_used(api_token)
+        return api_token
 
     def authenticate(self, request, token):
         # The offline format check rejects garbage before it costs a database query.
         session_user = getattr(request, "user", AnonymousUser())
         valid_format = token and len(token) <= MAX_TOKEN_LENGTH and APIToken.validate_token_format(token)
-        api_token = super().authenticate(request, token) if valid_format else None
-        if api_token is not None and token_viewer(api_token) is not None:
+        api_token = self.resolve(request, token) if valid_format else None
+        if api_token is not None and viewer_for(api_token.user) is not None:
             # A valid token always passes, however often others at its address failed; the
             # per-credential rate limit counts it by this id, not by how the header was spelled.
             request.partnerhub_credential = f"token-{api_token.pk}"
