@@ -9,7 +9,7 @@ from django.contrib.auth import get_user_model
 
 from core.demo import DemoRun
 
-from .services import api_token_issue, editor_upsert
+from .services import api_token_issue, editor_upsert, partner_user_password_set
 
 #: The demo user whose token ``make demo`` prints: a Gold reseller in EMEA with sales and marketing roles.
 DEMO_PARTNER_USER = "ann.andersen"
@@ -43,8 +43,14 @@ def issue_demo_token(username: str) -> str:
 def demo_logins(run: DemoRun) -> None:
     base_url = settings.WAGTAILADMIN_BASE_URL
     token = issue_demo_token(DEMO_PARTNER_USER)
+    partner_users = get_user_model().objects.filter(username__in=[DEMO_PARTNER_USER, DEMO_PARTNER_ADMIN])
+    for user in partner_users:
+        partner_user_password_set(user=user, password=DEMO_PASSWORD)
     run.logins += [
         f"Admin:  {base_url}/admin/  user 'admin', password {DEMO_PASSWORD!r}",
+        f"Partner sign-in:  {base_url}/accounts/login/  "
+        + ", ".join(sorted(user.email for user in partner_users))
+        + f", password {DEMO_PASSWORD!r}",
         f"Demo partner user {DEMO_PARTNER_USER} (Acme Networks, Gold reseller, EMEA) token:",
         f"  {token}",
         f"  curl -H 'Authorization: Bearer {token}' {base_url}/api/v1/me",

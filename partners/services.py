@@ -6,6 +6,7 @@ forms directly, as Wagtail's do.
 """
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -212,6 +213,14 @@ def api_token_issue(*, user, name: str = "Partner API"):
     token, plaintext = APIToken.create_token(user=user, name=name)
     log(token, "wagtail.apitoken.create", data={"source": "partnerhub"})
     return token, plaintext
+
+
+def partner_user_password_set(*, user, password: str):
+    """Give a partner user a password they sign in with at /accounts/login/ (Django's validators apply)."""
+    validate_password(password, user)
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
 
 
 def api_tokens_revoke(*, user) -> int:

@@ -64,6 +64,12 @@ def test_load_demo_makes_realistic_data_and_a_working_token(client):
     me = client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {token}").json()
     assert me["partner"]["tier"]["key"] == "gold"
     assert {r["key"] for r in me["roles"]} == {"sales", "marketing"}
+    # The demo partner user signs in at the partners' door with the printed password.
+    signed_in = client.post(
+        "/accounts/login/", {"login": "ann.andersen@acme-networks.example", "password": "partnerhub-demo"}
+    )
+    assert signed_in.status_code == 302 and signed_in["Location"] == "/"
+    assert "Partner sign-in:" in out and "ann.andersen@acme-networks.example" in out
 
     from cms.models import Asset, AssetVersion, Bulletin, Program
 
