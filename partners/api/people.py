@@ -4,6 +4,7 @@ Only a partner admin (role ``admin``) of an active partner gets answers; anyone 
 ``/me/partner/compliance`` does. Another partner's invitation or user is 404 too: it does not exist here.
 """
 
+from contextlib import contextmanager
 from typing import Literal
 
 from django.core.exceptions import ValidationError
@@ -33,8 +34,13 @@ def administered_partner(request):
     return partner
 
 
-def refused(error: ValidationError) -> HttpError:
-    return HttpError(400, " ".join(error.messages))
+@contextmanager
+def refused_as_400():
+    """A service's ``ValidationError`` becomes a 400 that says why (the service changed nothing)."""
+    try:
+        yield
+    except ValidationError as error:
+        raise HttpError(400, " ".join(error.messages)) from None
 
 
 def invitation_row(invitation: Invitation) -> dict:
@@ -101,12 +107,10 @@ def create_invitation(request, payload: InvitationIn):
     roles = list(Role.objects.filter(key__in=keys))
     if unknown := sorted(set(keys) - {role.key for role in roles}):
         raise HttpError(400, f"Unknown role(s): {', '.join(unknown)}.")
-    try:
+    with refused_as_400():
         invitation = inv.invitation_create(
             partner=partner, email=payload.email, roles=roles, actor=request.auth, request=request
         )
-    except ValidationError as error:
-        raise refused(error) from None
     return Status(201, invitation_row(inv.invitations_of().get(pk=invitation.pk)))
 
 
@@ -118,10 +122,8 @@ def create_invitation(request, payload: InvitationIn):
 )
 def resend_invitation(request, invitation_id: int):
     invitation = _invitation(request, invitation_id)
-    try:
+    with refused_as_400():
         inv.invitation_resend(invitation=invitation, actor=request.auth, request=request)
-    except ValidationError as error:
-        raise refused(error) from None
     return invitation_row(invitation)
 
 
@@ -133,10 +135,8 @@ def resend_invitation(request, invitation_id: int):
 )
 def revoke_invitation(request, invitation_id: int):
     invitation = _invitation(request, invitation_id)
-    try:
+    with refused_as_400():
         inv.invitation_revoke(invitation=invitation, actor=request.auth, request=request)
-    except ValidationError as error:
-        raise refused(error) from None
     return invitation_row(invitation)
 
 
@@ -166,10 +166,8 @@ def _membership(request, user_id: int):
 )
 def deactivate_user(request, user_id: int):
     membership = _membership(request, user_id)
-    try:
+    with refused_as_400():
         members.member_deactivate(membership=membership, actor=request.auth, request=request)
-    except ValidationError as error:
-        raise refused(error) from None
     return member_row(membership)
 
 
@@ -181,8 +179,6 @@ def deactivate_user(request, user_id: int):
 )
 def reactivate_user(request, user_id: int):
     membership = _membership(request, user_id)
-    try:
+    with refused_as_400():
         members.member_reactivate(membership=membership, actor=request.auth, request=request)
-    except ValidationError as error:
-        raise refused(error) from None
     return member_row(membership)
