@@ -76,7 +76,14 @@ def partner_set_active(*, partner: Partner, is_active: bool, actor=None) -> Part
     partner.is_active = is_active
     partner.full_clean()
     partner.save(update_fields=["is_active", "updated_at"])
-    if is_active and not was_active:
+    partner_access_changed(partner=partner, was_active=was_active, actor=actor)
+    return partner
+
+
+def partner_access_changed(*, partner: Partner, was_active: bool, actor=None) -> None:
+    """``partner`` was saved active or not (here, in the admin's form, anywhere): when that changed, its users'
+    sessions end (``access_revoked``) or the audit records access restored."""
+    if partner.is_active and not was_active:
         identity_event.send(
             sender=Partner,
             event="access.restored",
@@ -87,9 +94,8 @@ def partner_set_active(*, partner: Partner, is_active: bool, actor=None) -> Part
             request=None,
             detail="Partner reactivated",
         )
-    if was_active and not is_active:
+    if was_active and not partner.is_active:
         _revoke_partner_access(partner, actor=actor)
-    return partner
 
 
 def partner_user_set_active(*, user, active: bool, actor=None, request=None):
@@ -104,7 +110,19 @@ def partner_user_set_active(*, user, active: bool, actor=None, request=None):
     user.is_active = active
     user.full_clean()
     user.save(update_fields=["is_active"])
-    if active and not was_active:
+    partner_user_access_changed(user=user, was_active=was_active, actor=actor, request=request)
+    return user
+
+
+def partner_user_access_changed(*, user, was_active: bool, actor=None, request=None) -> None:
+    """``user`` was saved active or not (here, in Wagtail's user editor or bulk action): when that changed for a
+    partner user, their sessions end (``access_revoked``) or the audit records access restored."""
+    if bool(was_active) == user.is_active:
+        return
+    membership = PartnerMembership.objects.select_related("partner").filter(user=user).first()
+    if membership is None:
+        return  # staff: the partner hub's lock-out is not theirs
+    if user.is_active:
         identity_event.send(
             sender=type(user),
             event="access.restored",
@@ -115,9 +133,8 @@ def partner_user_set_active(*, user, active: bool, actor=None, request=None):
             request=request,
             detail="User reactivated",
         )
-    if was_active and not active:
+    else:
         access_revoked.send(sender=type(user), user_ids=[user.pk], actor=actor, request=request)
-    return user
 
 
 @transaction.atomic

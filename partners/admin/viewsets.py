@@ -18,6 +18,7 @@ from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 
 from partners.admin.invitations import InvitationViewSet
 from partners.models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
+from partners.services import partner_access_changed
 
 
 class PartnerIndexView(generic.IndexView):
@@ -32,8 +33,19 @@ class PartnerIndexView(generic.IndexView):
         )
 
 
+class PartnerEditView(generic.EditView):
+    """Deactivating a partner in its form ends its users' sessions at once, as the services do."""
+
+    def save_instance(self):
+        was_active = Partner.objects.filter(pk=self.object.pk).values_list("is_active", flat=True).first()
+        partner = super().save_instance()
+        partner_access_changed(partner=partner, was_active=was_active, actor=self.request.user)
+        return partner
+
+
 class PartnerViewSet(ModelViewSet):
     model = Partner
+    edit_view_class = PartnerEditView
     name = "partners"
     icon = "group"
     index_view_class = PartnerIndexView

@@ -166,3 +166,67 @@ def test_a_user_whose_role_changes_keeps_their_session(member):
         roles=[RoleFactory(key="sales")],
     )
     assert client.get(ME).status_code == 200
+
+
+@pytest.fixture
+def superuser_client(db):
+    from partners.factories import StaffUserFactory
+
+    client = Client()
+    client.force_login(StaffUserFactory(is_superuser=True))
+    return client
+
+
+def test_deactivating_a_partner_in_its_admin_form_ends_its_users_sessions_at_once(member, superuser_client):
+    from django.urls import reverse
+
+    client = signed_in_client("pat@acme.example")
+    partner = member.partner_membership.partner
+    response = superuser_client.post(
+        reverse("partners:edit", args=[partner.pk]),
+        {
+            "name": partner.name,
+            "key": partner.key,
+            "tier": partner.tier_id,
+            "partner_type": partner.partner_type_id,
+            "region": partner.region_id,
+            # "is_active" unchecked: the checkbox is absent
+        },
+    )
+    assert response.status_code == 302
+    assert session_count(member) == 0
+    assert client.get(ME).status_code == 401
+
+
+def test_deactivating_a_partner_user_in_wagtails_user_editor_ends_their_sessions_at_once(member, superuser_client):
+    from django.urls import reverse
+
+    client = signed_in_client("pat@acme.example")
+    response = superuser_client.post(
+        reverse("wagtailusers_users:edit", args=[member.pk]),
+        {
+            "username": member.username,
+            "email": member.email,
+            "first_name": member.first_name or "Pat",
+            "last_name": member.last_name or "Member",
+            # "is_active" unchecked
+        },
+    )
+    assert response.status_code == 302, response.content[:2000]
+    member.refresh_from_db()
+    assert member.is_active is False
+    assert session_count(member) == 0
+    assert client.get(ME).status_code == 401
+
+
+def test_deactivating_partner_users_in_bulk_in_the_admin_ends_their_sessions_at_once(member, superuser_client):
+    from django.urls import reverse
+
+    client = signed_in_client("pat@acme.example")
+    response = superuser_client.post(
+        reverse("wagtail_bulk_action", args=("auth", "user", "set_active_state")) + f"?id={member.pk}",
+        {"mark_as_active": "False"},
+    )
+    assert response.status_code == 302
+    assert session_count(member) == 0
+    assert client.get(ME).status_code == 401
