@@ -16,7 +16,7 @@ from cms.apiv1.root import api
 
 urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
-    path("", include("partners.urls")),  # /accounts/invitations/<token>/: accepting an invitation
+    path("accounts/", include("accounts.urls")),  # accepting an invitation
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),

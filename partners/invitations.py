@@ -67,7 +67,7 @@ def invitations_of(*, partner: Partner | None = None, state: str | None = None):
 
 def accept_url(token: str) -> str:
     """The absolute address of the page that accepts an invitation (``PARTNERHUB_PUBLIC_URL``)."""
-    return settings.PARTNERHUB_PUBLIC_URL + reverse("partner_accounts:invitation_accept", args=[token])
+    return settings.PARTNERHUB_PUBLIC_URL + reverse("accounts:invitation_accept", args=[token])
 
 
 def why_not_usable(invitation: Invitation | None, *, now=None) -> InvitationNotUsable | None:

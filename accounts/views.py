@@ -1,6 +1,6 @@
-"""Pages of partners served to people (not the API): accepting an invitation.
+"""Accounts' own pages beside allauth's: accepting an invitation (``partners.invitations`` does the work).
 
-``partners/urls.py`` routes ``/accounts/invitations/<token>/`` here; the project's URLconf includes it.
+``accounts/urls.py`` routes ``/accounts/invitations/<token>/`` here; the project's URLconf includes it.
 """
 
 from django import forms
@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
-from .invitations import InvitationNotUsable, invitation_accept, invitation_for_token, why_not_usable
+from partners.invitations import InvitationNotUsable, invitation_accept, invitation_for_token, why_not_usable
 
 #: The page a new user lands on once signed in.
 AFTER_ACCEPT_URL = "/"
@@ -42,7 +42,7 @@ class AcceptInvitationForm(forms.Form):
 def _unusable(request, problem: InvitationNotUsable):
     # An unknown link is 404; one that existed but is expired, withdrawn or used is gone: 410.
     status = 404 if problem.state is None else 410
-    return render(request, "partners/invitation_unusable.html", {"message": str(problem)}, status=status)
+    return render(request, "accounts/invitation_unusable.html", {"message": str(problem)}, status=status)
 
 
 @never_cache
@@ -74,6 +74,6 @@ def accept_invitation(request, token: str):
             return redirect(AFTER_ACCEPT_URL)
     return render(
         request,
-        "partners/invitation_accept.html",
+        "accounts/invitation_accept.html",
         {"form": form, "invitation": invitation, "partner": invitation.partner},
     )
