@@ -285,7 +285,9 @@ def test_saml_sign_in_returns_a_signed_assertion_with_email_and_groups(keycloak,
     assert assertion.find("a:Conditions/a:AudienceRestriction/a:Audience", SAML).text == realm.saml_entity_id
 
 
-@pytest.mark.django_db(transaction=True)
+# live_server empties the database after the test; serialized_rollback puts back what migrations made
+# (Wagtail's default locale, the editors' groups) for the tests that run after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_browser_reaches_the_hub_served_by_live_server(live_server, page):
     response = page.goto(f"{live_server.url}/admin/login/")
     editor = StaffUserFactory()  # the ORM works beside the browser (Playwright's event loop)
