@@ -17,13 +17,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from django.contrib.auth import get_user_model
-
 import pytest
 import requests
 
 from devtools.keycloak.idp import sign_in
-from partners.factories import StaffUserFactory
 
 SAML = {
     "p": "urn:oasis:names:tc:SAML:2.0:protocol",
@@ -283,15 +280,3 @@ def test_saml_sign_in_returns_a_signed_assertion_with_email_and_groups(keycloak,
     assert attributes["email"] == [email]
     assert attributes["groups"] == ["marketing", "sales"]
     assert assertion.find("a:Conditions/a:AudienceRestriction/a:Audience", SAML).text == realm.saml_entity_id
-
-
-# live_server empties the database after the test; serialized_rollback puts back what migrations made
-# (Wagtail's default locale, the editors' groups) for the tests that run after it.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_browser_reaches_the_hub_served_by_live_server(live_server, page):
-    response = page.goto(f"{live_server.url}/admin/login/")
-    editor = StaffUserFactory()  # the ORM works beside the browser (Playwright's event loop)
-
-    assert response.status == 200
-    assert page.is_visible("input[name=password]")
-    assert get_user_model().objects.filter(pk=editor.pk).exists()
