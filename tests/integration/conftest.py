@@ -46,20 +46,18 @@ def _missing():
 
 
 def pytest_collection_modifyitems(config, items):
-    missing = _missing()
     here = str(Path(__file__).parent)
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.integration)
-            if missing and os.environ.get("CI", "").lower() != "true":
-                item.add_marker(pytest.mark.skip(reason=f"missing {', '.join(missing)}: {HOW}"))
 
 
 @pytest.fixture(scope="session", autouse=True)
 def _require_services():
+    # Never skipped: without its services an integration test fails, saying how to start them.
     missing = _missing()
-    if missing and os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"Integration services missing under CI=true: {', '.join(missing)}. {HOW}.", pytrace=False)
+    if missing:
+        pytest.fail(f"Integration services missing: {', '.join(missing)}. {HOW}.", pytrace=False)
 
 
 @pytest.fixture(scope="session")
@@ -125,9 +123,7 @@ def _database_url_for(name: str) -> str:
 
 
 def _missing_infrastructure(what: str, how: str):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{what} missing under CI=true: {how}.", pytrace=False)
-    pytest.skip(f"missing {what}: {how}")
+    pytest.fail(f"{what} missing: {how}.", pytrace=False)
 
 
 # --- Keycloak (devtools/keycloak): the partners' and the vendor's identity providers -----------
