@@ -27,6 +27,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 import django_filters
 
+from core.reports import AbsoluteDateColumn
 from partners.invitations import invitation_create, invitation_resend, invitation_revoke
 from partners.models import Invitation
 
@@ -195,7 +196,7 @@ class InvitationViewSet(ModelViewSet):
         ),
         Column("invited_by", label="Invited by"),
         DateColumn("created_at", label="Created", sort_key="created_at"),
-        DateColumn("expires_at", label="Expires", sort_key="expires_at"),
+        AbsoluteDateColumn("expires_at", label="Expires", date_format="N j, Y, H:i", sort_key="expires_at"),
     ]
     search_fields = ["email", "partner__name"]
     search_backend_name = None
