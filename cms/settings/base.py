@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.usersessions",  # sessions per user: ended at once when access is revoked
+    "allauth.socialaccount",  # single sign-on: a connection per partner (accounts.SSOConnection)
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
+    "allauth.mfa",  # second factor: TOTP, recovery codes
     "corsheaders",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -68,7 +72,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",  # allauth's list of signed-in devices
+    "django.contrib.sites",  # allauth.socialaccount asks for it (SITE_ID); the hub's sites are Wagtail's
 ]
+SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -173,6 +179,20 @@ ACCOUNT_RATE_LIMITS = {
     "confirm_email": "1/180s/key",
     "reauthenticate": "10/m/user",
 }
+# Single sign-on (allauth.socialaccount): each accounts.SSOConnection (Settings → Single sign-on) is an OIDC or
+# SAML app of allauth's, built by accounts.sso.adapter from its row; nothing is configured here per IdP. A user
+# of a connection's e-mail domains is created on their first sign-in, in that connection's partner only.
+SOCIALACCOUNT_ADAPTER = "accounts.sso.adapter.SocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True  # just in time: no sign-up form after the IdP
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = True  # an existing user of a connection's domain signs in through its IdP
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the connection owns the domain: its IdP vouches for the address
+SOCIALACCOUNT_STORE_TOKENS = False  # the hub never calls the IdP on the user's behalf
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
+# SSO client secrets are stored encrypted (django-fernet-encrypted-fields): Fernet keys derived from SECRET_KEY
+# (and SECRET_KEY_FALLBACKS, so a rotation keeps reading them) with these salts.
+SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["partnerhub-sso-secrets"])
+
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"  # the partner portal comes later
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
