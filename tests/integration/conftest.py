@@ -50,6 +50,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.integration)
+    # pytest-django's live_server is transactional: the flush after such a test also drops what migrations
+    # made (Wagtail's default locale, the root page), which the tests after it would miss. They run last
+    # (a stable sort keeps their order), and ask for serialized_rollback to get that data back themselves.
+    items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session", autouse=True)
