@@ -1,4 +1,4 @@
-"""factory_boy helpers of accounts: users who sign in with a password, and sign-in audit events."""
+"""factory_boy helpers of accounts: users who sign in with a password, sign-in audit events, SSO connections."""
 
 from django.utils import timezone
 
@@ -6,7 +6,15 @@ import factory
 
 from partners.factories import PartnerFactory, StaffUserFactory, UserFactory, partner_user
 
-from .models import SignInEvent, SignInEventType, SignInMethod
+from .models import (
+    SignInEvent,
+    SignInEventType,
+    SignInMethod,
+    SSOConnection,
+    SSOEmailDomain,
+    SSOProtocol,
+    SSORoleMapping,
+)
 
 PASSWORD = "a-Strong-passphrase-42"  # noqa: S105 (test accounts only)
 
@@ -40,3 +48,31 @@ class SignInEventFactory(factory.django.DjangoModelFactory):
     user_agent = "Mozilla/5.0 (X11; Linux x86_64) Firefox/140.0"
     method = SignInMethod.PASSWORD
     detail = ""
+
+
+class SSOConnectionFactory(factory.django.DjangoModelFactory):
+    """An active OIDC connection of a new partner; ``domains=[...]`` and ``mappings={group: role}`` add children."""
+
+    class Meta:
+        model = SSOConnection
+        skip_postgeneration_save = True
+
+    name = factory.Sequence(lambda n: f"Partner {n} SSO")
+    slug = factory.Sequence(lambda n: f"partner-{n}")
+    partner = factory.SubFactory(PartnerFactory)
+    protocol = SSOProtocol.OIDC
+    issuer = factory.Sequence(lambda n: f"http://127.0.0.1:9/realms/partner-{n}")
+    client_id = "partnerhub"
+    client_secret = "a-client-secret"  # noqa: S105 (test connections only)
+
+    @factory.post_generation
+    def domains(obj, create, extracted, **kwargs):
+        for domain in extracted or []:
+            SSOEmailDomain.objects.create(connection=obj, domain=domain)
+
+    @factory.post_generation
+    def mappings(obj, create, extracted, **kwargs):
+        """``{idp_group: Role or Group}``."""
+        for idp_group, target in (extracted or {}).items():
+            field = "group" if obj.partner_id is None else "role"
+            SSORoleMapping.objects.create(connection=obj, idp_group=idp_group, **{field: target})

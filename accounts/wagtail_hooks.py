@@ -1,4 +1,6 @@
-"""Registers the admin of accounts with Wagtail: the sign-in audit report.
+"""Registers the admin of accounts with Wagtail: the sign-in audit report and single sign-on connections.
+
+* Settings → Single sign-on (``accounts.admin.sso``): each partner's identity provider and the vendor's.
 
 * Reports → Sign-ins (``accounts.admin.reports``), for superusers and users with the
   ``accounts.view_signinevent`` permission, which the group editor offers under "Sign-in event".
@@ -12,6 +14,7 @@ from core.reports import permissions_named
 
 from .admin.reports import PERMISSION, report_menu_items
 from .admin.reports import urlpatterns as report_urlpatterns
+from .admin.sso import SSOConnectionViewSet
 
 
 @hooks.register("register_admin_urls")
@@ -28,3 +31,8 @@ for _menu_item in report_menu_items():
 def register_sign_in_audit_permission():
     # Django's "view" permission of sign-in events, so that the group editor offers it.
     return permissions_named([PERMISSION])
+
+
+@hooks.register("register_admin_viewset")
+def register_sso_connection_viewset():
+    return SSOConnectionViewSet("sso_connections")

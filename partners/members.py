@@ -62,3 +62,28 @@ def member_deactivate(*, membership: PartnerMembership, actor, request=None):
 def member_reactivate(*, membership: PartnerMembership, actor, request=None):
     """Let a deactivated partner user in again (with new tokens: deactivating revoked their old ones)."""
     return _set_active(membership=membership, is_active=True, actor=actor, request=request)
+
+
+def member_roles_sync(*, user, partner: Partner, roles, managed_roles) -> tuple[PartnerMembership, bool]:
+    """Make ``user`` hold ``roles`` at ``partner``, among ``managed_roles`` (an IdP's group mapping).
+
+    Roles outside ``managed_roles`` are kept as they are (a partner admin gave them); a user without a
+    membership (created just now by single sign-on) becomes a member. A member of another partner is
+    refused with ``ValidationError``: nobody moves partners by signing in. Returns (membership, changed).
+    """
+    membership = PartnerMembership.objects.filter(user=user).first()
+    changed = False
+    if membership is None:
+        membership = PartnerMembership(user=user, partner=partner)
+        membership.full_clean()
+        membership.save()
+        changed = True
+    elif membership.partner_id != partner.pk:
+        raise ValidationError("This user belongs to another partner.")
+    managed = {role.pk for role in managed_roles}
+    held = set(membership.roles.values_list("pk", flat=True))
+    wanted = (held - managed) | {role.pk for role in roles}
+    if wanted != held:
+        membership.roles.set(sorted(wanted))
+        changed = True
+    return membership, changed

@@ -131,6 +131,7 @@ AUTH_PASSWORD_VALIDATORS = [
 
 AUTHENTICATION_BACKENDS = [
     "cms.authentication.LockoutBackend",  # first: refuses a locked-out sign-in before the password is checked
+    "accounts.sso.backends.SSODomainBackend",  # refuses any password for an address an SSO connection's domain
     "django.contrib.auth.backends.ModelBackend",  # usernames: the Wagtail admin's sign-in
     "allauth.account.auth_backends.AuthenticationBackend",  # e-mail addresses: /accounts/login/
 ]
@@ -155,7 +156,7 @@ AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"  # a page saying 
 # address; staff keep the Wagtail admin's sign-in, and their password works at both. Nobody signs up: partner
 # users come from the importer, invitations and single sign-on (accounts.adapter.AccountAdapter).
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
-ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm", "reset_password": "accounts.forms.ResetPasswordForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_UNIQUE_EMAIL = True
