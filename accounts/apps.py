@@ -1,5 +1,5 @@
-"""App config for accounts: sign-in pages (django-allauth), sessions ended on lock-out, the session API,
-and the sign-in audit."""
+"""App config for accounts: sign-in pages (django-allauth), single sign-on, sessions ended on lock-out,
+the session API, the sign-in audit, and the demo SSO connection."""
 
 from django.apps import AppConfig
 
@@ -11,10 +11,12 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from core.api import register_api_router
+        from core.demo import register_demo
 
-        from . import signals
+        from . import demo, signals
         from .api import audit, session
 
         signals.connect()
         register_api_router(session.router)
         register_api_router(audit.router)
+        register_demo(self.label, after=["partners"], steps=[demo.demo_sso_connection])

@@ -201,6 +201,7 @@ class SSOConnection(ClusterableModel):
         "client secret (OIDC)",
         max_length=500,
         blank=True,
+        null=True,  # the encrypted field stores "no secret" as NULL
         help_text="Stored encrypted and never shown again; leave empty to keep the one stored.",
     )
     client_secret_env = models.CharField(

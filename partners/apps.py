@@ -36,4 +36,4 @@ class PartnersConfig(AppConfig):
             importing.PartnersSection(),
             importing.UsersSection(),
         )
-        register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins])
+        register_demo(self.label, prepare=[demo.demo_editors], steps=[demo.demo_logins, demo.demo_invitations])

@@ -131,7 +131,7 @@ def _issue_link(invitation: Invitation, *, now) -> str:
     return token
 
 
-def _send(invitation: Invitation, token: str, *, actor) -> None:
+def _send(invitation: Invitation, token: str, *, actor, connection=None) -> None:
     context = {
         "invitation": invitation,
         "partner": invitation.partner,
@@ -146,6 +146,7 @@ def _send(invitation: Invitation, token: str, *, actor) -> None:
         message=render_to_string("partners/emails/invitation.txt", context),
         from_email=None,
         recipient_list=[invitation.email],
+        connection=connection,
     )
 
 
@@ -162,8 +163,12 @@ def _event(event: str, invitation: Invitation, *, actor, user=None, request=None
 
 
 @transaction.atomic
-def invitation_create(*, partner: Partner, email: str, roles: list[Role], actor, request=None) -> Invitation:
+def invitation_create(
+    *, partner: Partner, email: str, roles: list[Role], actor, request=None, mail_connection=None
+) -> Invitation:
     """Invite ``email`` to ``partner`` with ``roles`` and e-mail them the link (nothing is kept if sending fails).
+
+    ``mail_connection`` is the e-mail backend's connection to send with (the default one unless given).
 
     Refused (``ValidationError``) for an inactive partner, an invalid address, an address that has an
     account already, or one with an invitation awaiting an answer.
@@ -178,13 +183,13 @@ def invitation_create(*, partner: Partner, email: str, roles: list[Role], actor,
     invitation.full_clean()
     invitation.save()
     invitation.roles.set(roles)
-    _send(invitation, token, actor=actor)
+    _send(invitation, token, actor=actor, connection=mail_connection)
     _event("invitation.sent", invitation, actor=actor, request=request)
     return invitation
 
 
 @transaction.atomic
-def invitation_resend(*, invitation: Invitation, actor, request=None) -> Invitation:
+def invitation_resend(*, invitation: Invitation, actor, request=None, mail_connection=None) -> Invitation:
     """Send a pending or expired invitation again, with a new link that works for another
     ``PARTNER_INVITATION_DAYS`` days; the previous link stops working."""
     if invitation.accepted_at or invitation.revoked_at:
@@ -194,7 +199,7 @@ def invitation_resend(*, invitation: Invitation, actor, request=None) -> Invitat
     token = _issue_link(invitation, now=timezone.now())
     invitation.full_clean()
     invitation.save(update_fields=["token_hash", "expires_at", "last_sent_at"])
-    _send(invitation, token, actor=actor)
+    _send(invitation, token, actor=actor, connection=mail_connection)
     _event("invitation.resent", invitation, actor=actor, request=request)
     return invitation
 

@@ -120,3 +120,23 @@ def test_a_partner_connection_cannot_give_staff_groups(admin_client):
     assert response.status_code == 200
     assert "A partner&#x27;s IdP gives partner roles, never staff groups." in response.content.decode()
     assert not SSOConnection.objects.exists()
+
+
+def test_a_saml_connection_needs_no_secret_and_shows_the_urls_to_register(admin_client):
+    partner, role = PartnerFactory(), RoleFactory(key="sales")
+    form = connection_form(
+        partner,
+        role,
+        protocol="saml",
+        slug="acme-saml",
+        issuer="",
+        client_id="",
+        client_secret="",
+        idp_metadata_url="http://127.0.0.1:8080/realms/acme/protocol/saml/descriptor",
+        idp_entity_id="http://127.0.0.1:8080/realms/acme",
+        sp_entity_id="partnerhub-saml",
+    )
+    assert admin_client.post(reverse("sso_connections:add"), form).status_code == 302
+    connection = SSOConnection.objects.get(slug="acme-saml")
+    edit = admin_client.get(reverse("sso_connections:edit", args=[connection.pk])).content.decode()
+    assert "/accounts/saml/acme-saml/acs/" in edit and "partnerhub-saml" in edit
