@@ -13,6 +13,9 @@ from django.views.decorators.http import require_http_methods
 
 from partners.invitations import InvitationNotUsable, invitation_accept, invitation_for_token, why_not_usable
 
+from .sso.connections import connection_for_email
+from .sso.redirects import sso_redirect
+
 #: The page a new user lands on once signed in.
 AFTER_ACCEPT_URL = "/"
 
@@ -39,6 +42,23 @@ class AcceptInvitationForm(forms.Form):
         return cleaned
 
 
+def _accept_through_sso(request, invitation, connection):
+    """An address of an SSO domain sets no password: the invitation is answered at the first SSO sign-in."""
+    if connection.partner_id != invitation.partner_id:
+        message = (
+            f"{invitation.email} signs in through {connection.name}, which is not {invitation.partner}'s. "
+            "Ask whoever invited you to check the address."
+        )
+        return render(request, "accounts/invitation_unusable.html", {"message": message}, status=409)
+    if request.method == "POST":
+        return sso_redirect(request, connection=connection, email=invitation.email, next_url=AFTER_ACCEPT_URL)
+    return render(
+        request,
+        "accounts/invitation_sso.html",
+        {"invitation": invitation, "partner": invitation.partner, "connection": connection},
+    )
+
+
 def _unusable(request, problem: InvitationNotUsable):
     # An unknown link is 404; one that existed but is expired, withdrawn or used is gone: 410.
     status = 404 if problem.state is None else 410
@@ -53,6 +73,8 @@ def accept_invitation(request, token: str):
     invitation = invitation_for_token(token=token)
     if problem := why_not_usable(invitation):
         return _unusable(request, problem)
+    if connection := connection_for_email(invitation.email):
+        return _accept_through_sso(request, invitation, connection)
     form = AcceptInvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -285,3 +285,29 @@ def invitation_accept(*, token: str, password: str, first_name: str, last_name: 
     password_validation.password_changed(password, user=user)
     _event("invitation.accepted", invitation, actor=user, user=user, request=request)
     return user
+
+
+def invitations_fulfil(*, user, request=None) -> int:
+    """Open invitations to ``user``'s address at ``user``'s partner are accepted by them, their roles added.
+
+    For a user created without the link (just in time by their organisation's single sign-on): the
+    invitation is answered, not left pending, and the roles the partner admin chose are theirs too.
+    Returns how many were fulfilled.
+    """
+    membership = PartnerMembership.objects.filter(user=user).first()
+    if membership is None or not user.email:
+        return 0
+    now = timezone.now()
+    fulfilled = 0
+    for invitation in Invitation.objects.open(now=now).filter(email__iexact=user.email, partner=membership.partner):
+        with transaction.atomic():
+            claimed = (
+                Invitation.objects.open(now=now).filter(pk=invitation.pk).update(accepted_at=now, accepted_user=user)
+            )
+            if not claimed:
+                continue
+            membership.roles.add(*invitation.roles.all())
+        invitation.refresh_from_db()
+        _event("invitation.accepted", invitation, actor=user, user=user, request=request)
+        fulfilled += 1
+    return fulfilled

@@ -16,6 +16,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 
 from core.signals import identity_event
+from partners.invitations import invitations_fulfil
 
 from ..models import SignInEventType, SignInMethod
 from .connections import SAML_PROVIDER, apps_for, connection_of_app, email_domain
@@ -102,6 +103,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         connection = connection_of(sociallogin)
         user = super().save_user(request, sociallogin, form=form)
         sso_roles_apply(connection=connection, user=user, groups=identity_of(sociallogin, connection).groups)
+        invitations_fulfil(user=user, request=request)  # invited before their first sign-in: answered now
         identity_event.send(
             sender=type(self),
             event=SignInEventType.SSO_USER_CREATED,

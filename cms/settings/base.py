@@ -193,6 +193,7 @@ SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SSO_REQUESTS_TIMEOUT", default=10)
 # SSO client secrets are stored encrypted (django-fernet-encrypted-fields): Fernet keys derived from SECRET_KEY
 # (and SECRET_KEY_FALLBACKS, so a rotation keeps reading them) with these salts.
 SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["partnerhub-sso-secrets"])
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])  # earlier keys, while rotating SECRET_KEY
 
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"  # the partner portal comes later

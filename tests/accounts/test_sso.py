@@ -214,3 +214,33 @@ def test_a_password_reset_is_refused_for_an_sso_domain(client, acme):
     response = client.post("/accounts/password/reset/", {"email": "pat@acme.example"})
     assert response.status_code == 200
     assert "sign in through Acme SSO" in response.content.decode()
+
+
+def test_an_invitation_to_an_sso_address_sets_no_password_and_is_answered_at_the_first_sso_sign_in(
+    rf, client, acme, roles
+):
+    from partners.factories import InvitationFactory
+    from partners.models import Invitation
+
+    invitation = InvitationFactory(partner=acme.partner, email="noah@acme.example", token="sso-invitation-token")
+    invitation.roles.set([roles["technical"]])
+    page = client.get("/accounts/invitations/sso-invitation-token/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Continue with Acme SSO" in html and 'type="password"' not in html
+
+    _, request = sso_sign_in(rf, acme, email="noah@acme.example", groups=["sales"])
+    user = signed_in_as(request)
+    assert role_keys(user) == {"sales", "technical"}  # the IdP's, and the partner admin's choice
+    invitation.refresh_from_db()
+    assert invitation.accepted_user == user and invitation.state == Invitation.State.ACCEPTED
+    assert SignInEvent.objects.filter(event=SignInEventType.INVITATION_ACCEPTED, user=user).exists()
+
+
+def test_an_invitation_to_an_address_another_partners_idp_owns_is_refused(client, acme, wideworld):
+    from partners.factories import InvitationFactory
+
+    InvitationFactory(partner=acme.partner, email="kim@wideworld.example", token="wrong-partner-token")
+    page = client.get("/accounts/invitations/wrong-partner-token/")
+    assert page.status_code == 409
+    assert "which is not" in page.content.decode()
