@@ -194,6 +194,7 @@ def test_deactivating_a_partner_in_its_admin_form_ends_its_users_sessions_at_onc
         },
     )
     assert response.status_code == 302
+            "mfa_policy": "optional",
     assert session_count(member) == 0
     assert client.get(ME).status_code == 401
 

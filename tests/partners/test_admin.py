@@ -179,6 +179,7 @@ def test_deactivating_a_partner_in_the_admin_locks_its_users_out_of_the_api(supe
             "partner_type": acme.partner_type_id,
             "region": acme.region_id,
         },
+            "mfa_policy": "optional",
     )
 
     assert response.status_code == 302
