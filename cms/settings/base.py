@@ -196,6 +196,9 @@ SALT_KEY = env.list("FIELD_ENCRYPTION_SALTS", default=["partnerhub-sso-secrets"]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"  # the partner portal comes later
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Staff sign in at /accounts/login/ too, with their e-mail address, so that nobody skips the second factor:
+# /admin/login/ redirects there (cms/urls.py) and Wagtail sends anyone signed out of the admin there.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 
 # Sign-in audit (accounts.SignInEvent; Reports → Sign-ins): events older than SIGN_IN_AUDIT_DAYS are deleted by
 # the beat task purge-sign-in-events (every SIGN_IN_AUDIT_PURGE_SECONDS). 400 days: a year back, and some.
