@@ -1,4 +1,4 @@
-"""App config for accounts: sign-in pages (django-allauth), sessions ended on lock-out, the session API,
+"""App config for accounts: sign-in pages (django-allauth), MFA, sessions ended on lock-out, the session API,
 and the sign-in audit."""
 
 from django.apps import AppConfig
@@ -14,7 +14,12 @@ class AccountsConfig(AppConfig):
 
         from . import signals
         from .api import audit, session
+        from .api import mfa as mfa_api
+        from .mfa import audit as mfa_audit
+        from .mfa import checks  # noqa: F401 (registers the deploy check)
 
         signals.connect()
+        mfa_audit.connect()
         register_api_router(session.router)
         register_api_router(audit.router)
+        register_api_router(mfa_api.router)

@@ -1,0 +1,21 @@
+"""Template tags of the MFA pages."""
+
+from django import template
+
+from ..mfa.enforcement import NEXT_SESSION_KEY
+from ..staff import ADMIN_HOME
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def mfa_continue_url(context) -> str:
+    """Where a user goes on once their recovery codes are saved: the page they were sent away from to set up
+    two-factor authentication (kept by the enforcement, always a path on this site), else their start page."""
+    request = context.get("request")
+    if request is None or not request.user.is_authenticated:
+        return ""
+    target = request.session.get(NEXT_SESSION_KEY)
+    if target:
+        return target
+    return ADMIN_HOME if request.user.is_staff else "/"
