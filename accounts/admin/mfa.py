@@ -19,7 +19,7 @@ from wagtail.admin.widgets import Button
 
 from allauth.mfa.models import Authenticator
 
-from ..mfa.audit import type_name
+from ..mfa.audit import type_names
 from ..mfa.services import mfa_reset
 
 URL_NAME = "accounts_mfa_reset"
@@ -63,10 +63,10 @@ class MfaResetView(WagtailAdminTemplateMixin, TemplateView):
         return self.object.get_full_name() or self.object.email or self.object.get_username()
 
     def get_context_data(self, **kwargs):
-        authenticators = Authenticator.objects.filter(user_id=self.object.pk).order_by("type")
+        authenticators = Authenticator.objects.filter(user_id=self.object.pk)
         return super().get_context_data(
             subject=self.object,
-            kinds=list(dict.fromkeys(type_name(authenticator) for authenticator in authenticators)),
+            kinds=type_names(authenticators),
             index_url=reverse(USERS_INDEX),
             **kwargs,
         )

@@ -17,16 +17,23 @@ from core.signals import identity_event
 
 from ..models import SignInEventType
 
-TYPE_NAMES = {
+TYPE_NAMES = {  # in the order they are named together: the factors, then their backup
     Authenticator.Type.TOTP: "TOTP",
-    Authenticator.Type.RECOVERY_CODES: "recovery codes",
     Authenticator.Type.WEBAUTHN: "security key",
+    Authenticator.Type.RECOVERY_CODES: "recovery codes",
 }
 
 
 def type_name(authenticator) -> str:
     kind = getattr(authenticator, "type", "")
     return TYPE_NAMES.get(kind, str(kind) or "authenticator")
+
+
+def type_names(authenticators) -> list[str]:
+    """The kinds of ``authenticators`` in words, once each: TOTP, security key, recovery codes."""
+    order = list(TYPE_NAMES)
+    kinds = sorted({a.type for a in authenticators}, key=lambda kind: order.index(kind) if kind in order else 99)
+    return [type_name(Authenticator(type=kind)) for kind in kinds]
 
 
 def _send(event, request, user, detail, method=""):

@@ -14,7 +14,7 @@ from allauth.mfa.models import Authenticator
 from core.signals import identity_event
 
 from ..models import SignInEventType, SignInMethod
-from .audit import type_name
+from .audit import type_names
 
 
 def mfa_reset(*, user, actor, request=None) -> int:
@@ -24,7 +24,7 @@ def mfa_reset(*, user, actor, request=None) -> int:
         if not authenticators:
             raise ValidationError("This user has no two-factor authentication to reset.", code="nothing_to_reset")
         Authenticator.objects.filter(pk__in=[a.pk for a in authenticators]).delete()
-        kinds = ", ".join(dict.fromkeys(type_name(a) for a in authenticators))
+        kinds = ", ".join(type_names(authenticators))
         identity_event.send(
             sender=Authenticator,
             event=SignInEventType.MFA_RESET,
