@@ -47,7 +47,7 @@ OPEN_API_PATHS = frozenset({"/api/v1/auth/session", "/api/v1/auth/logout"})
 
 
 def enrolment_message(reason: str) -> str:
-    return f"Set up two-factor authentication to continue: {reason}. Scan the code with an authenticator app."
+    return f"Set up two-factor authentication to continue: {reason}."
 
 
 def is_open(request) -> bool:

@@ -3,6 +3,7 @@
 from django import template
 
 from ..mfa.enforcement import NEXT_SESSION_KEY
+from ..mfa.policy import mfa_required_reason
 from ..staff import ADMIN_HOME
 
 register = template.Library()
@@ -19,3 +20,10 @@ def mfa_continue_url(context) -> str:
     if target:
         return target
     return ADMIN_HOME if request.user.is_staff else "/"
+
+
+@register.simple_tag(takes_context=True)
+def mfa_reason(context) -> str:
+    """Why the signed-in user must have two-factor authentication ("" when it is their choice)."""
+    request = context.get("request")
+    return (mfa_required_reason(request.user) or "") if request is not None else ""

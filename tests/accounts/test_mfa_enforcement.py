@@ -61,6 +61,7 @@ def test_staff_who_must_have_it_are_sent_to_set_it_up_and_told_why(superuser):
     html = page.content.decode()
     assert page.status_code == 200
     assert 'id="authenticator_secret"' in html and "data:image/svg+xml;base64," in html  # the key and its QR code
+    assert "Required: your account can publish content or administer Partner Hub." in html
     assert "<script" not in html and "style=" not in html  # nothing inline (CSP)
 
 
