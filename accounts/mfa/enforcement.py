@@ -3,8 +3,9 @@
 ``MfaEnrolmentMiddleware`` (after ``AccessEndedMiddleware``), for a signed-in user for whom
 ``policy.mfa_enrolment_pending`` holds, however they signed in (password, SSO, an invitation):
 
-* a page is redirected to the TOTP activation page, with a message saying why; the page they asked for is
-  kept (``NEXT_SESSION_KEY``) and offered once their recovery codes are shown;
+* a page is redirected to the TOTP activation page (which offers a security key instead), with a message
+  saying why; the page they asked for is kept (``NEXT_SESSION_KEY``) and offered once their recovery codes
+  are shown;
 * a partner API request authenticated by the session is refused: 403 ``{"detail": ..., "code": "mfa_required"}``.
   A request that carries its own credential (``Authorization``: a personal or operator token) is left to the
   API: tokens are not held to the policy.

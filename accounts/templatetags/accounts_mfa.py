@@ -2,6 +2,8 @@
 
 from django import template
 
+from allauth.mfa.models import Authenticator
+
 from ..mfa.enforcement import NEXT_SESSION_KEY
 from ..mfa.policy import mfa_required_reason
 from ..staff import ADMIN_HOME
@@ -27,3 +29,11 @@ def mfa_reason(context) -> str:
     """Why the signed-in user must have two-factor authentication ("" when it is their choice)."""
     request = context.get("request")
     return (mfa_required_reason(request.user) or "") if request is not None else ""
+
+
+@register.filter
+def has_security_key(user) -> bool:
+    """Has ``user`` (the one signing in, not yet ``request.user``) added a security key or passkey?"""
+    if user is None or not getattr(user, "pk", None):
+        return False
+    return Authenticator.objects.filter(user_id=user.pk, type=Authenticator.Type.WEBAUTHN).exists()

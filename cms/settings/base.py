@@ -204,9 +204,10 @@ WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
 # Multi-factor authentication (allauth.mfa; accounts.mfa): an authenticator app (TOTP) with recovery codes,
 # asked after the password or single sign-on of everyone who has set one up (pages at /accounts/2fa/).
 # Required (accounts.mfa.policy.mfa_required_for) for staff who can publish or administer and for the users of
-# partners whose MFA policy is "required": they are sent to set it up before anything else. Security keys
-# (WebAuthn) are not offered yet.
-MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# partners whose MFA policy is "required": they are sent to set it up before anything else. Security keys and
+# passkeys (WebAuthn) serve as a second factor too (not for signing in without a password); browsers allow them
+# only over HTTPS (or on localhost).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partner Hub")  # the name authenticator apps show
 # Codes of the 30-second steps either side of now also pass (clock drift); a code passes once.
 MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=0)

@@ -84,3 +84,10 @@ def test_the_policy_costs_one_query_for_a_partner_user(django_assert_num_queries
     with django_assert_num_queries(1):
         assert not mfa_required_for(user)
         assert not mfa_required_for(user)  # cached on the user for the rest of the request
+
+
+def test_the_partners_admin_form_offers_the_policy(admin_client):
+    partner = PartnerFactory()
+    html = admin_client.get(f"/admin/partners/edit/{partner.pk}/").content.decode()
+    assert 'name="mfa_policy"' in html
+    assert "Required for every user" in html and "Optional: each user chooses" in html

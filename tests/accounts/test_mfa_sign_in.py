@@ -110,7 +110,8 @@ def test_cancelling_the_second_factor_signs_nobody_in(boss):
     client = Client()
     sign_in(client)
     page = client.get(AUTHENTICATE).content.decode()
-    assert 'form="logout-from-stage"' in page and "<script" not in page
+    assert 'id="logout-from-stage"' in page
+    assert "<script" not in page  # no security key: allauth's WebAuthn script is not even loaded
     client.post("/accounts/logout/", {"next": LOGIN})
     assert client.get("/admin/")["Location"].startswith(LOGIN)
 
@@ -132,3 +133,13 @@ def test_turning_the_app_off_and_new_recovery_codes_are_audited(boss, django_cap
     ]
     # A publisher without an app is sent straight back to set one up.
     assert client.get("/admin/")["Location"] == ACTIVATE
+
+
+def test_guessing_codes_is_limited_per_address(boss, settings):
+    enrol(boss)
+    client = Client()
+    sign_in(client)
+    for _ in range(10):  # ACCOUNT_LOGIN_FAILED_RATE: 10 a minute from one address
+        client.post(AUTHENTICATE, {"code": "000000"})
+    refused = client.post(AUTHENTICATE, {"code": "000000"}).content.decode()
+    assert "Too many failed login attempts" in refused

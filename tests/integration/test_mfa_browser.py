@@ -118,3 +118,56 @@ def test_a_publisher_enrols_is_challenged_and_a_recovery_code_works_once(live_se
     successes = SignInEvent.objects.filter(user=publisher, event=SignInEventType.SIGN_IN_SUCCEEDED).order_by("pk")
     assert [event.detail for event in successes] == ["", "second factor: TOTP", "second factor: RECOVERY_CODES"]
     assert SignInEvent.objects.filter(user=publisher, event=SignInEventType.MFA_ENABLED).count() == 2
+
+
+def test_a_publisher_adds_a_security_key_instead_and_signs_in_with_it(live_server, page, publisher, screenshot_dir):
+    """WebAuthn through allauth's own script, with chromium's virtual authenticator (DevTools protocol)."""
+    base = live_server.url
+    devtools = page.context.new_cdp_session(page)
+    devtools.send("WebAuthn.enable")
+    authenticator = devtools.send(
+        "WebAuthn.addVirtualAuthenticator",
+        {
+            "options": {
+                "protocol": "ctap2",
+                "transport": "usb",
+                "hasResidentKey": True,
+                "hasUserVerification": True,
+                "isUserVerified": True,
+                "automaticPresenceSimulation": True,
+            }
+        },
+    )
+    sign_in(page, base)
+    page.wait_for_url("**/accounts/reauthenticate/**")
+    page.fill("#id_password", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base}/accounts/2fa/totp/activate/")
+    page.click("text=Use it instead")
+
+    page.wait_for_url(f"{base}/accounts/2fa/webauthn/add/")
+    page.fill("#id_name", "Maria's key")
+    page.screenshot(path=screenshot_dir / "mfa-webauthn-1-add-a-key.png", full_page=True)
+    page.click("#mfa_webauthn_add")
+    page.wait_for_url(f"{base}/accounts/2fa/recovery-codes/")
+    page.click("text=I have saved them: continue")
+    page.wait_for_url(f"{base}/admin/")
+    assert (
+        len(
+            devtools.send("WebAuthn.getCredentials", {"authenticatorId": authenticator["authenticatorId"]})[
+                "credentials"
+            ]
+        )
+        == 1
+    )
+
+    sign_out(page, base)
+    sign_in(page, base)
+    page.wait_for_url(f"{base}/accounts/2fa/authenticate/")
+    page.screenshot(path=screenshot_dir / "mfa-webauthn-2-challenge.png", full_page=True)
+    page.click("#mfa_webauthn_authenticate")
+    page.wait_for_url(f"{base}/admin/")
+    [last] = SignInEvent.objects.filter(user=publisher, event=SignInEventType.SIGN_IN_SUCCEEDED).order_by("-pk")[:1]
+    assert last.detail == "second factor: WEBAUTHN"
+    added = SignInEvent.objects.filter(user=publisher, event=SignInEventType.MFA_ENABLED).order_by("pk")
+    assert [event.detail for event in added] == ["security key", "recovery codes"]
