@@ -14,6 +14,7 @@ from partners.audience import viewer_for
 from partners.models import Partner
 
 from ..apiauth import PartnerSessionAuth
+from ..mfa.enforcement import held_to_enrolment
 from ..mfa.policy import mfa_enabled_for, mfa_required_for
 from ..sessions import session_forget
 
@@ -68,7 +69,8 @@ class SessionInfoThrottle(AnonRateThrottle):
     response=SessionOut,
     summary="Who is signed in, and a CSRF token (for front ends)",
     description="Answers for anyone: `authenticated` false without a session. `api_access` says whether the "
-    "signed-in user may use the partner API (a partner user with access today). `mfa` says whether the user has "
+    "signed-in user may use the partner API with this session (a partner user with access today, and a second "
+    "factor if they must have one). `mfa` says whether the user has "
     "a second factor (`enabled`) and must have one (`required`): while one is required and not enabled, requests "
     "made with the session answer 403 with `code` `mfa_required` until the user sets it up at `setup_url`. "
     "Send `csrf_token` as the "
@@ -83,7 +85,7 @@ def session(request, response: HttpResponse):
         "authenticated": user is not None,
         "user": user,
         "partner": partner,
-        "api_access": viewer is not None,
+        "api_access": viewer is not None and not held_to_enrolment(user),
         "mfa": {
             "enabled": mfa_enabled_for(user),
             "required": mfa_required_for(user),

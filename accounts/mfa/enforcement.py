@@ -66,6 +66,11 @@ def is_open(request) -> bool:
     return name.startswith("mfa_") or name in OPEN_URL_NAMES
 
 
+def held_to_enrolment(user) -> bool:
+    """Is ``user``'s session held until they set up a second factor (enforcement on, required, none yet)?"""
+    return settings.PARTNERHUB_MFA_ENFORCED and mfa_enrolment_pending(user)
+
+
 def is_api(request) -> bool:
     return request.path_info.startswith("/api/")
 
@@ -89,7 +94,7 @@ class MfaEnrolmentMiddleware:
             return self.get_response(request)
         if is_api(request) and request.headers.get("Authorization"):
             return self.get_response(request)  # the request's own credential decides (tokens are unaffected)
-        if not mfa_enrolment_pending(user):
+        if not held_to_enrolment(user):
             return self.get_response(request)
         if is_api(request):
             return JsonResponse({"detail": API_DETAIL, "code": ERROR_CODE}, status=403)

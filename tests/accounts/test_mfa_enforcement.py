@@ -100,9 +100,11 @@ def test_the_api_refuses_their_session_with_a_clear_code_and_says_why_in_the_ses
     session = client.get(SESSION)
     assert session.status_code == 200
     assert session.json()["mfa"] == {"enabled": False, "required": True, "setup_url": ACTIVATE}
+    assert session.json()["api_access"] is False  # not with this session, yet
     enrol(strict_member)
     assert client.get(ME).status_code == 200
     assert client.get(SESSION).json()["mfa"]["enabled"] is True
+    assert client.get(SESSION).json()["api_access"] is True
 
 
 def test_personal_tokens_are_unaffected(strict_member):
