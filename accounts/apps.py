@@ -1,4 +1,4 @@
-"""App config for accounts: sign-in pages (django-allauth), single sign-on, sessions ended on lock-out,
+"""App config for accounts: sign-in pages (django-allauth), single sign-on, MFA, sessions ended on lock-out,
 the session API, the sign-in audit, and the demo SSO connection."""
 
 from django.apps import AppConfig
@@ -15,8 +15,13 @@ class AccountsConfig(AppConfig):
 
         from . import demo, signals
         from .api import audit, session
+        from .api import mfa as mfa_api
+        from .mfa import audit as mfa_audit
+        from .mfa import checks  # noqa: F401 (registers the deploy check)
 
         signals.connect()
+        mfa_audit.connect()
         register_api_router(session.router)
         register_api_router(audit.router)
+        register_api_router(mfa_api.router)
         register_demo(self.label, after=["partners"], steps=[demo.demo_sso_connection])

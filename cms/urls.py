@@ -1,8 +1,9 @@
-"""URLs: the Wagtail admin, partner sign-in, the partner API and Wagtail's page serving.
+"""URLs: the Wagtail admin, sign-in, the partner API and Wagtail's page serving.
 
-Editors sign in at the Wagtail admin, partner users at /accounts/login/ (django-allauth), both locked out per
-account and address by django-axes after repeated failures; staff passwords work at both. Django's own admin
-site is not mounted, so there is no third login door.
+Everyone signs in at /accounts/login/ (django-allauth), with their e-mail address and then their second factor
+when they have one: the Wagtail admin's /admin/login/ redirects there (``accounts.staff``), so the second
+factor cannot be skipped. django-axes locks an account per address after repeated failures. Django's own admin
+site is not mounted, so there is no other login door.
 """
 
 from django.conf import settings
@@ -11,10 +12,12 @@ from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 
+from accounts.staff import admin_login_redirect
 from cms.apiv1.middleware import api_not_found
 from cms.apiv1.root import api
 
 urlpatterns = [
+    path("admin/login/", admin_login_redirect, name="admin_login_redirect"),  # before Wagtail's own sign-in form
     path("admin/", include(wagtailadmin_urls)),
     path("accounts/", include("accounts.urls")),  # accepting an invitation
     path("accounts/", include("allauth.urls")),

@@ -52,7 +52,8 @@ def demo_logins(run: DemoRun) -> None:
     for user in partner_users:
         partner_user_password_set(user=user, password=DEMO_PASSWORD)
     run.logins += [
-        f"Admin:  {base_url}/admin/  user 'admin', password {DEMO_PASSWORD!r}",
+        f"Admin:  {base_url}/admin/  e-mail 'admin@vendor.example', password {DEMO_PASSWORD!r} "
+        "(then set up two-factor authentication: superusers must have it)",
         f"Partner sign-in:  {base_url}/accounts/login/  "
         + ", ".join(sorted(user.email for user in partner_users))
         + f", password {DEMO_PASSWORD!r}",

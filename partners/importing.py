@@ -13,7 +13,7 @@ from core.importer.engine import Entry, ImportContext, Problem, Section, entry_p
 from core.importer.helpers import lookup, unknown_reference
 
 from . import services
-from .models import Partner, PartnerType, Region, Role, Tier
+from .models import Partner, PartnerMfaPolicy, PartnerType, Region, Role, Tier
 
 
 class NamedEntry(Entry):
@@ -34,6 +34,10 @@ class PartnerEntry(Entry):
         default=None,
         max_length=254,
         description="E-mail of the staff user who manages the partner; absent: unchanged; null: none",
+    )
+    mfa: PartnerMfaPolicy | None = pydantic.Field(
+        default=None,
+        description="Two-factor authentication for the partner's users: optional or required; absent: unchanged",
     )
 
     @pydantic.field_validator("channel_manager")
@@ -159,6 +163,8 @@ class PartnersSection(Section):
         if "channel_manager" in entry.model_fields_set:  # absent: unchanged; null: none any more
             manager = entry.channel_manager
             extra["channel_manager"] = _staff_by_email({manager}).get(manager) if manager else None
+        if entry.mfa is not None:  # absent (or null): unchanged
+            extra["mfa_policy"] = entry.mfa
         return services.partner_upsert(
             key=entry.key,
             name=entry.name,

@@ -79,6 +79,13 @@ class PartnerQuerySet(models.QuerySet):
         return self.annotate(member_count=models.Count("memberships"))
 
 
+class PartnerMfaPolicy(models.TextChoices):
+    """Whether a partner's users must sign in with a second factor (``accounts.mfa.policy``)."""
+
+    OPTIONAL = "optional", "Optional: each user chooses"
+    REQUIRED = "required", "Required for every user"
+
+
 class Partner(models.Model):
     """A partner organisation. Deactivating it locks out all of its users at once."""
 
@@ -100,6 +107,13 @@ class Partner(models.Model):
         limit_choices_to={"is_staff": True, "is_active": True},
         help_text="The staff member who looks after this partner; told when it falls below its tier.",
     )
+    mfa_policy = models.CharField(
+        "two-factor authentication",
+        max_length=16,
+        choices=PartnerMfaPolicy.choices,
+        default=PartnerMfaPolicy.OPTIONAL,
+        help_text="Required: every user of this partner must set up an authenticator app before anything else.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -111,6 +125,7 @@ class Partner(models.Model):
             [FieldPanel("tier"), FieldPanel("partner_type"), FieldPanel("region")], heading="Classification"
         ),
         FieldPanel("channel_manager"),
+        FieldPanel("mfa_policy"),
         FieldPanel("is_active"),
     ]
 

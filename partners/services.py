@@ -48,12 +48,15 @@ def partner_upsert(
     region: Region,
     is_active: bool,
     channel_manager=_UNCHANGED,
+    mfa_policy=_UNCHANGED,
 ):
-    """Create or update a partner; its channel manager stays as it is unless one (or ``None``) is given.
+    """Create or update a partner; its channel manager and MFA policy stay as they are unless given.
 
     Deactivating a partner this way (the importer) ends its users' sessions, as ``partner_set_active`` does.
     """
     extra = {} if channel_manager is _UNCHANGED else {"channel_manager": channel_manager}
+    if mfa_policy is not _UNCHANGED:
+        extra["mfa_policy"] = mfa_policy
     was_active = Partner.objects.filter(key=key).values_list("is_active", flat=True).first()
     partner, created, changed = keyed_upsert(
         Partner, key=key, name=name, tier=tier, partner_type=partner_type, region=region, is_active=is_active, **extra

@@ -14,6 +14,8 @@ from partners.audience import viewer_for
 from partners.models import Partner
 
 from ..apiauth import PartnerSessionAuth
+from ..mfa.enforcement import held_to_enrolment
+from ..mfa.policy import mfa_enabled_for, mfa_required_for
 from ..sessions import session_forget
 
 router = Router(tags=["auth"])
@@ -33,11 +35,18 @@ class SessionPartnerOut(Schema):
     name: str
 
 
+class SessionMfaOut(Schema):
+    enabled: bool
+    required: bool
+    setup_url: str
+
+
 class SessionOut(Schema):
     authenticated: bool
     user: SessionUserOut | None
     partner: SessionPartnerOut | None
     api_access: bool
+    mfa: SessionMfaOut
     csrf_token: str
     login_url: str
     logout_url: str
@@ -60,7 +69,11 @@ class SessionInfoThrottle(AnonRateThrottle):
     response=SessionOut,
     summary="Who is signed in, and a CSRF token (for front ends)",
     description="Answers for anyone: `authenticated` false without a session. `api_access` says whether the "
-    "signed-in user may use the partner API (a partner user with access today). Send `csrf_token` as the "
+    "signed-in user may use the partner API with this session (a partner user with access today, and a second "
+    "factor if they must have one). `mfa` says whether the user has "
+    "a second factor (`enabled`) and must have one (`required`): while one is required and not enabled, requests "
+    "made with the session answer 403 with `code` `mfa_required` until the user sets it up at `setup_url`. "
+    "Send `csrf_token` as the "
     "`X-CSRFToken` header on unsafe requests made with the session cookie. Never cached.",
 )
 def session(request, response: HttpResponse):
@@ -72,7 +85,12 @@ def session(request, response: HttpResponse):
         "authenticated": user is not None,
         "user": user,
         "partner": partner,
-        "api_access": viewer is not None,
+        "api_access": viewer is not None and not held_to_enrolment(user),
+        "mfa": {
+            "enabled": mfa_enabled_for(user),
+            "required": mfa_required_for(user),
+            "setup_url": reverse("mfa_activate_totp"),
+        },
         "csrf_token": get_token(request),
         "login_url": reverse("account_login"),
         "logout_url": reverse("api-v1:auth_logout"),

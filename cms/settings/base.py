@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.AccessEndedMiddleware",  # signs out a partner user who lost access (e.g. last day passed)
+    "accounts.mfa.enforcement.MfaEnrolmentMiddleware",  # who must have a second factor sets one up first
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "cms.apiv1.middleware.JsonApiErrorsMiddleware",
     "cms.apiv1.middleware.ApiCachingMiddleware",
@@ -198,6 +199,25 @@ SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])  # earlier k
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"  # the partner portal comes later
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+# Staff sign in at /accounts/login/ too, with their e-mail address, so that nobody skips the second factor:
+# /admin/login/ redirects there (cms/urls.py) and Wagtail sends anyone signed out of the admin there.
+WAGTAILADMIN_LOGIN_URL = "/accounts/login/"
+
+# Multi-factor authentication (allauth.mfa; accounts.mfa): an authenticator app (TOTP) with recovery codes,
+# asked after the password or single sign-on of everyone who has set one up (pages at /accounts/2fa/).
+# Required (accounts.mfa.policy.mfa_required_for) for staff who can publish or administer and for the users of
+# partners whose MFA policy is "required": they are sent to set it up before anything else. Security keys and
+# passkeys (WebAuthn) serve as a second factor too (not for signing in without a password); browsers allow them
+# only over HTTPS (or on localhost).
+MFA_SUPPORTED_TYPES = ["totp", "webauthn", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="Partner Hub")  # the name authenticator apps show
+# Codes of the 30-second steps either side of now also pass (clock drift); a code passes once.
+MFA_TOTP_TOLERANCE = env.int("MFA_TOTP_TOLERANCE", default=0)
+MFA_RECOVERY_CODE_COUNT = 10  # one-time codes for a lost phone, shown after activation and on request
+MFA_TRUST_ENABLED = False  # no "trust this browser": the code is asked at every sign-in
+# Hold users to the policy above (never from the environment; `check --deploy` fails without it). Only the unit
+# tests of other apps turn it off (cms/settings/test.py): their staff clients are superusers without MFA.
+PARTNERHUB_MFA_ENFORCED = True
 
 # Sign-in audit (accounts.SignInEvent; Reports → Sign-ins): events older than SIGN_IN_AUDIT_DAYS are deleted by
 # the beat task purge-sign-in-events (every SIGN_IN_AUDIT_PURGE_SECONDS). 400 days: a year back, and some.

@@ -1,6 +1,6 @@
 """The sign-in audit records what happens at the doors: sign-ins, failures, lock-outs, and what other apps report.
 
-Sign-ins go through Wagtail's real ``/admin/login/`` (django-axes in front of Django's password
+Sign-ins go through the real ``/accounts/login/`` that staff use too (django-axes in front of the password
 check); the core signals are sent the way the apps that own those actions send them.
 """
 
@@ -19,7 +19,7 @@ from partners.services import partner_user_set_active
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/admin/login/"
+LOGIN = "/accounts/login/"
 PASSWORD = "the-right-password-42"
 WRONG = "Hunter2-wrong-secret"
 BROWSER = "Mozilla/5.0 (X11; Linux x86_64; rv:140.0) Gecko/20100101 Firefox/140.0"
@@ -32,10 +32,12 @@ def editor(settings):
     return StaffUserFactory(username="editor", email="editor@vendor.test", password=PASSWORD)
 
 
-def sign_in(client, username, password, **extra):
+def sign_in(client, login, password, **extra):
+    """Sign in with an e-mail address; "editor" stands for the editor's."""
     extra.setdefault("REMOTE_ADDR", "198.51.100.20")
     extra.setdefault("HTTP_USER_AGENT", BROWSER)
-    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, **extra)
+    login = "editor@vendor.test" if login == "editor" else login
+    return client.post(LOGIN, {"login": login, "password": password, "next": "/admin/"}, **extra)
 
 
 def events(**filters) -> list[SignInEvent]:
@@ -69,7 +71,11 @@ def test_signing_out_is_recorded(client, editor):
 def test_a_wrong_password_is_recorded_against_the_account_without_the_password(client, editor):
     assert sign_in(client, "editor", WRONG).status_code == 200  # the form again
     [event] = events()
-    assert (event.event, event.user, event.identifier) == (SignInEventType.SIGN_IN_FAILED, editor, "editor")
+    assert (event.event, event.user, event.identifier) == (
+        SignInEventType.SIGN_IN_FAILED,
+        editor,
+        "editor@vendor.test",
+    )
     assert (event.ip_address, event.user_agent, event.detail) == ("198.51.100.20", BROWSER, "Wrong password")
     stored = [str(value) for value in SignInEvent.objects.values_list().get()]
     assert not [value for value in stored if WRONG in value]

@@ -1,4 +1,4 @@
-"""Partner users sign in at /accounts/login/ with their e-mail address; staff keep the admin and may use both."""
+"""Everyone signs in at /accounts/login/ with their e-mail address: partner users, and staff (the admin sends them)."""
 
 from datetime import timedelta
 
@@ -43,11 +43,13 @@ def test_a_wrong_password_says_so_and_signs_nobody_in(client, member):
     assert "_auth_user_id" not in client.session
 
 
-def test_staff_sign_in_at_both_doors_with_the_same_password(client, editor):
+def test_staff_sign_in_here_with_their_email_and_the_admins_door_leads_here(client, editor):
     assert signed_in(sign_in(client, "editor@vendor.example"))
     client.logout()
-    response = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/"})
-    assert signed_in(response, "/admin/")
+    door = client.get("/admin/login/", {"next": "/admin/pages/"})
+    assert door["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+    response = client.post(LOGIN, {"login": "editor@vendor.example", "password": PASSWORD, "next": "/admin/pages/"})
+    assert signed_in(response, "/admin/pages/")
 
 
 @pytest.mark.parametrize(

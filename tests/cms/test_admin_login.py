@@ -1,4 +1,5 @@
-"""Editors' sign-in: one door (the Wagtail admin), locked per account and address after repeated failures."""
+"""Editors' sign-in: one door (/accounts/login/, where /admin/login/ sends them), locked per account and address
+after repeated failures."""
 
 import pytest
 
@@ -6,7 +7,7 @@ from partners.factories import StaffUserFactory
 
 pytestmark = pytest.mark.django_db
 
-LOGIN = "/admin/login/"
+LOGIN = "/accounts/login/"
 PASSWORD = "the-right-password-42"
 
 
@@ -20,7 +21,9 @@ def editor(settings):
 
 
 def sign_in(client, username, password, **extra):
-    return client.post(LOGIN, {"username": username, "password": password, "next": "/admin/"}, **extra)
+    """Staff sign in with their e-mail address (the factory's ``<username>@example.test``)."""
+    email = f"{username}@example.test"
+    return client.post(LOGIN, {"login": email, "password": password, "next": "/admin/"}, **extra)
 
 
 def signed_in(response) -> bool:
@@ -30,6 +33,23 @@ def signed_in(response) -> bool:
 def test_the_django_admin_is_not_a_second_door(client, editor):
     assert client.get("/django-admin/").status_code == 404
     assert client.post("/django-admin/login/", {"username": "editor", "password": PASSWORD}).status_code == 404
+
+
+def test_the_admins_sign_in_is_no_door_either_it_sends_staff_to_the_one_sign_in(client, editor):
+    assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert client.get("/admin/login/?next=/admin/pages/")["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
+    # A password posted there is never checked: nobody is signed in.
+    posted = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/"})
+    assert posted.status_code == 302 and posted["Location"] == "/accounts/login/?next=%2Fadmin%2F"
+    assert "_auth_user_id" not in client.session
+    # Signed out of the admin, anyone is sent to the same sign-in.
+    assert client.get("/admin/")["Location"] == "/accounts/login/?next=/admin/"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"])
+def test_a_next_elsewhere_is_replaced_by_the_admin(client, target):
+    response = client.get("/admin/login/", {"next": target})
+    assert response["Location"] == "/accounts/login/?next=%2Fadmin%2F"
 
 
 def test_repeated_failures_lock_that_account_from_that_address(client, editor):

@@ -96,7 +96,7 @@ def test_load_demo_prints_a_short_summary_and_ends_with_the_logins_and_tokens(ca
     tokens = [n for n, line in enumerate(lines) if line.strip().startswith("wagtail_")]
     assert len(tokens) == 2
     logins = lines.index("Logins and tokens:")
-    assert lines[logins + 1].startswith("Admin:") and "'admin'" in lines[logins + 1]
+    assert lines[logins + 1].startswith("Admin:") and "'admin@vendor.example'" in lines[logins + 1]
     assert logins < tokens[0] and tokens[1] >= len(lines) - 2  # the tokens come last
 
 

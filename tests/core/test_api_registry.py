@@ -45,7 +45,7 @@ PATHS_BEFORE = {
     "/api/v1/me/partner/compliance",
 }
 # Added since, by apps that register their own routers: partner admins' people, personal tokens (partners),
-# the session of a front end and the sign-in audit (accounts).
+# the session of a front end, the sign-in audit and a partner admin's MFA reset (accounts).
 PATHS_ADDED = {
     "/api/v1/me/partner/invitations",
     "/api/v1/me/partner/invitations/{invitation_id}/resend",
@@ -58,6 +58,7 @@ PATHS_ADDED = {
     "/api/v1/auth/session",
     "/api/v1/auth/logout",
     "/api/v1/me/partner/sign-ins",
+    "/api/v1/me/partner/users/{user_id}/mfa/reset",
 }
 
 
@@ -73,6 +74,7 @@ def test_each_app_registers_its_router_in_installed_apps_order():
         ["auth"],
         ["auth"],
         ["accounts"],
+        ["partner admin"],  # accounts: a partner admin resets their user's MFA
         ["courses"],
         ["certifications"],
         ["search"],
