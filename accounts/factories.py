@@ -27,8 +27,9 @@ def partner_user_with_password(*, email: str, password: str = PASSWORD, partner=
     return user
 
 
-def staff_user_with_password(*, username: str, email: str, password: str = PASSWORD, **extra):
-    return StaffUserFactory(username=username, email=email, password=password, **extra)
+def staff_user_with_password(*, username: str, email: str, password: str = PASSWORD, second_factor=False, **extra):
+    """A superuser who signs in with ``email`` and ``password``; without a second factor unless asked."""
+    return StaffUserFactory(username=username, email=email, password=password, second_factor=second_factor, **extra)
 
 
 class SignInEventFactory(factory.django.DjangoModelFactory):

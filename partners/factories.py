@@ -73,10 +73,30 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("not-a-real-password")
 
 
+def give_second_factor(user) -> None:
+    """Give ``user`` an authenticator app, as staff who can publish or administer must have (accounts.mfa).
+
+    Written directly (no allauth signal, so no audit line): test staff are set up, not enrolling.
+    """
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.utils import encrypt
+
+    Authenticator.objects.get_or_create(
+        user=user, type=Authenticator.Type.TOTP, defaults={"data": {"secret": encrypt("JBSWY3DPEHPK3PXP")}}
+    )
+
+
 class StaffUserFactory(UserFactory):
+    """A superuser with a second factor (``second_factor=False`` for one who has none yet)."""
+
     username = factory.Sequence(lambda n: f"editor{n}")
     is_staff = True
     is_superuser = True
+
+    @factory.post_generation
+    def second_factor(obj, create, extracted, **kwargs):
+        if create and extracted is not False:
+            give_second_factor(obj)
 
 
 class PartnerMembershipFactory(factory.django.DjangoModelFactory):

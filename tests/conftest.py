@@ -38,3 +38,15 @@ def _fresh_cache():
 def gold_partner_user(db) -> TokenUser:
     partner = PartnerFactory(key="acme", name="Acme Networks", tier=TierFactory(key="gold", name="Gold", rank=30))
     return make_token_user(partner=partner, roles=[RoleFactory(key="sales", name="Sales")])
+
+
+@pytest.fixture
+def admin_user(db, django_user_model, django_username_field):
+    """pytest-django's superuser, with the second factor a superuser must have (accounts.mfa)."""
+    from partners.factories import give_second_factor
+
+    user = django_user_model._default_manager.create_superuser(
+        **{django_username_field: "admin", "email": "admin@example.com", "password": "password"}
+    )
+    give_second_factor(user)
+    return user

@@ -3,7 +3,7 @@
 * ``authenticator_added``: MFA enabled, detail "TOTP" (an authenticator app) or "recovery codes";
 * ``authenticator_removed``: MFA disabled, with the same details (allauth drops the recovery codes with the
   last authenticator);
-* ``authenticator_reset``: MFA enabled, "recovery codes regenerated";
+* ``authenticator_reset``: "Recovery codes regenerated";
 * ``authentication_failed``: a sign-in failed, "wrong two-factor code" (a wrong code at re-authentication too).
 
 Each row carries the user's partner now; an administrator's reset is recorded by ``services.mfa_reset`` with
@@ -49,7 +49,7 @@ def record_removed(sender, request=None, user=None, authenticator=None, **kwargs
 
 
 def record_reset(sender, request=None, user=None, authenticator=None, **kwargs):
-    _send(SignInEventType.MFA_ENABLED, request, user, f"{type_name(authenticator)} regenerated")
+    _send(SignInEventType.MFA_RECOVERY_CODES, request, user, f"{type_name(authenticator)} regenerated")
 
 
 def record_failed(sender, request=None, user=None, authenticator=None, reauthentication=False, **kwargs):

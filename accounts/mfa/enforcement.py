@@ -38,6 +38,7 @@ API_DETAIL = (
 OPEN_URL_NAMES = frozenset(
     {
         "account_logout",
+        "wagtailadmin_logout",  # signing out is never held up, at either door
         "account_reauthenticate",
         "account_email",
         "account_confirm_email",

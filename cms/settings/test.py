@@ -33,7 +33,3 @@ CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
 
 # A test-only app with a minimal gated model (tests/testapp).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405
-
-# The MFA policy's enforcement (accounts.mfa.enforcement) is on in tests/accounts/test_mfa*.py and the browser
-# tests, which turn it on; elsewhere staff test clients are superusers who have no second factor.
-PARTNERHUB_MFA_ENFORCED = False

@@ -126,8 +126,8 @@ def test_turning_the_app_off_and_new_recovery_codes_are_audited(boss, django_cap
         client.post(f"{RECOVERY_CODES}generate/")
     assert client.post("/accounts/2fa/totp/deactivate/")["Location"] == "/accounts/2fa/"
     assert authenticator_types(boss) == set()
-    assert audit(SignInEventType.MFA_ENABLED, SignInEventType.MFA_DISABLED) == [
-        ("mfa.enabled", "recovery codes regenerated"),
+    assert audit(SignInEventType.MFA_RECOVERY_CODES, SignInEventType.MFA_DISABLED) == [
+        ("mfa.recovery_codes", "recovery codes regenerated"),
         ("mfa.disabled", "TOTP"),
         ("mfa.disabled", "recovery codes"),
     ]

@@ -2,28 +2,21 @@
 as a password (``perform_login``), so its second-factor stage asks the code of a user who has set one up, and the
 enforcement sends a user who must have one and has none to set it up.
 
-The social login is allauth's own flow (``complete_login``), for an account an IdP vouched for, with allauth's
-default social adapter: what the IdP said is not at stake here (the SSO tests cover that), only what comes after.
+The IdP's answer goes through our SSO connection and adapter (``accounts.sso``) and allauth's own flow
+(``complete_login``), as in tests/accounts/test_sso.py; here only what comes after is at stake.
 """
 
-from django.contrib.auth.models import AnonymousUser
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.middleware import SessionMiddleware
-from django.contrib.sites.models import Site
 from django.test import Client
 
 import pytest
-from allauth.core import context
-from allauth.socialaccount.adapter import get_adapter
-from allauth.socialaccount.internal.flows.login import complete_login
-from allauth.socialaccount.models import SocialAccount, SocialApp, SocialLogin
 
-from accounts.factories import partner_user_with_password
+from accounts.factories import SSOConnectionFactory, partner_user_with_password
 from accounts.models import SignInEvent, SignInEventType
-from partners.factories import PartnerFactory
+from partners.factories import PartnerFactory, RoleFactory
 from partners.models import PartnerMfaPolicy
 
 from .mfa import enrol, forget_used_codes, fresh_totp_code
+from .sso import sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -31,62 +24,46 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def enforced(settings):
     settings.PARTNERHUB_MFA_ENFORCED = True
-    settings.SOCIALACCOUNT_ADAPTER = "allauth.socialaccount.adapter.DefaultSocialAccountAdapter"
     forget_used_codes()
 
 
 @pytest.fixture
-def ann():
+def acme():
     partner = PartnerFactory(name="Acme", mfa_policy=PartnerMfaPolicy.REQUIRED)
-    user = partner_user_with_password(email="ann@acme.example", partner=partner)
-    SocialAccount.objects.create(user=user, provider="acme-oidc", uid="ann-at-acme")
-    app = SocialApp.objects.create(
-        provider="openid_connect",
-        provider_id="acme-oidc",
-        name="Acme",
-        client_id="partnerhub",
-        secret="not-used-here",
-        settings={"server_url": "https://idp.acme.example/realms/acme"},
+    return SSOConnectionFactory(
+        name="Acme SSO", slug="acme", partner=partner, domains=["acme.example"], mappings={"sales": RoleFactory()}
     )
-    app.sites.add(Site.objects.get_current())
-    return user
 
 
-def sso_callback(rf, client: Client):
-    """The IdP's callback, as allauth's provider view completes it: an existing social account signs in."""
-    request = rf.get("/accounts/oidc/acme-oidc/login/callback/")
-    SessionMiddleware(lambda r: None).process_request(request)
-    request.user = AnonymousUser()
-    request._messages = FallbackStorage(request)
-    with context.request_context(request):
-        provider = get_adapter().get_provider(request, "acme-oidc")
-    sociallogin = SocialLogin(account=SocialAccount(provider="acme-oidc", uid="ann-at-acme"), provider=provider)
-    sociallogin.state = {"process": "login", "next": "/"}
-    with context.request_context(request):
-        response = complete_login(request, sociallogin)
+@pytest.fixture
+def ann(acme):
+    return partner_user_with_password(email="ann@acme.example", partner=acme.partner)
+
+
+def sso_callback(rf, client: Client, connection):
+    """The IdP's callback completed by allauth; the browser (``client``) carries on with the session it made."""
+    response, request = sso_sign_in(rf, connection, email="ann@acme.example", groups=["sales"])
     request.session.save()
-    client.cookies["sessionid"] = request.session.session_key  # the browser carries on with that session
+    client.cookies["sessionid"] = request.session.session_key
     return response
 
 
-def test_a_user_with_an_app_is_asked_the_code_after_the_idp(rf, ann):
+def test_a_user_with_an_app_is_asked_the_code_after_the_idp(rf, acme, ann):
     secret, _codes = enrol(ann)
     client = Client()
-    response = sso_callback(rf, client)
+    response = sso_callback(rf, client, acme)
     assert response["Location"] == "/accounts/2fa/authenticate/"
     assert client.get("/api/v1/me").status_code == 401  # not signed in on the IdP's word alone
     assert client.post("/accounts/2fa/authenticate/", {"code": fresh_totp_code(secret)})["Location"] == "/"
     assert client.get("/api/v1/me").status_code == 200
     success = SignInEvent.objects.get(event=SignInEventType.SIGN_IN_SUCCEEDED)
-    assert success.detail == "via acme-oidc, second factor: TOTP"
+    assert success.detail == "via sso-acme, second factor: TOTP"
 
 
-def test_a_user_who_must_have_one_and_has_none_sets_it_up_first(rf, ann):
-    ann.set_unusable_password()  # a user of a partner's IdP has no password of ours
-    ann.save()
+def test_a_user_who_must_have_one_and_has_none_sets_it_up_first(rf, acme, ann):
     client = Client()
-    assert sso_callback(rf, client)["Location"] == "/"
+    assert sso_callback(rf, client, acme)["Location"] == "/"
     assert client.get("/")["Location"] == "/accounts/2fa/totp/activate/"
     assert client.get("/api/v1/me").json()["code"] == "mfa_required"
-    # No password to confirm: allauth lets an SSO-only user set it up straight away.
+    # No password of ours (the IdP's sign-in wiped it): allauth lets an SSO-only user set it up straight away.
     assert client.get("/accounts/2fa/totp/activate/").status_code == 200

@@ -7,14 +7,9 @@ in time in the connection's partner, roles from groups at every sign-in, refusal
 """
 
 from django.contrib.auth import authenticate
-from django.contrib.auth.models import AnonymousUser, Group
-from django.contrib.messages.storage.fallback import FallbackStorage
-from django.contrib.sessions.middleware import SessionMiddleware
+from django.contrib.auth.models import Group
 
 import pytest
-from allauth.core import context
-from allauth.socialaccount.adapter import get_adapter
-from allauth.socialaccount.internal.flows.login import complete_login
 from allauth.socialaccount.models import SocialAccount
 
 from accounts.factories import PASSWORD, SSOConnectionFactory, partner_user_with_password
@@ -23,6 +18,7 @@ from partners.factories import PartnerFactory, RoleFactory, partner_user
 from partners.models import PartnerMembership
 
 from .conftest import LOGIN, sign_in
+from .sso import sso_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -52,29 +48,6 @@ def wideworld(roles):
         domains=["wideworld.example"],
         mappings={"sales": roles["sales"]},
     )
-
-
-def sso_sign_in(rf, connection, *, email, groups=(), sub=None):
-    """The IdP's claims for ``email``, through allauth's OIDC provider and login flow: the response and request."""
-    request = rf.get(f"/accounts/oidc/{connection.provider_id}/login/callback/")
-    SessionMiddleware(lambda r: None).process_request(request)
-    request.session.save()
-    request.user = AnonymousUser()
-    request._messages = FallbackStorage(request)
-    claims = {
-        "sub": sub or f"kc-{email}",
-        "email": email,
-        "email_verified": True,
-        "given_name": "Sam",
-        "family_name": "Sample",
-        "groups": list(groups),
-    }
-    with context.request_context(request):
-        provider = get_adapter().get_provider(request, connection.provider_id)
-        login = provider.sociallogin_from_response(request, {"id_token": claims, "userinfo": claims})
-        login.state = {"process": "login", "next": "/"}
-        response = complete_login(request, login)
-    return response, request
 
 
 def signed_in_as(request):

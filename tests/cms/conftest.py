@@ -4,12 +4,15 @@ from django.contrib.auth import get_user_model
 
 import pytest
 
-from partners.factories import StaffUserFactory
+from partners.factories import StaffUserFactory, give_second_factor
 
 
 @pytest.fixture
 def admin_user():
-    return get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
+    """A superuser, with the second factor a superuser must have (accounts.mfa)."""
+    user = get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
+    give_second_factor(user)
+    return user
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ import pytest
 
 from cms.factories import AssetFactory
 from cms.models import Asset
-from partners.factories import PartnerFactory, PartnerTypeFactory, RegionFactory
+from partners.factories import PartnerFactory, PartnerTypeFactory, RegionFactory, give_second_factor
 from tests.conftest import make_token_user
 
 pytestmark = pytest.mark.django_db
@@ -111,6 +111,7 @@ def moderator():
     user = get_user_model().objects.create_user("mo", "mo@vendor.test", "pw", is_staff=True)
     user.groups.add(Group.objects.get(name="Moderators"))
     user.user_permissions.add(Permission.objects.get(codename="access_admin"))
+    give_second_factor(user)  # moderators publish: they have a second factor (accounts.mfa)
     return user
 
 

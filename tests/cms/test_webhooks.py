@@ -28,6 +28,7 @@ from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.gating.lifecycle import content_archive, content_restore, lifecycle_sweep
 from cms.models import Asset, WebhookDelivery, WebhookEndpoint
 from cms.tasks import WEBHOOK_MAX_RETRIES, deliver_webhook
+from partners.factories import give_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -591,7 +592,9 @@ def test_stored_answer_bodies_are_cleared_by_the_migration(endpoint):
 
 @pytest.fixture
 def superuser_client(client):
-    client.force_login(get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password"))
+    admin = get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
+    give_second_factor(admin)
+    client.force_login(admin)
     return client
 
 

@@ -17,6 +17,7 @@ from partners.factories import (
     RoleFactory,
     TierFactory,
     UserFactory,
+    give_second_factor,
 )
 from partners.models import Role, Tier
 from partners.services import api_token_issue
@@ -28,6 +29,7 @@ STAFF_LOGIN = "/accounts/login/"  # where Wagtail sends the signed-out (WAGTAILA
 @pytest.fixture
 def superuser_client(client):
     admin = get_user_model().objects.create_superuser("admin", "admin@example.test", "admin-password")
+    give_second_factor(admin)
     client.force_login(admin)
     return client
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 import pytest
 
-from partners.factories import InvitationFactory
+from partners.factories import InvitationFactory, give_second_factor
 from partners.models import Invitation
 
 from .conftest import last_link_token
@@ -21,6 +21,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff(client):
     admin = get_user_model().objects.create_superuser("admin", "admin@vendor.test", "admin-password")
+    give_second_factor(admin)
     client.force_login(admin)
     return client
 
