@@ -64,5 +64,5 @@ def test_branding_names_and_colours_the_portal(client):
 def test_a_brand_colour_too_light_for_white_text_is_refused():
     branding = PortalBranding.load()
     branding.primary_colour = "#f5d90a"
-    with pytest.raises(ValidationError, match="contrast of 1.4:1"):
+    with pytest.raises(ValidationError, match=r"contrast of 1\.4:1"):
         branding.full_clean()
