@@ -6,7 +6,7 @@ preview answers ``preview_payload`` of any kind of gated content.
 """
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime
 from functools import partial
 from typing import Literal
 
@@ -255,14 +255,12 @@ class FeedFilters(Schema):
     summary="What is new for me",
     description="New and updated assets, new programs, pinned, new and unacknowledged bulletins, assets expiring "
     "soon and assets updated since I downloaded them (with the change note); then `sections` the other apps add "
-    "(my courses due, my certifications expiring). Without `since`, reading the feed marks it as seen.",
+    "(my courses due, my certifications expiring). Without `since`, new means since I last marked the feed as seen "
+    "(`POST /feed/seen`; 30 days the first time): reading it marks nothing.",
 )
 def feed(request, filters: Query[FeedFilters]):
     now = timezone.now()
-    since = filters.since
-    if since is None:
-        previous = activity.feed_visit_record(user=request.auth, now=now)
-        since = previous or now - timedelta(days=30)
+    since = filters.since or selectors.feed_since(user=request.auth, now=now)
     data = selectors.feed_for_partner(user=request.auth, since=since, now=now)
     summary = partial(asset_summary, request)
     bulletin = _bulletin_mapper(request.auth, acknowledged=data["acknowledged"])
@@ -285,6 +283,23 @@ def feed(request, filters: Query[FeedFilters]):
         ],
         "sections": data["sections"],
     }
+
+
+class FeedSeenOut(Schema):
+    seen_at: datetime
+    previously_seen_at: datetime | None
+
+
+@router.post(
+    "/feed/seen",
+    response=FeedSeenOut,
+    summary="Mark my feed as seen",
+    description="What is new in my feed from now on starts here. The portal's home calls it when the user says so.",
+)
+def feed_seen(request):
+    now = timezone.now()
+    previous = activity.feed_visit_record(user=request.auth, now=now)
+    return {"seen_at": now, "previously_seen_at": previous}
 
 
 class PreviewOut(Schema):

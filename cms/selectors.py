@@ -6,7 +6,7 @@ Also the editors' side: which owner reminders are due, and a free key for a new 
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -20,7 +20,16 @@ from cms.gating.models import GatedContent, gated_content_models
 from core.feed import feed_sections_for
 from partners.audience import count_visible, viewer_for
 
-from .models import Asset, AssetVersion, Bulletin, BulletinAcknowledgement, Download, OwnerReminder, Program
+from .models import (
+    Asset,
+    AssetVersion,
+    Bulletin,
+    BulletinAcknowledgement,
+    Download,
+    FeedVisit,
+    OwnerReminder,
+    Program,
+)
 from .uploads import stored_asset_file_problem
 
 
@@ -178,6 +187,14 @@ def acknowledged_bulletin_ids(*, user) -> set[int]:
 
 
 FEED_SECTION_LIMIT = 20
+#: "New since my last visit" for a user who has never marked their feed as seen.
+FEED_FIRST_VISIT_DAYS = 30
+
+
+def feed_since(*, user, now) -> datetime:
+    """Where "new" starts for ``user``: when they last marked their feed as seen, else ``FEED_FIRST_VISIT_DAYS``."""
+    seen = FeedVisit.objects.filter(user=user).values_list("visited_at", flat=True).first()
+    return seen or now - timedelta(days=FEED_FIRST_VISIT_DAYS)
 
 
 def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dict:

@@ -33,4 +33,4 @@ if settings.DEBUG:
     # content are never under MEDIA_ROOT (see cms/storage.py), so this cannot serve them.
     urlpatterns += staticfiles_urlpatterns() + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
-urlpatterns += [path("", include(wagtail_urls))]
+urlpatterns += [path("", include("home.urls")), path("", include(wagtail_urls))]

@@ -7,7 +7,8 @@ from partners.audience import viewer_for
 
 
 def feed_visit_record(*, user, now=None):
-    """Record that ``user`` read their feed now; return when they read it before (``None`` the first time)."""
+    """Record that ``user`` has seen their feed up to now ("mark as seen"); return when they had before
+    (``None`` the first time). Reading the feed does not call this: what is new stays new until they say so."""
     now = now or timezone.now()
     visit = FeedVisit.objects.filter(user=user).first()
     previous = visit.visited_at if visit else None

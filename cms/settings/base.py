@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 BASE_DIR = PROJECT_DIR.parent
@@ -65,6 +66,8 @@ INSTALLED_APPS = [
     "allauth.socialaccount.providers.saml",
     "allauth.mfa",  # second factor: TOTP, recovery codes
     "corsheaders",
+    "django_htmx",
+    "csp",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,12 +81,14 @@ SITE_ID = 1
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",  # the portal's and sign-in pages' Content-Security-Policy (below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",  # before anything that may answer (preflights, errors)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",  # request.htmx: the portal answers htmx requests with a fragment
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.AccessEndedMiddleware",  # signs out a partner user who lost access (e.g. last day passed)
@@ -109,6 +114,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
+                "home.context_processors.portal",
             ],
         },
     },
@@ -222,6 +228,30 @@ PARTNERHUB_MFA_ENFORCED = True
 # Sign-in audit (accounts.SignInEvent; Reports → Sign-ins): events older than SIGN_IN_AUDIT_DAYS are deleted by
 # the beat task purge-sign-in-events (every SIGN_IN_AUDIT_PURGE_SECONDS). 400 days: a year back, and some.
 SIGN_IN_AUDIT_DAYS = env.int("SIGN_IN_AUDIT_DAYS", default=400)
+
+# The partner portal (app ``home``): pages for partner users at /, /links/, /verify/<code>/… Off, / is the headless
+# notice and the portal's pages answer 404; the API is the same either way.
+PARTNERHUB_PORTAL_ENABLED = env.bool("PARTNERHUB_PORTAL_ENABLED", default=True)
+# Content-Security-Policy (django-csp) for every page but the Wagtail admin (its own inline scripts) and the API
+# (JSON, and its Swagger UI): no inline script or style; a nonce for the few scripts that must be in the page.
+CONTENT_SECURITY_POLICY = {
+    "EXCLUDE_URL_PREFIXES": ["/admin/", "/api/"],
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", *env.list("CSP_IMG_SOURCES", default=[])],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": env.list(
+            "CSP_FRAME_SOURCES", default=["https://www.youtube-nocookie.com", "https://player.vimeo.com"]
+        ),
+        "frame-ancestors": [NONE],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        # No form-action: the sign-in form's answer redirects to the partner's own identity provider.
+    },
+}
 
 LANGUAGE_CODE = "en"
 # Content languages: assets may have a variant per language (Wagtail locales).

@@ -28,11 +28,14 @@ def titles(rows):
     return sorted(row["title"] for row in rows)
 
 
-def test_new_since_my_last_visit(client, gold_partner_user):
+def test_new_since_i_last_marked_the_feed_as_seen_and_reading_marks_nothing(client, gold_partner_user):
     with time_machine.travel(T0, tick=False):
         AssetFactory(title="Before")
         first = feed(client, gold_partner_user)
-        assert titles(first["new_assets"]) == ["Before"]  # first visit: the last 30 days
+        assert titles(first["new_assets"]) == ["Before"]  # never marked: the last 30 days
+        assert titles(feed(client, gold_partner_user)["new_assets"]) == ["Before"]  # reading it again: still new
+        seen = client.post("/api/v1/feed/seen", **gold_partner_user.headers)
+        assert seen.status_code == 200 and seen.json()["previously_seen_at"] is None
     with time_machine.travel(T0 + timedelta(days=1), tick=False):
         AssetFactory(title="After")
         ProgramFactory(title="New program")

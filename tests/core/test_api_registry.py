@@ -24,6 +24,7 @@ PATHS_BEFORE = {
     "/api/v1/bulletins/{bulletin_id}",
     "/api/v1/bulletins/{bulletin_id}/acknowledge",
     "/api/v1/feed",
+    "/api/v1/feed/seen",
     "/api/v1/preview",
     "/api/v1/search",
     "/api/v1/search/suggest",

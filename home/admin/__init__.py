@@ -1,0 +1,1 @@
+"""Admin of the portal: the links hub (Wagtail snippets viewset)."""

@@ -1,0 +1,65 @@
+"""The portal's home at ``/``: a landing for visitors, the partner user's feed for them, and "mark as seen".
+
+The feed is the API's (``cms.selectors.feed_for_partner``, with the sections other apps register), read
+from when the user last marked it as seen: reading it marks nothing, so what is new stays new until they
+say they have seen it.
+"""
+
+from django.http import HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from cms.selectors import bulletins_for_partner, feed_for_partner, feed_since
+from cms.services.activity import bulletin_acknowledge, feed_visit_record
+from partners.audience import viewer_for
+
+from ..access import not_a_partner_response, portal_enabled, portal_page
+
+
+def serve_home(request, *, page):
+    if not portal_enabled():
+        return TemplateResponse(request, "home/headless.html", {"page": page})
+    if not request.user.is_authenticated:
+        return TemplateResponse(request, "home/landing.html", {"page": page})
+    if viewer_for(request.user) is None:
+        return not_a_partner_response(request)
+    now = timezone.now()
+    since = feed_since(user=request.user, now=now)
+    feed = feed_for_partner(user=request.user, since=since, now=now)
+    unacknowledged = [b for b in feed["bulletins"] if b.requires_acknowledgement and b.pk not in feed["acknowledged"]]
+    return TemplateResponse(
+        request,
+        "home/home_page.html",
+        {
+            "page": page,
+            "since": since,
+            "feed": feed,
+            "unacknowledged_count": len(unacknowledged),
+            "has_news": any(feed[name] for name in ("new_assets", "updated_assets", "new_programs")),
+        },
+    )
+
+
+@require_POST
+@portal_page
+def mark_feed_seen(request):
+    """ "Mark as seen": what is new on the home page from now on starts now."""
+    feed_visit_record(user=request.user)
+    if request.htmx:
+        return render(request, "home/includes/feed_seen.html", {"since": timezone.now()})
+    return redirect("/")
+
+
+@require_POST
+@portal_page
+def acknowledge_bulletin(request, bulletin_id: int):
+    """ "I have read this" on a bulletin that asks for it; 404 for one the user may not see."""
+    bulletin = get_object_or_404(bulletins_for_partner(user=request.user), pk=bulletin_id)
+    if not bulletin.requires_acknowledgement:
+        return HttpResponseBadRequest("This bulletin does not ask for acknowledgement.")
+    bulletin_acknowledge(bulletin=bulletin, user=request.user)
+    if request.htmx:
+        return render(request, "home/includes/bulletin_card.html", {"bulletin": bulletin, "acknowledged": True})
+    return redirect("/")
