@@ -1,6 +1,7 @@
 """What every page of the portal and the sign-in pages knows: the vendor's branding and the navigation."""
 
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from .access import portal_enabled
 from .models import PortalBranding
@@ -19,10 +20,10 @@ def navigation(request) -> list[dict]:
 
 
 def portal(request) -> dict:
-    branding = PortalBranding.load(request_or_site=request)
     enabled = portal_enabled()
     return {
-        "branding": branding,
+        # Lazy: read (one query) only by the templates that show it, never by the admin's.
+        "branding": SimpleLazyObject(lambda: PortalBranding.load(request_or_site=request)),
         "portal_enabled": enabled,
         "portal_navigation": navigation(request) if enabled and request.user.is_authenticated else [],
     }

@@ -24,7 +24,6 @@ PATHS_BEFORE = {
     "/api/v1/bulletins/{bulletin_id}",
     "/api/v1/bulletins/{bulletin_id}/acknowledge",
     "/api/v1/feed",
-    "/api/v1/feed/seen",
     "/api/v1/preview",
     "/api/v1/search",
     "/api/v1/search/suggest",
@@ -46,7 +45,7 @@ PATHS_BEFORE = {
     "/api/v1/me/partner/compliance",
 }
 # Added since, by apps that register their own routers: partner admins' people, personal tokens (partners),
-# the session of a front end, the sign-in audit and a partner admin's MFA reset (accounts).
+# the session of a front end, the sign-in audit and a partner admin's MFA reset (accounts), the links hub (home).
 PATHS_ADDED = {
     "/api/v1/me/partner/invitations",
     "/api/v1/me/partner/invitations/{invitation_id}/resend",
@@ -60,6 +59,8 @@ PATHS_ADDED = {
     "/api/v1/auth/logout",
     "/api/v1/me/partner/sign-ins",
     "/api/v1/me/partner/users/{user_id}/mfa/reset",
+    "/api/v1/feed/seen",  # cms: what is new starts where the user marked the feed as seen
+    "/api/v1/links",  # home: the links hub
 }
 
 
@@ -79,6 +80,7 @@ def test_each_app_registers_its_router_in_installed_apps_order():
         ["courses"],
         ["certifications"],
         ["search"],
+        ["portal"],
     ]
 
 
