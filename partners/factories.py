@@ -89,6 +89,9 @@ def give_second_factor(user) -> None:
 class StaffUserFactory(UserFactory):
     """A superuser with a second factor (``second_factor=False`` for one who has none yet)."""
 
+    class Meta:
+        skip_postgeneration_save = True  # the hook writes an authenticator, never the user
+
     username = factory.Sequence(lambda n: f"editor{n}")
     is_staff = True
     is_superuser = True

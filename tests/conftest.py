@@ -50,3 +50,15 @@ def admin_user(db, django_user_model, django_username_field):
     )
     give_second_factor(user)
     return user
+
+
+@pytest.fixture
+def midday():
+    """Today at noon UTC, the clock running: a test that loads the demo twice never sees the date change between
+    the two (relative demo dates such as "today+60d" would, legitimately, update)."""
+    from datetime import UTC, datetime, time
+
+    import time_machine
+
+    with time_machine.travel(datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC), tick=True):
+        yield

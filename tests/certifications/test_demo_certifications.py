@@ -29,6 +29,7 @@ def statuses() -> dict:
 
 
 @override_settings(DEBUG=True)
+@pytest.mark.usefixtures("midday")
 def test_load_demo_makes_certifications_certificates_and_compliance(client, mailoutbox):
     out = load_demo()
     assert "certifications: 5 created" in out
