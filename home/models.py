@@ -8,7 +8,6 @@ Portal branding) gives the portal, its e-mails and its certificates the vendor's
 
 import re
 
-from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -20,6 +19,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 
 from partners.audience import AudienceMixin, AudienceQuerySet
+from partners.panels import audience_panel
 
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", "A colour as #RRGGBB, e.g. #3a4fd8.")
 #: WCAG 2.1 AA: white text on the brand colour must be readable (contrast 4.5:1 or more).
@@ -144,15 +144,8 @@ class PortalLink(AudienceMixin, ClusterableModel):
             [FieldPanel("title"), FieldPanel("description"), FieldPanel("url"), FieldPanel("icon")], heading="Link"
         ),
         MultiFieldPanel([FieldPanel("sort_order"), FieldPanel("is_active")], heading="Display"),
-        MultiFieldPanel(
-            [
-                FieldPanel("min_tier"),
-                FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
-                FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
-            ],
-            heading="Audience",
-            help_text="Empty lists mean everyone; a partner user sees the link when every condition holds.",
+        audience_panel(
+            help_text="Empty lists mean everyone; a partner user sees the link when every condition holds."
         ),
     ]
 

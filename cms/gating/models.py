@@ -15,7 +15,6 @@ A kind is a concrete subclass of ``GatedContent`` in any installed app;
 previews cover a new kind without a line changed here.
 """
 
-from django import forms
 from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
@@ -36,6 +35,7 @@ from wagtail.models import (
 from wagtail.search import index
 
 from partners.audience import AUDIENCE_LISTS, AudienceMixin, AudienceQuerySetMixin
+from partners.panels import audience_panel
 
 
 def snippet_generic_relation(model: str, query_name: str) -> GenericRelation:
@@ -62,16 +62,7 @@ class GatedContentQuerySet(AudienceQuerySetMixin, models.QuerySet):
 
 def gated_content_tabs(content_panels: list) -> TabbedInterface:
     """The editor of every gated item: its own Content tab, then the shared Audience and Lifecycle tabs."""
-    audience = MultiFieldPanel(
-        [
-            FieldPanel("min_tier"),
-            FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
-            FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
-            FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
-        ],
-        heading="Audience",
-        help_text="Who may see this. Empty lists mean everyone; a partner must match every restriction set here.",
-    )
+    audience = audience_panel()
     ownership = MultiFieldPanel(
         [FieldRowPanel([FieldPanel("owner"), FieldPanel("review_by")])],
         heading="Ownership",

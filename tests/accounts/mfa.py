@@ -2,8 +2,6 @@
 
 import time
 
-from django.core.cache import cache
-
 from allauth.mfa.models import Authenticator
 from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
 from allauth.mfa.totp.internal.auth import TOTP, format_hotp_value, generate_totp_secret, hotp_value
@@ -33,8 +31,3 @@ def enrol(user) -> tuple[str, list[str]]:
 
 def authenticator_types(user) -> set[str]:
     return set(Authenticator.objects.filter(user_id=user.pk).values_list("type", flat=True))
-
-
-def forget_used_codes() -> None:
-    """allauth remembers used TOTP codes in the cache (a code passes once): each test starts afresh."""
-    cache.clear()

@@ -22,11 +22,6 @@ SESSION = "/api/v1/auth/session"
 ME = "/api/v1/me"
 
 
-@pytest.fixture(autouse=True)
-def enforced(settings):
-    settings.PARTNERHUB_MFA_ENFORCED = True
-
-
 @pytest.fixture
 def superuser():
     return staff_user_with_password(username="boss", email="boss@vendor.example", is_superuser=True)

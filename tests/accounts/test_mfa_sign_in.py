@@ -10,7 +10,7 @@ import pytest
 from accounts.factories import PASSWORD, staff_user_with_password
 from accounts.models import SignInEvent, SignInEventType
 
-from .mfa import authenticator_types, enrol, forget_used_codes, fresh_totp_code
+from .mfa import authenticator_types, enrol, fresh_totp_code
 
 pytestmark = pytest.mark.django_db
 
@@ -20,12 +20,6 @@ AUTHENTICATE = "/accounts/2fa/authenticate/"
 REAUTHENTICATE = "/accounts/reauthenticate/"
 RECOVERY_CODES = "/accounts/2fa/recovery-codes/"
 EMAIL = "boss@vendor.example"
-
-
-@pytest.fixture(autouse=True)
-def enforced(settings):
-    settings.PARTNERHUB_MFA_ENFORCED = True
-    forget_used_codes()
 
 
 @pytest.fixture

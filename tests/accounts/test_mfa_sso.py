@@ -15,16 +15,10 @@ from accounts.models import SignInEvent, SignInEventType
 from partners.factories import PartnerFactory, RoleFactory
 from partners.models import PartnerMfaPolicy
 
-from .mfa import enrol, forget_used_codes, fresh_totp_code
+from .mfa import enrol, fresh_totp_code
 from .sso import sso_sign_in
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def enforced(settings):
-    settings.PARTNERHUB_MFA_ENFORCED = True
-    forget_used_codes()
 
 
 @pytest.fixture

@@ -66,3 +66,30 @@ def test_a_brand_colour_too_light_for_white_text_is_refused():
     branding.primary_colour = "#f5d90a"
     with pytest.raises(ValidationError, match=r"contrast of 1\.4:1"):
         branding.full_clean()
+
+
+def test_editors_manage_links_with_their_audience_in_the_admin(admin_client):
+    from django.urls import reverse
+
+    from home.models import PortalLink
+
+    gold = TierFactory(key="gold", rank=30)
+    add_url = reverse("wagtailsnippets_home_portallink:add")
+    form = admin_client.get(add_url).content.decode()
+    assert "Audience" in form and 'name="min_tier"' in form
+    response = admin_client.post(
+        add_url,
+        {
+            "title": "MDF claims",
+            "description": "",
+            "url": "https://mdf.example/",
+            "icon": "funds",
+            "sort_order": 5,
+            "is_active": "on",
+            "min_tier": gold.pk,
+        },
+    )
+    assert response.status_code == 302
+    link = PortalLink.objects.get(title="MDF claims")
+    assert link.min_tier == gold and link.url == "https://mdf.example/"
+    assert "MDF claims" in admin_client.get(reverse("wagtailsnippets_home_portallink:list")).content.decode()

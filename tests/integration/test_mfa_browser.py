@@ -23,9 +23,8 @@ EMAIL = "maria.editor@vendor.example"
 
 
 @pytest.fixture
-def publisher(settings):
+def publisher():
     """An editor of the vendor who may publish pages (and so must have a second factor)."""
-    settings.PARTNERHUB_MFA_ENFORCED = True
     editor = staff_user_with_password(username="maria", email=EMAIL, is_superuser=False)
     group = Group.objects.create(name="Publishers")
     group.permissions.add(Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"))
