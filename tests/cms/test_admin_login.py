@@ -5,7 +5,7 @@ from django.test import Client
 
 import pytest
 
-from partners.factories import StaffUserFactory
+from partners.factories import StaffUserFactory, give_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -37,15 +37,26 @@ def test_the_django_admin_is_not_a_second_door(client, editor):
     assert client.post("/django-admin/login/", {"username": "editor", "password": PASSWORD}).status_code == 404
 
 
-def test_the_admins_sign_in_is_no_door_either_it_sends_staff_to_the_one_sign_in(client, editor):
+def test_the_admins_sign_in_is_the_one_sign_in(client, editor):
     assert client.get("/admin/login/")["Location"] == "/accounts/login/?next=%2Fadmin%2F"
     assert client.get("/admin/login/?next=/admin/pages/")["Location"] == "/accounts/login/?next=%2Fadmin%2Fpages%2F"
-    # A password posted there is never checked: nobody is signed in.
-    posted = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/"})
-    assert posted.status_code == 302 and posted["Location"] == "/accounts/login/?next=%2Fadmin%2F"
-    assert "_auth_user_id" not in client.session
     # Signed out of the admin, anyone is sent to the same sign-in.
     assert client.get("/admin/")["Location"] == "/accounts/login/?next=/admin/"
+
+
+def test_staff_still_post_their_username_and_password_to_the_admin_and_get_allauths_checks(client, editor):
+    wrong = client.post("/admin/login/", {"username": "editor", "password": "wrong", "next": "/admin/"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+    posted = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/pages/"})
+    assert posted.status_code == 302 and posted["Location"] == "/admin/pages/"
+    assert client.session["_auth_user_id"] == str(editor.pk)
+
+
+def test_the_admins_door_never_skips_the_second_factor(client, editor):
+    give_second_factor(editor)
+    posted = client.post("/admin/login/", {"username": "editor", "password": PASSWORD, "next": "/admin/"})
+    assert posted["Location"] == "/accounts/2fa/authenticate/"
+    assert "_auth_user_id" not in client.session  # not signed in until the code
 
 
 @pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/admin/", "javascript:alert(1)"])
@@ -94,3 +105,10 @@ def test_a_password_checked_without_a_request_is_still_checked(client, editor):
     assert client.get("/api/v1/auth/session").json()["authenticated"] is True
     client.logout()
     assert not client.login(username="editor", password="wrong")
+
+
+def test_failures_at_the_admins_door_count_toward_the_same_lock(client, editor):
+    for _ in range(LIMIT - 1):
+        assert client.post("/admin/login/", {"username": "editor", "password": "wrong"}).status_code == 200
+    assert client.post("/admin/login/", {"username": "editor", "password": "wrong"}).status_code == 429
+    assert sign_in(client, "editor", PASSWORD).status_code == 429  # at /accounts/login/ too, by e-mail
