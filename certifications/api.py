@@ -19,11 +19,14 @@ from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
 from core.api import PageNumberPagination
+from core.links import link_for
 
 from . import badges, selectors
 from .pdf import certificate_pdf
 
 router = Router(tags=["certifications"])
+#: The name under which the portal registers its verification page (``core.links``).
+VERIFICATION_LINK = "certificate_verification"
 
 Status = Literal["active", "expiring", "expired", "revoked", "renewed"]
 
@@ -141,7 +144,11 @@ class CertificateOut(Schema):
 
 
 def _verify_url(request, certificate) -> str:
-    return request.build_absolute_uri(reverse("api-v1:verify_certificate", args=[certificate.verification_code]))
+    """The human-readable verification page when the portal serves one (``core.links``), else this API's."""
+    code = certificate.verification_code
+    return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
+        reverse("api-v1:verify_certificate", args=[code])
+    )
 
 
 @router.get("/me/certificates", response=list[CertificateOut], summary="My certificates, renewals included")
@@ -168,10 +175,6 @@ def my_certificates(request):
     ]
 
 
-def _holder_name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
 @router.get(
     "/certificates/{int:certificate_id}/pdf",
     url_name="certificate_pdf",
@@ -184,7 +187,9 @@ def certificate_pdf_view(request, certificate_id: int):
     if certificate is None:
         raise Http404
     body = certificate_pdf(
-        certificate=certificate, holder_name=_holder_name(request.auth), verify_url=_verify_url(request, certificate)
+        certificate=certificate,
+        holder_name=selectors.holder_name(request.auth),
+        verify_url=_verify_url(request, certificate),
     )
     response = HttpResponse(body, content_type="application/pdf")
     name = slugify(f"{certificate.certification.title}-{certificate.issued_at:%Y-%m-%d}") or "certificate"
@@ -218,19 +223,10 @@ class VerifyThrottle(AnonRateThrottle):
     "holder's name, the certification and the dates; nothing else. Rate limited per address.",
 )
 def verify_certificate(request, code: str):
-    certificate = selectors.certificate_by_code(code=code[:64])
-    if certificate is None:
+    verification = selectors.verification_of(code=code)
+    if verification is None:
         raise Http404
-    status = certificate.status
-    return {
-        "valid": status in ("active", "expiring"),
-        "status": status,
-        "holder": _holder_name(certificate.user),
-        "certification": certificate.certification.title,
-        "issued_at": certificate.issued_at,
-        "expires_at": certificate.expires_at,
-        "revoked_at": certificate.revoked_at,
-    }
+    return verification
 
 
 @router.get(

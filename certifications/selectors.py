@@ -55,6 +55,28 @@ def certificate_of(*, user, certificate_id: int) -> Certificate | None:
     return certificates_of(user=user).filter(pk=certificate_id).first()
 
 
+def holder_name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def verification_of(*, code: str, now=None) -> dict | None:
+    """What anyone may learn of a certificate from its code (public verification): whether it is valid, its
+    status, the holder's name, the certification and the dates. Nothing else. ``None`` for an unknown code."""
+    certificate = certificate_by_code(code=(code or "")[:64])
+    if certificate is None:
+        return None
+    status = certificate.status_at(now)
+    return {
+        "valid": status in ("active", "expiring"),
+        "status": status,
+        "holder": holder_name(certificate.user),
+        "certification": certificate.certification.title,
+        "issued_at": certificate.issued_at,
+        "expires_at": certificate.expires_at,
+        "revoked_at": certificate.revoked_at,
+    }
+
+
 def certificate_by_code(*, code: str) -> Certificate | None:
     return Certificate.objects.filter(verification_code=code).select_related("certification", "user").first()
 

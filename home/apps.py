@@ -9,8 +9,13 @@ class HomeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
+        from certifications.api import VERIFICATION_LINK
         from core.api import register_api_router
+        from core.links import register_link
 
         from . import api
+        from .views.verify import verification_page_url
 
         register_api_router(api.router)
+        # Certificates' PDFs and QR codes lead to the portal's verification page (certifications asks core.links).
+        register_link(VERIFICATION_LINK, verification_page_url)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import branding, home, links
+from .views import branding, home, links, verify
 
 app_name = "home"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("portal/feed/seen/", home.mark_feed_seen, name="feed_seen"),
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
+    path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]

@@ -1,0 +1,30 @@
+"""The registry of public links: where a page of a higher app lives, for a lower app that only knows its name.
+
+A lower app (certifications) must print a link to a page that a higher one (the portal, ``home``) serves,
+without importing it. The higher app registers a builder from its ``AppConfig.ready()``::
+
+    register_link("certificate_verification", lambda request, code: request.build_absolute_uri(...))
+
+and the lower one asks ``link_for("certificate_verification", request, code=...)``, which answers ``None``
+when nobody registered it (the portal switched off, or not installed): the caller falls back to its own URL.
+"""
+
+from collections.abc import Callable
+
+LinkBuilder = Callable[..., str | None]
+
+_links: dict[str, LinkBuilder] = {}
+
+
+def register_link(name: str, builder: LinkBuilder) -> None:
+    """``builder(request, **arguments)`` answers the absolute URL of ``name``, or ``None`` when it has none now."""
+    _links[name] = builder
+
+
+def unregister_link(name: str) -> None:
+    _links.pop(name, None)
+
+
+def link_for(name: str, request, **arguments) -> str | None:
+    builder = _links.get(name)
+    return builder(request, **arguments) if builder is not None else None
