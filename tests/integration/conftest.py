@@ -50,9 +50,10 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(here):
             item.add_marker(pytest.mark.integration)
+
     # pytest-django's live_server is transactional: the flush after such a test also drops what migrations
     # made (Wagtail's default locale, the root page), which the tests after it would miss. They run last
-    # (a stable sort keeps their order), and ask for serialized_rollback to get that data back themselves.
+    # (a stable sort keeps their order), and get that data back (``_migrations_data_for_the_live_server``).
     items.sort(key=lambda item: "live_server" in getattr(item, "fixturenames", ()))
 
 
@@ -155,7 +156,7 @@ def keycloak_admin(keycloak):
 
 
 @pytest.fixture(scope="session")
-def browser():
+def browser(_serialized_migrations_data):
     """One headless chromium for the session; each test gets its own context from ``page``."""
     from devtools.browser import chromium_path
 
@@ -199,3 +200,33 @@ def screenshot_dir():
     path = ROOT / ".stack" / "screenshots"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def _serialized_migrations_data(django_db_setup):
+    """The copy of what migrations made that pytest-django serialized when it created the test database.
+
+    Read before Playwright starts: Django's connections are context-local, and under Playwright's sync API the
+    tests get a connection object that never had the copy, so serialized rollback would restore nothing.
+    """
+    from django.db import connections
+
+    return getattr(connections["default"], "_test_serialized_contents", None)
+
+
+@pytest.fixture(autouse=True)
+def _migrations_data_for_the_live_server(request, _serialized_migrations_data):
+    """A live-server (browser) test gets what migrations made (the root page, groups, permissions), and hands the
+    copy to the connection it runs on, so that serialized rollback works again for the tests after it."""
+    if "live_server" not in request.fixturenames:
+        return
+    request.getfixturevalue("transactional_db")
+    from django.db import connection
+
+    from wagtail.models import Page
+
+    if _serialized_migrations_data is None:
+        pytest.fail("The test database was created without a serialized copy of its migrations' data.")
+    connection._test_serialized_contents = _serialized_migrations_data
+    if not Page.objects.exists():
+        connection.creation.deserialize_db_from_string(_serialized_migrations_data)
