@@ -21,10 +21,6 @@ def register_link(name: str, builder: LinkBuilder) -> None:
     _links[name] = builder
 
 
-def unregister_link(name: str) -> None:
-    _links.pop(name, None)
-
-
 def link_for(name: str, request, **arguments) -> str | None:
     builder = _links.get(name)
     return builder(request, **arguments) if builder is not None else None

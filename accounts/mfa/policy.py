@@ -100,10 +100,3 @@ def mfa_enabled_for(user) -> bool:
 def mfa_enrolment_pending(user) -> bool:
     """A signed-in user who must have a second factor and has none yet."""
     return mfa_required_for(user) and not mfa_enabled_for(user)
-
-
-def forget_cached_mfa_state(user) -> None:
-    """Drop the answers cached on ``user`` (after its authenticators or permissions changed in this request)."""
-    for name in (_REQUIRED_CACHE, _ENABLED_CACHE):
-        if hasattr(user, name):
-            delattr(user, name)

@@ -19,7 +19,7 @@ from core.signals import identity_event
 from partners.invitations import invitations_fulfil
 
 from ..models import SignInEventType, SignInMethod
-from .connections import SAML_PROVIDER, apps_for, connection_of_app, email_domain
+from .connections import SAML_PROVIDER, apps_for, connection_of_app, owns_email
 from .provisioning import SSOIdentity, SSORefused, groups_from_claim, sso_roles_apply, sso_sign_in_check
 
 logger = logging.getLogger(__name__)
@@ -64,7 +64,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         if connection is None:
             return None
         email = identity_of(sociallogin, connection).email
-        if email_domain(email) not in {d.domain for d in connection.email_domains.all()}:
+        if not owns_email(connection, email):
             return None  # refused in pre_social_login, with the reason
         users = list(get_user_model().objects.filter(email__iexact=email).order_by("pk")[:2])
         return (users[0], email) if len(users) == 1 else None

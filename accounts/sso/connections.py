@@ -5,7 +5,7 @@ allauth knows an identity provider as a ``SocialApp``; ours are never stored as 
 admin's Settings → Single sign-on is the one place they are configured.
 """
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 
 from allauth.socialaccount.models import SocialApp
 
@@ -31,8 +31,9 @@ def connection_for_email(email: str) -> SSOConnection | None:
 
 
 def owns_email(connection: SSOConnection, email: str) -> bool:
+    """Does ``connection`` own the domain of ``email``? (Its domains as loaded: prefetched, no query.)"""
     domain = email_domain(email)
-    return bool(domain) and connection.email_domains.filter(domain=domain).exists()
+    return bool(domain) and domain in {owned.domain for owned in connection.email_domains.all()}
 
 
 def connections_with_mappings():
@@ -91,11 +92,23 @@ def social_app(connection: SSOConnection) -> SocialApp:
     )
 
 
+PROTOCOL_OF_PROVIDER = {OIDC_PROVIDER: SSOProtocol.OIDC, SAML_PROVIDER: SSOProtocol.SAML}
+
+
 def apps_for(*, provider: str | None = None, client_id: str | None = None) -> list[SocialApp]:
-    """The allauth apps of the active connections, filtered as allauth asks (by provider or provider id)."""
-    apps = [social_app(connection) for connection in SSOConnection.objects.active().order_by("name")]
-    if provider:
-        apps = [app for app in apps if provider in (app.provider, app.provider_id)]
+    """The allauth apps of the active connections that allauth asks for: by provider (``openid_connect``,
+    ``saml``) or provider id (``sso-<slug>``), and client id (OIDC's, or SAML's organisation slug).
+
+    Filtered in the database, so that a callback builds (and decrypts the secret of) its own connection only.
+    """
+    connections = SSOConnection.objects.active().order_by("name")
+    if provider in PROTOCOL_OF_PROVIDER:
+        connections = connections.filter(protocol=PROTOCOL_OF_PROVIDER[provider])
+    elif provider:
+        slug = provider.removeprefix("sso-")
+        connections = connections.filter(slug=slug) if slug != provider else connections.none()
     if client_id:
-        apps = [app for app in apps if app.client_id == client_id]
-    return apps
+        connections = connections.filter(
+            Q(protocol=SSOProtocol.OIDC, client_id=client_id) | Q(protocol=SSOProtocol.SAML, slug=client_id)
+        )
+    return [social_app(connection) for connection in connections]

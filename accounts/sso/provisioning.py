@@ -25,7 +25,7 @@ from partners.models import PartnerMembership
 
 from ..access import NO_ACCESS_MESSAGE, may_be_signed_in
 from ..models import SSOConnection
-from .connections import email_domain
+from .connections import owns_email
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,7 @@ def sso_sign_in_check(*, connection: SSOConnection, identity: SSOIdentity, user)
             "Your identity provider did not tell us your e-mail address, so we cannot sign you in.",
             detail=f"{connection.name}: no e-mail address in the IdP's answer",
         )
-    domains = {domain.domain for domain in connection.email_domains.all()}
-    if email_domain(identity.email) not in domains:
+    if not owns_email(connection, identity.email):
         raise SSORefused(
             f"{connection.name} cannot sign in {identity.email}: that address belongs to another organisation.",
             detail=f"{connection.name} vouched for an address of a domain it does not own ({identity.email})",

@@ -217,3 +217,19 @@ def test_an_invitation_to_an_address_another_partners_idp_owns_is_refused(client
     page = client.get("/accounts/invitations/wrong-partner-token/")
     assert page.status_code == 409
     assert "which is not" in page.content.decode()
+
+
+def test_allauth_is_handed_only_the_connection_it_asks_for(acme, wideworld, django_assert_num_queries):
+    from accounts.sso.connections import apps_for
+
+    with django_assert_num_queries(1):
+        assert [app.name for app in apps_for(provider=acme.provider_id)] == ["Acme SSO"]
+    assert [app.name for app in apps_for(provider="openid_connect")] == ["Acme SSO", "Wide World SSO"]
+    assert apps_for(provider="saml") == [] and apps_for(provider="github") == []
+    assert [app.name for app in apps_for(provider="openid_connect", client_id="partnerhub")] == [
+        "Acme SSO",
+        "Wide World SSO",
+    ]
+    wideworld.is_active = False
+    wideworld.save()
+    assert apps_for(provider=wideworld.provider_id) == []
