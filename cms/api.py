@@ -10,13 +10,11 @@ from datetime import datetime
 from functools import partial
 from typing import Literal
 
-from django.conf import settings
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
-from django.utils.text import slugify
 
 from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
@@ -28,8 +26,7 @@ from .gating.preview import InvalidPreviewToken, preview_item_from_token
 from .models import Asset
 from .rich_text import rich_text_blocks, rich_text_html
 from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, ProgramOut
-from .services import activity
-from .storage import private_storage
+from .services import activity, downloads
 
 router = Router(tags=["content"])
 logger = logging.getLogger("partnerhub.api")
@@ -111,7 +108,7 @@ def get_asset(request, asset_id: int, response: HttpResponse):
     return {
         **asset_summary(request, asset),
         "external_url": asset.external_url or None,
-        "file_name": _download_name(asset) if asset.file else None,
+        "file_name": downloads.download_name(asset) if asset.file else None,
         "translations": [{"id": pk, "locale": code} for pk, code in translations],
     }
 
@@ -119,11 +116,6 @@ def get_asset(request, asset_id: int, response: HttpResponse):
 def _last_modified(response, item) -> None:
     """``Last-Modified`` of a detail: when the item last changed (any edit, publish or new version)."""
     response["Last-Modified"] = http_date(item.updated_at.timestamp())
-
-
-def _download_name(asset) -> str:
-    extension = asset.file.name.rsplit(".", 1)[-1].lower() if "." in asset.file.name else "bin"
-    return f"{slugify(asset.title)[:80] or 'asset'}.{extension}"
 
 
 @router.get(
@@ -137,27 +129,10 @@ def download_asset(request, asset_id: int):
     asset = selectors.asset_for_download(user=request.auth, asset_id=asset_id)
     if asset is None:
         raise Http404
-    if not asset.file:
-        response = HttpResponseRedirect(asset.external_url)
-    else:
-        storage = private_storage()
-        name = _download_name(asset)
-        if hasattr(storage, "bucket_name"):  # S3: hand out a signed URL that expires in minutes
-            url = storage.url(
-                asset.file.name,
-                parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
-                expire=settings.PARTNERHUB_DOWNLOAD_URL_SECONDS,
-            )
-            response = HttpResponseRedirect(url)
-        else:
-            try:
-                response = FileResponse(storage.open(asset.file.name, "rb"), as_attachment=True, filename=name)
-            except FileNotFoundError:
-                logger.error("Asset %s: its file %s is missing from private storage", asset.pk, asset.file.name)
-                return Status(404, {"detail": "The file of this asset is missing; please tell your partner manager."})
-    activity.download_record(asset=asset, user=request.auth)
-    response["Cache-Control"] = "private, no-store"
-    return response
+    try:
+        return downloads.asset_download_response(asset=asset, user=request.auth)
+    except downloads.AssetFileMissing:
+        return Status(404, {"detail": "The file of this asset is missing; please tell your partner manager."})
 
 
 def _asset_refs(assets):

@@ -162,6 +162,30 @@ def asset_translations_for_partner(*, user, asset: Asset) -> list[tuple[int, str
     )
 
 
+def asset_versions_for_partner(*, asset: Asset) -> list[dict]:
+    """The versions of an asset the partner may see (read it with ``asset_for_partner``), newest first.
+
+    ``{"number", "change_note", "created_at"}`` each: what changed, never the stored file.
+    """
+    return list(asset.versions.order_by("-number").values("number", "change_note", "created_at"))
+
+
+def last_download_at(*, user, asset_id: int) -> datetime | None:
+    """When ``user`` last downloaded the asset, or ``None`` (what the feed compares with the latest version)."""
+    downloads = Download.objects.filter(user=user, asset_id=asset_id).order_by("-downloaded_at")
+    return downloads.values_list("downloaded_at", flat=True).first()
+
+
+def programs_with_asset_for_partner(*, user, asset_id: int) -> list[Program]:
+    """The programs ``user`` may see that list the asset among their related assets, newest first."""
+    return list(
+        Program.objects.visible_to(user)
+        .filter(Exists(Program.related_assets.through.objects.filter(program=OuterRef("pk"), asset_id=asset_id)))
+        .only("pk", "title", "summary")
+        .order_by("-last_published_at", "-pk")
+    )
+
+
 def _visible_assets_prefetch(user, attr: str):
     return Prefetch(attr, queryset=Asset.objects.visible_to(user).order_by("title"), to_attr=f"visible_{attr}")
 

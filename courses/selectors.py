@@ -29,11 +29,19 @@ from django.db.models import (
 )
 from django.db.models.functions import Cast, Coalesce, NullIf
 
+from .library import courses_using_assets
 from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, QuestionBank, Quiz, QuizAttempt
 
 
 def courses_for_partner(*, user):
     return Course.objects.visible_to(user).select_related("cover_image").order_by("title", "pk")
+
+
+def courses_using_asset_for_partner(*, user, asset_id: int) -> list[Course]:
+    """The courses ``user`` may see whose lessons show the library asset, by title."""
+    used = courses_using_assets(asset_ids=[asset_id])
+    visible = Course.objects.visible_to(user).filter(pk__in=list(used)).order_by("title", "pk")
+    return list(visible.only("pk", "title", "summary", "level", "estimated_minutes"))
 
 
 def course_for_partner(*, user, course_id: int) -> Course | None:

@@ -12,6 +12,7 @@ def navigation(request) -> list[dict]:
     items = [
         {"label": "Home", "url": "/"},
         {"label": "Links", "url": reverse("home:links")},
+        {"label": "Library", "url": reverse("home:library")},
     ]
     path = request.path
     for item in items:

@@ -3,6 +3,8 @@
 from django.urls import path
 
 from .views import branding, home, links, verify
+from .views.library import asset as library_asset
+from .views.library import search as library_search
 
 app_name = "home"
 
@@ -11,5 +13,9 @@ urlpatterns = [
     path("portal/feed/seen/", home.mark_feed_seen, name="feed_seen"),
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
+    path("library/", library_search.library, name="library"),
+    path("library/suggest/", library_search.suggest, name="library_suggest"),
+    path("library/<int:asset_id>/", library_asset.asset_detail, name="library_asset"),
+    path("library/<int:asset_id>/download/", library_asset.asset_download, name="library_download"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]

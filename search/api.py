@@ -17,7 +17,7 @@ from core.api import OneOf, page_url
 from core.search import search_kinds
 
 from . import selectors, services
-from .backends import MAX_RESULT_WINDOW, SearchRequest
+from .backends import MAX_RESULT_WINDOW, ORDERINGS, SearchRequest
 from .models import MAX_QUERY_LENGTH
 
 router = Router(tags=["search"])
@@ -50,6 +50,13 @@ class SearchFilters(Schema):
     type: SearchType | None = Field(None, description="Asset type, or the kind of item (`program`, `course`…).")
     product: str | None = Field(None, max_length=64, description="Product key.")
     language: str | None = Field(None, max_length=16, description="Language code.")
+    kind: Kind | None = Field(None, description="Only items of this kind (`asset`, `program`…).")
+    ordering: Literal[ORDERINGS] = Field(
+        "relevance", description="`relevance` (the best first; newest first without `q`), `newest` or `title`."
+    )
+    locale: str | None = Field(
+        None, max_length=16, description="Preferred language: one variant per asset, this language first."
+    )
     page: int = Field(1, ge=1, le=MAX_RESULT_WINDOW, description="1-based page number.")
     page_size: int = Field(20, ge=1, le=100, description="Results per page, at most 100.")
 
@@ -110,6 +117,9 @@ def search(request, filters: Query[SearchFilters]):
         type=filters.type,
         product=filters.product,
         language=filters.language.lower() if filters.language else None,
+        kind=filters.kind,
+        ordering=filters.ordering,
+        locale=filters.locale,
         page=filters.page,
         page_size=filters.page_size,
     )
@@ -163,8 +173,8 @@ class SuggestionOut(Schema):
     summary="Type-ahead",
     description="Up to eight titles I may see that start with what I typed (any word of the title).",
 )
-def suggest(request, q: str = Query("", max_length=MAX_QUERY_LENGTH)):
-    return [vars(suggestion) for suggestion in selectors.suggest_for_partner(user=request.auth, text=q)]
+def suggest(request, q: str = Query("", max_length=MAX_QUERY_LENGTH), kind: Kind | None = None):
+    return [vars(suggestion) for suggestion in selectors.suggest_for_partner(user=request.auth, text=q, kind=kind)]
 
 
 class ClickIn(Schema):

@@ -1,26 +1,20 @@
-"""The two ways to answer a search: Elasticsearch, and the database fallback.
+"""The request and answer of a search, and the Elasticsearch way to answer it (the database fallback: ``fallback``).
 
-Both take the same ``SearchRequest`` for one ``Viewer`` and answer ``SearchResults``
+Both backends take the same ``SearchRequest`` for one ``Viewer`` and answer ``SearchResults``
 with the audience and liveness applied where the data is (inside the Elasticsearch
 query, or the SQL ``visible_to`` filter), never by dropping hits afterwards, so counts,
 pages and facets are exactly what the viewer may see. Items whose latest change has
 not reached the index yet (``PendingSearchSync``) are left out of Elasticsearch's
-answers by id, inside the query too.
-
-The database fallback (no ``ELASTICSEARCH_URL``, or Elasticsearch down) matches every
-word of the query in titles and summaries (and bodies of programs and bulletins),
-ranks title matches first and then by recency, and has the same facets; it has no
-stemming, synonyms or typo tolerance (README, "Search").
+answers by id, inside the query too, and so are the language variants a request's
+``locale`` passes over (``other_variant_ids``).
 """
 
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from heapq import merge
 
 from django.conf import settings
-from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.utils.html import escape
 
 from elasticsearch.exceptions import ConnectionError as ESConnectionError
@@ -30,12 +24,14 @@ from core.search import SearchKind, search_kinds
 from partners.audience import Viewer, search_filter, viewer_for
 
 from .client import get_client
-from .documents import document_id, relation_fields
+from .documents import document_id
 from .index import alias_name
 from .models import PendingSearchSync
 
 MAX_RESULT_WINDOW = 10_000
 SUGGESTIONS = 8
+#: How results may be ordered: the best first (newest first without a query), newest first, by title.
+ORDERINGS = ("relevance", "newest", "title")
 
 
 class SearchUnavailable(Exception):
@@ -54,6 +50,13 @@ class SearchRequest:
     language: str | None = None
     page: int = 1
     page_size: int = 20
+    kind: str | None = None  # only items of this registered kind (``core.search``), e.g. the asset library
+    ordering: str = "relevance"  # one of ``ORDERINGS``
+    locale: str | None = None  # one language variant per item of a translatable kind, this language first
+
+    @property
+    def by_relevance(self) -> bool:
+        return self.ordering == "relevance" and bool(self.text.strip())
 
     @property
     def offset(self) -> int:
@@ -120,7 +123,12 @@ def _filters(viewer: Viewer, request: SearchRequest, now: datetime, excluded: li
             }
         },
     ]
-    for name, value in (("type", request.type), ("products", request.product), ("languages", request.language)):
+    for name, value in (
+        ("kind", request.kind),
+        ("type", request.type),
+        ("products", request.product),
+        ("languages", request.language),
+    ):
         if value:
             filters.append({"term": {name: value}})
     if excluded:
@@ -206,13 +214,17 @@ def search_body(viewer: Viewer, request: SearchRequest, now: datetime, excluded:
             },
         },
     }
-    if not request.text.strip():
+    if request.ordering == "title":
+        # ``unmapped_type``: an index built before ``title.sort`` existed answers unsorted, not an error.
+        body["sort"] = [{"title.sort": {"order": "asc", "unmapped_type": "keyword"}}, {"item_id": "asc"}]
+    elif not request.by_relevance:
         body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, {"item_id": "desc"}]
+    if not request.text.strip():
         del body["highlight"]
     return body
 
 
-def suggest_body(viewer: Viewer, text: str, now: datetime, excluded: list[str] = ()) -> dict:
+def suggest_body(viewer: Viewer, text: str, now: datetime, excluded: list[str] = (), kind: str | None = None) -> dict:
     fields = ["title.suggest", "title.suggest._2gram", "title.suggest._3gram"]
     return {
         "size": SUGGESTIONS,
@@ -220,7 +232,7 @@ def suggest_body(viewer: Viewer, text: str, now: datetime, excluded: list[str] =
         "query": {
             "bool": {
                 "must": {"multi_match": {"query": text, "type": "bool_prefix", "fields": fields, "operator": "and"}},
-                "filter": _filters(viewer, SearchRequest(), now, excluded),
+                "filter": _filters(viewer, SearchRequest(kind=kind), now, excluded),
             }
         },
     }
@@ -229,6 +241,29 @@ def suggest_body(viewer: Viewer, text: str, now: datetime, excluded: list[str] =
 def stale_document_ids() -> list[str]:
     """Items changed since their document was written whose write failed: left out until the retry caught up."""
     return [document_id(kind, pk) for kind, pk in PendingSearchSync.objects.values_list("kind", "item_id")]
+
+
+def localizes(kind: SearchKind) -> bool:
+    return hasattr(kind.model.objects.none(), "localized_for")
+
+
+def other_variant_ids(user, request: SearchRequest) -> list[str]:
+    """Documents of language variants that ``request.locale`` passes over for ``user`` (one query per kind).
+
+    The variants ``localized_for`` would not pick (another variant of the same item in the
+    user's language, or else in the default one, is there for them), left out of
+    Elasticsearch's answer inside the query like stale documents.
+    """
+    if not request.locale:
+        return []
+    hidden = []
+    for name, kind in search_kinds().items():
+        if not localizes(kind) or request.kind not in (None, name):
+            continue
+        visible = kind.model.objects.visible_to(user)
+        picked = visible.localized_for(user, request.locale).values("pk")
+        hidden += [document_id(name, pk) for pk in visible.exclude(pk__in=picked).values_list("pk", flat=True)]
+    return hidden
 
 
 @contextmanager
@@ -251,12 +286,14 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def search(self, user, request: SearchRequest, now: datetime) -> SearchResults:
-        body = search_body(viewer_for(user), request, now, stale_document_ids())
+        excluded = stale_document_ids() + other_variant_ids(user, request)
+        body = search_body(viewer_for(user), request, now, excluded)
         response = _es_call(get_client().search, index=alias_name(), body=body)
         hits = []
         for hit in response["hits"]["hits"]:
             source, marked = hit["_source"], hit.get("highlight", {})
-            snippet = (marked.get("summary") or marked.get("body") or [escape(_clip(source.get("summary", "")))])[0]
+            plain = escape(clip_text(source.get("summary", "")))
+            snippet = (marked.get("summary") or marked.get("body") or [plain])[0]
             hits.append(
                 SearchHit(
                     kind=source["kind"],
@@ -275,8 +312,8 @@ class ElasticsearchBackend:
         }
         return SearchResults(count=response["hits"]["total"]["value"], hits=hits, facets=facets, backend=self.name)
 
-    def suggest(self, user, text: str, now: datetime) -> list[Suggestion]:
-        body = suggest_body(viewer_for(user), text, now, stale_document_ids())
+    def suggest(self, user, text: str, now: datetime, kind: str | None = None) -> list[Suggestion]:
+        body = suggest_body(viewer_for(user), text, now, stale_document_ids(), kind=kind)
         response = _es_call(get_client().search, index=alias_name(), body=body)
         return [
             Suggestion(kind=s["kind"], id=s["item_id"], title=s["title"], type=s["type"])
@@ -284,135 +321,5 @@ class ElasticsearchBackend:
         ]
 
 
-# Database fallback -----------------------------------------------------------------------
-
-
-def _clip(text: str, length: int = 180) -> str:
+def clip_text(text: str, length: int = 180) -> str:
     return text if len(text) <= length else text[:length].rsplit(" ", 1)[0] + "…"
-
-
-def mark_words(text: str, words: list[str], clip: int | None = None) -> str:
-    """``text`` as safe HTML with each of ``words`` wrapped in ``<mark>`` (the fallback's highlight)."""
-    if clip is not None and words:
-        lowered = text.lower()
-        first = min((i for i in (lowered.find(word) for word in words) if i >= 0), default=0)
-        start = max(0, first - clip // 3)
-        text = ("…" if start else "") + _clip(text[start:], clip)
-    elif clip is not None:
-        text = _clip(text, clip)
-    if not words:
-        return escape(text)
-    pattern = re.compile("|".join(re.escape(word) for word in sorted(words, key=len, reverse=True)), re.IGNORECASE)
-    out, last = [], 0
-    for match in pattern.finditer(text):
-        out += [escape(text[last : match.start()]), f"<mark>{escape(match.group())}</mark>"]
-        last = match.end()
-    return "".join([*out, escape(text[last:])])
-
-
-class DatabaseBackend:
-    name = "database"
-
-    def _queryset(self, kind: SearchKind, user, request: SearchRequest):
-        """The kind's items ``user`` may see matching the request."""
-        queryset = kind.model.objects.visible_to(user)
-        for word in request.words:
-            matches = Q(title__icontains=word) | Q(summary__icontains=word)
-            for body in kind.body_fields:
-                matches |= Q(**{f"{body}__icontains": word})
-            queryset = queryset.filter(matches)
-        if request.type:
-            if kind.type_field:
-                queryset = queryset.filter(**{kind.type_field: request.type})
-            elif request.type != kind.name:
-                return queryset.none()
-        for name, value in (("products", request.product), ("languages", request.language)):
-            if value:
-                if not kind.has_products:
-                    return queryset.none()
-                through = getattr(kind.model, name).through.objects
-                item, related = relation_fields(kind, name)
-                queryset = queryset.filter(Exists(through.filter(**{item: OuterRef("pk"), f"{related}__key": value})))
-        return queryset
-
-    def _ranked(self, queryset, request: SearchRequest):
-        title_words = [When(title__icontains=word, then=Value(1)) for word in request.words]
-        rank = sum((Case(when, default=Value(0), output_field=IntegerField()) for when in title_words), Value(0))
-        return queryset.annotate(title_rank=rank).order_by("-title_rank", "-last_published_at", "-pk")
-
-    def search(self, user, request: SearchRequest, now: datetime) -> SearchResults:
-        words = request.words
-        kinds = search_kinds()
-        per_kind = {name: self._queryset(kind, user, request) for name, kind in kinds.items()}
-        count = sum(queryset.count() for queryset in per_kind.values())
-        wanted = request.offset + request.page_size
-        streams = []
-        for name, queryset in per_kind.items():
-            rows = self._ranked(queryset, request).values(
-                "pk", "title", "summary", "last_published_at", "title_rank", *filter(None, [kinds[name].type_field])
-            )[:wanted]
-            streams.append([(name, row) for row in rows])
-
-        def order(entry):
-            _name, row = entry
-            published = row["last_published_at"].timestamp() if row["last_published_at"] else 0
-            return (-row["title_rank"], -published)
-
-        page = list(merge(*streams, key=order))[request.offset : wanted]
-        hits = [
-            SearchHit(
-                kind=name,
-                id=row["pk"],
-                title=row["title"],
-                summary=row["summary"],
-                type=row.get(kinds[name].type_field or "", name),
-                published_at=row["last_published_at"],
-                highlight={"title": mark_words(row["title"], words), "text": mark_words(row["summary"], words, 180)},
-            )
-            for name, row in page
-        ]
-        return SearchResults(count=count, hits=hits, facets=self._facets(user, request), backend=self.name)
-
-    def _facets(self, user, request: SearchRequest) -> dict[str, dict[str, int]]:
-        facets: dict[str, dict[str, int]] = {"type": {}, "product": {}, "language": {}}
-        for name, kind in search_kinds().items():
-            queryset = self._queryset(kind, user, request)
-            if kind.type_field:
-                for value, n in queryset.order_by().values_list(kind.type_field).annotate(n=Count("pk")):
-                    facets["type"][value] = n
-            else:
-                n = queryset.count()
-                if n:
-                    facets["type"][name] = n
-            if kind.has_products:
-                for facet, relation in (("product", "products"), ("language", "languages")):
-                    key = f"{relation}__key"
-                    rows = queryset.order_by().filter(**{f"{key}__isnull": False}).values_list(key)
-                    for value, n in rows.annotate(n=Count("pk", distinct=True)):
-                        facets[facet][value] = facets[facet].get(value, 0) + n
-        return {name: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for name, values in facets.items()}
-
-    def suggest(self, user, text: str, now: datetime) -> list[Suggestion]:
-        words = SearchRequest(text=text).words
-        if not words:
-            return []
-        found = []
-        kinds = search_kinds()
-        for name, kind in kinds.items():
-            queryset = kind.model.objects.visible_to(user)
-            for word in words:
-                queryset = queryset.filter(title__icontains=word)
-            starts = Case(
-                When(title__istartswith=words[0], then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
-            rows = (
-                queryset.annotate(starts=starts)
-                .order_by("-starts", "title")
-                .values("pk", "title", "starts", *filter(None, [kind.type_field]))[:SUGGESTIONS]
-            )
-            found += [(row["starts"], row["title"], name, row) for row in rows]
-        found.sort(key=lambda entry: (-entry[0], entry[1]))
-        return [
-            Suggestion(kind=name, id=row["pk"], title=title, type=row.get(kinds[name].type_field or "", name))
-            for _starts, title, name, row in found[:SUGGESTIONS]
-        ]

@@ -31,7 +31,7 @@ def synonym_rules() -> list[str]:
 
 
 def index_settings(synonyms: list[str]) -> dict:
-    """Analysis and mapping: English stemming, search-time synonyms, suggest and facet fields."""
+    """Analysis and mapping: English stemming, search-time synonyms, suggest, sort and facet fields."""
     english = ["english_possessive_stemmer", "lowercase", "english_stop", "english_stemmer"]
     search_chain = ["english_possessive_stemmer", "lowercase"]
     if synonyms:
@@ -55,6 +55,8 @@ def index_settings(synonyms: list[str]) -> dict:
                     "partnerhub_english": {"tokenizer": "standard", "filter": english},
                     "partnerhub_english_search": {"tokenizer": "standard", "filter": search_chain},
                 },
+                # Sorting by title: one keyword per title, in lower case and without accents.
+                "normalizer": {"partnerhub_sort": {"type": "custom", "filter": ["lowercase", "asciifolding"]}},
             },
         },
         "mappings": {
@@ -62,7 +64,13 @@ def index_settings(synonyms: list[str]) -> dict:
             "properties": {
                 "kind": {"type": "keyword"},
                 "item_id": {"type": "long"},
-                "title": {**text, "fields": {"suggest": {"type": "search_as_you_type"}}},
+                "title": {
+                    **text,
+                    "fields": {
+                        "suggest": {"type": "search_as_you_type"},
+                        "sort": {"type": "keyword", "normalizer": "partnerhub_sort"},
+                    },
+                },
                 "summary": text,
                 "body": text,
                 "product_names": text,

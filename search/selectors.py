@@ -19,7 +19,6 @@ from core.search import search_kinds
 from partners.audience import viewer_for
 
 from .backends import (
-    DatabaseBackend,
     ElasticsearchBackend,
     SearchIndexMissing,
     SearchRequest,
@@ -27,6 +26,7 @@ from .backends import (
     SearchUnavailable,
 )
 from .client import elasticsearch_configured
+from .fallback import DatabaseBackend
 
 logger = logging.getLogger("partnerhub.search")
 
@@ -38,11 +38,11 @@ def elasticsearch_usable() -> bool:
     return elasticsearch_configured() and not cache.get(OUTAGE_KEY)
 
 
-def _answer(method: str, user, *args):
+def _answer(method: str, user, *args, **kwargs):
     now = timezone.now()
     if elasticsearch_usable():
         try:
-            return getattr(ElasticsearchBackend(), method)(user, *args, now)
+            return getattr(ElasticsearchBackend(), method)(user, *args, now, **kwargs)
         except SearchIndexMissing:
             logger.warning("The search index does not exist yet (run `manage.py search_reindex`); using the database.")
         except SearchUnavailable as error:
@@ -52,7 +52,7 @@ def _answer(method: str, user, *args):
                 error,
             )
             cache.set(OUTAGE_KEY, True, settings.SEARCH_OUTAGE_SECONDS)
-    return getattr(DatabaseBackend(), method)(user, *args, now)
+    return getattr(DatabaseBackend(), method)(user, *args, now, **kwargs)
 
 
 def search_for_partner(*, user, request: SearchRequest) -> SearchResults:
@@ -62,11 +62,11 @@ def search_for_partner(*, user, request: SearchRequest) -> SearchResults:
     return _answer("search", user, request)
 
 
-def suggest_for_partner(*, user, text: str):
-    """Up to eight titles ``user`` may see that start with what they are typing."""
+def suggest_for_partner(*, user, text: str, kind: str | None = None):
+    """Up to eight titles ``user`` may see that start with what they are typing (only of ``kind`` when given)."""
     if viewer_for(user) is None or not text.strip():
         return []
-    return _answer("suggest", user, text)
+    return _answer("suggest", user, text, kind=kind)
 
 
 def facet_labels() -> dict[str, dict[str, str]]:
