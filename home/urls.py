@@ -1,8 +1,9 @@
 """The portal's own URLs beside the Wagtail home page at ``/`` (the project's URLconf includes them first)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import branding, home, links, verify
+from .views.team import urls as team_urls
 
 app_name = "home"
 
@@ -11,5 +12,6 @@ urlpatterns = [
     path("portal/feed/seen/", home.mark_feed_seen, name="feed_seen"),
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
+    path("team/", include(team_urls)),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]
