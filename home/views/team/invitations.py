@@ -46,7 +46,8 @@ def invite(request, partner):
         else:
             messages.success(request, _("Invitation sent to %(email)s.") % {"email": invitation.email})
             return redirect(team_invitations_url())
-    messages.error(request, _("The invitation was not sent: see below."))
+    reasons = " ".join(message for errors in form.errors.values() for message in errors)
+    messages.error(request, _("The invitation was not sent. %(reasons)s") % {"reasons": reasons})
     return team_response(request, partner, invitation_form=form, status=400)
 
 
