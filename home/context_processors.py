@@ -5,6 +5,7 @@ from django.utils.functional import SimpleLazyObject
 
 from .access import portal_enabled
 from .models import PortalBranding
+from .views.team.access import shows_team
 
 
 def navigation(request) -> list[dict]:
@@ -13,6 +14,7 @@ def navigation(request) -> list[dict]:
         {"label": "Home", "url": "/"},
         {"label": "Links", "url": reverse("home:links")},
         {"label": "Library", "url": reverse("home:library")},
+        *([{"label": "My team", "url": reverse("home:team")}] if shows_team(request) else []),
     ]
     path = request.path
     for item in items:

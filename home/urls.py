@@ -1,10 +1,11 @@
 """The portal's own URLs beside the Wagtail home page at ``/`` (the project's URLconf includes them first)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import branding, home, links, verify
 from .views.library import asset as library_asset
 from .views.library import search as library_search
+from .views.team import urls as team_urls
 
 app_name = "home"
 
@@ -17,5 +18,6 @@ urlpatterns = [
     path("library/suggest/", library_search.suggest, name="library_suggest"),
     path("library/<int:asset_id>/", library_asset.asset_detail, name="library_asset"),
     path("library/<int:asset_id>/download/", library_asset.asset_download, name="library_download"),
+    path("team/", include(team_urls)),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]

@@ -1,14 +1,19 @@
 """Partner admins manage their own people: who administers which partner, its members, (de)activating them.
 
-Selectors and services for the partner admin's API (``partners.api.people``). A partner admin holds the
-role ``PARTNER_ADMIN_ROLE`` at an active partner and is a current, active member there. Deactivating a
-user revokes their API tokens too, then goes through ``partner_user_set_active`` (identity ends their
-sessions on ``core.signals.access_revoked``; the audit records both directions).
+Selectors and services for the partner admin's API (``partners.api.people``) and the portal's "My team". A
+partner admin holds the role ``PARTNER_ADMIN_ROLE`` at an active partner and is a current, active member there.
+Deactivating a user revokes their API tokens too, then goes through ``partner_user_set_active`` (identity ends
+their sessions on ``core.signals.access_revoked``; the audit records both directions). Changing a member's
+roles (``member_roles_set``) never leaves a partner without an administrator.
 """
 
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext
 
-from .models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership
+from wagtail.log_actions import log
+
+from .models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, Role
 from .services import api_tokens_revoke, partner_user_set_active
 
 # --- selectors -------------------------------------------------------------------------------
@@ -62,6 +67,45 @@ def member_deactivate(*, membership: PartnerMembership, actor, request=None):
 def member_reactivate(*, membership: PartnerMembership, actor, request=None):
     """Let a deactivated partner user in again (with new tokens: deactivating revoked their old ones)."""
     return _set_active(membership=membership, is_active=True, actor=actor, request=request)
+
+
+def member_roles_refusal(*, membership: PartnerMembership, roles: list[Role], actor) -> str | None:
+    """Why ``member_roles_set`` would refuse to give ``membership`` exactly ``roles``; ``None`` when it would not.
+
+    A partner admin cannot take the admin role from themselves (another administrator must), and the last
+    active administrator of a partner keeps it.
+    """
+    if any(role.key == PARTNER_ADMIN_ROLE for role in roles):
+        return None
+    if not membership.roles.filter(key=PARTNER_ADMIN_ROLE).exists():
+        return None
+    if actor is not None and membership.user_id == actor.pk:
+        return gettext("You cannot remove your own admin role; ask another administrator.")
+    other_admins = (
+        PartnerMembership.objects.current()
+        .filter(partner_id=membership.partner_id, roles__key=PARTNER_ADMIN_ROLE, user__is_active=True)
+        .exclude(pk=membership.pk)
+    )
+    if not other_admins.exists():
+        return gettext("This is the partner's last administrator: make someone else an administrator first.")
+    return None
+
+
+@transaction.atomic
+def member_roles_set(*, membership: PartnerMembership, roles: list[Role], actor) -> tuple[PartnerMembership, bool]:
+    """Give a member of a partner exactly ``roles`` (a partner admin's change); returns (membership, changed).
+
+    Refused with ``ValidationError`` (nothing changed) when ``member_roles_refusal`` says why. A change is
+    recorded in the membership's history (Wagtail's log: who, and the roles now held).
+    """
+    if reason := member_roles_refusal(membership=membership, roles=roles, actor=actor):
+        raise ValidationError(reason)
+    wanted = {role.pk for role in roles}
+    if set(membership.roles.values_list("pk", flat=True)) == wanted:
+        return membership, False
+    membership.roles.set(sorted(wanted))
+    log(membership, "wagtail.edit", user=actor, data={"roles": sorted(role.key for role in roles)})
+    return membership, True
 
 
 def member_roles_sync(*, user, partner: Partner, roles, managed_roles) -> tuple[PartnerMembership, bool]:
