@@ -1,8 +1,9 @@
 """The portal's own URLs beside the Wagtail home page at ``/`` (the project's URLconf includes them first)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import branding, home, links, verify
+from .views.learning import urls as learning_urls
 
 app_name = "home"
 
@@ -12,4 +13,5 @@ urlpatterns = [
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
+    path("learning/", include(learning_urls)),
 ]
