@@ -216,6 +216,8 @@ def test_passing_the_last_step_completes_the_course(client, learner):
     attempt = start(client, course, quiz)
     page = html(submit(client, course, attempt, choice_ids(attempt, correct=True)))
     assert f'href="/learning/{course.pk}/completed/"' in page
+    assert 'id="course-outline"' in page and 'hx-swap-oob="true"' in page  # the outline refreshed in place
+    assert "1 of 1 quiz passed" in page
     assert "You completed" in html(client.get(f"/learning/{course.pk}/completed/"))
 
 

@@ -205,6 +205,7 @@ def _review(attempt: QuizAttempt) -> list[dict]:
 def attempt(request, course_id: int, quiz_id: int, attempt_id: int):
     attempt = _attempt_or_404(request, course_id, quiz_id, attempt_id)
     outline = outline_or_404(user=request.user, course_id=course_id)
+    outline.mark_current("quiz", quiz_id)
     return TemplateResponse(
         request,
         "home/learning/attempt.html",
@@ -258,8 +259,11 @@ def submit_attempt(request, course_id: int, quiz_id: int, attempt_id: int):
         if request.htmx:
             return render(request, "home/learning/includes/attempt_body.html", context, status=422)
         outline = outline_or_404(user=request.user, course_id=course_id)
+        outline.mark_current("quiz", quiz_id)
         return TemplateResponse(request, "home/learning/attempt.html", {"outline": outline, **context}, status=422)
     if request.htmx:
-        context = attempt_context(request, attempt, course_id)
-        return render(request, "home/learning/includes/attempt_body.html", context)
+        outline = outline_or_404(user=request.user, course_id=course_id)
+        outline.mark_current("quiz", quiz_id)
+        context = {"outline": outline, **attempt_context(request, attempt, course_id)}
+        return render(request, "home/learning/includes/attempt_swap.html", context)
     return redirect("home:learning_attempt", course_id=course_id, quiz_id=quiz_id, attempt_id=attempt.pk)
