@@ -130,6 +130,8 @@ def test_a_right_answer_passes_and_the_attempt_count_moves_on(client, learner):
     assert "You completed the course" not in page  # its lesson is not done yet
     quiz_page = html(client.get(f"/learning/{course.pk}/quizzes/{quiz.pk}/"))
     assert "You passed this quiz." in quiz_page and "2 of 3 used" in quiz_page
+    earlier = html(client.get(attempt_url(course, first)))  # the failed first attempt, after the pass
+    assert "You passed this quiz in another attempt." in earlier and "Retake" not in earlier
 
 
 def test_an_answer_this_attempt_did_not_offer_is_422_and_changes_nothing(client, learner):

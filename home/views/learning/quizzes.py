@@ -10,6 +10,7 @@ polling a fragment: no script of our own.
 
 import math
 
+from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.template.response import TemplateResponse
@@ -164,14 +165,18 @@ def attempt_context(request, attempt: QuizAttempt, course_id: int) -> dict:
         context["submit_url"] = reverse("home:learning_attempt_submit", args=[course_id, quiz.pk, attempt.pk])
         return context
     revealed = answers_revealed(attempt)
-    used = QuizAttempt.objects.filter(user=request.user, quiz=quiz).count()
-    attempts_left = None if quiz.attempt_limit is None else max(0, quiz.attempt_limit - used)
+    tally = QuizAttempt.objects.filter(user=request.user, quiz=quiz).aggregate(
+        used=Count("pk"), passed=Count("pk", filter=Q(passed=True))
+    )
+    attempts_left = None if quiz.attempt_limit is None else max(0, quiz.attempt_limit - tally["used"])
     context.update(
         {
             "revealed": revealed,
             "review": _review(attempt) if revealed else [],
             "attempts_left": attempts_left,
-            "can_retake": not attempt.passed and attempts_left != 0,
+            # Passed in a later attempt, or none left: nothing to retake.
+            "can_retake": not tally["passed"] and attempts_left != 0,
+            "quiz_passed": bool(tally["passed"]),
             "course_completed": Enrollment.objects.filter(
                 user=request.user, course_id=course_id, completed_at__isnull=False
             ).exists(),
