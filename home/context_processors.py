@@ -15,6 +15,7 @@ def navigation(request) -> list[dict]:
         {"label": "Links", "url": reverse("home:links")},
         {"label": "Library", "url": reverse("home:library")},
         *([{"label": "My team", "url": reverse("home:team")}] if shows_team(request) else []),
+        {"label": "Learning", "url": reverse("home:learning")},
     ]
     path = request.path
     for item in items:

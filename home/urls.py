@@ -6,6 +6,7 @@ from .views import branding, home, links, verify
 from .views.library import asset as library_asset
 from .views.library import search as library_search
 from .views.team import urls as team_urls
+from .views.learning import urls as learning_urls
 
 app_name = "home"
 
@@ -20,4 +21,5 @@ urlpatterns = [
     path("library/<int:asset_id>/download/", library_asset.asset_download, name="library_download"),
     path("team/", include(team_urls)),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
+    path("learning/", include(learning_urls)),
 ]

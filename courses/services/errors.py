@@ -15,6 +15,7 @@ class NotEnrolled(CourseError):
 class PrerequisitesMissing(CourseError):
     def __init__(self, missing, *, hidden: int = 0):
         self.missing = list(missing)
+        self.hidden = hidden
         names = ", ".join(f"“{course}”" for course in self.missing)
         # Courses the learner may not see are counted, never named.
         hidden_text = f"{hidden} course(s) not open to you" if hidden else ""
