@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import branding, home, links, verify
+from .views import branding, home, links, profile, verify
 
 app_name = "home"
 
@@ -11,5 +11,12 @@ urlpatterns = [
     path("portal/feed/seen/", home.mark_feed_seen, name="feed_seen"),
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/name/", profile.profile_name, name="profile_name"),
+    path("profile/language/", profile.profile_language, name="profile_language"),
+    path("profile/notifications/", profile.profile_notifications, name="profile_notifications"),
+    path("profile/tokens/", profile.token_create, name="profile_token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", profile.token_revoke, name="profile_token_revoke"),
+    path("profile/sessions/end-others/", profile.sign_out_elsewhere, name="profile_sign_out_elsewhere"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]

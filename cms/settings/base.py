@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language of the request: a signed-in user's own (Profile), else Django's LocaleMiddleware choice
+    # (language cookie, Accept-Language); the API stays in LANGUAGE_CODE (accounts.middleware).
+    "accounts.middleware.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: the portal answers htmx requests with a fragment
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -175,6 +178,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
 ]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The portal's own translations (home/locale), looked up first: they may also reword Django's, Wagtail's or allauth's.
+LOCALE_PATHS = [BASE_DIR / "home" / "locale"]
 USE_TZ = True
 
 STATIC_ROOT = BASE_DIR / "static"
