@@ -25,6 +25,12 @@ API_PREFIX = "/api/"
 
 
 class UserLanguageMiddleware(LocaleMiddleware):
+    def __call__(self, request):
+        try:
+            return super().__call__(request)
+        finally:
+            translation.deactivate()  # what runs next in this thread (a task, a test) is not in this user's language
+
     def process_request(self, request):
         if request.path_info.startswith(API_PREFIX):
             translation.activate(settings.LANGUAGE_CODE)  # never a language left over from an earlier request

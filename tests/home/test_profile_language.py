@@ -135,3 +135,11 @@ def test_another_user_s_choice_is_theirs_only(client, member):
     other = partner_user()
     preferences_update(user=other, language="de")
     assert lang_of(client.get("/links/")) == "en"
+
+
+def test_a_request_leaves_no_language_behind_in_its_thread(client, member):
+    from django.utils import translation
+
+    client.post("/profile/language/", {"language": "de"})
+    assert lang_of(client.get("/links/")) == "de"
+    assert translation.get_language() == "en"

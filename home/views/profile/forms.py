@@ -13,7 +13,9 @@ TOKEN_LIFETIMES = (30, 90, 180, 365)  # days; the longest is capped by PARTNERHU
 
 
 class ProfileForm(forms.Form):
-    label_suffix = ""  # "First name", not "First name:"
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")  # "First name", not "First name:"
+        super().__init__(*args, **kwargs)
 
 
 class NameForm(ProfileForm):
