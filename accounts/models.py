@@ -15,6 +15,9 @@ What is kept is what an investigation needs and nothing secret: who (the user, o
 failure the identifier as typed), for which partner (as it was then), who did it (the actor
 of an administrator's action), from where (client address, user agent), how (method) and a
 short detail. Never a password, a token or a code.
+
+``UserPreferences`` is what a user chooses for themselves (Profile): their language, and which e-mails they get
+(``accounts.preferences``).
 """
 
 import os

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
@@ -93,7 +94,9 @@ def profile_language(request):
             field_errors(form, error)
     if not form.is_valid():
         return page(request, status=400, language_form=form)
-    messages.success(request, _("Your language is saved."))  # read on the next page: in the new language
+    chosen = form.cleaned_data["language"] or translation.get_language_from_request(request)
+    with translation.override(chosen):  # said in the language it will be read in, on the next page
+        messages.success(request, _("Your language is saved."))
     return redirect("home:profile")
 
 
