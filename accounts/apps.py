@@ -13,7 +13,7 @@ class AccountsConfig(AppConfig):
         from core.api import register_api_router
         from core.demo import register_demo
 
-        from . import demo, signals
+        from . import demo, preferences, signals  # noqa: F401 (preferences: its sign-in receiver)
         from .api import audit, session
         from .api import mfa as mfa_api
         from .mfa import audit as mfa_audit

@@ -15,6 +15,9 @@ What is kept is what an investigation needs and nothing secret: who (the user, o
 failure the identifier as typed), for which partner (as it was then), who did it (the actor
 of an administrator's action), from where (client address, user agent), how (method) and a
 short detail. Never a password, a token or a code.
+
+``UserPreferences`` is what a user chooses for themselves (Profile): their language, and which e-mails they get
+(``accounts.preferences``).
 """
 
 import os
@@ -333,3 +336,47 @@ class SSORoleMapping(Orderable):
             raise ValidationError({"group": "A partner's IdP gives partner roles, never staff groups."})
         if connection is not None and self.role_id is not None and connection.for_staff:
             raise ValidationError({"role": "The vendor's IdP gives staff groups; partner roles come from partners'."})
+
+
+def language_available(value: str) -> None:
+    """A language of ``settings.LANGUAGES`` (read when validating: no migration when the list changes)."""
+    if value and value not in dict(settings.LANGUAGES):
+        raise ValidationError("Choose one of the hub's languages.", code="invalid_language")
+
+
+class UserPreferences(models.Model):
+    """One user's own choices: the language of the pages and of content, and which e-mails they get.
+
+    A user without a row has the defaults: the browser's language and every e-mail. Read and written by
+    ``accounts.preferences``; the senders of those e-mails filter on ``preferences.wants_email``.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="preferences"
+    )
+    language = models.CharField(
+        max_length=16,
+        blank=True,
+        validators=[language_available],
+        help_text="The language of the portal's pages and the content variant shown first; empty: the browser's.",
+    )
+    email_asset_updates = models.BooleanField(
+        "e-mail: assets I downloaded were updated", default=True, help_text="The digest of new asset versions."
+    )
+    email_course_reminders = models.BooleanField(
+        "e-mail: my courses are due", default=True, help_text="Reminders before an assigned course is due."
+    )
+    email_certificate_reminders = models.BooleanField(
+        "e-mail: certificates expire",
+        default=True,
+        help_text="Before a certificate expires and when it has: mine, and as a partner admin my colleagues'.",
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "user preferences"
+        verbose_name_plural = "user preferences"
+        default_permissions = ()
+
+    def __str__(self) -> str:
+        return f"Preferences of user {self.user_id}"

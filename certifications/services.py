@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from wagtail.log_actions import log
 
+from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
@@ -231,14 +232,17 @@ def certificate_revoke(*, certificate: Certificate, reason: str, user=None, now=
 def _recipients(certificate: Certificate, *, today=None) -> list[str]:
     """The holder, and the admins (role ``admin``) of the partner they belong to now, who keep its tier.
 
-    Admins past their last day (``leaves_on``) are no longer the partner's: they hear nothing.
+    Admins past their last day (``leaves_on``) are no longer the partner's: they hear nothing. Whoever turned
+    certificate e-mails off (Profile) is left out.
     """
-    emails = [certificate.user.email] if certificate.user.email else []
+    holder = certificate.user
+    emails = [holder.email] if holder.email and email_wanted(holder, CERTIFICATE_REMINDERS) else []
     membership = getattr(certificate.user, "partner_membership", None)  # loaded with the certificate
     if membership and membership.partner.is_active:
         admins = (
             PartnerMembership.objects.current(today=today)
             .filter(partner_id=membership.partner_id, roles__key=PARTNER_ADMIN_ROLE, user__is_active=True)
+            .filter(wants_email(CERTIFICATE_REMINDERS, user_path="user__"))
             .exclude(user__email="")
         )
         emails += [email for email in admins.values_list("user__email", flat=True) if email not in emails]
@@ -276,7 +280,7 @@ def expiry_reminders_send(*, now=None) -> int:
         Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True, user__is_active=True)
         # The certificate of someone who left counts for no partner: neither they nor its admins hear of it.
         .exclude(past_last_day(today, prefix="user__partner_membership__"))
-        .select_related("user__partner_membership__partner", "certification")
+        .select_related("user__partner_membership__partner", "user__preferences", "certification")
         .annotate(renewal_courses_total=Count("certification__renewal_courses"))
     )
     sent = 0

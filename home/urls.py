@@ -7,6 +7,7 @@ from .views.library import asset as library_asset
 from .views.library import search as library_search
 from .views.team import urls as team_urls
 from .views.learning import urls as learning_urls
+from .views import branding, home, links, profile, verify
 
 app_name = "home"
 
@@ -20,6 +21,13 @@ urlpatterns = [
     path("library/<int:asset_id>/", library_asset.asset_detail, name="library_asset"),
     path("library/<int:asset_id>/download/", library_asset.asset_download, name="library_download"),
     path("team/", include(team_urls)),
+    path("profile/", profile.profile, name="profile"),
+    path("profile/name/", profile.profile_name, name="profile_name"),
+    path("profile/language/", profile.profile_language, name="profile_language"),
+    path("profile/notifications/", profile.profile_notifications, name="profile_notifications"),
+    path("profile/tokens/", profile.token_create, name="profile_token_create"),
+    path("profile/tokens/<int:token_id>/revoke/", profile.token_revoke, name="profile_token_revoke"),
+    path("profile/sessions/end-others/", profile.sign_out_elsewhere, name="profile_sign_out_elsewhere"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
     path("learning/", include(learning_urls)),
 ]

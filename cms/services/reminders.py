@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from wagtail.admin.admin_url_finder import AdminURLFinder
 
+from accounts.preferences import ASSET_UPDATES, wants_email
 from cms.models import Asset, AssetVersion, Download, OwnerReminder, VersionNotice
 from cms.selectors import freshness_reminders_due
 
@@ -70,7 +71,8 @@ def version_digests_send(*, now=None, within_days: int = 30) -> int:
     """E-mail partner users a digest of assets they downloaded that have a newer version since.
 
     Each user hears about each version once, and only about assets they may still see
-    (the audience rule is applied per user, so a digest never reveals a gated title).
+    (the audience rule is applied per user, so a digest never reveals a gated title); never
+    a user who turned these e-mails off (Profile).
     Returns how many notices were sent.
     """
     now = now or timezone.now()
@@ -93,7 +95,8 @@ def version_digests_send(*, now=None, within_days: int = 30) -> int:
             pending.setdefault(user_id, []).append(version)
 
     sent = 0
-    for user in get_user_model().objects.filter(pk__in=pending, is_active=True).exclude(email=""):
+    recipients = get_user_model().objects.filter(wants_email(ASSET_UPDATES), pk__in=pending, is_active=True)
+    for user in recipients.exclude(email=""):
         visible = set(
             Asset.objects.visible_to(user)
             .filter(pk__in=[v.asset_id for v in pending[user.pk]])

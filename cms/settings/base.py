@@ -87,6 +87,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language of the request: a signed-in user's own (Profile), else Django's LocaleMiddleware choice
+    # (language cookie, Accept-Language); the API stays in LANGUAGE_CODE (accounts.middleware).
+    "accounts.middleware.UserLanguageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",  # request.htmx: the portal answers htmx requests with a fragment
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -110,6 +113,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.debug",
                 "django.template.context_processors.request",
+                "django.template.context_processors.i18n",  # LANGUAGE_CODE: the portal's <html lang>
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "wagtail.contrib.settings.context_processors.settings",
@@ -175,6 +179,8 @@ LANGUAGES = WAGTAIL_CONTENT_LANGUAGES = [
 ]
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 USE_I18N = True
+# The portal's own translations (home/locale), looked up first: they may also reword Django's, Wagtail's or allauth's.
+LOCALE_PATHS = [BASE_DIR / "home" / "locale"]
 USE_TZ = True
 
 STATIC_ROOT = BASE_DIR / "static"

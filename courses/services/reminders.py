@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from accounts.preferences import COURSE_REMINDERS, wants_email
 from cms.selectors import reminder_lead_time
 from partners.models import past_last_day
 
@@ -18,7 +19,8 @@ def due_reminders_send(*, now=None) -> int:
 
     Lead times come from ``COURSE_DUE_REMINDER_DAYS`` (e.g. 7 and 1 days before); a
     learner who was reminded 7 days before is reminded again at 1 day, never twice
-    for the same one. Only courses they may still see, to active learners with an e-mail, not past their last day.
+    for the same one. Only courses they may still see, to active learners with an e-mail, not past their last day,
+    who did not turn these reminders off (Profile).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -28,6 +30,7 @@ def due_reminders_send(*, now=None) -> int:
     horizon = today + timedelta(days=max(lead_times))
     due = (
         Enrollment.objects.filter(
+            wants_email(COURSE_REMINDERS, user_path="user__"),
             completed_at__isnull=True,
             due_date__isnull=False,
             due_date__gte=today,
