@@ -12,6 +12,7 @@ def navigation(request) -> list[dict]:
     items = [
         {"label": "Home", "url": "/"},
         {"label": "Links", "url": reverse("home:links")},
+        {"label": "Certifications", "url": reverse("home:certifications")},
     ]
     path = request.path
     for item in items:

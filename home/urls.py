@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from .views import branding, home, links, verify
+from .views import branding, certifications, home, links, verify
 
 app_name = "home"
 
@@ -11,5 +11,8 @@ urlpatterns = [
     path("portal/feed/seen/", home.mark_feed_seen, name="feed_seen"),
     path("portal/bulletins/<int:bulletin_id>/acknowledge/", home.acknowledge_bulletin, name="acknowledge_bulletin"),
     path("links/", links.links, name="links"),
+    path("certifications/", certifications.certificate_list, name="certifications"),
+    path("certifications/<int:certificate_id>/", certifications.certificate_detail, name="certificate"),
+    path("certifications/<int:certificate_id>/pdf/", certifications.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
 ]
