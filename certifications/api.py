@@ -11,7 +11,6 @@ from typing import Literal
 from django.conf import settings
 from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 
 from ninja import Field, Router, Schema
@@ -71,38 +70,7 @@ class CertificationOut(Schema):
 @router.get("/certifications", response=list[CertificationOut], summary="Certifications I may earn, with my progress")
 @paginate(PageNumberPagination)
 def list_certifications(request):
-    certifications = list(selectors.certifications_for_partner(user=request.auth))
-    completed, passed, current = selectors.learner_facts(user=request.auth, certifications=certifications)
-    return [_certification_row(c, completed, passed, current) for c in certifications]
-
-
-def _certification_row(certification, completed: dict, passed: set, current: dict) -> dict:
-    requirements = [
-        {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
-        for c in certification.visible_required_courses
-    ]
-    if certification.exam and certification.exam_visible:
-        exam = certification.exam
-        requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
-    # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
-    hidden = certification.required_courses_total - len(certification.visible_required_courses)
-    hidden += bool(certification.exam_id and not certification.exam_visible)
-    done = sum(r["done"] for r in requirements)
-    total = len(requirements) + hidden
-    mine = current.get(certification.pk)
-    return {
-        "id": certification.pk,
-        "title": certification.title,
-        "summary": certification.summary,
-        "validity_months": certification.validity_months,
-        "renewal_window_days": certification.renewal_window_days,
-        "requirements": requirements,
-        "unavailable_requirements": hidden,
-        "progress_percent": round(100 * done / total) if total else 0,
-        "my_status": mine.status if mine else None,
-        "my_certificate_id": mine.pk if mine else None,
-        "renewal": _renewal(certification, mine, completed),
-    }
+    return selectors.certification_paths(user=request.auth)
 
 
 def certification_preview(request, certification) -> dict:
@@ -110,22 +78,7 @@ def certification_preview(request, certification) -> dict:
     certification.visible_required_courses = list(certification.required_courses.all())
     certification.required_courses_total = len(certification.visible_required_courses)
     certification.exam_visible = True  # editors preview the whole path
-    return _certification_row(certification, completed={}, passed=set(), current={})
-
-
-def _renewal(certification, mine, completed: dict) -> dict | None:
-    if mine is None or not certification.renewal_courses_total:
-        return None
-    since = mine.revoked_at or mine.issued_at
-    lapsed = mine.revoked_at or mine.expires_at <= timezone.now()
-    return {
-        "opens_at": timezone.now() if lapsed else mine.renewal_opens_at,
-        "courses": [
-            {"kind": "course", "id": c.pk, "title": c.title, "done": completed.get(c.pk, since) > since}
-            for c in certification.visible_renewal_courses
-        ],
-        "unavailable_courses": certification.renewal_courses_total - len(certification.visible_renewal_courses),
-    }
+    return selectors.certification_path(certification, completed={}, passed=set(), current={})
 
 
 class CertificateOut(Schema):
@@ -143,7 +96,7 @@ class CertificateOut(Schema):
     open_badge_url: str = Field(description="The Open Badges 2.0 assertion, for a backpack or a profile.")
 
 
-def _verify_url(request, certificate) -> str:
+def verification_url(request, certificate) -> str:
     """The human-readable verification page when the portal serves one (``core.links``), else this API's."""
     code = certificate.verification_code
     return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
@@ -165,7 +118,7 @@ def my_certificates(request):
             "status": c.status,
             "revocation_reason": c.revocation_reason,
             "renewed_from_id": c.renewed_from_id,
-            "verification_url": _verify_url(request, c),
+            "verification_url": verification_url(request, c),
             "pdf_url": request.build_absolute_uri(reverse("api-v1:certificate_pdf", args=[c.pk])),
             "open_badge_url": request.build_absolute_uri(
                 reverse("api-v1:certificate_badge", args=[c.verification_code])
@@ -183,13 +136,18 @@ def my_certificates(request):
     description="A one-page PDF with the verification code, URL and QR code. Only the holder gets it.",
 )
 def certificate_pdf_view(request, certificate_id: int):
-    certificate = selectors.certificate_of(user=request.auth, certificate_id=certificate_id)
+    return certificate_pdf_response(request, user=request.auth, certificate_id=certificate_id)
+
+
+def certificate_pdf_response(request, *, user, certificate_id: int) -> HttpResponse:
+    """``user``'s certificate as a PDF attachment; ``Http404`` for anyone else's (this route and the portal's)."""
+    certificate = selectors.certificate_of(user=user, certificate_id=certificate_id)
     if certificate is None:
         raise Http404
     body = certificate_pdf(
         certificate=certificate,
-        holder_name=selectors.holder_name(request.auth),
-        verify_url=_verify_url(request, certificate),
+        holder_name=selectors.holder_name(user),
+        verify_url=verification_url(request, certificate),
     )
     response = HttpResponse(body, content_type="application/pdf")
     name = slugify(f"{certificate.certification.title}-{certificate.issued_at:%Y-%m-%d}") or "certificate"

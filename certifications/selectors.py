@@ -97,6 +97,62 @@ def learner_facts(*, user, certifications) -> tuple[dict[int, datetime], set[int
     return completed, passed, current
 
 
+def certification_paths(*, user) -> list[dict]:
+    """Each certification ``user`` may see with their path to it: requirements done or not, progress, their
+    current certificate's status and how to renew it (``certification_path``). The API's list and the portal
+    read this; a fixed number of queries whatever the number of certifications."""
+    certifications = list(certifications_for_partner(user=user))
+    completed, passed, current = learner_facts(user=user, certifications=certifications)
+    return [certification_path(c, completed=completed, passed=passed, current=current) for c in certifications]
+
+
+def certification_path(certification, *, completed: dict, passed: set, current: dict) -> dict:
+    """One certification (from ``certifications_for_partner``) against a learner's ``learner_facts``."""
+    requirements = [
+        {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
+        for c in certification.visible_required_courses
+    ]
+    if certification.exam and certification.exam_visible:
+        exam = certification.exam
+        requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
+    # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
+    hidden = certification.required_courses_total - len(certification.visible_required_courses)
+    hidden += bool(certification.exam_id and not certification.exam_visible)
+    done = sum(r["done"] for r in requirements)
+    total = len(requirements) + hidden
+    mine = current.get(certification.pk)
+    return {
+        "id": certification.pk,
+        "title": certification.title,
+        "summary": certification.summary,
+        "validity_months": certification.validity_months,
+        "renewal_window_days": certification.renewal_window_days,
+        "requirements": requirements,
+        "unavailable_requirements": hidden,
+        "progress_percent": round(100 * done / total) if total else 0,
+        "my_status": mine.status if mine else None,
+        "my_certificate_id": mine.pk if mine else None,
+        "renewal": renewal_path(certification, mine=mine, completed=completed),
+    }
+
+
+def renewal_path(certification, *, mine, completed: dict) -> dict | None:
+    """How ``mine`` (the current certificate) is renewed: when (``opens_at``; lapsed or revoked: now) and by
+    completing any one of the renewal courses; ``None`` without a certificate or a renewal path."""
+    if mine is None or not certification.renewal_courses_total:
+        return None
+    since = mine.revoked_at or mine.issued_at
+    lapsed = mine.revoked_at or mine.expires_at <= timezone.now()
+    return {
+        "opens_at": timezone.now() if lapsed else mine.renewal_opens_at,
+        "courses": [
+            {"kind": "course", "id": c.pk, "title": c.title, "done": completed.get(c.pk, since) > since}
+            for c in certification.visible_renewal_courses
+        ],
+        "unavailable_courses": certification.renewal_courses_total - len(certification.visible_renewal_courses),
+    }
+
+
 FORECAST_DAYS = (30, 60, 90)
 
 

@@ -11,11 +11,14 @@ class HomeConfig(AppConfig):
     def ready(self):
         from certifications.api import VERIFICATION_LINK
         from core.api import register_api_router
+        from core.branding import register_branding_provider
         from core.links import register_link
 
         from . import api
+        from .branding import certificate_branding
         from .views.verify import verification_page_url
 
         register_api_router(api.router)
         # Certificates' PDFs and QR codes lead to the portal's verification page (certifications asks core.links).
         register_link(VERIFICATION_LINK, verification_page_url)
+        register_branding_provider(certificate_branding)  # the certificate PDF's name, logo and colour

@@ -16,6 +16,7 @@ def navigation(request) -> list[dict]:
         {"label": "Library", "url": reverse("home:library")},
         *([{"label": "My team", "url": reverse("home:team")}] if shows_team(request) else []),
         {"label": "Learning", "url": reverse("home:learning")},
+        {"label": "Certifications", "url": reverse("home:certifications")},
     ]
     path = request.path
     for item in items:

@@ -8,6 +8,7 @@ from .views.library import search as library_search
 from .views.team import urls as team_urls
 from .views.learning import urls as learning_urls
 from .views import branding, home, links, profile, verify
+from .views import branding, certifications, home, links, verify
 
 app_name = "home"
 
@@ -28,6 +29,9 @@ urlpatterns = [
     path("profile/tokens/", profile.token_create, name="profile_token_create"),
     path("profile/tokens/<int:token_id>/revoke/", profile.token_revoke, name="profile_token_revoke"),
     path("profile/sessions/end-others/", profile.sign_out_elsewhere, name="profile_sign_out_elsewhere"),
+    path("certifications/", certifications.certificate_list, name="certifications"),
+    path("certifications/<int:certificate_id>/", certifications.certificate_detail, name="certificate"),
+    path("certifications/<int:certificate_id>/pdf/", certifications.certificate_pdf, name="certificate_pdf"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
     path("learning/", include(learning_urls)),
 ]
