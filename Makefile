@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
-.PHONY: install demo serve test lint format unit integration browser stack stack-down stack-status bench clean
+.PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ integration: $(INSTALLED) browser
 ## Debian's chromium for the browser tests (Playwright drives it): installed with apt-get when missing, as root.
 browser: $(INSTALLED)
 	$(BIN)/python -m devtools.browser
+
+## PNGs of every portal page (devtools/portal_pages.py) at 1440 and 375 px into docs/screenshots/, from the demo
+## built in a throwaway folder (SQLite), as the demo partner user and partner admin.
+screenshots: $(INSTALLED) browser
+	$(BIN)/python -m devtools.screenshots
 
 ## Real PostgreSQL, Redis, Elasticsearch, S3 and Keycloak in the background, for running against the full stack.
 stack: $(INSTALLED)
