@@ -71,13 +71,14 @@ stack-status:
 	$(BIN)/python -m devtools.stack status --dir .stack/dev
 
 ## Benchmarks at the DESIGN §8 scale on a fresh PostgreSQL + Redis + Elasticsearch: 100k assets, 5k partners,
-## 50k users. Stops at the first step that fails (over budget: exit 1) and says which one.
+## 50k users; last, every portal page (devtools/portal_pages.py, p95 <= 100 ms). Stops at the first step that
+## fails (over budget: exit 1) and says which one.
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis,elasticsearch -- sh -c '\
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
 		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
-		step $(BIN)/python -m bench.compliance_latency'
+		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache
