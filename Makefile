@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
-.PHONY: install demo serve test lint format unit integration browser stack stack-down stack-status bench clean
+.PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -55,6 +55,11 @@ integration: $(INSTALLED) browser
 browser: $(INSTALLED)
 	$(BIN)/python -m devtools.browser
 
+## PNGs of every portal page (devtools/portal_pages.py) at 1440 and 375 px into docs/screenshots/, from the demo
+## built in a throwaway folder (SQLite), as the demo partner user and partner admin.
+screenshots: $(INSTALLED) browser
+	$(BIN)/python -m devtools.screenshots
+
 ## Real PostgreSQL, Redis, Elasticsearch, S3 and Keycloak in the background, for running against the full stack.
 stack: $(INSTALLED)
 	$(BIN)/python -m devtools.stack up --dir .stack/dev
@@ -66,13 +71,14 @@ stack-status:
 	$(BIN)/python -m devtools.stack status --dir .stack/dev
 
 ## Benchmarks at the DESIGN §8 scale on a fresh PostgreSQL + Redis + Elasticsearch: 100k assets, 5k partners,
-## 50k users. Stops at the first step that fails (over budget: exit 1) and says which one.
+## 50k users; last, every portal page (devtools/portal_pages.py, p95 <= 100 ms). Stops at the first step that
+## fails (over budget: exit 1) and says which one.
 bench: $(INSTALLED)
 	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis,elasticsearch -- sh -c '\
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
 		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
-		step $(BIN)/python -m bench.compliance_latency'
+		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache

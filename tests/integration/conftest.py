@@ -230,3 +230,35 @@ def _migrations_data_for_the_live_server(request, _serialized_migrations_data):
     connection._test_serialized_contents = _serialized_migrations_data
     if not Page.objects.exists():
         connection.creation.deserialize_db_from_string(_serialized_migrations_data)
+
+
+# --- The portal in a browser: contexts signed in without the form, at a chosen width ---------------------
+
+
+@pytest.fixture
+def new_context(browser, live_server):
+    """``new_context(user=None, viewport=None)``: a browser context on the live server (relative URLs work).
+
+    With a ``user``, already signed in: a session made as the test client's ``force_login`` makes it, its cookie
+    handed to the browser (the sign-in form itself is tested once, in the flows). Closed after the test.
+    """
+    from django.test import Client
+
+    contexts = []
+
+    def make(user=None, *, viewport=None):
+        context = browser.new_context(
+            locale="en-US", viewport=viewport or {"width": 1280, "height": 900}, base_url=live_server.url
+        )
+        context.set_default_timeout(20_000)
+        contexts.append(context)
+        if user is not None:
+            client = Client()
+            client.force_login(user)
+            cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+            context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
