@@ -240,10 +240,9 @@ def feed_for_partner(*, user, since, now, expiring_within_days: int = 14) -> dic
             "-last_published_at"
         ),
         "expiring_assets": assets.filter(expire_at__gt=now, expire_at__lte=horizon).order_by("expire_at"),
-        # Never downloaded: the comparison with NULL is false, so those are left out without another subquery.
-        "updated_since_download": assets.annotate(
-            my_last_download=Subquery(my_last_download.values("downloaded_at")[:1])
-        )
+        # Only the assets the user downloaded (the (user, asset) index), not a subquery per visible asset.
+        "updated_since_download": assets.filter(pk__in=Download.objects.filter(user=user).values("asset_id"))
+        .annotate(my_last_download=Subquery(my_last_download.values("downloaded_at")[:1]))
         .filter(latest_version_created_at__gt=F("my_last_download"))
         .order_by("-latest_version_created_at"),
     }

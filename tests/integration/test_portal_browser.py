@@ -124,18 +124,9 @@ def world():
 # --- Every page: accessible, fits a phone, a desktop screenshot ---------------------------------------------
 
 
-#: (page, audience) -> why it fails today: a strict xfail, so that the fix makes the run say "remove me here".
-KNOWN_FAILURES = {
-    ("sign-in", VISITOR): "link-in-text-block (serious): the 'How to get access' link in `.aside` differs from the "
-    "text around it by colour only (1.07:1); fix: `.aside a { text-decoration: underline; }` in accounts.css",
-}
-
-
 def _cases():
     for portal_page, audience in page_cases():
-        known = KNOWN_FAILURES.get((portal_page.name, audience))
-        marks = [pytest.mark.xfail(strict=True, reason=known)] if known else []
-        yield pytest.param(portal_page, audience, id=f"{portal_page.name}-{audience}", marks=marks)
+        yield pytest.param(portal_page, audience, id=f"{portal_page.name}-{audience}")
 
 
 @live_data
