@@ -12,6 +12,8 @@ def navigation(request) -> list[dict]:
     items = [
         {"label": "Home", "url": "/"},
         {"label": "Links", "url": reverse("home:links")},
+        {"label": "Programs", "url": reverse("home:programs")},
+        {"label": "Bulletins", "url": reverse("home:bulletins")},
     ]
     path = request.path
     for item in items:
