@@ -11,11 +11,14 @@ class HomeConfig(AppConfig):
     def ready(self):
         from certifications.api import VERIFICATION_LINK
         from core.api import register_api_router
+        from core.demo import register_demo
         from core.links import register_link
 
-        from . import api
+        from . import api, demo
         from .views.verify import verification_page_url
 
         register_api_router(api.router)
         # Certificates' PDFs and QR codes lead to the portal's verification page (certifications asks core.links).
         register_link(VERIFICATION_LINK, verification_page_url)
+        # The demo's home page: a banner and featured items, once the content and courses are in.
+        register_demo(self.label, after=["cms", "courses"], steps=[demo.demo_home])

@@ -93,7 +93,7 @@ class HomePage(Page):
         """The first banner running now whose audience includes ``user`` (one query), or ``None``."""
         return HomeBanner.objects.showing(page=self, user=user).first()
 
-    def featured_assets_for(self, *, user) -> list:
+    def featured_assets_for(self, *, user, limit: int = MAX_FEATURED) -> list:
         """The featured assets ``user`` may see, in the editors' order, ready for asset cards (three queries)."""
         order = HomeFeaturedAsset.objects.filter(page=self, asset=OuterRef("pk")).order_by("sort_order")
         assets = (
@@ -102,9 +102,9 @@ class HomePage(Page):
             .filter(pk__in=HomeFeaturedAsset.objects.filter(page=self).values("asset_id"))
             .order_by(models.F("feature_order").asc(nulls_last=True), "pk")
         )
-        return attach_summary_relations(assets[:MAX_FEATURED])
+        return attach_summary_relations(assets[:limit])
 
-    def featured_courses_for(self, *, user) -> list:
+    def featured_courses_for(self, *, user, limit: int = MAX_FEATURED) -> list:
         """The featured courses ``user`` may see, in the editors' order (one query)."""
         order = HomeFeaturedCourse.objects.filter(page=self, course=OuterRef("pk")).order_by("sort_order")
         courses = (
@@ -113,7 +113,7 @@ class HomePage(Page):
             .filter(pk__in=HomeFeaturedCourse.objects.filter(page=self).values("course_id"))
             .order_by(models.F("feature_order").asc(nulls_last=True), "pk")
         )
-        return list(courses[:MAX_FEATURED])
+        return list(courses[:limit])
 
 
 def validate_link_target(value: str) -> None:
