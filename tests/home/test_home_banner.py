@@ -133,13 +133,14 @@ def test_featured_assets_and_courses_show_in_the_editors_order_for_my_audience(c
     HomeFeaturedAsset.objects.create(page=home_page, asset=first, sort_order=1)
     featured_asset(title="Platinum price list", min_tier=platinum)
     featured_asset(title="Retired deck", live=False)
-    featured_course(title="Selling SD-WAN", summary="Win the branch.")
+    course = featured_course(title="Selling SD-WAN", summary="Win the branch.")
     featured_course(title="Platinum masterclass", min_tier=platinum)
     AssetFactory(title="Not featured")
     page = html(client.get("/"))
     featured = page[page.index('id="featured-title"') : page.index('id="new-title"')]
     assert featured.index("Launch deck") < featured.index("Battlecard")
     assert "Selling SD-WAN" in featured and "Win the branch." in featured
+    assert f'href="/learning/{course.pk}/"' in featured  # the course's page in Learning
     for hidden in ("Platinum price list", "Retired deck", "Platinum masterclass", "Not featured"):
         assert hidden not in featured
 
