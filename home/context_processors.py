@@ -2,6 +2,7 @@
 
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext as _
 
 from .access import portal_enabled
 from .models import PortalBranding
@@ -11,12 +12,14 @@ from .views.team.access import shows_team
 def navigation(request) -> list[dict]:
     """The portal's main navigation for a signed-in user, with the current section marked."""
     items = [
-        {"label": "Home", "url": "/"},
-        {"label": "Links", "url": reverse("home:links")},
-        {"label": "Library", "url": reverse("home:library")},
-        *([{"label": "My team", "url": reverse("home:team")}] if shows_team(request) else []),
-        {"label": "Learning", "url": reverse("home:learning")},
-        {"label": "Certifications", "url": reverse("home:certifications")},
+        {"label": _("Home"), "url": "/"},
+        {"label": _("Library"), "url": reverse("home:library")},
+        {"label": _("Programs"), "url": reverse("home:programs")},
+        {"label": _("Bulletins"), "url": reverse("home:bulletins")},
+        {"label": _("Learning"), "url": reverse("home:learning")},
+        {"label": _("Certifications"), "url": reverse("home:certifications")},
+        *([{"label": _("My team"), "url": reverse("home:team")}] if shows_team(request) else []),
+        {"label": _("Links"), "url": reverse("home:links")},
     ]
     path = request.path
     for item in items:

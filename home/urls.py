@@ -2,13 +2,11 @@
 
 from django.urls import include, path
 
-from .views import branding, home, links, verify
+from .views import branding, bulletins, certifications, home, links, profile, programs, verify
+from .views.learning import urls as learning_urls
 from .views.library import asset as library_asset
 from .views.library import search as library_search
 from .views.team import urls as team_urls
-from .views.learning import urls as learning_urls
-from .views import branding, home, links, profile, verify
-from .views import branding, certifications, home, links, verify
 
 app_name = "home"
 
@@ -32,6 +30,10 @@ urlpatterns = [
     path("certifications/", certifications.certificate_list, name="certifications"),
     path("certifications/<int:certificate_id>/", certifications.certificate_detail, name="certificate"),
     path("certifications/<int:certificate_id>/pdf/", certifications.certificate_pdf, name="certificate_pdf"),
+    path("programs/", programs.program_list, name="programs"),
+    path("programs/<int:program_id>/", programs.program_detail, name="program_detail"),
+    path("bulletins/", bulletins.bulletin_list, name="bulletins"),
+    path("bulletins/<int:bulletin_id>/", bulletins.bulletin_detail, name="bulletin_detail"),
     path("verify/<str:code>/", verify.verify_certificate, name="verify_certificate"),
     path("learning/", include(learning_urls)),
 ]

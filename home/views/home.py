@@ -1,4 +1,5 @@
-"""The portal's home at ``/``: a landing for visitors, the partner user's feed for them, and "mark as seen".
+"""The portal's home at ``/``: a landing for visitors; for partner users the editors' banner and featured
+assets and courses (``HomePage``, audience-gated), then their feed; and "mark as seen".
 
 The feed is the API's (``cms.selectors.feed_for_partner``, with the sections other apps register), read
 from when the user last marked it as seen: reading it marks nothing, so what is new stays new until they
@@ -9,6 +10,7 @@ from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.response import TemplateResponse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from cms.selectors import bulletins_for_partner, feed_for_partner, feed_since
@@ -38,6 +40,10 @@ def serve_home(request, *, page):
             "feed": feed,
             "unacknowledged_count": len(unacknowledged),
             "has_news": any(feed[name] for name in ("new_assets", "updated_assets", "new_programs")),
+            # What the editors put on top, each for the audience it is meant for.
+            "banner": page.banner_for(user=request.user),
+            "featured_assets": page.featured_assets_for(user=request.user),
+            "featured_courses": page.featured_courses_for(user=request.user),
         },
     )
 
@@ -59,7 +65,13 @@ def acknowledge_bulletin(request, bulletin_id: int):
     bulletin = get_object_or_404(bulletins_for_partner(user=request.user), pk=bulletin_id)
     if not bulletin.requires_acknowledgement:
         return HttpResponseBadRequest("This bulletin does not ask for acknowledgement.")
-    bulletin_acknowledge(bulletin=bulletin, user=request.user)
+    acknowledgement = bulletin_acknowledge(bulletin=bulletin, user=request.user)
     if request.htmx:
-        return render(request, "home/includes/bulletin_card.html", {"bulletin": bulletin, "acknowledged": True})
-    return redirect("/")
+        return render(
+            request,
+            "home/includes/bulletin_card.html",
+            {"bulletin": bulletin, "acknowledged": True, "acknowledged_at": acknowledgement.acknowledged_at},
+        )
+    back = request.POST.get("next", "")  # the bulletin's own page, when acknowledged there
+    safe = url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure())
+    return redirect(back if safe else "/")
