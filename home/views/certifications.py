@@ -13,6 +13,7 @@ from urllib.parse import quote, urlencode
 from django.db.models import Prefetch
 from django.http import Http404
 from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -43,8 +44,8 @@ STATUS_ORDER = ["expiring", "active", "expired", "revoked", "renewed"]
 
 
 def learning_url(course_id: int) -> str:
-    """A course's page in the portal's learning area (linked by path: that area builds it)."""
-    return f"/learning/{course_id}/"
+    """A course's page in the portal's learning area."""
+    return reverse("home:learning_course", args=[course_id])
 
 
 @dataclass

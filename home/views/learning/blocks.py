@@ -10,6 +10,7 @@ import re
 from urllib.parse import parse_qs, urlparse
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 
 from cms.models import Asset
@@ -98,5 +99,12 @@ def lesson_blocks(*, user, lesson) -> list[dict]:
             blocks.append({"type": "video", "url": link, "embed_url": video_embed_url(link)})
         elif kind == "asset" and block.id in assets:
             asset = assets[block.id]
-            blocks.append({"type": "asset", "asset": asset, "note": value["note"], "url": f"/library/{asset.pk}/"})
+            blocks.append(
+                {
+                    "type": "asset",
+                    "asset": asset,
+                    "note": value["note"],
+                    "url": reverse("home:library_asset", args=[asset.pk]),
+                }
+            )
     return blocks

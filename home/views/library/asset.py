@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
 from django.template.response import TemplateResponse
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from cms.selectors import (
     asset_for_download,
@@ -29,14 +29,6 @@ from search.services import SearchError, search_click_record
 from ...access import portal_page
 
 LANGUAGE_NAMES = dict(settings.LANGUAGES)
-
-
-def portal_url(name: str, pk: int) -> str | None:
-    """The portal page of a related item, when the portal has one (programs and courses have their own areas)."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return None
 
 
 def _record_search_click(request, asset_id: int) -> None:
@@ -68,11 +60,11 @@ def asset_detail(request, asset_id: int):
         for pk, code in asset_translations_for_partner(user=request.user, asset=asset)
     ]
     programs = [
-        {"item": program, "url": portal_url("home:program", program.pk)}
+        {"item": program, "url": reverse("home:program_detail", args=[program.pk])}
         for program in programs_with_asset_for_partner(user=request.user, asset_id=asset.pk)
     ]
     courses = [
-        {"item": course, "url": portal_url("home:course", course.pk)}
+        {"item": course, "url": reverse("home:learning_course", args=[course.pk])}
         for course in courses_using_asset_for_partner(user=request.user, asset_id=asset.pk)
     ]
     context = {
