@@ -73,8 +73,67 @@ def certificate_code(user=None) -> str:
     return code[0]
 
 
+def _first(values, what: str):
+    values = list(values[:1])
+    if not values:
+        raise NoSample(what)
+    return values[0]
+
+
+def asset_id(user) -> int:
+    """An asset the user may see (``/library/<id>/``)."""
+    from cms.models import Asset
+
+    visible = Asset.objects.visible_to(user).order_by("-last_published_at", "pk")
+    return _first(visible.values_list("pk", flat=True), "no asset the user may see: publish one (AssetFactory)")
+
+
+def program_id(user) -> int:
+    from cms.selectors import programs_for_partner
+
+    programs = programs_for_partner(user=user).order_by("pk").values_list("pk", flat=True)
+    return _first(programs, "no program the user may see: publish one (ProgramFactory)")
+
+
+def bulletin_id(user) -> int:
+    from cms.selectors import bulletins_for_partner
+
+    bulletins = bulletins_for_partner(user=user).order_by("pk").values_list("pk", flat=True)
+    return _first(bulletins, "no bulletin the user may see: publish one (BulletinFactory)")
+
+
+def course_id(user) -> int:
+    from courses.selectors import courses_for_partner
+
+    courses = courses_for_partner(user=user).order_by("pk").values_list("pk", flat=True)
+    return _first(courses, "no course the user may take: publish one (CourseFactory)")
+
+
+def certificate_id(user) -> int:
+    from certifications.selectors import certificates_of
+
+    return _first(certificates_of(user=user).values_list("pk", flat=True), "the user has no certificate")
+
+
+def member_id(user) -> int:
+    """Another member of the partner the user administers (``/team/<id>/``)."""
+    from partners.members import members_of, partner_administered_by
+
+    partner = partner_administered_by(user=user)
+    if partner is None:
+        raise NoSample("the user administers no partner")
+    others = members_of(partner=partner).exclude(user_id=user.pk).values_list("user_id", flat=True)
+    return _first(others, "the partner has no other member: add one (PartnerUserFactory)")
+
+
 SAMPLES: dict[str, Callable] = {
     "certificate_code": certificate_code,
+    "asset_id": asset_id,
+    "program_id": program_id,
+    "bulletin_id": bulletin_id,
+    "course_id": course_id,
+    "certificate_id": certificate_id,
+    "member_id": member_id,
 }
 
 
@@ -82,6 +141,20 @@ SAMPLES: dict[str, Callable] = {
 
 PAGES: list[PortalPage] = [
     PortalPage("home", "/", (VISITOR, PARTNER), title="Home: landing (signed out), feed (signed in)"),
+    PortalPage("library", "/library/", (PARTNER,), title="Library: search, facets, type-ahead", full_page=False),
+    PortalPage("asset", "/library/{asset_id}/", (PARTNER,), title="An asset: versions, variants, download"),
+    PortalPage("programs", "/programs/", (PARTNER,), title="Programs"),
+    PortalPage("program", "/programs/{program_id}/", (PARTNER,), title="A program"),
+    PortalPage("bulletins", "/bulletins/", (PARTNER,), title="Bulletins"),
+    PortalPage("bulletin", "/bulletins/{bulletin_id}/", (PARTNER,), title="A bulletin, to acknowledge"),
+    PortalPage("learning", "/learning/", (PARTNER,), title="Learning: my courses and the catalogue"),
+    PortalPage("course", "/learning/{course_id}/", (PARTNER,), title="A course (the player once enrolled)"),
+    PortalPage("certifications", "/certifications/", (PARTNER,), title="My certifications"),
+    PortalPage("certificate", "/certifications/{certificate_id}/", (PARTNER,), title="A certificate, to share"),
+    PortalPage("team", "/team/", (PARTNER_ADMIN,), title="My team (partner admins)"),
+    PortalPage("team-member", "/team/{member_id}/", (PARTNER_ADMIN,), title="A member's learning and certificates"),
+    PortalPage("compliance", "/team/compliance/", (PARTNER_ADMIN,), title="Tier compliance and its forecast"),
+    PortalPage("profile", "/profile/", (PARTNER,), title="Profile"),
     PortalPage("links", "/links/", (PARTNER,), title="Links hub"),
     PortalPage("verify", "/verify/{certificate_code}/", (VISITOR, PARTNER), title="Certificate verification"),
     PortalPage("sign-in", "/accounts/login/", (VISITOR,), title="Sign in"),
@@ -90,7 +163,18 @@ PAGES: list[PortalPage] = [
 
 #: URL names of ``home.urls`` that are no page to check or show: POST endpoints, htmx fragments, stylesheets.
 #: tests/integration/test_portal_browser.py fails when a portal URL is in neither list.
-NOT_PAGES = {"home:brand_css", "home:feed_seen", "home:acknowledge_bulletin"}
+NOT_PAGES = {
+    "home:brand_css",
+    "home:feed_seen",
+    "home:acknowledge_bulletin",
+    "home:library_suggest",  # the type-ahead's fragment (the library page shows it)
+    "home:profile_name",
+    "home:profile_language",
+    "home:profile_notifications",
+    "home:profile_token_create",
+    "home:profile_token_revoke",
+    "home:profile_sign_out_elsewhere",
+}
 
 
 def pages_for(audience: str) -> list[PortalPage]:

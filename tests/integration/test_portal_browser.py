@@ -21,12 +21,21 @@ import pytest
 
 from accounts.factories import PASSWORD, partner_user_with_password
 from certifications.factories import CertificateFactory
-from cms.factories import AssetFactory, BulletinFactory
+from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import BulletinAcknowledgement
+from courses.factories import course_with
 from devtools.portal_pages import NOT_PAGES, PAGES, PARTNER, PARTNER_ADMIN, VISITOR, page_cases
 from home.factories import PortalLinkFactory
-from partners.factories import PartnerFactory, PartnerTypeFactory, RegionFactory, RoleFactory, TierFactory
+from partners.factories import (
+    PartnerFactory,
+    PartnerTypeFactory,
+    RegionFactory,
+    RoleFactory,
+    TierFactory,
+    partner_user,
+)
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMfaPolicy
+from search.services import search_reindex
 from tests.accounts.mfa import enrol, fresh_totp_code
 
 from .accessibility import DESKTOP, PHONE, assert_accessible, assert_fits_the_width
@@ -67,8 +76,30 @@ GATED_KINDS = [
     GatedKind(
         "bulletin",
         _bulletin,
-        ("/",),
-        lambda b: [("GET", f"/api/v1/bulletins/{b.pk}"), ("POST", f"/portal/bulletins/{b.pk}/acknowledge/")],
+        ("/", "/bulletins/"),
+        lambda b: [
+            ("GET", f"/bulletins/{b.pk}/"),
+            ("GET", f"/api/v1/bulletins/{b.pk}"),
+            ("POST", f"/portal/bulletins/{b.pk}/acknowledge/"),
+        ],
+    ),
+    GatedKind(
+        "asset",
+        lambda title, **audience: AssetFactory(title=title, **audience),
+        ("/library/",),
+        lambda a: [("GET", f"/library/{a.pk}/"), ("GET", f"/library/{a.pk}/download/")],
+    ),
+    GatedKind(
+        "program",
+        lambda title, **audience: ProgramFactory(title=title, **audience),
+        ("/programs/",),
+        lambda p: [("GET", f"/programs/{p.pk}/"), ("GET", f"/api/v1/programs/{p.pk}")],
+    ),
+    GatedKind(
+        "course",
+        lambda title, **audience: course_with(lessons_per_module=(1,), title=title, **audience),
+        ("/learning/",),
+        lambda c: [("GET", f"/learning/{c.pk}/"), ("POST", f"/learning/{c.pk}/enrol/")],
     ),
     # The links hub has no page per link (a link leads out of the portal); its list is the API's too.
     GatedKind(
@@ -117,7 +148,9 @@ def world():
             f"APAC distributors' technical {kind.name}", partner_types=[distributor], regions=[apac], roles=[technical]
         )
     AssetFactory(title="Q3 launch deck")  # something new in the feed
-    CertificateFactory(user=ann)  # for /verify/<code>/
+    CertificateFactory(user=ann)  # for /verify/<code>/ and /certifications/<id>/
+    partner_user(partner=globex, roles=[technical], user__first_name="Cleo", user__last_name="Chen")  # Bob's team
+    search_reindex()  # the library searches Elasticsearch
     return World(ann=ann, ann_totp_secret=secret, bob=bob, items=items)
 
 
