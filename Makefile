@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
 
-.PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean
+.PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean messages
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -79,6 +79,11 @@ bench: $(INSTALLED)
 		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
+
+## The portal's German catalogue: collect home's strings into home/locale/de (then translate), and compile it.
+messages: $(INSTALLED)
+	cd home && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l de --add-location file
+	cd home && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin compilemessages -l de
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache
