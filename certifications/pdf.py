@@ -9,6 +9,7 @@ print Latin-1, so other characters become "?".
 import io
 import logging
 import re
+from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -29,9 +30,16 @@ GOLD = (176, 141, 62)
 PAPER_TINT = (250, 250, 252)
 
 
+#: DejaVu Sans, vendored with its licence (fonts/LICENSE): PDF's core fonts print only Latin-1, so "Łukasz",
+#: "Ærø" or "Дмитрий" would come out as question marks. It covers Latin, Greek and Cyrillic; not CJK.
+FONT = "DejaVuSans"
+FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
+FONTS_DIR = Path(__file__).resolve().parent / "fonts"
+
+
 def _text(value: str) -> str:
-    """Core PDF fonts speak Latin-1: keep what they can print, replace the rest."""
-    return value.encode("latin-1", "replace").decode("latin-1")
+    """Text as the font can print it: control characters (never meant to be printed) left out."""
+    return "".join(character for character in value if character.isprintable())
 
 
 def _initials(name: str) -> str:
@@ -80,13 +88,13 @@ def _logo(pdf: FPDF, brand: Branding, colour: tuple[int, int, int]) -> None:
     pdf.set_fill_color(*colour)
     pdf.rect(x, 23, size, size, style="F", round_corners=True, corner_radius=3)
     pdf.set_text_color(255, 255, 255)
-    pdf.set_font("Helvetica", "B", 15)
+    pdf.set_font(FONT, "B", 15)
     pdf.set_xy(x, 23)
     pdf.cell(size, size, _initials(brand.name), align="C")
 
 
 def _centred(pdf: FPDF, y: float, height: float, text: str, *, style="", size=12, colour=INK, spacing=0.0) -> None:
-    pdf.set_font("Helvetica", style, size)
+    pdf.set_font(FONT, style, size)
     pdf.set_text_color(*colour)
     pdf.set_char_spacing(spacing)
     pdf.set_xy(20, y)
@@ -97,13 +105,13 @@ def _centred(pdf: FPDF, y: float, height: float, text: str, *, style="", size=12
 def _fact(pdf: FPDF, x: float, width: float, label: str, value: str, colour) -> None:
     """A small caps label over its value, centred in a column of the footer."""
     pdf.set_xy(x, 152)
-    pdf.set_font("Helvetica", "B", 7.5)
+    pdf.set_font(FONT, "B", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.set_char_spacing(1.2)
     pdf.cell(width, 5, _text(label.upper()), align="C")
     pdf.set_char_spacing(0)
     pdf.set_xy(x, 158)
-    pdf.set_font("Helvetica", "B", 11)
+    pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*colour)
     pdf.cell(width, 6, _text(value), align="C")
 
@@ -114,7 +122,7 @@ def _qr(pdf: FPDF, verify_url: str) -> None:
     qr.seek(0)
     x, y, size = PAGE_W - 58, 138, 34
     pdf.image(qr, x=x, y=y, w=size, h=size, link=verify_url, alt_text=_text(_("QR code to verify this certificate")))
-    pdf.set_font("Helvetica", "", 7.5)
+    pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(x - 6, y + size + 1)
     pdf.cell(size + 12, 4, _text(_("Scan to verify")), align="C")
@@ -124,7 +132,7 @@ def _title(pdf: FPDF, title: str, colour) -> None:
     """The certification's title in at most two lines: smaller type for a long one, cut short past that."""
     pdf.set_text_color(*colour)
     for size in (20, 16, 13):
-        pdf.set_font("Helvetica", "B", size)
+        pdf.set_font(FONT, "B", size)
         lines = pdf.multi_cell(PAGE_W - 80, size * 0.45, _text(title), align="C", dry_run=True, output="LINES")
         if len(lines) <= 2:
             break
@@ -144,6 +152,8 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     pdf.set_author(_text(brand.name))
     pdf.set_creator(_text(brand.name))
     pdf.set_auto_page_break(False)
+    for style, filename in FONT_FILES.items():
+        pdf.add_font(FONT, style, FONTS_DIR / filename)
     pdf.add_page()
     _frame(pdf, colour)
     _logo(pdf, brand, colour)
@@ -155,7 +165,7 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     pdf.line(PAGE_W / 2 - 30, 69, PAGE_W / 2 + 30, 69)
     _centred(pdf, 74, 7, _("This certifies that"), style="I", size=12, colour=MUTED)
 
-    pdf.set_font("Helvetica", "B", 32)
+    pdf.set_font(FONT, "B", 32)
     name_size = 32 * min(1.0, (PAGE_W - 60) / max(pdf.get_string_width(_text(holder_name)), 1))
     _centred(pdf, 82, 16, holder_name, style="B", size=max(name_size, 14))
     pdf.set_draw_color(*MUTED)
@@ -173,7 +183,7 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     _fact(pdf, left + column, column, _("Valid until"), _date(certificate.expires_at), INK)
     _fact(pdf, left + 2 * column, column, _("Certificate code"), certificate.verification_code, INK)
 
-    pdf.set_font("Helvetica", "", 8.5)
+    pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(24, 172)
     pdf.cell(0, 5, _text(_("Check that this certificate is valid at")))

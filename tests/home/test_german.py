@@ -34,7 +34,10 @@ def test_translations_keep_every_placeholder():
         for translation in translations:
             found = sorted(PLACEHOLDER.findall(translation))
             # A singular may say "one" instead of its count; it never brings a placeholder of its own.
-            assert set(found) <= set(expected) and (found == expected or entry.msgid_plural), (entry.msgid, translation)
+            assert set(found) <= set(expected) and (found == expected or entry.msgid_plural), (
+                entry.msgid,
+                translation,
+            )
 
 
 def test_the_compiled_catalogue_is_the_source():
