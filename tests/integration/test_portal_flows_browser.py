@@ -17,13 +17,16 @@ from __future__ import annotations
 import os
 import re
 
+from django.core import mail
+
 import pytest
 from playwright.sync_api import expect
 
 from accounts.factories import partner_user_with_password
 from cms.factories import AssetFactory
 from cms.models import Asset, Download
-from partners.factories import PartnerFactory
+from partners.factories import PartnerFactory, RoleFactory
+from partners.models import PARTNER_ADMIN_ROLE
 from search.services import search_reindex
 
 from .accessibility import DESKTOP
@@ -102,3 +105,50 @@ def test_a_partner_user_finds_an_asset_by_type_ahead_and_a_facet_and_downloads_i
     page.go_back()
     page.reload()
     expect(page.get_by_text("You downloaded the current version on")).to_be_visible()
+
+
+# --- c. A partner admin invites a colleague, who accepts from the e-mail ----------------------------------------
+
+
+@live_data
+def test_a_partner_admin_invites_a_colleague_who_accepts_from_the_email_and_lands_on_the_portal(
+    new_context, partner, live_server
+):
+    RoleFactory(key="sales", name="Sales")
+    admin = partner_user_with_password(
+        email="erin@acme.example",
+        partner=partner,
+        roles=[RoleFactory(key=PARTNER_ADMIN_ROLE)],
+        user__first_name="Erin",
+        user__last_name="Evans",
+    )
+    mail.outbox.clear()
+
+    page = new_context(admin, viewport=DESKTOP).new_page()
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="My team").click()
+    invite_form = page.locator("form.invite-form")
+    invite_form.get_by_label("E-mail").fill("finn@acme.example")
+    invite_form.get_by_label("Sales").check()
+    invite_form.get_by_role("button", name="Send invitation").click()
+    expect(page.locator("#invitations")).to_contain_text("finn@acme.example")
+
+    # The e-mail carries the link to accept (sent by the live server, in this process).
+    assert len(mail.outbox) == 1, [message.subject for message in mail.outbox]
+    message = mail.outbox[0]
+    assert message.to == ["finn@acme.example"]
+    link = re.search(r"https?://\S+/accounts/invitations/[^/\s]+/", message.body)
+    assert link, message.body
+    path = "/" + link.group(0).split("/", 3)[3]
+
+    # Finn opens it in their own browser (no session), chooses a name and a password, and is on the portal.
+    finn = new_context(viewport=DESKTOP).new_page()
+    finn.goto(path)
+    expect(finn.get_by_role("heading", level=1)).to_have_text("Join Acme Networks")
+    finn.locator("input[name=first_name]").fill("Finn")
+    finn.locator("input[name=last_name]").fill("Fischer")
+    finn.locator("input[name=password1]").fill("a long and Unusual passphrase 42")
+    finn.locator("input[name=password2]").fill("a long and Unusual passphrase 42")
+    finn.locator("form button[type=submit]").click()
+    finn.wait_for_url(f"{live_server.url}/")
+    expect(finn.get_by_role("heading", level=1)).to_have_text("Welcome back, Finn")
