@@ -23,8 +23,10 @@ import pytest
 from playwright.sync_api import expect
 
 from accounts.factories import partner_user_with_password
+from certifications.factories import CertificationFactory
 from cms.factories import AssetFactory
 from cms.models import Asset, Download
+from courses.factories import QuestionFactory, QuizFactory, course_with
 from partners.factories import PartnerFactory, RoleFactory
 from partners.models import PARTNER_ADMIN_ROLE
 from search.services import search_reindex
@@ -152,3 +154,45 @@ def test_a_partner_admin_invites_a_colleague_who_accepts_from_the_email_and_land
     finn.locator("form button[type=submit]").click()
     finn.wait_for_url(f"{live_server.url}/")
     expect(finn.get_by_role("heading", level=1)).to_have_text("Welcome back, Finn")
+
+
+# --- b. A course through its quiz to a certificate, verified in public ------------------------------------------
+
+
+@live_data
+def test_a_partner_user_takes_a_course_through_its_quiz_to_a_certificate_anyone_can_verify(new_context, dana):
+    quiz = QuizFactory(title="Firewall basics quiz", pass_mark=50)
+    for _ in range(2):
+        QuestionFactory(bank=quiz.bank, choices=[("Right", True), ("Wrong", False)])
+    course = course_with(lessons_per_module=(2,), final_quiz=quiz, title="Firewall basics")
+    CertificationFactory(title="Certified Firewall Associate", required_courses=[course])
+
+    page = new_context(dana, viewport=DESKTOP).new_page()
+    page.goto("/")
+    page.get_by_role("navigation").get_by_role("link", name="Learning").first.click()
+    page.get_by_role("button", name="Enrol and start Firewall basics").click()
+    # Each lesson: "Mark as done and continue" until the last, which leads on to the quiz.
+    for _ in range(2):
+        expect(page.get_by_role("heading", level=1)).to_contain_text("Lesson")
+        page.get_by_role("button", name=re.compile("^Mark as done")).click()
+    page.get_by_role("link", name=re.compile("Firewall basics quiz")).first.click()
+    page.get_by_role("button", name=re.compile("^Start the quiz")).click()
+    for radio in page.locator("#quiz-attempt label.choice", has_text="Right").all():
+        radio.click()
+    page.get_by_role("button", name="Submit my answers").click()
+    expect(page.locator("#quiz-attempt .result-verdict")).to_have_text("Passed")
+    page.get_by_role("link", name="You completed the course: see your completion").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("You completed “Firewall basics”")
+
+    # The certification the course completes is issued (on completion, in the request) and listed.
+    page.get_by_role("navigation").get_by_role("link", name="Certifications").first.click()
+    page.get_by_role("link", name="Details Certified Firewall Associate").first.click()
+    verify_url = page.locator(".cert-share-input").first.input_value()
+    assert "/verify/" in verify_url, verify_url
+
+    # Anyone with the link (signed out) sees it valid, with the holder's name.
+    visitor = new_context(viewport=DESKTOP).new_page()
+    visitor.goto(verify_url)
+    expect(visitor.locator(".verdict")).to_have_text("Valid")
+    expect(visitor.locator("main")).to_contain_text("Dana Doyle")
+    expect(visitor.get_by_role("heading", level=1)).to_have_text("Certified Firewall Associate")
