@@ -67,7 +67,9 @@ def test_a_partner_user_finds_an_asset_by_type_ahead_and_a_facet_and_downloads_i
 
     # Type-ahead: part of a title brings the suggestions (an htmx fragment) under the box.
     search_box = page.get_by_label("Search the library")
-    search_box.press_sequentially("firew")
+    # Wait for the type-ahead's own request (a cold Elasticsearch may take longer than an assertion's 5 s).
+    with page.expect_response(lambda response: "/library/suggest/?" in response.url and "q=firew" in response.url):
+        search_box.press_sequentially("firew")
     suggestions = page.locator("#library-suggestions")
     expect(suggestions.get_by_role("link", name="Firewall sizing deck")).to_be_visible()
     expect(suggestions.get_by_role("link", name="Firewall sizing video")).to_be_visible()
@@ -139,6 +141,7 @@ def test_a_partner_admin_invites_a_colleague_who_accepts_from_the_email_and_land
     invite_form.get_by_label("Sales").check()
     invite_form.get_by_role("button", name="Send invitation").click()
     expect(page.locator("#invitations")).to_contain_text("finn@acme.example")
+    _accessible_at_both_widths(page, "the team page after an invitation")
 
     # The e-mail carries the link to accept (sent by the live server, in this process).
     assert len(mail.outbox) == 1, [message.subject for message in mail.outbox]
@@ -152,6 +155,7 @@ def test_a_partner_admin_invites_a_colleague_who_accepts_from_the_email_and_land
     finn = new_context(viewport=DESKTOP).new_page()
     finn.goto(path)
     expect(finn.get_by_role("heading", level=1)).to_have_text("Join Acme Networks")
+    _accessible_at_both_widths(finn, "accepting an invitation")
     finn.locator("input[name=first_name]").fill("Finn")
     finn.locator("input[name=last_name]").fill("Fischer")
     finn.locator("input[name=password1]").fill("a long and Unusual passphrase 42")
@@ -218,6 +222,7 @@ def test_a_partner_user_takes_a_course_through_its_quiz_to_a_certificate_anyone_
     # The certification the course completes is issued (on completion, in the request) and listed.
     page.get_by_role("navigation").get_by_role("link", name="Certifications").first.click()
     page.get_by_role("link", name="Details Certified Firewall Associate").first.click()
+    _accessible_at_both_widths(page, "a newly issued certificate")
     verify_url = page.locator(".cert-share-input").first.input_value()
     assert "/verify/" in verify_url, verify_url
 
