@@ -174,6 +174,9 @@ NOT_PAGES = {
     "home:profile_token_create",
     "home:profile_token_revoke",
     "home:profile_sign_out_elsewhere",
+    "home:team_invite",  # POST endpoints of "My team" (the team page shows their forms)
+    "home:team_invitation_resend",
+    "home:team_invitation_revoke",
 }
 
 

@@ -198,14 +198,23 @@ def _failure(check, page, where) -> list[str]:
 def test_the_page_list_names_every_portal_page():
     """A page the portal gains is added to ``devtools.portal_pages.PAGES`` (or ``NOT_PAGES``), so every harness
     (these tests, ``make screenshots``, the benchmark) covers it."""
+    from django.urls import URLResolver
+
     from home.urls import urlpatterns
+
+    def routes(patterns, prefix="/"):
+        # An area's own URLconf is included under its prefix (``team/``, ``learning/``): walk into it.
+        for pattern in patterns:
+            route = prefix + str(pattern.pattern)
+            if isinstance(pattern, URLResolver):
+                yield from routes(pattern.url_patterns, route)
+            else:
+                yield f"home:{pattern.name}", route
 
     listed = {page.path.split("{")[0] for page in PAGES}
     missing = []
-    for pattern in urlpatterns:
-        name = f"home:{pattern.name}"
-        route = "/" + str(pattern.pattern).split("<")[0]
-        if name not in NOT_PAGES and route not in listed:
+    for name, route in routes(urlpatterns):
+        if name not in NOT_PAGES and route.split("<")[0] not in listed:
             missing.append(f"{name} ({route})")
     assert not missing, (
         f"portal URLs in no harness: {', '.join(missing)}; add each to devtools/portal_pages.PAGES "
