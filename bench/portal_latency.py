@@ -14,8 +14,9 @@ ratio page/floor is what the page adds to its queries (middleware, Python, templ
 only the 100 ms budget fails the run (exit 1). A page whose median is over three times the budget after 20
 requests is reported then, without the rest of its requests.
 
-The generated population has no bulletins, programs or portal links: the first run adds a realistic set
-(500 bulletins, 300 programs, 40 links, audiences spread like the assets') with bulk inserts.
+The generated population has no bulletins, programs, portal links or courses: the first run adds a realistic
+set (500 bulletins, 300 programs, 40 links, 60 courses of 12 lessons, audiences spread like the assets') with
+bulk inserts.
 """
 
 import argparse
@@ -37,17 +38,18 @@ HOPELESS, HOPELESS_AFTER = 3, 20
 TRANSACTION_CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK", "BEGIN", "COMMIT")
 
 
-def ensure_portal_content(rng, *, bulletins=500, programs=300, links=40) -> str:
-    """Bulletins, programs and portal links for the feed and the links hub, once (bulk inserts)."""
+def ensure_portal_content(rng, *, bulletins=500, programs=300, links=40, courses=60) -> str:
+    """Bulletins, programs, portal links and courses for the feed, the links hub and Learning, once (bulk inserts)."""
     from django.db import transaction
     from django.utils import timezone
 
     from cms.models import Bulletin, Program
+    from courses.models import Course, CourseModule, Lesson
     from home.models import PortalLink, PortalLinkIcon
     from partners.audience import audience_list_key
     from partners.models import PartnerType, Region, Role, Tier
 
-    if Bulletin.objects.exists() or Program.objects.exists() or PortalLink.objects.exists():
+    if Bulletin.objects.exists() or Course.objects.exists():
         return "portal content present"
     now = timezone.now()
     tiers, types = list(Tier.objects.all()), list(PartnerType.objects.all())
@@ -110,16 +112,40 @@ def ensure_portal_content(rng, *, bulletins=500, programs=300, links=40) -> str:
                 "is_active": True,
             },
         )
-    return f"added {bulletins} bulletins, {programs} programs, {links} portal links"
+        gated(
+            Course,
+            courses,
+            lambda n: {
+                "title": f"Benchmark course {n}",
+                "summary": "Generated for benchmarks.",
+                "estimated_minutes": 30 + n % 60,
+                **published(n),
+            },
+        )
+        modules = CourseModule.objects.bulk_create(
+            CourseModule(course=course, title=f"Module {m + 1}", sort_order=m)
+            for course in Course.objects.all()
+            for m in range(3)
+        )
+        Lesson.objects.bulk_create(
+            (Lesson(module=module, title=f"Lesson {n + 1}", sort_order=n) for module in modules for n in range(4)),
+            batch_size=2000,
+        )
+    return f"added {bulletins} bulletins, {programs} programs, {links} portal links, {courses} courses of 12 lessons"
 
 
 def sampled_users(audience: str, count: int):
+    from django.db.models import Exists, OuterRef
+
+    from certifications.models import Certificate
     from devtools.portal_pages import PARTNER_ADMIN
     from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership
 
     memberships = PartnerMembership.objects.filter(user__is_active=True, partner__is_active=True)
     if audience == PARTNER_ADMIN:
         memberships = memberships.filter(roles__key=PARTNER_ADMIN_ROLE)
+    else:  # people with a certificate, so that every page (a certificate's own too) has something to show
+        memberships = memberships.filter(Exists(Certificate.objects.filter(user=OuterRef("user"))))
     return [m.user for m in memberships.select_related("user").order_by("?")[:count]]
 
 
