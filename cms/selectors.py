@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 
 from wagtail.models import Locale, ModelLogEntry
@@ -287,6 +287,21 @@ def _seconds_until_next_transition(generation: str, now) -> float:
         moment = min((m for m in moment.values() if m is not None), default=False)
         cache.set(key, moment, COUNT_CACHE_SECONDS)
     return COUNT_CACHE_SECONDS if not moment else max(0.0, (moment - now).total_seconds())
+
+
+def translated_keys(*, model) -> list:
+    """``translation_key`` of the items of ``model`` with more than one language variant (whatever the audience).
+
+    One grouped scan, cached under the content generation: only these can have a variant that
+    ``localized_for`` passes over, so search looks no further.
+    """
+    key = f"partnerhub:translated-keys:{model._meta.label_lower}:{_content_generation()}"
+    keys = cache.get(key)
+    if keys is None:
+        grouped = model.objects.order_by().values("translation_key").annotate(variants=Count("pk"))
+        keys = list(grouped.filter(variants__gt=1).values_list("translation_key", flat=True))
+        cache.set(key, keys, COUNT_CACHE_SECONDS)
+    return keys
 
 
 def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> int:

@@ -20,6 +20,7 @@ from django.utils.html import escape
 from elasticsearch.exceptions import ConnectionError as ESConnectionError
 from elasticsearch.exceptions import NotFoundError, TransportError
 
+from cms.selectors import translated_keys
 from core.search import SearchKind, search_kinds
 from partners.audience import Viewer, search_filter, viewer_for
 
@@ -260,7 +261,12 @@ def other_variant_ids(user, request: SearchRequest) -> list[str]:
     for name, kind in search_kinds().items():
         if not localizes(kind) or request.kind not in (None, name):
             continue
-        visible = kind.model.objects.visible_to(user)
+        # Only items with more than one variant can have one passed over (their keys are cached), instead of the
+        # audience rule and the variant choice evaluated for every visible item.
+        translated = translated_keys(model=kind.model)
+        if not translated:
+            continue
+        visible = kind.model.objects.visible_to(user).filter(translation_key__in=translated)
         picked = visible.localized_for(user, request.locale).values("pk")
         hidden += [document_id(name, pk) for pk in visible.exclude(pk__in=picked).values_list("pk", flat=True)]
     return hidden
