@@ -215,9 +215,17 @@ FEED_SECTION_LIMIT = 20
 FEED_FIRST_VISIT_DAYS = 30
 
 
-def feed_since(*, user, now) -> datetime:
-    """Where "new" starts for ``user``: when they last marked their feed as seen, else ``FEED_FIRST_VISIT_DAYS``."""
-    seen = FeedVisit.objects.filter(user=user).values_list("visited_at", flat=True).first()
+def feed_seen_at(*, user) -> datetime | None:
+    """When ``user`` last marked their feed as seen; ``None`` if they never have (a first visit, as far as we know)."""
+    return FeedVisit.objects.filter(user=user).values_list("visited_at", flat=True).first()
+
+
+def feed_since(*, user, now, seen_at: datetime | None = None) -> datetime:
+    """Where "new" starts for ``user``: when they last marked their feed as seen, else ``FEED_FIRST_VISIT_DAYS``.
+
+    Pass ``seen_at`` (``feed_seen_at``) when it was read already.
+    """
+    seen = seen_at or feed_seen_at(user=user)
     return seen or now - timedelta(days=FEED_FIRST_VISIT_DAYS)
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from cms.selectors import bulletins_for_partner, feed_for_partner, feed_since
+from cms.selectors import bulletins_for_partner, feed_for_partner, feed_seen_at, feed_since
 from cms.services.activity import bulletin_acknowledge, feed_visit_record
 from partners.audience import viewer_for
 
@@ -28,7 +28,8 @@ def serve_home(request, *, page):
     if viewer_for(request.user) is None:
         return not_a_partner_response(request)
     now = timezone.now()
-    since = feed_since(user=request.user, now=now)
+    seen_at = feed_seen_at(user=request.user)
+    since = feed_since(user=request.user, now=now, seen_at=seen_at)
     feed = feed_for_partner(user=request.user, since=since, now=now)
     unacknowledged = [b for b in feed["bulletins"] if b.requires_acknowledgement and b.pk not in feed["acknowledged"]]
     return TemplateResponse(
@@ -37,6 +38,7 @@ def serve_home(request, *, page):
         {
             "page": page,
             "since": since,
+            "returning": seen_at is not None,  # "Welcome back" only to someone who has marked their feed seen
             "feed": feed,
             "unacknowledged_count": len(unacknowledged),
             "has_news": any(feed[name] for name in ("new_assets", "updated_assets", "new_programs")),

@@ -53,7 +53,7 @@ def test_the_feed_shows_what_is_new_for_my_audience_only(client, member):
     response = client.get("/")
     assert response.status_code == 200
     page = html(response)
-    assert "Welcome back" in page and "For everyone" in page
+    assert "Welcome, " in page and "For everyone" in page
     assert "Platinum only" not in page
     # The asset opens its library page, and its download is the library's (the API's audited download).
     assert f'href="/library/{everyone.pk}/"' in page and f'href="/library/{everyone.pk}/download/"' in page
@@ -63,13 +63,15 @@ def test_new_stays_new_until_i_mark_it_seen(client, gold_partner_user):
     with time_machine.travel(T0, tick=False):
         client.force_login(gold_partner_user.user)  # a session of that day (one of today's would have expired)
         AssetFactory(title="Launch kit")
-        assert "Launch kit" in html(client.get("/"))
+        first = html(client.get("/"))
+        assert "Launch kit" in first and "Welcome, " in first and "Welcome back" not in first  # a first visit
         assert "Launch kit" in html(client.get("/"))  # reading marks nothing
         response = client.post("/portal/feed/seen/", HTTP_HX_REQUEST="true")
         assert response.status_code == 200 and "All caught up" in html(response)
     with time_machine.travel(T0 + timedelta(hours=1), tick=False):
         page = html(client.get("/"))
     assert "Launch kit" not in page and "Nothing new since you last looked." in page
+    assert "Welcome back" in page  # once they have marked it seen
 
 
 def test_acknowledging_a_bulletin_from_the_home_page(client, member):
