@@ -173,7 +173,7 @@ def test_a_partner_admin_invites_a_colleague_who_accepts_from_the_email_and_land
     finn.wait_for_url("**/accounts/2fa/recovery-codes/")
     finn.get_by_text("I have saved them: continue").click()
     finn.wait_for_url(f"{live_server.url}/")
-    expect(finn.get_by_role("heading", level=1)).to_have_text("Welcome back, Finn")
+    expect(finn.get_by_role("heading", level=1)).to_have_text("Welcome, Finn")
 
 
 def _accessible_at_both_widths(page, name: str) -> None:
