@@ -62,6 +62,16 @@ def field_errors(form, error: ValidationError) -> None:
         form.add_error(None, error.messages)
 
 
+def saved(form, save) -> tuple[bool, object]:
+    """``(True, save(cleaned_data))`` for a valid ``form``; else ``(False, None)``, a service's refusal on the form."""
+    if form.is_valid():
+        try:
+            return True, save(form.cleaned_data)
+        except ValidationError as error:
+            field_errors(form, error)
+    return False, None
+
+
 @require_GET
 @portal_page
 def profile(request):
@@ -72,12 +82,8 @@ def profile(request):
 @portal_page
 def profile_name(request):
     form = NameForm(request.POST)
-    if form.is_valid():
-        try:
-            profile_name_update(user=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            field_errors(form, error)
-    if not form.is_valid():
+    ok, _user = saved(form, lambda data: profile_name_update(user=request.user, **data))
+    if not ok:
         return page(request, status=400, name_form=form)
     messages.success(request, _("Your name is saved."))
     return redirect("home:profile")
@@ -87,12 +93,10 @@ def profile_name(request):
 @portal_page
 def profile_language(request):
     form = LanguageForm(request.POST)
-    if form.is_valid():
-        try:
-            preferences_update(user=request.user, request=request, language=form.cleaned_data["language"])
-        except ValidationError as error:
-            field_errors(form, error)
-    if not form.is_valid():
+    ok, _preferences = saved(
+        form, lambda data: preferences_update(user=request.user, request=request, language=data["language"])
+    )
+    if not ok:
         return page(request, status=400, language_form=form)
     chosen = form.cleaned_data["language"] or translation.get_language_from_request(request)
     with translation.override(chosen):  # said in the language it will be read in, on the next page
@@ -116,18 +120,15 @@ def profile_notifications(request):
 def token_create(request):
     """Create a personal API token and show its secret in this answer only."""
     form = TokenForm(request.POST)
-    if form.is_valid():
-        try:
-            token, secret = personal_token_create(
-                user=request.user,
-                name=form.cleaned_data["name"],
-                expires_in_days=form.cleaned_data["expires_in_days"],
-                request=request,
-            )
-        except ValidationError as error:
-            field_errors(form, error)
-    if not form.is_valid():
+    ok, created = saved(
+        form,
+        lambda data: personal_token_create(
+            user=request.user, name=data["name"], expires_in_days=data["expires_in_days"], request=request
+        ),
+    )
+    if not ok:
         return page(request, status=400, token_form=form)
+    token, secret = created
     response = page(request, status=201, created_token=token, created_secret=secret)
     response["Cache-Control"] = "no-store"  # the secret is in it
     return response
