@@ -31,3 +31,8 @@ access_revoked = Signal()
 #: ``None``), ``actor`` (who did it, or ``None``), ``partner``, ``email`` and ``request`` (or
 #: ``None``) by any app whose action belongs in the sign-in audit.
 identity_event = Signal()
+
+#: Sent with ``sender=Package``, ``package``, ``version`` and ``move_learners`` when an editor makes a version
+#: of a learning package current (elearning): new launches use it; with ``move_learners`` the runtime moves
+#: the attempts in progress onto it too, otherwise they keep the version they started.
+package_version_published = Signal()

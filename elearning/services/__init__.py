@@ -1,0 +1,17 @@
+"""Services of elearning (every write): packages and their versions (``packages``)."""
+
+from .packages import (
+    PackageVersionInUse,
+    package_upload,
+    package_version_add,
+    package_version_delete,
+    package_version_make_current,
+)
+
+__all__ = [
+    "PackageVersionInUse",
+    "package_upload",
+    "package_version_add",
+    "package_version_delete",
+    "package_version_make_current",
+]
