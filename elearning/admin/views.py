@@ -15,7 +15,7 @@ from django.views.generic import FormView
 from wagtail.admin import messages
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
-from wagtail.admin.widgets import Button
+from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import CreateView, InspectView
 
@@ -87,12 +87,11 @@ class PackageInspectView(InspectView):
         return self.permission_policy.user_has_permission(self.request.user, "delete")
 
     @cached_property
-    def header_more_buttons(self):
-        buttons = super().header_more_buttons
-        if self.can_change:
-            url = reverse(Package.snippet_viewset.get_url_name("upload_version"), args=[self.object.pk])
-            buttons.append(Button("Upload new version", url=url, icon_name="upload", priority=5))
-        return buttons
+    def header_buttons(self):
+        if not self.can_change:
+            return []
+        url = reverse(Package.snippet_viewset.get_url_name("upload_version"), args=[self.object.pk])
+        return [HeaderButton("Upload new version", url=url, icon_name="upload")]
 
     def get_context_data(self, **kwargs):
         viewset = Package.snippet_viewset
