@@ -31,3 +31,9 @@ access_revoked = Signal()
 #: ``None``), ``actor`` (who did it, or ``None``), ``partner``, ``email`` and ``request`` (or
 #: ``None``) by any app whose action belongs in the sign-in audit.
 identity_event = Signal()
+
+#: Sent with ``sender=Statement`` (``lrs.models.Statement``), ``statement`` and ``credential`` (the
+#: ``lrs.models.Credential`` that sent it: its ``user`` and opaque ``context`` say which launch) once for each
+#: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
+#: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
+statement_stored = Signal()
