@@ -86,6 +86,7 @@ def test_writes_stay_within_the_credential(xapi, world):
         own(ann, world["bob_reg"]),  # another registration
         statement(ann.agent, activity=AU),  # no registration
         own(ann, world["ann_reg"]) | {"object": {"id": "https://elsewhere.test/activity"}},  # another activity
+        own(ann, world["ann_reg"]) | {"object": {"id": f"{AU}0"}},  # au-10 is not below au-1
     ]
     for body in refused:
         assert xapi.post(ann, [own(ann, world["ann_reg"]), body]).status_code == 403
@@ -140,6 +141,14 @@ def test_launch_data_is_read_only_to_the_launch(xapi, world):
     xapi.state(ann, "PUT", body=b"{}", stateId="resume", **mine)
     assert xapi.state(ann, "DELETE", **mine).status_code == 204  # the context, but the hub's document stays
     assert list(StateDocument.objects.values_list("state_id", flat=True)) == ["LMS.LaunchData"]
+
+
+def test_a_learners_credential_never_gets_broad_scopes(world):
+    from django.core.exceptions import ValidationError
+
+    for scopes in (["all"], ["all/read"], ["statements/read"], ["statements/write", "statements/read"]):
+        with pytest.raises(ValidationError):
+            launch_credential(scopes=scopes)
 
 
 def test_scopes_limit_what_a_client_does(xapi, world):
