@@ -23,6 +23,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/", api_not_found),
+    path("xapi/", include("lrs.urls")),  # the xAPI learning record store
 ]
 
 if settings.DEBUG:

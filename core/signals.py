@@ -36,3 +36,8 @@ identity_event = Signal()
 #: of a learning package current (elearning): new launches use it; with ``move_learners`` the runtime moves
 #: the attempts in progress onto it too, otherwise they keep the version they started.
 package_version_published = Signal()
+#: Sent with ``sender=Statement`` (``lrs.models.Statement``), ``statement`` and ``credential`` (the
+#: ``lrs.models.Credential`` that sent it: its ``user`` and opaque ``context`` say which launch) once for each
+#: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
+#: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
+statement_stored = Signal()
