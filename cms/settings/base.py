@@ -30,6 +30,7 @@ CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALL
 
 INSTALLED_APPS = [
     "cms",
+    "elearning",
     "partners",
     "accounts",  # before allauth: its templates override allauth's
     "courses",
@@ -344,6 +345,15 @@ PARTNERHUB_VERIFY_RATE = env.str("PARTNERHUB_VERIFY_RATE", default="30/m")
 NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address
 PARTNERHUB_DOWNLOAD_URL_SECONDS = env.int("PARTNERHUB_DOWNLOAD_URL_SECONDS", default=300)
+
+# Learning packages (elearning): limits on an uploaded ZIP, checked before anything is stored.
+PARTNERHUB_PACKAGE_MAX_BYTES = env.int("PARTNERHUB_PACKAGE_MAX_BYTES", default=500 * 1024 * 1024)  # the ZIP
+PARTNERHUB_PACKAGE_MAX_UNCOMPRESSED_BYTES = env.int(
+    "PARTNERHUB_PACKAGE_MAX_UNCOMPRESSED_BYTES", default=2 * 1024 * 1024 * 1024
+)  # all entries together, as declared and as really extracted
+PARTNERHUB_PACKAGE_MAX_FILES = env.int("PARTNERHUB_PACKAGE_MAX_FILES", default=10_000)  # entries in the ZIP
+# Per entry over 1 MB: uncompressed size / compressed size.
+PARTNERHUB_PACKAGE_MAX_RATIO = env.int("PARTNERHUB_PACKAGE_MAX_RATIO", default=200)
 PARTNERHUB_API_MAX_PAGE_SIZE = 100
 PARTNERHUB_API_DEFAULT_PAGE_SIZE = 20
 

@@ -1,0 +1,15 @@
+"""App config for elearning: learning packages (SCORM 1.2, SCORM 2004, cmi5) and, later, their runtime."""
+
+from django.apps import AppConfig
+
+
+class ElearningConfig(AppConfig):
+    name = "elearning"
+    label = "elearning"
+    verbose_name = "E-learning"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from . import checks, signals  # noqa: F401 - checks registers the system checks
+
+        signals.connect()
