@@ -31,3 +31,9 @@ access_revoked = Signal()
 #: ``None``), ``actor`` (who did it, or ``None``), ``partner``, ``email`` and ``request`` (or
 #: ``None``) by any app whose action belongs in the sign-in audit.
 identity_event = Signal()
+
+#: Sent with ``sender=PackageAttempt``, ``attempt``, ``user``, ``context`` (the opaque string its launcher gave,
+#: e.g. ``"lesson:12"``), ``completed`` (bool), ``passed`` (``True``/``False``, or ``None`` while no SCO reports a
+#: success status) and ``score`` (a ``Decimal`` percent, 0-100, or ``None``) after every commit of the SCORM
+#: runtime changed an attempt at a learning package (elearning). Courses hear it to follow lessons made of packages.
+package_attempt_updated = Signal()

@@ -3,7 +3,7 @@
 ``check(cmi, given=..., mastery_score=...)`` refuses (``CmiError``) a lesson status, exit, entry,
 credit or lesson mode outside its vocabulary, a score outside 0..100, a malformed ``CMITimespan``,
 ``suspend_data`` over 4096 characters, a location over 255, an interaction of an unknown type or
-result, and any read-only element (``cmi.core.student_id``, ``credit``, ``entry``, ``lesson_mode``,
+result, and any read-only element (``cmi.core.student_id``, ``credit``, ``lesson_mode``,
 ``cmi.launch_data``, ``cmi.student_data.*``, ``cmi.comments_from_lms``) set to anything but what the
 launch gave the SCO. ``cmi.core.total_time`` is the hub's: the value the runtime sends is ignored
 (the hub adds up session times itself).
@@ -62,7 +62,8 @@ CORE = {
     "exit",
     "session_time",
 }
-READ_ONLY_CORE = ("student_id", "student_name", "credit", "entry", "lesson_mode")
+# entry is read-only too, but only its vocabulary is checked: what the hub would give changes with the first commit.
+READ_ONLY_CORE = ("student_id", "student_name", "credit", "lesson_mode")
 SCORE = {"raw", "min", "max"}
 
 
@@ -90,13 +91,15 @@ def check(cmi: dict, *, given: dict, mastery_score: float | None = None) -> Read
         read_only(f"cmi.student_data.{name}", value, given.get("student_data", {}).get(name, ""))
 
     reading = Reading()
-    reading.lesson_status = vocabulary("cmi.core.lesson_status", core.get("lesson_status") or "not attempted", LESSON_STATUSES)
+    status = core.get("lesson_status") or "not attempted"
+    reading.lesson_status = vocabulary("cmi.core.lesson_status", status, LESSON_STATUSES)
     reading.exit = vocabulary("cmi.core.exit", core.get("exit") or "", EXITS)
     reading.location = text("cmi.core.lesson_location", core.get("lesson_location"), max_length=255)
     reading.suspend_data = text("cmi.suspend_data", cmi.get("suspend_data"), max_length=SUSPEND_DATA_MAX)
     text("cmi.comments", cmi.get("comments"), max_length=4096)
     session_time = text("cmi.core.session_time", core.get("session_time"))
-    reading.session_seconds = timespan_12_seconds("cmi.core.session_time", session_time) if session_time else Decimal(0)
+    if session_time:
+        reading.session_seconds = timespan_12_seconds("cmi.core.session_time", session_time)
     if core.get("total_time"):
         timespan_12_seconds("cmi.core.total_time", text("cmi.core.total_time", core["total_time"]))
 
@@ -112,12 +115,7 @@ def check(cmi: dict, *, given: dict, mastery_score: float | None = None) -> Read
     reading.interactions_count = _check_interactions(cmi.get("interactions"))
 
     credit = (core.get("credit") or given_core.get("credit") or "credit") == "credit"
-    if (
-        reading.lesson_status == "completed"
-        and mastery_score is not None
-        and reading.score_raw is not None
-        and credit
-    ):
+    if reading.lesson_status == "completed" and mastery_score is not None and reading.score_raw is not None and credit:
         reading.lesson_status = "passed" if reading.score_raw >= Decimal(str(mastery_score)) else "failed"
     reading.completion_status = {
         "passed": "completed",

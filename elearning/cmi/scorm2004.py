@@ -5,7 +5,7 @@
 ``score.scaled`` outside -1..1 (or raw outside min..max), a ``progress_measure`` outside 0..1, a
 malformed ISO 8601 duration, ``suspend_data`` over 64000 characters, a location over 1000, an
 interaction of an unknown type or result, and any read-only element (``cmi.learner_id``,
-``learner_name``, ``credit``, ``entry``, ``mode``, ``launch_data``, ``completion_threshold``,
+``learner_name``, ``credit``, ``mode``, ``launch_data``, ``completion_threshold``,
 ``scaled_passing_score``, ``max_time_allowed``, ``time_limit_action``, ``comments_from_lms``)
 set to anything but what the launch gave the SCO. ``cmi.total_time`` is the hub's (ignored).
 
@@ -77,12 +77,12 @@ TOP = {
     "time_limit_action",
     "total_time",
 }
-# Read-only elements, with the runtime's own default besides what the launch gave.
+# Read-only elements, with the runtime's own default besides what the launch gave (``entry``: its vocabulary
+# only, as what the hub would give changes with the first commit).
 READ_ONLY = {
     "learner_id": (),
     "learner_name": (),
     "credit": ("credit",),
-    "entry": (),
     "mode": ("normal",),
     "launch_data": (),
     "completion_threshold": (),
@@ -117,7 +117,8 @@ def check(
     reading.suspend_data = text("cmi.suspend_data", cmi.get("suspend_data"), max_length=SUSPEND_DATA_MAX)
     reading.progress_measure = decimal_or_none("cmi.progress_measure", cmi.get("progress_measure"), low=0, high=1)
     session_time = text("cmi.session_time", cmi.get("session_time"))
-    reading.session_seconds = duration_2004_seconds("cmi.session_time", session_time) if session_time else Decimal(0)
+    if session_time:
+        reading.session_seconds = duration_2004_seconds("cmi.session_time", session_time)
     if cmi.get("total_time"):
         duration_2004_seconds("cmi.total_time", text("cmi.total_time", cmi["total_time"]))
 
@@ -126,7 +127,8 @@ def check(
     reading.score_scaled = decimal_or_none("cmi.score.scaled", score.get("scaled"), low=-1, high=1)
     reading.score_min = decimal_or_none("cmi.score.min", score.get("min"))
     reading.score_max = decimal_or_none("cmi.score.max", score.get("max"))
-    reading.score_raw = decimal_or_none("cmi.score.raw", score.get("raw"), low=reading.score_min, high=reading.score_max)
+    low, high = reading.score_min, reading.score_max
+    reading.score_raw = decimal_or_none("cmi.score.raw", score.get("raw"), low=low, high=high)
     if reading.score_scaled is None and reading.score_raw is not None and reading.score_max is not None:
         reading.score_scaled = scaled_from_raw(reading.score_raw, reading.score_min, reading.score_max)
 

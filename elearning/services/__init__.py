@@ -1,0 +1,1 @@
+"""What writes in elearning, one module per use case: ``runtime`` (launches, commits, moving attempts)."""
