@@ -81,11 +81,15 @@ def zip_bomb_zip(*, megabytes: int = 8, lying_header: bool = False) -> bytes:
     zeros = b"\x00" * (megabytes * 1024 * 1024)
     data = bytearray(
         zip_bytes(
-            {"imsmanifest.xml": _manifest(files=("index.html", "data.bin")), "index.html": _page(), "data.bin": zeros}
+            {
+                "imsmanifest.xml": _manifest(files=("index.html", "padding.txt")),
+                "index.html": _page(),
+                "padding.txt": zeros,
+            }
         )
     )
     if lying_header:
-        _declare_size(data, b"data.bin", 1024)
+        _declare_size(data, b"padding.txt", 1024)
     return bytes(data)
 
 
