@@ -41,3 +41,9 @@ package_version_published = Signal()
 #: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
 #: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
 statement_stored = Signal()
+
+#: Sent with ``sender=PackageAttempt``, ``attempt``, ``user``, ``context`` (the opaque string its launcher gave,
+#: e.g. ``"lesson:12"``), ``completed`` (bool), ``passed`` (``True``/``False``, or ``None`` while no SCO reports a
+#: success status) and ``score`` (a ``Decimal`` percent, 0-100, or ``None``) after every commit of the SCORM
+#: runtime changed an attempt at a learning package (elearning). Courses hear it to follow lessons made of packages.
+package_attempt_updated = Signal()

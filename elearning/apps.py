@@ -13,3 +13,6 @@ class ElearningConfig(AppConfig):
         from . import checks, signals  # noqa: F401 - checks registers the system checks
 
         signals.connect()
+        from .runtime import receivers
+
+        receivers.connect()

@@ -358,6 +358,12 @@ PARTNERHUB_PACKAGE_MAX_UNCOMPRESSED_BYTES = env.int(
 PARTNERHUB_PACKAGE_MAX_FILES = env.int("PARTNERHUB_PACKAGE_MAX_FILES", default=10_000)  # entries in the ZIP
 # Per entry over 1 MB: uncompressed size / compressed size.
 PARTNERHUB_PACKAGE_MAX_RATIO = env.int("PARTNERHUB_PACKAGE_MAX_RATIO", default=200)
+# The package player (elearning runtime): a launch works for PARTNERHUB_LAUNCH_SECONDS after its last use (page,
+# file or commit), never longer than PARTNERHUB_LAUNCH_MAX_SECONDS after it was made; the front ends that may put
+# the player in a frame (besides the hub itself).
+PARTNERHUB_LAUNCH_SECONDS = env.int("PARTNERHUB_LAUNCH_SECONDS", default=3600)
+PARTNERHUB_LAUNCH_MAX_SECONDS = env.int("PARTNERHUB_LAUNCH_MAX_SECONDS", default=12 * 3600)
+PARTNERHUB_PLAYER_FRAME_ANCESTORS = env.list("PARTNERHUB_PLAYER_FRAME_ANCESTORS", default=[])
 PARTNERHUB_API_MAX_PAGE_SIZE = 100
 PARTNERHUB_API_DEFAULT_PAGE_SIZE = 20
 

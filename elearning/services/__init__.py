@@ -1,4 +1,5 @@
-"""Services of elearning (every write): packages and their versions (``packages``)."""
+"""Services of elearning (every write): packages and their versions (``packages``); the SCORM runtime's launches,
+commits and attempts (``runtime``, imported from there)."""
 
 from .packages import (
     PackageVersionInUse,
