@@ -24,6 +24,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("learn/", include("elearning.urls")),  # the package player: its page, files and commits, by launch token
     re_path(r"^api/", api_not_found),
+    path("xapi/", include("lrs.urls")),  # the xAPI learning record store
 ]
 
 if settings.DEBUG:

@@ -41,3 +41,8 @@ package_version_published = Signal()
 #: success status) and ``score`` (a ``Decimal`` percent, 0-100, or ``None``) after every commit of the SCORM
 #: runtime changed an attempt at a learning package (elearning). Courses hear it to follow lessons made of packages.
 package_attempt_updated = Signal()
+#: Sent with ``sender=Statement`` (``lrs.models.Statement``), ``statement`` and ``credential`` (the
+#: ``lrs.models.Credential`` that sent it: its ``user`` and opaque ``context`` say which launch) once for each
+#: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
+#: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
+statement_stored = Signal()

@@ -9,6 +9,7 @@ the database search fallback.
 from pathlib import Path
 
 import environ
+from corsheaders.defaults import default_headers
 from csp.constants import NONCE, NONE, SELF
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -25,12 +26,15 @@ ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[:
 # trusted for CSRF too, so their unsafe requests pass with the token from GET /api/v1/auth/session.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True  # only ever sent to the origins above (django-cors-headers never answers "*" then)
-CORS_URLS_REGEX = r"^/api/.*$"  # the API only: sign-in pages and the admin never answer another origin
+CORS_URLS_REGEX = r"^/(api|xapi)/.*$"  # the APIs only (partner API, LRS): sign-in pages and the admin never do
+CORS_ALLOW_HEADERS = [*default_headers, "x-experience-api-version", "if-match", "if-none-match"]  # xAPI's headers
+CORS_EXPOSE_HEADERS = ["x-experience-api-version", "x-experience-api-consistent-through", "etag", "last-modified"]
 CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALLOWED_ORIGINS]
 
 INSTALLED_APPS = [
     "cms",
-    "elearning",
+    "lrs",  # the xAPI learning record store (/xapi/)
+    "elearning",  # learning packages: SCORM 1.2/2004 and cmi5 (/learn/)
     "partners",
     "accounts",  # before allauth: its templates override allauth's
     "courses",

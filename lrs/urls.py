@@ -1,0 +1,15 @@
+"""The LRS's resources, included at ``/xapi/`` by ``cms.urls`` (before Wagtail's page serving)."""
+
+from django.urls import path
+
+from .views.about import about
+from .views.state import state
+from .views.statements import statements
+
+app_name = "lrs"
+
+urlpatterns = [
+    path("about", about, name="about"),
+    path("statements", statements, name="statements"),
+    path("activities/state", state, name="state"),
+]
