@@ -23,6 +23,11 @@ def unregister_statement_policy(policy) -> None:
         _policies.remove(policy)
 
 
+def statement_policies() -> tuple:
+    """The policies registered, in the order they run."""
+    return tuple(_policies)
+
+
 def run_statement_policies(*, credential, statements: list[dict]) -> None:
     """Run the registered policies in order; the first that raises rejects the batch."""
     for policy in list(_policies):

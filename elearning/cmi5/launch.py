@@ -270,6 +270,8 @@ def cmi5_launch_start(
             content_type="application/json",
         )
         _launched(session, unit_data, agent=agent, token=token, now=now)
+        if created:  # moveOn is evaluated when the registration is made (§9.6.1): NotApplicable AUs are met
+            attempt_evaluate(registration=registration, session=session, always_announce=False, now=now)
         row.session_count += 1
         row.in_session = True
         row.full_clean(validate_unique=False, validate_constraints=False)
@@ -277,8 +279,6 @@ def cmi5_launch_start(
         attempt.current_unit = identifier
         attempt.last_activity_at = now
         attempt.save(update_fields=["current_unit", "last_activity_at"])
-        if created:  # moveOn is evaluated when the registration is made (§9.6.1): NotApplicable AUs are met
-            attempt_evaluate(registration=registration, session=session, now=now)
     return session, token
 
 

@@ -123,9 +123,12 @@ def _aggregate(attempt: PackageAttempt, units: list[dict], rows: dict, met: dict
     attempt.last_activity_at = now
 
 
-def attempt_evaluate(*, registration, session: Cmi5Session | None = None, session_id=None, now=None) -> PackageAttempt:
+def attempt_evaluate(
+    *, registration, session: Cmi5Session | None = None, session_id=None, always_announce=True, now=None
+) -> PackageAttempt:
     """Evaluate moveOn over the registration's AUs: record "satisfied" where newly due, aggregate the attempt,
-    and announce it after the commit (``package_attempt_updated``). Runs inside the caller's transaction."""
+    and announce it after the commit (``package_attempt_updated``; with ``always_announce=False`` only when its
+    results changed). Runs inside the caller's transaction."""
     now = now or timezone.now()
     attempt = (
         PackageAttempt.objects.select_for_update()
@@ -141,10 +144,17 @@ def attempt_evaluate(*, registration, session: Cmi5Session | None = None, sessio
     if satisfied:
         lms_record(satisfied)
         registration.save(update_fields=["satisfied"])
+    before = (attempt.status, attempt.completion_status, attempt.success_status, attempt.score_percent)
     _aggregate(attempt, units, rows, met, now=now)
     attempt.full_clean(validate_unique=False, validate_constraints=False)
     attempt.save()
-    transaction.on_commit(lambda: announce(attempt))
+    if always_announce or before != (
+        attempt.status,
+        attempt.completion_status,
+        attempt.success_status,
+        attempt.score_percent,
+    ):
+        transaction.on_commit(lambda: announce(attempt))
     return attempt
 
 
@@ -216,5 +226,7 @@ def cmi5_statement_recorded(*, statement, credential, now=None) -> None:
             row.full_clean(validate_unique=False, validate_constraints=False)
             row.save()
         session.save(update_fields=fields)
-        if results_changed:
-            attempt_evaluate(registration=session.registration, session=session, now=now)
+        if results_changed or verb == v.TERMINATED:  # results, or the time the session adds
+            attempt_evaluate(
+                registration=session.registration, session=session, always_announce=results_changed, now=now
+            )

@@ -186,7 +186,7 @@ def test_the_fetch_url_answers_2_for_an_unknown_token_1_for_an_ended_launch_3_fo
 
 
 def test_another_signed_in_user_gets_error_2_from_the_fetch_url(ann, package, client):
-    session, token = cmi5_launch_start(user=ann, package=package, context="lesson:7")
+    _session, token = cmi5_launch_start(user=ann, package=package, context="lesson:7")
     client.force_login(partner_user())
     assert client.post(f"/learn/cmi5/{token}/fetch").json()["error-code"] == "2"
 
