@@ -58,8 +58,8 @@ def test_the_policy_is_registered_with_the_lrs():
 def test_a_whole_session_as_the_spec_has_it_is_stored_as_sent(launch):
     au = launch()
     statements = [au.initialized(), au.answered(), au.completed(), au.passed(0.9), au.terminated()]
-    for statement in statements:
-        assert au.send(statement).status_code == 200
+    for sent in statements:
+        assert au.send(sent).status_code == 200
     assert au_statements(au).count() == 5
     stored = Statement.objects.get(id=statements[3]["id"])
     assert stored.payload["result"] == statements[3]["result"]
