@@ -10,6 +10,6 @@ urlpatterns = [
     path("play/<str:token>/", player.player, name="player"),
     path("play/<str:token>/commit", player.commit, name="commit"),
     path("play/<str:token>/exit/", player.exit_page, name="exit"),
-    path("play/<str:token>/content/<path:path>", content.package_file, name="content"),
+    path("play/<str:token>/content/<path:path>", content.package_content, name="content"),
     path("cmi5/", include("elearning.cmi5.urls")),  # the cmi5 player, fetch URL, relaunch and done page
 ]
