@@ -19,6 +19,9 @@ class Credential(models.Model):
         ALL_READ = "all/read", "Read everything"
         ALL = "all", "Everything (read, write, void)"
 
+    #: What a credential acting for a learner may be given: never another learner's records, never voiding.
+    LEARNER_SCOPES = frozenset({"statements/write", "statements/read/mine", "state"})
+
     key = models.CharField(max_length=40, unique=True, editable=False, help_text="The public half (Basic user name).")
     secret_hash = models.CharField(max_length=64, editable=False)
     name = models.CharField(max_length=255, blank=True, help_text="What it is for (client credentials).")
@@ -33,7 +36,9 @@ class Credential(models.Model):
     agent = models.JSONField(null=True, blank=True, help_text="The xAPI agent it is bound to.")
     agent_ifi = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     registration = models.UUIDField(null=True, blank=True)
-    activity_id = models.CharField(max_length=2048, blank=True, help_text="Activity id prefix it is limited to.")
+    activity_id = models.CharField(
+        max_length=2048, blank=True, help_text="The activity it is limited to (that id and the ids below it)."
+    )
     scopes = models.JSONField(default=list)
     context = models.CharField(max_length=255, blank=True, help_text="Opaque: set by whoever issued it.")
     expires_at = models.DateTimeField(null=True, blank=True)
@@ -59,6 +64,13 @@ class Credential(models.Model):
     def is_live(self, *, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+    def covers_activity(self, activity_id: str) -> bool:
+        """Is ``activity_id`` within this credential's activity: the id, or one below it (after /, # or ?)."""
+        scope = self.activity_id
+        if not scope or activity_id == scope:
+            return True
+        return activity_id.startswith(scope) and (scope[-1] in "/#?" or activity_id[len(scope)] in "/#?")
 
     def has_scope(self, *scopes: str) -> bool:
         """Has any of ``scopes``; ``all`` has every one."""

@@ -33,7 +33,8 @@ def credential_issue(
     """Create a credential; return ``(credential, secret)``. ``basic_token(credential.key, secret)`` authenticates.
 
     A credential with a ``user`` (a launch) must be bound to an ``agent``; ``registration`` (UUID) and
-    ``activity_id`` (an IRI prefix) narrow it further. ``ValidationError`` for anything malformed.
+    ``activity_id`` (that activity and the ids below it) narrow it further; it gets at most
+    ``Credential.LEARNER_SCOPES``. ``ValidationError`` for anything malformed.
     """
     scopes = list(dict.fromkeys(scopes))
     unknown = [s for s in scopes if s not in Credential.Scope.values]
@@ -41,6 +42,10 @@ def credential_issue(
         raise ValidationError({"scopes": f"Choose scopes among {', '.join(Credential.Scope.values)}."})
     if user is not None and agent is None:
         raise ValidationError({"agent": "A credential acting for a learner is bound to their agent."})
+    if user is not None and not set(scopes) <= Credential.LEARNER_SCOPES:
+        raise ValidationError(
+            {"scopes": f"A learner's credential has only {', '.join(sorted(Credential.LEARNER_SCOPES))}."}
+        )
     if agent is not None:
         try:
             validate_agent(agent, "agent")

@@ -66,7 +66,7 @@ def _authorise(credential: Credential, statements: list[dict]) -> None:
             obj = statement["object"]
             ids = [obj["id"]] if object_type(obj) == "Activity" else []
             ids += context_activity_ids(statement.get("context"))
-            if not any(i.startswith(credential.activity_id) for i in ids):
+            if not any(credential.covers_activity(i) for i in ids):
                 raise Forbidden(f"{where}: this credential writes statements about its own activity only.")
 
 

@@ -38,7 +38,7 @@ def _context(xrequest, credential: Credential, *, write: bool) -> dict:
             raise Forbidden("This credential reaches its own agent's state only.")
         if credential.registration and context["registration"] != credential.registration:
             raise Forbidden("This credential reaches its own registration's state only.")
-        if credential.activity_id and not context["activity_id"].startswith(credential.activity_id):
+        if not credential.covers_activity(context["activity_id"]):
             raise Forbidden("This credential reaches its own activity's state only.")
         if write and params.get("stateId") in protected_state_ids():
             raise Forbidden("This state document is the hub's: read it, never change it.")
