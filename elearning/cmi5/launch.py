@@ -209,7 +209,8 @@ def cmi5_launch_start(
 
     The caller has checked the audience rule. ``launch_mode`` ("Normal", "Browse", "Review") overrides the
     default (Normal; Review once the AU is completed and its moveOn met). ``return_url`` is where the AU sends
-    the learner when it ends (LMS.LaunchData ``returnURL``), the player's done page when empty. The player is at
+    the learner when it ends (LMS.LaunchData ``returnURL``); when empty, the player's done page (root-relative: on
+    the AU's own origin). The player is at
     ``cmi5_player_url(token)``. ``ValidationError`` for a package that is not cmi5, without a version, or an AU
     it does not have; nothing is written then.
     """
@@ -260,7 +261,8 @@ def cmi5_launch_start(
         )
         session.full_clean()
         session.save()
-        done_url = _absolute(reverse("elearning:cmi5:done", kwargs={"token": token}))
+        # Root-relative: the AU runs on the hub's origin, whichever name the learner reached it by.
+        done_url = reverse("elearning:cmi5:done", kwargs={"token": token})
         state_put(
             activity_id=session.activity_id,
             agent=agent,
