@@ -16,3 +16,6 @@ class ElearningConfig(AppConfig):
         from .runtime import receivers
 
         receivers.connect()
+        from .cmi5 import receivers as cmi5_receivers  # cmi5: the LRS policy and statement progress
+
+        cmi5_receivers.connect()

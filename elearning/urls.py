@@ -1,6 +1,6 @@
 """The package player's addresses, under /learn/ (cms/urls.py): each authorised by its launch token alone."""
 
-from django.urls import path
+from django.urls import include, path
 
 from .views import content, player
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("play/<str:token>/commit", player.commit, name="commit"),
     path("play/<str:token>/exit/", player.exit_page, name="exit"),
     path("play/<str:token>/content/<path:path>", content.package_content, name="content"),
+    path("cmi5/", include("elearning.cmi5.urls")),  # the cmi5 player, fetch URL, relaunch and done page
 ]

@@ -34,7 +34,7 @@ CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALL
 INSTALLED_APPS = [
     "cms",
     "lrs",  # the xAPI learning record store (/xapi/)
-    "elearning",
+    "elearning",  # learning packages: SCORM 1.2/2004 and cmi5 (/learn/)
     "partners",
     "accounts",  # before allauth: its templates override allauth's
     "courses",

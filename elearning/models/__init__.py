@@ -4,6 +4,7 @@ launches (``runtime``).
 See ``elearning.models.packages`` for the contract of ``PackageVersion.structure``.
 """
 
+from .cmi5 import Cmi5Registration, Cmi5Session  # noqa: F401 - cmi5 launches (elearning.cmi5)
 from .packages import Package, PackageVersion
 from .runtime import CompletionStatus, PackageAttempt, PackageLaunch, ScoRuntime, SuccessStatus
 

@@ -28,6 +28,7 @@ from ..indexing import (
     object_type,
 )
 from ..models import Credential, Statement, StatementActivity, StatementAgent
+from ..policies import run_statement_policies
 from ..validation import agent_ifi, agent_label, parse_timestamp, validate_statement
 
 
@@ -154,6 +155,7 @@ def statements_store(*, credential: Credential, statements, statement_id=None) -
     now = timezone.now()
     try:
         with transaction.atomic():
+            run_statement_policies(credential=credential, statements=batch)  # other apps' rules (lrs.policies)
             _store(credential, batch, ids, now)
     except IntegrityError:
         raise Conflict("A statement with one of these ids was stored at the same moment; send it again.") from None
