@@ -160,8 +160,8 @@ def exam_attempt_rows(queryset=None):
 
 def exam_stats(queryset, *, by_partner: bool):
     """Exam attempts (``exam_attempt_rows``) grouped by certification, and partner when ``by_partner``, in one
-    query: ``attempts``, ``learners``, ``passed`` (attempts passed), ``learners_passed``, ``pass_rate``
-    (``passed / attempts``), ``average_score`` and ``standalone`` (attempts taken on their own)."""
+    query: ``attempts``, ``learners``, ``attempts_passed``, ``learners_passed``, ``pass_rate``
+    (``attempts_passed / attempts``), ``average_score`` and ``standalone`` (attempts taken on their own)."""
     fields = ["certification_id", "certification_title"]
     if by_partner:
         fields += ["partner_id", "partner_name"]
@@ -171,11 +171,11 @@ def exam_stats(queryset, *, by_partner: bool):
         .annotate(
             attempts=Count("pk"),
             learners=Count("user_id", distinct=True),
-            passed=Count("pk", filter=Q(passed=True)),
+            attempts_passed=Count("pk", filter=Q(passed=True)),
             learners_passed=Count("user_id", filter=Q(passed=True), distinct=True),
             standalone=Count("pk", filter=Q(course__isnull=True)),
             average_score=Avg("score"),
             last_attempt=Max("submitted_at"),
         )
-        .annotate(pass_rate=Cast(F("passed"), FloatField()) / F("attempts"))
+        .annotate(pass_rate=Cast(F("attempts_passed"), FloatField()) / F("attempts"))
     )
