@@ -47,6 +47,7 @@ HISTORY = [
     ("sales-associate", 30, 20, 420),
     ("programs-practitioner", 6, 20, 170),
     ("technical-engineer", 6, 60, 400),
+    ("security-specialist", 10, 30, 300),  # then the stand-alone exam (``_exam_history``)
 ]
 
 
@@ -124,7 +125,7 @@ def _exam_history(*, seed: int) -> None:
             if visible is None:
                 continue
             rng = random.Random(f"{seed}:exam:{certification.key}:{user.username}")
-            skill, moment = rng.uniform(0.45, 0.95), max(dates) + timedelta(days=rng.randint(1, 20))
+            skill, moment = rng.uniform(0.6, 0.95), max(dates) + timedelta(days=rng.randint(1, 20))
             while moment < now - timedelta(hours=1):
                 try:
                     attempt, _created = exam_attempt_start(user=user, certification=visible, now=moment, rng=rng)

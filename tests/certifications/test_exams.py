@@ -365,3 +365,12 @@ def test_the_exam_costs_the_same_queries_whatever_the_prerequisites_and_attempts
         )
         assert state.used == size
     assert counts[0] == counts[1]
+
+
+def test_the_admin_edits_the_exam_taken_on_its_own(admin_client):
+    certification = standalone()
+    response = admin_client.get(f"/admin/snippets/certifications/certification/edit/{certification.pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'name="exam_standalone"' in page and 'name="exam_prerequisites"' in page
+    assert "Courses to complete before taking the exam on its own." in page
