@@ -39,6 +39,9 @@ class RequirementOut(Schema):
     id: int
     title: str
     done: bool
+    standalone: bool = Field(
+        False, description="An exam taken on its own, without a course: GET certifications/{id}/exam."
+    )
 
 
 class RenewalOut(Schema):

@@ -15,11 +15,13 @@ class CertificationsConfig(AppConfig):
 
         from . import demo, signals
         from .api import router
+        from .api_exams import router as exam_router
         from .feed import feed_certificates_expiring
         from .importing import CertificationsSection
 
         signals.connect()
         register_api_router(router)
+        register_api_router(exam_router)
         register_sections(CertificationsSection())
         register_feed_section(
             "certificates_expiring", title="My certifications expiring", items=feed_certificates_expiring

@@ -10,7 +10,10 @@ expired. Then:
 * at Acme Networks (the demo partner), the partner admin Priya Patel earned the
   Sales Associate certificate eleven months ago: Acme meets Gold today with Ann Andersen,
   and falls below within 30 days unless Priya renews (by completing "Winning renewals");
-* two certificates elsewhere are revoked by staff, with a reason.
+* two certificates elsewhere are revoked by staff, with a reason;
+* the learners who completed the "Security Solutions Specialist" exam's prerequisite sit its
+  stand-alone exam (``fixtures/demo/exams.json``), through the exam services: some pass at the
+  first try, some at a later one, some run out of attempts.
 """
 
 import random
@@ -26,8 +29,10 @@ from courses.models import Course, Enrollment
 from courses.services.enrollment import course_enroll
 from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER, issue_demo_token
 
+from .exam_selectors import exam_for_partner
+from .exams import exam_attempt_start, exam_attempt_submit
 from .models import Certificate, Certification
-from .services import certificate_revoke, compliance_check
+from .services import CertificationError, certificate_revoke, compliance_check
 
 REVOCATIONS = [
     "Exam answers were shared with another candidate.",
@@ -42,6 +47,7 @@ HISTORY = [
     ("sales-associate", 30, 20, 420),
     ("programs-practitioner", 6, 20, 170),
     ("technical-engineer", 6, 60, 400),
+    ("security-specialist", 10, 30, 300),  # then the stand-alone exam (``_exam_history``)
 ]
 
 
@@ -99,6 +105,43 @@ def _certification_history(*, seed: int) -> None:
             taken += 1
 
 
+def _exam_history(*, seed: int) -> None:
+    """The learners who completed a stand-alone exam's prerequisites sit it, each with a skill of their own."""
+    now = datetime.now(UTC)
+    for certification in Certification.objects.filter(exam_standalone=True, exam__isnull=False).order_by("key"):
+        prerequisites = list(certification.exam_prerequisites.values_list("pk", flat=True))
+        completions = (
+            Enrollment.objects.filter(course_id__in=prerequisites, completed_at__isnull=False)
+            .select_related("user")
+            .order_by("user__username", "completed_at")
+        )
+        last_completed = {}
+        for enrollment in completions:
+            last_completed.setdefault(enrollment.user, []).append(enrollment.completed_at)
+        for user, dates in last_completed.items():
+            if len(dates) < len(prerequisites):
+                continue
+            visible = exam_for_partner(user=user, certification_id=certification.pk)
+            if visible is None:
+                continue
+            rng = random.Random(f"{seed}:exam:{certification.key}:{user.username}")
+            skill, moment = rng.uniform(0.6, 0.95), max(dates) + timedelta(days=rng.randint(1, 20))
+            while moment < now - timedelta(hours=1):
+                try:
+                    attempt, _created = exam_attempt_start(user=user, certification=visible, now=moment, rng=rng)
+                except CertificationError:
+                    break  # passed, or out of attempts
+                answers = {}
+                for question in attempt.questions:
+                    right = rng.random() < skill  # one of the right choices, or one of the wrong ones
+                    answers[question["id"]] = [c["id"] for c in question["choices"] if c["correct"] == right][:1]
+                submitted = moment + timedelta(minutes=rng.randint(4, 12))
+                exam_attempt_submit(
+                    user=user, certification=visible, attempt_id=attempt.pk, answers=answers, now=submitted
+                )
+                skill, moment = min(skill + 0.1, 1.0), submitted + timedelta(days=rng.randint(2, 14))
+
+
 @transaction.atomic
 def demo_certificates(*, seed: int = 2026) -> dict:
     """Learners earn certifications months back, Acme's partner admin eleven months back, and two certificates
@@ -110,6 +153,7 @@ def demo_certificates(*, seed: int = 2026) -> dict:
         ]
         _earn(priya, courses, datetime.now(UTC) - timedelta(days=340), random.Random(f"{seed}:{DEMO_PARTNER_ADMIN}"))
         _certification_history(seed=seed)
+        _exam_history(seed=seed)
     if not Certificate.objects.filter(revoked_at__isnull=False).exists():
         candidates = (
             Certificate.objects.filter(superseded_at__isnull=True, revoked_at__isnull=True)

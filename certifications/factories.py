@@ -13,7 +13,8 @@ from .models import Certificate, Certification, TierRequirement
 
 
 class CertificationFactory(GatedContentFactory):
-    """A live certification; ``required_courses=[...]`` sets its courses."""
+    """A live certification; ``required_courses=[...]`` sets its courses (``exam_prerequisites=[...]`` those of a
+    stand-alone exam: ``exam=quiz, exam_standalone=True``)."""
 
     class Meta:
         model = Certification
@@ -32,6 +33,11 @@ class CertificationFactory(GatedContentFactory):
     def renewal_courses(self, create, extracted, **kwargs):
         if extracted:
             self.renewal_courses.set(extracted)
+
+    @factory.post_generation
+    def exam_prerequisites(self, create, extracted, **kwargs):
+        if extracted:
+            self.exam_prerequisites.set(extracted)
 
     @factory.post_generation
     def commit(self, create, extracted, **kwargs):

@@ -2,7 +2,8 @@
 
 A ``certifications`` entry is gated content like a course (audience, schedule, owner,
 review date, ``state``) with the keys of its ``required_courses``, an optional ``exam``
-(a quiz key), ``validity_months``, ``renewal_window_days``, the ``renewal_courses`` of
+(a quiz key; ``exam_standalone``: taken on its own, after the courses of ``exam_prerequisites``),
+``validity_months``, ``renewal_window_days``, the ``renewal_courses`` of
 its shorter renewal path, and ``tier_requirements``: how many of a partner's staff of
 each tier must hold it (``{"gold": 2, "platinum": 4}``). The entry is the truth about
 its requirements: a tier it leaves out no longer requires it. Re-importing an unchanged
@@ -26,6 +27,12 @@ from .models import Certification, TierRequirement
 class CertificationEntry(ContentEntry):
     required_courses: list[str] = pydantic.Field(default_factory=list)
     exam: str | None = None
+    exam_standalone: bool = pydantic.Field(
+        default=False, description="The exam is taken on its own, without a course (its quiz never shows answers)."
+    )
+    exam_prerequisites: list[str] = pydantic.Field(
+        default_factory=list, description="Course keys to complete before taking the exam on its own."
+    )
     validity_months: int = pydantic.Field(default=24, ge=1, le=120)
     renewal_window_days: int = pydantic.Field(default=60, ge=0, le=365)
     renewal_courses: list[str] = pydantic.Field(default_factory=list)
@@ -37,6 +44,10 @@ class CertificationEntry(ContentEntry):
     def _something_to_earn(self):
         if not self.required_courses and not self.exam:
             raise ValueError("a certification needs required_courses, an exam, or both")
+        if (self.exam_standalone or self.exam_prerequisites) and not self.exam:
+            raise ValueError("exam_standalone and exam_prerequisites need an exam")
+        if self.exam_prerequisites and not self.exam_standalone:
+            raise ValueError("exam_prerequisites apply to an exam taken on its own: set exam_standalone")
         if any(count < 1 for count in self.tier_requirements.values()):
             raise ValueError("tier_requirements counts must be at least 1")
         return self
@@ -51,7 +62,7 @@ class CertificationsSection(ContentSection):
     def check_entry(self, index, entry, context):
         problems = []
         courses = context.known("courses", lambda: stored_keys(Course))
-        for field in ("required_courses", "renewal_courses"):
+        for field in ("required_courses", "renewal_courses", "exam_prerequisites"):
             for key in getattr(entry, field):
                 if key not in courses:
                     problems.append(unknown_reference(self.name, index, entry, field, "course", key, courses))
@@ -75,6 +86,7 @@ class CertificationsSection(ContentSection):
                 {
                     **self.common_values(entry),
                     "exam": lookup(Quiz, "quizzes", entry.exam, context) if entry.exam else None,
+                    "exam_standalone": entry.exam_standalone,
                     "validity_months": entry.validity_months,
                     "renewal_window_days": entry.renewal_window_days,
                 },
@@ -85,6 +97,7 @@ class CertificationsSection(ContentSection):
             **self.audience(entry),
             "required_courses": [lookup(Course, "courses", key, context) for key in entry.required_courses],
             "renewal_courses": [lookup(Course, "courses", key, context) for key in entry.renewal_courses],
+            "exam_prerequisites": [lookup(Course, "courses", key, context) for key in entry.exam_prerequisites],
         }
         for name, objects in relations.items():
             current = set() if created else {obj.pk for obj in getattr(certification, name).all()}

@@ -1,8 +1,9 @@
 """Certifications partners earn by completing courses (and an exam), and the certificates issued.
 
 A ``Certification`` is gated content (audience, review, scheduling, archive) that
-requires courses and optionally an exam quiz; it is valid for some months and can be
-renewed inside a window before expiry. A ``Certificate`` is one issue of it to a user:
+requires courses and optionally an exam quiz (taken in a course that uses it, or on its
+own: ``exam_standalone``, after its ``exam_prerequisites``); it is valid for some months
+and can be renewed inside a window before expiry. A ``Certificate`` is one issue of it to a user:
 renewing issues a new certificate that continues from the old expiry and points back
 at it (``renewed_from``), so the history stays. At most one certificate per user and
 certification is *current* (not superseded by a renewal); the database enforces it.
@@ -19,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from courses.models import Course, Quiz
@@ -43,8 +44,23 @@ class Certification(GatedContent):
         null=True,
         blank=True,
         on_delete=models.PROTECT,
-        related_name="+",
-        help_text="A final exam to pass as well (in any course that uses it).",
+        related_name="certification_exams",
+        help_text="A final exam to pass as well: in any course that uses it, or on its own (below).",
+    )
+    exam_standalone = models.BooleanField(
+        "exam taken on its own",
+        default=False,
+        help_text=(
+            "Partners who may see the certification take its exam directly, without a course: the quiz's attempt "
+            "limit, time limit and late rule apply, one attempt at a time, and only the score and pass or fail are "
+            "shown (the quiz must never show answers)."
+        ),
+    )
+    exam_prerequisites = ParentalManyToManyField(
+        Course,
+        blank=True,
+        related_name="exam_certifications",
+        help_text="Courses to complete before taking the exam on its own. Blank: none.",
     )
     validity_months = models.PositiveIntegerField(
         default=24, validators=[MinValueValidator(1), MaxValueValidator(120)]
@@ -69,6 +85,7 @@ class Certification(GatedContent):
 
     def clean(self):
         super().clean()
+        self.clean_exam()
         if self.validity_months and self.renewal_window_days is not None:
             shortest_validity = self.validity_months * 28  # days in the shortest months
             if self.renewal_window_days >= shortest_validity:
@@ -79,6 +96,21 @@ class Certification(GatedContent):
                     }
                 )
 
+    def clean_exam(self):
+        """A stand-alone exam needs its quiz, and a quiz that never shows answers (nor, by the bank rule, do its
+        bank's other quizzes): proctoring-light shows a candidate their score and pass or fail only."""
+        if not self.exam_standalone:
+            return
+        if not self.exam_id:
+            raise ValidationError({"exam_standalone": "Choose the exam quiz to take on its own."})
+        if self.exam.reveals_answers:
+            raise ValidationError(
+                {
+                    "exam": f"An exam taken on its own never shows answers: set “{self.exam}” to never show "
+                    "answers (Learning → Quizzes), or take the exam in a course."
+                }
+            )
+
     workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "certification")
     revisions = snippet_generic_relation("wagtailcore.Revision", "certification")
 
@@ -88,7 +120,9 @@ class Certification(GatedContent):
             FieldPanel("summary"),
             FieldPanel("badge_image"),
             FieldPanel("required_courses"),
-            FieldPanel("exam"),
+            MultiFieldPanel(
+                [FieldPanel("exam"), FieldPanel("exam_standalone"), FieldPanel("exam_prerequisites")], heading="Exam"
+            ),
             FieldRowPanel([FieldPanel("validity_months"), FieldPanel("renewal_window_days")]),
             FieldPanel("renewal_courses"),
         ]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, OuterRef, Prefetch
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.timezone import localdate
 
@@ -16,7 +16,8 @@ from .models import Certificate, Certification, TierRequirement
 
 def certifications_for_partner(*, user):
     """Certifications ``user`` may see; each with ``visible_required_courses`` and ``visible_renewal_courses``
-    (only courses they may see), the totals of both, and ``exam_visible`` (a course they may see uses the exam)."""
+    (only courses they may see), the totals of both, and ``exam_visible`` (taken on its own, or a course they may see
+    uses it)."""
     return (
         Certification.objects.visible_to(user)
         .prefetch_related(
@@ -34,7 +35,11 @@ def certifications_for_partner(*, user):
         .annotate(
             required_courses_total=Count("required_courses", distinct=True),
             renewal_courses_total=Count("renewal_courses", distinct=True),
-            exam_visible=Exists(quizzes_for_partner(user=user).filter(pk=OuterRef("exam_id"))),
+            # A stand-alone exam is visible with its certification; another, when a course I may see uses it.
+            exam_visible=ExpressionWrapper(
+                Q(exam_standalone=True) | Exists(quizzes_for_partner(user=user).filter(pk=OuterRef("exam_id"))),
+                output_field=BooleanField(),
+            ),
         )
         .select_related("exam")
         .order_by("title", "pk")
@@ -114,7 +119,15 @@ def certification_path(certification, *, completed: dict, passed: set, current: 
     ]
     if certification.exam and certification.exam_visible:
         exam = certification.exam
-        requirements.append({"kind": "exam", "id": exam.pk, "title": exam.title, "done": exam.pk in passed})
+        requirements.append(
+            {
+                "kind": "exam",
+                "id": exam.pk,
+                "title": exam.title,
+                "done": exam.pk in passed,
+                "standalone": certification.exam_standalone,
+            }
+        )
     # A required course or an exam I may not see is counted (never named): I cannot take it, so it is never done.
     hidden = certification.required_courses_total - len(certification.visible_required_courses)
     hidden += bool(certification.exam_id and not certification.exam_visible)

@@ -422,9 +422,12 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
     """Whether the learner may now see the correct answers of this attempt.
 
     Never while the bank also feeds a quiz that never shows answers (a bank shared so before
-    the admin and the importer refused it): they would be that quiz's answers too.
+    the admin and the importer refused it): they would be that quiz's answers too. Never for a
+    stand-alone exam attempt (no course): proctoring-light shows the score and pass or fail only.
     """
     quiz = attempt.quiz
+    if attempt.course_id is None:  # a certification's exam taken on its own: score and pass/fail only, ever
+        return False
     if attempt.status == QuizAttempt.Status.IN_PROGRESS or not quiz.reveals_answers:
         return False
     last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit

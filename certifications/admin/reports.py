@@ -7,7 +7,9 @@
   channel manager and state ("below its tier", "falls below within 90 days", "meets"),
   searchable by partner name; the partners below their tier first, then those about to be.
 * ``alerts``: the exceptions of the daily check (``certifications.services.compliance_check``),
-  open ones by default, with who was told and how each was resolved.
+  open ones by default, with who was told and how each was resolved;
+* ``exams`` and ``exam_attempts`` (``certifications.admin.exam_reports``): how partners do at
+  certifications' exams, and every attempt.
 
 URL names are in the ``certifications_reports`` namespace (``…:compliance``, ``…:alerts``,
 each with a ``…_results`` twin), under ``/admin/reports/certifications/``; both export CSV
@@ -33,6 +35,9 @@ from certifications.models import ComplianceAlert, TierRequirement
 from certifications.selectors import FORECAST_DAYS, partners_compliance
 from core.reports import ViewPermissionReportView, report_urlpatterns, view_permission_menu_items
 from partners.models import Partner, Tier
+
+from .exam_reports import MENU_ENTRIES as EXAM_MENU_ENTRIES
+from .exam_reports import REPORTS as EXAM_REPORTS
 
 PERMISSIONS = ("certifications.view_tierrequirement", "certifications.view_compliancealert")
 
@@ -346,6 +351,7 @@ class ComplianceAlertReportView(CertificationReportView):
 REPORTS = {
     "compliance": ("compliance/", ComplianceReportView),
     "alerts": ("alerts/", ComplianceAlertReportView),
+    **EXAM_REPORTS,
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/certifications/``, namespace ``certifications_reports``.
@@ -357,5 +363,6 @@ def report_menu_items():
     entries = [
         ("Certifications: tier compliance", "compliance", "success", TierRequirement),
         ("Certifications: partners below their tier", "alerts", "warning", ComplianceAlert),
+        *EXAM_MENU_ENTRIES,
     ]
     return view_permission_menu_items("certifications_reports", entries, first_order=130)

@@ -48,7 +48,7 @@ class AttemptOut(Schema):
     id: int
     quiz_id: int
     quiz_title: str
-    course_id: int
+    course_id: int | None = Field(description="Null for a certification's exam taken on its own.")
     number: int
     attempts_left: int | None = Field(description="After this one; null when unlimited.")
     status: Literal["in_progress", "graded", "timed_out"]

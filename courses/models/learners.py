@@ -116,7 +116,14 @@ class QuizAttempt(models.Model):
         TIMED_OUT = "timed_out", "Timed out"
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="attempts")
-    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="quiz_attempts")
+    course = models.ForeignKey(
+        Course,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="quiz_attempts",
+        help_text="The course it was taken in; blank for a certification's exam taken on its own (stand-alone).",
+    )
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="quiz_attempts")
     number = models.PositiveIntegerField(
         help_text="1 for the first attempt of this user at this quiz, in whichever course it was taken."

@@ -71,11 +71,13 @@ def _time_out_stale(*, user, quiz: Quiz, now) -> None:
     ).update(status=QuizAttempt.Status.TIMED_OUT, score=Decimal("0.00"), passed=False)
 
 
-def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: random.Random | None = None):
+def quiz_attempt_start(*, user, quiz: Quiz, course: Course | None, now=None, rng: random.Random | None = None):
     """Start an attempt (or answer the one in progress): ``(attempt, created)``.
 
     Refused when the learner is not enrolled in ``course``, has passed the quiz already, or
-    has no attempts left. Attempts count per learner and quiz, in whichever course they were
+    has no attempts left. ``course=None`` starts a stand-alone attempt (a certification's exam
+    taken on its own): the caller has checked that the learner may take it, and the drawing,
+    numbering, limit and grading are the same. Attempts count per learner and quiz, in whichever course they were
     taken: a quiz several courses use has one attempt limit and is passed once (the pass counts
     in each), so enrolling in more courses never buys more attempts, nor a second try at answers
     a finished attempt revealed. The attempt in progress is answered wherever it was started.
@@ -83,7 +85,8 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    enrollment_for(user=user, course=course)
+    if course is not None:
+        enrollment_for(user=user, course=course)
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
         _time_out_stale(user=user, quiz=quiz, now=now)
     attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)

@@ -162,16 +162,23 @@ def card_for(request, certificate: Certificate, *, paths: dict, vendor: str, now
     )
 
 
+def requirement_url(certification_id: int, requirement: dict) -> str | None:
+    """A course's page in learning, or the exam's page when it is taken on its own (else it is in a course)."""
+    if requirement["kind"] == "course":
+        return learning_url(requirement["id"])
+    return reverse("home:exam", args=[certification_id]) if requirement.get("standalone") else None
+
+
 def earnable(paths: dict) -> list[dict]:
-    """The certifications I do not hold yet, with each requirement's link into learning."""
+    """The certifications I do not hold yet, with each requirement's link into learning (or to the exam taken on
+    its own, also as ``exam_url`` while it is not passed)."""
     rows = []
     for path in paths.values():
         if path["my_status"] is not None:
             continue
-        requirements = [
-            {**r, "url": learning_url(r["id"]) if r["kind"] == "course" else None} for r in path["requirements"]
-        ]
-        rows.append({**path, "requirements": requirements})
+        requirements = [{**r, "url": requirement_url(path["id"], r)} for r in path["requirements"]]
+        exam = next((r for r in requirements if r["kind"] == "exam" and r.get("standalone") and not r["done"]), None)
+        rows.append({**path, "requirements": requirements, "exam_url": exam["url"] if exam else None})
     return rows
 
 

@@ -20,11 +20,12 @@ from wagtail.log_actions import log
 
 import pytest
 
+from certifications.exams import exam_attempt_start, exam_attempt_submit
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
 from certifications.services import compliance_check
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
-from courses.models import Lesson
+from courses.models import Lesson, Quiz
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.enrollment import course_enroll, lesson_complete
 from partners.factories import PartnerFactory, TierFactory, partner_user
@@ -94,6 +95,17 @@ def quiz_answered_on_a_question(client):
     quiz_attempt_submit(user=user, attempt_id=attempt.pk, answers=answers)
 
 
+def exam_taken_for_a_certification_titled(client):
+    """A partner passes a certification's exam taken on its own (``certifications.exams``)."""
+    quiz = QuizFactory(title="Exam", answers_shown=Quiz.AnswersShown.NEVER)
+    QuestionFactory(bank=quiz.bank)
+    certification = CertificationFactory(title=FORMULA, exam=quiz, exam_standalone=True)
+    user = partner_user()
+    attempt, _created = exam_attempt_start(user=user, certification=certification)
+    answers = {q["id"]: [c["id"] for c in q["choices"] if c["correct"]] for q in attempt.questions}
+    exam_attempt_submit(user=user, certification=certification, attempt_id=attempt.pk, answers=answers)
+
+
 def partner_below_its_tier(client):
     gold = TierFactory(key="gold", name="Gold", rank=30)
     TierRequirementFactory(tier=gold, certification=CertificationFactory(title="Certified seller"), minimum_holders=1)
@@ -155,6 +167,8 @@ EXPORTS: dict[str, Callable] = {
     "courses_reports:question_stats": quiz_answered_on_a_question,
     "certifications_reports:compliance": partner_below_its_tier,
     "certifications_reports:alerts": compliance_alert_for_a_partner,
+    "certifications_reports:exams": exam_taken_for_a_certification_titled,
+    "certifications_reports:exam_attempts": exam_taken_for_a_certification_titled,
     "accounts_reports:sign_ins": sign_in_failed_as,
     "wagtailsnippets_certifications_certificate:list": certificate_revoked_with_a_reason,
     "partners:index": partner_named,

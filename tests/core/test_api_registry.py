@@ -61,6 +61,11 @@ PATHS_ADDED = {
     "/api/v1/me/partner/users/{user_id}/mfa/reset",
     "/api/v1/feed/seen",  # cms: what is new starts where the user marked the feed as seen
     "/api/v1/links",  # home: the links hub
+    # certifications: a certification's exam taken on its own (stand-alone exams)
+    "/api/v1/certifications/{certification_id}/exam",
+    "/api/v1/certifications/{certification_id}/exam/attempts",
+    "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}",
+    "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}/submit",
 }
 
 
@@ -79,6 +84,7 @@ def test_each_app_registers_its_router_in_installed_apps_order():
         ["partner admin"],  # accounts: a partner admin resets their user's MFA
         ["courses"],
         ["certifications"],
+        ["certifications"],  # certifications: stand-alone exams
         ["search"],
         ["portal"],
     ]
