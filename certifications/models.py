@@ -25,10 +25,41 @@ from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_
 from courses.models import Course, Quiz
 from partners.models import Partner, Tier
 
+from .forms import CertificationForm
+
 
 def new_verification_code() -> str:
     """An unguessable code for the public verification URL (128 bits, URL-safe)."""
     return secrets.token_urlsafe(16)
+
+
+class RenewalRequires(models.TextChoices):
+    """What a holder does again to renew a certification (``certifications.renewal`` applies it)."""
+
+    REFRESHER = "refresher", "A renewal course (any one of the renewal courses)"
+    RETAKE_COURSES = "retake_courses", "Retaking every required course"
+    RETAKE_EXAM = "retake_exam", "Passing the exam again"
+    RETAKE_ALL = "retake_all", "Retaking every required course and passing the exam again"
+
+
+def renewal_rule_errors(*, rule: str, has_exam: bool, required_courses: int, renewal_courses: int) -> dict[str, str]:
+    """Why a certification's renewal rule does not fit the rest of its setup, by field (empty when it fits)."""
+    errors = {}
+    if rule in (RenewalRequires.RETAKE_EXAM, RenewalRequires.RETAKE_ALL) and not has_exam:
+        errors["renewal_requires"] = (
+            "Renewal by passing the exam again needs an exam: choose the exam, or another way to renew."
+        )
+    elif rule in (RenewalRequires.RETAKE_COURSES, RenewalRequires.RETAKE_ALL) and not required_courses:
+        errors["renewal_requires"] = (
+            "Renewal by retaking the required courses needs required courses: add them, or choose another way "
+            "to renew."
+        )
+    if rule != RenewalRequires.REFRESHER and renewal_courses:
+        errors["renewal_courses"] = (
+            "Renewal courses count only when the certification renews by a renewal course: remove them, or "
+            "choose that way to renew."
+        )
+    return errors
 
 
 class Certification(GatedContent):
@@ -59,13 +90,25 @@ class Certification(GatedContent):
         blank=True,
         related_name="renewed_certifications",
         help_text=(
-            "The renewal path: completing any one of these after the last issue renews inside the window, or "
-            "re-earns a lapsed or revoked certificate. A course is completed once: add a fresh refresher each "
-            "cycle. Blank: no renewal."
+            "When renewing by a renewal course: completing any one of these after the last issue renews inside "
+            "the window, or re-earns a lapsed or revoked certificate. Blank: no renewal."
+        ),
+    )
+    # --- renewal by retake (``certifications.renewal``) ---
+    renewal_requires = models.CharField(
+        "Renewal requires",
+        max_length=16,
+        choices=RenewalRequires.choices,
+        default=RenewalRequires.REFRESHER,
+        help_text=(
+            "What a holder does again to renew (or re-earn a lapsed or revoked certificate). A retake counts "
+            "when completed, or the exam passed, after the renewal window opened; a renewal course any time "
+            "after the last issue."
         ),
     )
 
     objects = GatedContentQuerySet.as_manager()
+    base_form_class = CertificationForm
 
     def clean(self):
         super().clean()
@@ -90,6 +133,7 @@ class Certification(GatedContent):
             FieldPanel("required_courses"),
             FieldPanel("exam"),
             FieldRowPanel([FieldPanel("validity_months"), FieldPanel("renewal_window_days")]),
+            FieldPanel("renewal_requires"),
             FieldPanel("renewal_courses"),
         ]
     )

@@ -83,19 +83,21 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    enrollment_for(user=user, course=course)
+    enrollment = enrollment_for(user=user, course=course)
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
         _time_out_stale(user=user, quiz=quiz, now=now)
     attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    # A retake round of the course counts only the attempts started during it (``courses.services.rounds``).
+    in_round = attempts.filter(started_at__gte=enrollment.attempts_since) if enrollment.attempts_since else attempts
 
     def in_progress():
         return attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
 
     if current := in_progress():
         return current, False
-    if attempts.filter(passed=True).exists():
+    if in_round.filter(passed=True).exists():
         raise CourseError(f"You passed “{quiz}” already.")
-    used = attempts.count()
+    used, numbered = in_round.count(), attempts.count()
     if quiz.attempt_limit and used >= quiz.attempt_limit:
         if current := in_progress():  # started by a parallel request since we looked
             return current, False
@@ -104,7 +106,7 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
         quiz=quiz,
         course=course,
         user=user,
-        number=used + 1,
+        number=numbered + 1,
         started_at=now,
         deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
         questions=_draw(quiz, rng),
@@ -114,7 +116,7 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course, now=None, rng: rando
         with transaction.atomic():
             attempt.save()
     except IntegrityError:  # a parallel start took this number: that attempt is the one
-        current = attempts.filter(number=used + 1).first()
+        current = attempts.filter(number=numbered + 1).first()
         if current is None:
             raise
         return current, False
