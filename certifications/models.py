@@ -62,6 +62,16 @@ def renewal_rule_errors(*, rule: str, has_exam: bool, required_courses: int, ren
     return errors
 
 
+class EarnedBy(models.TextChoices):
+    """What earned a certificate: the full path, or the renewal rule met (``RenewalRequires``)."""
+
+    PATH = "path", "The full path"
+    REFRESHER = "refresher", "Renewal course"
+    RETAKE_COURSES = "retake_courses", "Retake of the courses"
+    RETAKE_EXAM = "retake_exam", "Retake of the exam"
+    RETAKE_ALL = "retake_all", "Retake of the courses and the exam"
+
+
 class Certification(GatedContent):
     badge_image = models.ForeignKey(
         "wagtailimages.Image", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -147,6 +157,8 @@ class Certification(GatedContent):
 
 
 class Certificate(models.Model):
+    EarnedBy = EarnedBy
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         EXPIRING = "expiring", "Expiring soon"
@@ -181,6 +193,14 @@ class Certificate(models.Model):
         help_text="The smallest lead time (days before expiry) reminded already.",
     )
     expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- renewal by retake: what earned it (``certifications.renewal``) ---
+    earned_by = models.CharField(
+        max_length=16,
+        choices=EarnedBy.choices,
+        blank=True,
+        editable=False,
+        help_text="The full path, or the renewal rule that renewed (or re-earned) it; blank for older ones.",
+    )
 
     class Meta:
         ordering = ["-issued_at"]

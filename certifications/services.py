@@ -67,7 +67,9 @@ def requirements_met(*, user, certification: Certification) -> bool:
     return bool(courses) or bool(certification.exam_id)
 
 
-def _new_certificate(*, user, certification: Certification, issued_at, expires_at, renewed_from=None) -> Certificate:
+def _new_certificate(
+    *, user, certification: Certification, issued_at, expires_at, renewed_from=None, earned_by=""
+) -> Certificate:
     partner_id = PartnerMembership.objects.filter(user=user).values_list("partner_id", flat=True).first()
     certificate = Certificate(
         user=user,
@@ -77,6 +79,7 @@ def _new_certificate(*, user, certification: Certification, issued_at, expires_a
         issued_at=issued_at,
         expires_at=expires_at,
         renewed_from=renewed_from,
+        earned_by=earned_by,
     )
     certificate.full_clean(validate_constraints=False)
     certificate.save()
@@ -133,6 +136,7 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
                     issued_at=now,
                     expires_at=expires_at,
                     renewed_from=renewed_from,
+                    earned_by=certification.renewal_requires if current else Certificate.EarnedBy.PATH,
                 )
         except IntegrityError:  # issued by a parallel completion that skipped the lock
             return None

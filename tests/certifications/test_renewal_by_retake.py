@@ -3,6 +3,8 @@ renewal window, as its ``renewal_requires`` says; lapsed and revoked certificate
 
 from datetime import UTC, datetime, timedelta
 
+from django.urls import reverse
+
 import pytest
 
 from certifications.factories import CertificationFactory
@@ -77,6 +79,7 @@ def test_retaking_every_required_course_inside_the_window_renews_from_the_old_ex
     renewed = current_certificate(user, certification)
     assert renewed.renewed_from == original
     assert renewed.expires_at == add_months(original.expires_at, certification.validity_months)
+    assert (original.earned_by, renewed.earned_by) == ("path", "retake_courses")
     original.refresh_from_db()
     assert original.status_at(inside + timedelta(days=1)) == "renewed"
     assert Enrollment.objects.filter(user=user, course=design).count() == 2  # round 1 kept
@@ -254,3 +257,23 @@ def test_the_api_and_the_e_mails_say_how_to_renew_by_retake(client, two_courses,
     (mail,) = mailoutbox
     assert "retake its 2 required courses and pass its exam again" in mail.body
     assert "only what you complete from" in mail.body
+
+
+def test_the_certificates_listing_shows_and_filters_renewals_by_retake(admin_client, two_courses):
+    basics, _design = two_courses
+    certification = CertificationFactory(required_courses=[basics], renewal_requires=RenewalRequires.RETAKE_COURSES)
+    ann, bob = partner_user(), partner_user()
+    for user in (ann, bob):
+        study(user, basics, at=ISSUED)
+    original = current_certificate(ann, certification)
+    study(ann, basics, at=original.renewal_opens_at + timedelta(days=1))
+    url = reverse("wagtailsnippets_certifications_certificate:list")
+
+    retaken = admin_client.get(url, {"earned_by": "retake_courses"})
+
+    assert retaken.status_code == 200
+    assert [c.user for c in retaken.context["object_list"]] == [ann]
+    assert "Retake of the courses" in retaken.content.decode()
+    export = admin_client.get(url, {"export": "csv"})
+    text = b"".join(export.streaming_content).decode()
+    assert "Earned by" in text and text.count("The full path") == 2 and text.count("Retake of the courses") == 1
