@@ -125,7 +125,8 @@ def _attempt(request, attempt: QuizAttempt) -> dict:
     description="201 with the drawn questions (never their answers), or 200 with the attempt already in progress. "
     "409 when I am not enrolled, passed already, or have no attempts left. A quiz used by several of my courses is "
     "taken in the one given by `?course_id=` (by default the first I am enrolled in); its attempts count over all of "
-    "them (one attempt limit), and a pass counts in each. Choice ids are the attempt's own: ids from another attempt "
+    "them (one attempt limit), and a pass counts in each; a retake of the course (a new round) counts only the "
+    "attempts started during it. Choice ids are the attempt's own: ids from another attempt "
     "are refused.",
 )
 def start_attempt(request, quiz_id: int, course_id: int | None = None):
@@ -138,7 +139,7 @@ def start_attempt(request, quiz_id: int, course_id: int | None = None):
         if not courses:
             raise Http404
     enrolled = set(
-        Enrollment.objects.filter(user=request.auth, course__in=courses).values_list("course_id", flat=True)
+        Enrollment.objects.current().filter(user=request.auth, course__in=courses).values_list("course_id", flat=True)
     )
     course = next((c for c in courses if c.pk in enrolled), courses[0])
     try:
