@@ -196,7 +196,7 @@ def test_the_database_allows_one_current_and_one_open_round(learner):
 
 
 def test_the_retake_route_answers_the_new_round_and_refuses_what_does_not_apply(client, learner):
-    course, quiz = course_and_quiz()
+    course, quiz = course_and_quiz(attempt_limit=3)
     url = f"/api/v1/courses/{course.pk}/retake"
     refused = client.post(url, **learner.headers)
     assert refused.status_code == 409 and "Enrol in" in refused.json()["detail"]
@@ -225,6 +225,8 @@ def test_the_retake_route_answers_the_new_round_and_refuses_what_does_not_apply(
     }
     assert [lesson["completed"] for lesson in body["modules"][0]["lessons"]] == [False, False]
     assert body["modules"][0]["quiz"]["attempts_used"] == 0 and not body["modules"][0]["quiz"]["passed"]
+    started = client.post(f"/api/v1/quizzes/{quiz.pk}/attempts", **learner.headers).json()
+    assert (started["number"], started["number_in_round"], started["attempts_left"]) == (2, 1, 2)
     listed = client.get("/api/v1/enrollments", **learner.headers).json()["results"]
     assert [(row["id"], row["enrollment"]["round"]) for row in listed] == [(course.pk, 2)]
 
