@@ -45,11 +45,23 @@ class RequirementOut(Schema):
 
 
 class RenewalOut(Schema):
+    requires: Literal["refresher", "retake_courses", "retake_exam", "retake_all"] = Field(
+        description="refresher: complete any one of `courses`; retake_courses: complete every one of `courses` "
+        "(the required courses) again, retaking them (POST courses/{id}/retake); retake_exam: pass `exam` again; "
+        "retake_all: both."
+    )
     opens_at: datetime = Field(
         description="When my certificate may be renewed (lapsed or revoked: earn it again now)."
     )
-    courses: list[RequirementOut] = Field(description="Complete any one of these; done: completed since the issue.")
-    unavailable_courses: int = Field(description="Renewal courses outside what I may see (never named).")
+    counts_from: datetime = Field(
+        description="What I complete after this counts: the issue (refresher), the window's opening (retakes), "
+        "or the revocation."
+    )
+    courses: list[RequirementOut] = Field(description="The courses to complete; done: completed since `counts_from`.")
+    exam: RequirementOut | None = Field(description="The exam to pass again (retake_exam, retake_all).")
+    unavailable_courses: int = Field(
+        description="Courses (or the exam) the renewal needs that are outside what I may see (never named)."
+    )
 
 
 class CertificationOut(Schema):

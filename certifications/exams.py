@@ -13,12 +13,15 @@ quiz, so the certificate is issued exactly as before (``certificate_issue_if_ear
 
 import random
 
+from django.utils import timezone
+
 from courses.models import QuizAttempt
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.errors import CourseError
 
 from .exam_selectors import exam_state
-from .models import Certification
+from .models import Certificate, Certification, RenewalRequires
+from .renewal import renewal_counts_from
 from .services import CertificationError
 
 
@@ -58,9 +61,33 @@ def exam_attempt_start(
     if not state.eligible:
         raise ExamPrerequisitesMissing(state.missing, hidden=state.hidden_missing)
     try:
-        return quiz_attempt_start(user=user, quiz=certification.exam, course=None, now=now, rng=rng)
+        return quiz_attempt_start(
+            user=user,
+            quiz=certification.exam,
+            course=None,
+            counts_from=exam_retake_counts_from(user=user, certification=certification, now=now),
+            now=now,
+            rng=rng,
+        )
     except CourseError as error:
         raise ExamRefused(str(error), status=error.status) from error
+
+
+def exam_retake_counts_from(*, user, certification: Certification, now=None):
+    """When the exam may be sat again to renew (or re-earn) the holder's certificate: from then on an earlier
+    pass no longer refuses an attempt and the attempt limit counts afresh. ``None`` while the renewal rule does
+    not ask for the exam again, the holder has no certificate, or its renewal window has not opened."""
+    if certification.renewal_requires not in (RenewalRequires.RETAKE_EXAM, RenewalRequires.RETAKE_ALL):
+        return None
+    certificate = (
+        Certificate.objects.filter(user=user, certification=certification, superseded_at__isnull=True)
+        .select_related("certification")
+        .first()
+    )
+    if certificate is None:
+        return None
+    since = renewal_counts_from(certificate)
+    return since if since <= (now or timezone.now()) else None
 
 
 def exam_attempt_submit(

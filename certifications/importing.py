@@ -4,11 +4,14 @@ A ``certifications`` entry is gated content like a course (audience, schedule, o
 review date, ``state``) with the keys of its ``required_courses``, an optional ``exam``
 (a quiz key; ``exam_standalone``: taken on its own, after the courses of ``exam_prerequisites``),
 ``validity_months``, ``renewal_window_days``, the ``renewal_courses`` of
-its shorter renewal path, and ``tier_requirements``: how many of a partner's staff of
-each tier must hold it (``{"gold": 2, "platinum": 4}``). The entry is the truth about
+its shorter renewal path, ``renewal_requires`` (``refresher``, the default, ``retake_courses``,
+``retake_exam`` or ``retake_all``: ``certifications.renewal``), and ``tier_requirements``: how
+many of a partner's staff of each tier must hold it (``{"gold": 2, "platinum": 4}``). The entry is the truth about
 its requirements: a tier it leaves out no longer requires it. Re-importing an unchanged
 entry changes nothing (no revision).
 """
+
+from typing import Literal
 
 import pydantic
 
@@ -21,7 +24,7 @@ from courses.models import Course, Quiz
 from partners.importing import TiersSection
 from partners.models import Tier
 
-from .models import Certification, TierRequirement
+from .models import Certification, TierRequirement, renewal_rule_errors
 
 
 class CertificationEntry(ContentEntry):
@@ -36,6 +39,7 @@ class CertificationEntry(ContentEntry):
     validity_months: int = pydantic.Field(default=24, ge=1, le=120)
     renewal_window_days: int = pydantic.Field(default=60, ge=0, le=365)
     renewal_courses: list[str] = pydantic.Field(default_factory=list)
+    renewal_requires: Literal["refresher", "retake_courses", "retake_exam", "retake_all"] = "refresher"
     tier_requirements: dict[str, int] = pydantic.Field(
         default_factory=dict, description="Tier key: how many of a partner's staff must hold it (at least 1)."
     )
@@ -50,6 +54,14 @@ class CertificationEntry(ContentEntry):
             raise ValueError("exam_prerequisites apply to an exam taken on its own: set exam_standalone")
         if any(count < 1 for count in self.tier_requirements.values()):
             raise ValueError("tier_requirements counts must be at least 1")
+        errors = renewal_rule_errors(
+            rule=self.renewal_requires,
+            has_exam=bool(self.exam),
+            required_courses=len(self.required_courses),
+            renewal_courses=len(self.renewal_courses),
+        )
+        if errors:
+            raise ValueError(" ".join(errors.values()))
         return self
 
 
@@ -89,6 +101,7 @@ class CertificationsSection(ContentSection):
                     "exam_standalone": entry.exam_standalone,
                     "validity_months": entry.validity_months,
                     "renewal_window_days": entry.renewal_window_days,
+                    "renewal_requires": entry.renewal_requires,
                 },
             )
         )

@@ -26,10 +26,51 @@ from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_
 from courses.models import Course, Quiz
 from partners.models import Partner, Tier
 
+from .forms import CertificationForm
+
 
 def new_verification_code() -> str:
     """An unguessable code for the public verification URL (128 bits, URL-safe)."""
     return secrets.token_urlsafe(16)
+
+
+class RenewalRequires(models.TextChoices):
+    """What a holder does again to renew a certification (``certifications.renewal`` applies it)."""
+
+    REFRESHER = "refresher", "A renewal course (any one of the renewal courses)"
+    RETAKE_COURSES = "retake_courses", "Retaking every required course"
+    RETAKE_EXAM = "retake_exam", "Passing the exam again"
+    RETAKE_ALL = "retake_all", "Retaking every required course and passing the exam again"
+
+
+def renewal_rule_errors(*, rule: str, has_exam: bool, required_courses: int, renewal_courses: int) -> dict[str, str]:
+    """Why a certification's renewal rule does not fit the rest of its setup, by field (empty when it fits)."""
+    errors = {}
+    if rule in (RenewalRequires.RETAKE_EXAM, RenewalRequires.RETAKE_ALL) and not has_exam:
+        errors["renewal_requires"] = (
+            "Renewal by passing the exam again needs an exam: choose the exam, or another way to renew."
+        )
+    elif rule in (RenewalRequires.RETAKE_COURSES, RenewalRequires.RETAKE_ALL) and not required_courses:
+        errors["renewal_requires"] = (
+            "Renewal by retaking the required courses needs required courses: add them, or choose another way "
+            "to renew."
+        )
+    if rule != RenewalRequires.REFRESHER and renewal_courses:
+        errors["renewal_courses"] = (
+            "Renewal courses count only when the certification renews by a renewal course: remove them, or "
+            "choose that way to renew."
+        )
+    return errors
+
+
+class EarnedBy(models.TextChoices):
+    """What earned a certificate: the full path, or the renewal rule met (``RenewalRequires``)."""
+
+    PATH = "path", "The full path"
+    REFRESHER = "refresher", "Renewal course"
+    RETAKE_COURSES = "retake_courses", "Retake of the courses"
+    RETAKE_EXAM = "retake_exam", "Retake of the exam"
+    RETAKE_ALL = "retake_all", "Retake of the courses and the exam"
 
 
 class Certification(GatedContent):
@@ -75,13 +116,25 @@ class Certification(GatedContent):
         blank=True,
         related_name="renewed_certifications",
         help_text=(
-            "The renewal path: completing any one of these after the last issue renews inside the window, or "
-            "re-earns a lapsed or revoked certificate. A course is completed once: add a fresh refresher each "
-            "cycle. Blank: no renewal."
+            "When renewing by a renewal course: completing any one of these after the last issue renews inside "
+            "the window, or re-earns a lapsed or revoked certificate. Blank: no renewal."
+        ),
+    )
+    # --- renewal by retake (``certifications.renewal``) ---
+    renewal_requires = models.CharField(
+        "Renewal requires",
+        max_length=16,
+        choices=RenewalRequires.choices,
+        default=RenewalRequires.REFRESHER,
+        help_text=(
+            "What a holder does again to renew (or re-earn a lapsed or revoked certificate). A retake counts "
+            "when completed, or the exam passed, after the renewal window opened; a renewal course any time "
+            "after the last issue."
         ),
     )
 
     objects = GatedContentQuerySet.as_manager()
+    base_form_class = CertificationForm
 
     def clean(self):
         super().clean()
@@ -124,6 +177,7 @@ class Certification(GatedContent):
                 [FieldPanel("exam"), FieldPanel("exam_standalone"), FieldPanel("exam_prerequisites")], heading="Exam"
             ),
             FieldRowPanel([FieldPanel("validity_months"), FieldPanel("renewal_window_days")]),
+            FieldPanel("renewal_requires"),
             FieldPanel("renewal_courses"),
         ]
     )
@@ -137,6 +191,8 @@ class Certification(GatedContent):
 
 
 class Certificate(models.Model):
+    EarnedBy = EarnedBy
+
     class Status(models.TextChoices):
         ACTIVE = "active", "Active"
         EXPIRING = "expiring", "Expiring soon"
@@ -171,6 +227,14 @@ class Certificate(models.Model):
         help_text="The smallest lead time (days before expiry) reminded already.",
     )
     expiry_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # --- renewal by retake: what earned it (``certifications.renewal``) ---
+    earned_by = models.CharField(
+        max_length=16,
+        choices=EarnedBy.choices,
+        blank=True,
+        editable=False,
+        help_text="The full path, or the renewal rule that renewed (or re-earned) it; blank for older ones.",
+    )
 
     class Meta:
         ordering = ["-issued_at"]

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, OuterRef, Prefetch, Q
+from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q
 from django.utils import timezone
 from django.utils.timezone import localdate
 
@@ -11,7 +11,8 @@ from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
 from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, past_last_day
 
-from .models import Certificate, Certification, TierRequirement
+from .models import Certificate, Certification, RenewalRequires, TierRequirement
+from .renewal import RETAKES_COURSES, RETAKES_EXAM, has_renewal_path, renewal_counts_from
 
 
 def certifications_for_partner(*, user):
@@ -87,10 +88,12 @@ def certificate_by_code(*, code: str) -> Certificate | None:
 
 
 def learner_facts(*, user, certifications) -> tuple[dict[int, datetime], set[int], dict[int, Certificate]]:
-    """When ``user`` completed each course, the quizzes passed as an exam counts them (within the attempt limit),
-    and current certificates (three queries)."""
+    """When ``user`` last completed each course (their latest completed round), the quizzes passed as an exam
+    counts them (within the attempt limit), and current certificates (three queries)."""
     completed = dict(
-        Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", "completed_at")
+        Enrollment.objects.filter(user=user, completed_at__isnull=False)
+        .order_by("completed_at")  # the latest round wins
+        .values_list("course_id", "completed_at")
     )
     passed = set(QuizAttempt.objects.passes_within_limit().filter(user=user).values_list("quiz_id", flat=True))
     current = {
@@ -108,10 +111,21 @@ def certification_paths(*, user) -> list[dict]:
     read this; a fixed number of queries whatever the number of certifications."""
     certifications = list(certifications_for_partner(user=user))
     completed, passed, current = learner_facts(user=user, certifications=certifications)
-    return [certification_path(c, completed=completed, passed=passed, current=current) for c in certifications]
+    retaking_exams = [c.exam_id for c in certifications if c.pk in current and c.renewal_requires in RETAKES_EXAM]
+    exam_passes = exam_passes_of(user=user, quiz_ids=retaking_exams) if retaking_exams else {}
+    return [
+        certification_path(c, completed=completed, passed=passed, current=current, exam_passes=exam_passes)
+        for c in certifications
+    ]
 
 
-def certification_path(certification, *, completed: dict, passed: set, current: dict) -> dict:
+def exam_passes_of(*, user, quiz_ids) -> dict:
+    """When ``user`` last started an attempt they passed, per quiz of ``quiz_ids`` (one query)."""
+    rows = QuizAttempt.objects.filter(user=user, quiz_id__in=quiz_ids, passed=True).values_list("quiz_id")
+    return dict(rows.annotate(last=Max("started_at")).order_by())
+
+
+def certification_path(certification, *, completed: dict, passed: set, current: dict, exam_passes=None) -> dict:
     """One certification (from ``certifications_for_partner``) against a learner's ``learner_facts``."""
     requirements = [
         {"kind": "course", "id": c.pk, "title": c.title, "done": c.pk in completed}
@@ -145,24 +159,44 @@ def certification_path(certification, *, completed: dict, passed: set, current: 
         "progress_percent": round(100 * done / total) if total else 0,
         "my_status": mine.status if mine else None,
         "my_certificate_id": mine.pk if mine else None,
-        "renewal": renewal_path(certification, mine=mine, completed=completed),
+        "renewal": renewal_path(certification, mine=mine, completed=completed, exam_passes=exam_passes or {}),
     }
 
 
-def renewal_path(certification, *, mine, completed: dict) -> dict | None:
-    """How ``mine`` (the current certificate) is renewed: when (``opens_at``; lapsed or revoked: now) and by
-    completing any one of the renewal courses; ``None`` without a certificate or a renewal path."""
-    if mine is None or not certification.renewal_courses_total:
+def renewal_path(certification, *, mine, completed: dict, exam_passes: dict) -> dict | None:
+    """How ``mine`` (the current certificate) is renewed, as the certification's rule asks (``renewal``): what
+    (``requires``), when (``opens_at``; lapsed or revoked: now), the courses (any one of the renewal courses,
+    or every required course again) and the exam to pass again, each done or not since it counts;
+    ``None`` without a certificate or a renewal path."""
+    if mine is None or not has_renewal_path(certification, renewal_courses_total=certification.renewal_courses_total):
         return None
-    since = mine.revoked_at or mine.issued_at
+    since = renewal_counts_from(mine)
     lapsed = mine.revoked_at or mine.expires_at <= timezone.now()
+    rule = certification.renewal_requires
+    if rule == RenewalRequires.REFRESHER:
+        courses, total = certification.visible_renewal_courses, certification.renewal_courses_total
+    elif rule in RETAKES_COURSES:
+        courses, total = certification.visible_required_courses, certification.required_courses_total
+    else:
+        courses, total = [], 0
+    exam = None
+    unavailable = total - len(courses)
+    if rule in RETAKES_EXAM and certification.exam_id:
+        if certification.exam_visible:
+            done = exam_passes.get(certification.exam_id, since) > since
+            exam = {"kind": "exam", "id": certification.exam_id, "title": certification.exam.title, "done": done}
+        else:
+            unavailable += 1
     return {
+        "requires": rule,
         "opens_at": timezone.now() if lapsed else mine.renewal_opens_at,
+        "counts_from": since,
         "courses": [
             {"kind": "course", "id": c.pk, "title": c.title, "done": completed.get(c.pk, since) > since}
-            for c in certification.visible_renewal_courses
+            for c in courses
         ],
-        "unavailable_courses": certification.renewal_courses_total - len(certification.visible_renewal_courses),
+        "exam": exam,
+        "unavailable_courses": unavailable,
     }
 
 

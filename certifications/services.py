@@ -26,6 +26,7 @@ from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
 from .models import Certificate, Certification, ComplianceAlert
+from .renewal import how_to_renew, renewal_completed_since, renewal_counts_from
 from .selectors import partners_compliance
 
 ISSUE_ACTION = "partnerhub.certificate.issue"
@@ -66,18 +67,9 @@ def requirements_met(*, user, certification: Certification) -> bool:
     return bool(courses) or bool(certification.exam_id)
 
 
-def renewal_completed_since(*, user, certification: Certification, since) -> bool:
-    """Whether ``user`` completed one of the renewal courses after ``since``.
-
-    Courses are completed once, so the renewal path is a course editors add each cycle
-    (a yearly refresher, say): completing any one of them after the last issue renews.
-    """
-    return Enrollment.objects.filter(
-        user=user, course__in=certification.renewal_courses.all(), completed_at__gt=since
-    ).exists()
-
-
-def _new_certificate(*, user, certification: Certification, issued_at, expires_at, renewed_from=None) -> Certificate:
+def _new_certificate(
+    *, user, certification: Certification, issued_at, expires_at, renewed_from=None, earned_by=""
+) -> Certificate:
     partner_id = PartnerMembership.objects.filter(user=user).values_list("partner_id", flat=True).first()
     certificate = Certificate(
         user=user,
@@ -87,6 +79,7 @@ def _new_certificate(*, user, certification: Certification, issued_at, expires_a
         issued_at=issued_at,
         expires_at=expires_at,
         renewed_from=renewed_from,
+        earned_by=earned_by,
     )
     certificate.full_clean(validate_constraints=False)
     certificate.save()
@@ -97,12 +90,13 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
     """Issue, renew or re-issue ``certification`` to ``user`` when due; ``None`` when nothing is.
 
     * Never held: issued when the full path is done (required courses and exam).
-    * Held and inside the renewal window: renewed when a renewal course was completed since
-      the issue; the new certificate runs from the old expiry, and the old one is kept.
-    * Lapsed (expired): issued afresh, from now, when a renewal course was completed since
-      the lapsed one was issued (it is linked as its predecessor).
-    * Revoked: issued afresh when a renewal course was completed after the revocation; the
-      old completions never bring a revoked certificate back.
+    * Held and inside the renewal window: renewed when the certification's renewal rule is met
+      (``renewal``: a renewal course completed since the issue, or the courses or the exam retaken
+      since the window opened); the new certificate runs from the old expiry, and the old one is kept.
+    * Lapsed (expired): issued afresh, from now, when the rule is met in the same way (it is
+      linked as its predecessor).
+    * Revoked: issued afresh when the rule is met after the revocation; the old completions
+      never bring a revoked certificate back.
 
     Exactly once: the user row is locked for the decision, and the constraint on current
     certificates catches anyone who skips the lock.
@@ -123,7 +117,7 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
         if current is None:
             earned = requirements_met(user=user, certification=certification)
         else:
-            since = current.revoked_at or current.issued_at
+            since = renewal_counts_from(current)  # the certification's renewal rule (``renewal``)
             earned = renewal_completed_since(user=user, certification=certification, since=since)
         if not earned:
             return None
@@ -142,6 +136,7 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
                     issued_at=now,
                     expires_at=expires_at,
                     renewed_from=renewed_from,
+                    earned_by=certification.renewal_requires if current else Certificate.EarnedBy.PATH,
                 )
         except IntegrityError:  # issued by a parallel completion that skipped the lock
             return None
@@ -165,8 +160,8 @@ def certification_issue_to_earners(*, certification: Certification, now=None) ->
         .exclude(certificates__certification=certification)
     )
     if course_ids:
-        done = Count(
-            "enrollments",
+        done = Count(  # distinct courses: a course completed in several rounds counts once
+            "enrollments__course",
             filter=Q(enrollments__course__in=course_ids, enrollments__completed_at__isnull=False),
             distinct=True,
         )
@@ -254,17 +249,6 @@ def _day(moment, fmt: str = "%B %-d, %Y") -> str:
     return f"{timezone.localtime(moment):{fmt}}"
 
 
-def _how_to_renew(certificate: Certificate) -> str:
-    courses = certificate.renewal_courses_total  # annotated by expiry_reminders_send
-    if not courses:
-        return "This certification has no renewal path: once expired, it no longer counts."
-    which = "its renewal course" if courses == 1 else f"one of its {courses} renewal courses"
-    return (
-        f"To renew it for another {certificate.certification.validity_months} months, complete {which} "
-        f"(the Certifications page lists them); renewals count from {_day(certificate.renewal_opens_at)}."
-    )
-
-
 def expiry_reminders_send(*, now=None) -> int:
     """E-mail holders (and their partner's admins) before a certificate expires, and when it has.
 
@@ -281,7 +265,10 @@ def expiry_reminders_send(*, now=None) -> int:
         # The certificate of someone who left counts for no partner: neither they nor its admins hear of it.
         .exclude(past_last_day(today, prefix="user__partner_membership__"))
         .select_related("user__partner_membership__partner", "user__preferences", "certification")
-        .annotate(renewal_courses_total=Count("certification__renewal_courses"))
+        .annotate(
+            renewal_courses_total=Count("certification__renewal_courses", distinct=True),
+            required_courses_total=Count("certification__required_courses", distinct=True),
+        )
     )
     sent = 0
     horizon = now + timedelta(days=max(lead_times, default=0))
@@ -296,7 +283,7 @@ def expiry_reminders_send(*, now=None) -> int:
                     f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
                     f"in “{certificate.certification.title}” expires on "
                     f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
-                    f"{_how_to_renew(certificate)}\n"
+                    f"{how_to_renew(certificate)}\n"
                 ),
                 from_email=settings.DEFAULT_FROM_EMAIL,
                 recipient_list=recipients,

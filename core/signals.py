@@ -15,7 +15,8 @@ items_changed = Signal()
 #: bulk, and with ``event="new_version"`` for assets that got a new file version.
 content_event = Signal()
 
-#: Sent with ``sender=Course``, ``user``, ``course`` and ``at`` (the moment) when a learner completes a course.
+#: Sent with ``sender=Course``, ``user``, ``course``, ``at`` (the moment) and ``round`` (1, or a retake's number)
+#: when a learner completes a course: once per round.
 course_completed = Signal()
 
 #: Sent with ``sender=Quiz``, ``user``, ``quiz`` and ``attempt`` when a learner passes a quiz

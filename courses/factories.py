@@ -4,7 +4,18 @@ import factory
 
 from cms.factories import GatedContentFactory
 
-from .models import Choice, Course, CourseModule, Lesson, Question, QuestionBank, Quiz, QuizAttempt
+from .models import (
+    Choice,
+    Course,
+    CourseModule,
+    Enrollment,
+    Lesson,
+    LessonCompletion,
+    Question,
+    QuestionBank,
+    Quiz,
+    QuizAttempt,
+)
 
 
 class QuestionBankFactory(factory.django.DjangoModelFactory):
@@ -106,3 +117,9 @@ def course_with(lessons_per_module=(2,), module_quizzes=(), final_quiz=None, **c
         for position in range(count):
             LessonFactory(module=module, title=f"Lesson {index + 1}.{position + 1}", sort_order=position)
     return course
+
+
+def lesson_done(user, lesson, **fields):
+    """``lesson`` done by ``user`` in their current round of its course (they must be enrolled)."""
+    enrollment = Enrollment.objects.current().get(user=user, course=lesson.module.course_id)
+    return LessonCompletion.objects.create(user=user, enrollment=enrollment, lesson=lesson, **fields)

@@ -13,7 +13,8 @@ def feed_courses_due(*, user, since, now, limit: int) -> list[dict]:
     """
     today = timezone.localdate(now)
     enrollments = (
-        Enrollment.objects.filter(
+        Enrollment.objects.current()
+        .filter(
             user=user,
             completed_at__isnull=True,
             due_date__isnull=False,

@@ -6,28 +6,10 @@ number of queries whatever the number of courses, modules or lessons.
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import DEFAULT_DB_ALIAS
-from django.db.models import (
-    Avg,
-    Case,
-    Count,
-    Exists,
-    F,
-    FloatField,
-    Func,
-    IntegerField,
-    Max,
-    OuterRef,
-    Prefetch,
-    Q,
-    Subquery,
-    TextField,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, NullIf
+from django.db.models import Count, Prefetch, Q
 
 from .library import courses_using_assets
 from .models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, QuestionBank, Quiz, QuizAttempt
@@ -69,28 +51,55 @@ def course_for_partner(*, user, course_id: int) -> Course | None:
     )
 
 
+#: A quiz's results for a learner who has not attempted it (in the round that counts).
+NO_ATTEMPTS = {"used": 0, "passed": False, "best": None}
+
+
 @dataclass
 class LearnerState:
-    """What one learner has done in a set of courses."""
+    """What one learner has done in a set of courses, in each course's current round."""
 
-    enrollments: dict  # course id -> Enrollment
-    progress: dict  # course id -> Progress
-    completed_lessons: set  # lesson ids
-    attempts: dict  # quiz id -> {"used", "passed", "best"}, over every course (a quiz is taken once)
-    completed_courses: set  # course ids
+    enrollments: dict  # course id -> the current round (Enrollment)
+    progress: dict  # course id -> Progress, in the current round
+    completed_lessons: set  # lesson ids done in the current rounds
+    attempts: dict  # (course id, quiz id) -> {"used", "passed", "best"}, counted as the current round counts them
+    completed_courses: set  # course ids completed in any round (what prerequisites ask)
+    rounds: dict = field(default_factory=dict)  # course id -> every round (Enrollment), the first first
+
+    def quiz(self, course_id: int, quiz_id: int) -> dict:
+        """``quiz_id``'s results as ``course_id``'s current round counts them."""
+        return self.attempts.get((course_id, quiz_id), NO_ATTEMPTS)
+
+    def rounds_completed(self, course_id: int) -> int:
+        return sum(1 for enrollment in self.rounds.get(course_id, ()) if enrollment.completed_at)
+
+
+def attempts_in_round(rows, since) -> dict:
+    """``used``, ``passed`` and ``best`` of attempt rows ``(started_at, passed, score)`` started at or after
+    ``since`` (every row when ``None``: round 1)."""
+    rows = [row for row in rows if since is None or row[0] >= since]
+    scores = [score for _started, _passed, score in rows if score is not None]
+    return {"used": len(rows), "passed": any(passed for _s, passed, _sc in rows), "best": max(scores, default=None)}
 
 
 def learner_state(*, user, courses) -> LearnerState:
-    """Enrolments, progress, completed lessons and quiz results of ``user`` in ``courses`` (five queries)."""
+    """Rounds, progress, lessons done and quiz results of ``user`` in ``courses`` (six queries).
+
+    Progress is the current round's: a retake starts with no lesson done, and counts only the quiz
+    attempts started during it (round 1 counts every attempt at the quiz, wherever taken).
+    """
     courses = list(courses)
     ids = [course.pk for course in courses]
-    enrollments = {e.course_id: e for e in Enrollment.objects.filter(user=user, course_id__in=ids)}
+    rounds = defaultdict(list)
+    for enrollment in Enrollment.objects.filter(user=user, course_id__in=ids).order_by("round"):
+        rounds[enrollment.course_id].append(enrollment)
+    enrollments = {course_id: every[-1] for course_id, every in rounds.items()}
     lessons_total = dict(
         Lesson.objects.filter(module__course_id__in=ids).values_list("module__course_id").annotate(n=Count("pk"))
     )
     completed, done_per_course = set(), defaultdict(int)
     for lesson_id, course_id in LessonCompletion.objects.filter(
-        user=user, lesson__module__course_id__in=ids
+        enrollment__in=[e.pk for e in enrollments.values()], lesson__module__course_id__in=ids
     ).values_list("lesson_id", "lesson__module__course_id"):
         completed.add(lesson_id)
         done_per_course[course_id] += 1
@@ -102,40 +111,49 @@ def learner_state(*, user, courses) -> LearnerState:
     for course in courses:
         if course.final_quiz_id:
             quizzes[course.pk].add(course.final_quiz_id)
-    # Attempts at a quiz count wherever they were taken: one limit, and a pass counts in every course using it.
-    rows = (
-        QuizAttempt.objects.filter(user=user, quiz_id__in={q for ids_ in quizzes.values() for q in ids_})
-        .values_list("quiz_id")
-        .annotate(
-            used=Count("pk"),
-            passed=Count("pk", filter=Q(passed=True)),
-            best=Max("score"),
-        )
-        .order_by()
-    )
-    attempts = {quiz_id: {"used": used, "passed": bool(passed), "best": best} for quiz_id, used, passed, best in rows}
-    passed_quizzes = {quiz_id for quiz_id, row in attempts.items() if row["passed"]}
+    # Attempts at a quiz count wherever they were taken (one limit, a pass counts in every course using it),
+    # from the start of the course's current round when it is a retake.
+    rows = defaultdict(list)
+    for quiz_id, started_at, passed, score in QuizAttempt.objects.filter(
+        user=user, quiz_id__in={q for ids_ in quizzes.values() for q in ids_}
+    ).values_list("quiz_id", "started_at", "passed", "score"):
+        rows[quiz_id].append((started_at, passed, score))
+    attempts = {}
+    for course in courses:
+        enrollment = enrollments.get(course.pk)
+        since = enrollment.attempts_since if enrollment else None
+        for quiz_id in quizzes[course.pk]:
+            if quiz_id in rows:
+                attempts[(course.pk, quiz_id)] = attempts_in_round(rows[quiz_id], since)
     progress = {
         course.pk: Progress(
             lessons_done=done_per_course.get(course.pk, 0),
             lessons_total=lessons_total.get(course.pk, 0),
-            quizzes_passed=len(passed_quizzes & quizzes[course.pk]),
+            quizzes_passed=sum(attempts.get((course.pk, q), NO_ATTEMPTS)["passed"] for q in quizzes[course.pk]),
             quizzes_total=len(quizzes[course.pk]),
         )
         for course in courses
     }
-    completed_courses = set(
-        Enrollment.objects.filter(user=user, completed_at__isnull=False).values_list("course_id", flat=True)
-    )
-    return LearnerState(enrollments, progress, completed, attempts, completed_courses)
+    completed_courses = set(Enrollment.objects.filter(user=user).completed().values_list("course_id", flat=True))
+    return LearnerState(enrollments, progress, completed, attempts, completed_courses, dict(rounds))
 
 
 def enrollments_for_partner(*, user):
-    """``user``'s enrolments in courses they may still see, most recent activity first."""
+    """``user``'s current rounds of courses they may still see, most recent activity first."""
     return (
-        Enrollment.objects.filter(user=user, course__in=Course.objects.visible_to(user))
+        Enrollment.objects.current()
+        .filter(user=user, course__in=Course.objects.visible_to(user))
         .select_related("course", "course__cover_image")
         .order_by("completed_at", "-last_activity_at", "-pk")
+    )
+
+
+def rounds_for_partner(*, user, course_id: int) -> list[Enrollment]:
+    """Every round of ``user`` in the course, the first first, while they may see it (else none)."""
+    return list(
+        Enrollment.objects.filter(user=user, course_id=course_id, course__in=Course.objects.visible_to(user)).order_by(
+            "round"
+        )
     )
 
 
@@ -199,184 +217,6 @@ def attempt_for_partner(*, user, attempt_id: int) -> QuizAttempt | None:
     )
 
 
-# --- admin reports (``courses.reports``) ---------------------------------------------------------
-
-
-# The membership of the enrolled user, from an enrolment: partner users belong to exactly one partner.
-_PARTNER = "user__partner_membership__partner"
-
-#: What the enrolment report can group by: the report's ``group_by`` choices, and the columns of each.
-ENROLLMENT_GROUPINGS = {
-    "course_partner": ("course", "partner"),
-    "course": ("course",),
-    "partner": ("partner",),
-    "tier": ("tier",),
-}
-_GROUP_FIELDS = {
-    # (plain fields, named expressions) selected and grouped by, for each part of a grouping.
-    "course": (("course_id",), {"course_title": F("course__title")}),
-    "partner": (
-        (),
-        {
-            "partner_id": F(f"{_PARTNER}_id"),
-            "partner_name": F(f"{_PARTNER}__name"),
-            "partner_type_name": F(f"{_PARTNER}__partner_type__name"),
-            "tier_id": F(f"{_PARTNER}__tier_id"),
-            "tier_name": F(f"{_PARTNER}__tier__name"),
-            "tier_rank": F(f"{_PARTNER}__tier__rank"),
-        },
-    ),
-    "tier": (
-        (),
-        {
-            "tier_id": F(f"{_PARTNER}__tier_id"),
-            "tier_name": F(f"{_PARTNER}__tier__name"),
-            "tier_rank": F(f"{_PARTNER}__tier__rank"),
-        },
-    ),
-}
-
-
-def _count(queryset, field="pk", *, distinct=False):
-    """The number of rows of ``queryset`` (distinct values of ``field``), as a correlated subquery."""
-    template = "COUNT(DISTINCT %(expressions)s)" if distinct else "COUNT(%(expressions)s)"
-    counted = queryset.order_by().annotate(n=Func(F(field), template=template, output_field=IntegerField()))
-    return Coalesce(Subquery(counted.values("n")[:1], output_field=IntegerField()), Value(0))
-
-
-def enrollment_progress():
-    """An enrolment's progress, 0 to 1, as an expression over the enrolments of the outer query.
-
-    The learner's ``Progress`` (``courses.services``) computed in the database: lessons done and
-    required quizzes (module quizzes and the final quiz) passed, over the course's lessons and
-    required quizzes; 0 for a course with neither. A completed enrolment counts as 1: completion
-    is never undone, even when lessons are added to the course later.
-
-    Five small correlated subqueries per enrolment, each on an index (the enrolment's user and
-    course): cheap enough to average over every enrolment a report counts, in the same query.
-    """
-    course, user = OuterRef("course_id"), OuterRef("user_id")
-    module_quizzes = CourseModule.objects.filter(course_id=course, quiz__isnull=False)
-    lessons_total = _count(Lesson.objects.filter(module__course_id=course))
-    lessons_done = _count(LessonCompletion.objects.filter(user_id=user, lesson__module__course_id=course))
-    final_quiz_apart = Q(course__final_quiz__isnull=False) & ~Exists(
-        module_quizzes.filter(quiz_id=OuterRef("course__final_quiz_id"))
-    )
-    quizzes_total = _count(module_quizzes, "quiz_id", distinct=True) + Case(
-        When(final_quiz_apart, then=Value(1)), default=Value(0), output_field=IntegerField()
-    )
-    # A required quiz passed in any course counts (a quiz several courses use is taken once).
-    required_passed = QuizAttempt.objects.filter(user_id=user, passed=True).filter(
-        Q(quiz_id=OuterRef("course__final_quiz_id"))
-        | Q(
-            quiz_id__in=CourseModule.objects.filter(
-                course_id=OuterRef(OuterRef("course_id")), quiz__isnull=False
-            ).values("quiz_id")
-        )
-    )
-    quizzes_passed = _count(required_passed, "quiz_id", distinct=True)
-    done = Cast(lessons_done + quizzes_passed, FloatField())
-    total = NullIf(Cast(lessons_total + quizzes_total, FloatField()), Value(0.0))
-    return Case(
-        When(completed_at__isnull=False, then=Value(1.0)),
-        default=Coalesce(done / total, Value(0.0)),
-        output_field=FloatField(),
-    )
-
-
-def enrollment_stats(queryset, *, group_by: str, today):
-    """Enrolments grouped for the admin report, one row per group of ``ENROLLMENT_GROUPINGS[group_by]``.
-
-    The report filters the enrolments first (course, partner tier and type, enrolment dates),
-    then groups them here, in one query: the group's fields (``course_id``, ``course_title``;
-    ``partner_id``, ``partner_name``, ``partner_type_name``; ``tier_id``, ``tier_name``,
-    ``tier_rank``; all ``None`` for users of no partner), ``enrolled``, ``completed``,
-    ``overdue`` (due before ``today`` and not completed), ``completion_rate``
-    (``completed / enrolled``) and ``average_progress`` (``enrollment_progress``), both 0 to 1.
-    Ordered by the group's fields.
-    """
-    fields, expressions = [], {}
-    for part in ENROLLMENT_GROUPINGS[group_by]:
-        part_fields, part_expressions = _GROUP_FIELDS[part]
-        fields.extend(part_fields)
-        expressions.update(part_expressions)
-    ordering = [
-        F(name).asc(nulls_last=True)
-        for name in ("course_title", "course_id", "partner_name", "partner_id", "tier_rank", "tier_id")
-        if name in fields or name in expressions
-    ]
-    return (
-        queryset.order_by()  # an ordering would join the grouping
-        .values(*fields, **expressions)
-        .annotate(
-            enrolled=Count("pk"),
-            completed=Count("pk", filter=Q(completed_at__isnull=False)),
-            overdue=Count("pk", filter=Q(completed_at__isnull=True, due_date__lt=today)),
-            average_progress=Avg(enrollment_progress()),
-        )
-        .annotate(completion_rate=Cast(F("completed"), FloatField()) / F("enrolled"))
-        .order_by(*ordering)
-    )
-
-
-def question_stats(queryset):
-    """Graded answers (``QuestionResult``) grouped by question for the admin report, most failed first.
-
-    One row per question: ``question_id``, ``text`` (the question's current text; for a
-    question deleted since, the text answered, one row per text), ``bank_id`` and
-    ``bank_name`` (``None`` once deleted), ``answered``, ``failed`` (answers with no credit at
-    all), ``failed_rate`` (``failed / answered``) and ``average_credit``, both 0 to 1.
-    """
-    return (
-        queryset.order_by()
-        .values(
-            "question_id",
-            text=Coalesce(F("question__text"), F("question_text")),
-            bank_id=F("question__bank_id"),
-            bank_name=F("question__bank__name"),
-        )
-        .annotate(
-            answered=Count("pk"),
-            failed=Count("pk", filter=Q(credit=0)),
-            average_credit=Avg(Cast("credit", FloatField())),
-        )
-        .annotate(failed_rate=Cast(F("failed"), FloatField()) / F("answered"))
-        .order_by("-failed_rate", "-answered", "text", F("question_id").asc(nulls_last=True))
-    )
-
-
-def question_key(row) -> tuple:
-    """What tells the questions of ``question_stats`` apart: the question, or the text of a deleted one."""
-    return (row["question_id"], None) if row["question_id"] is not None else (None, row["text"])
-
-
-def quizzes_by_question(queryset, rows=None) -> dict[tuple, list[str]]:
-    """The titles of the quizzes in which the answers of ``queryset`` were given, by ``question_key``.
-
-    Only for the questions of ``rows`` (rows of ``question_stats``) when given: one query.
-    """
-    if rows is not None:
-        rows = list(rows)
-        if not rows:
-            return {}
-        ids = [row["question_id"] for row in rows if row["question_id"] is not None]
-        texts = [row["text"] for row in rows if row["question_id"] is None]
-        queryset = queryset.filter(Q(question_id__in=ids) | Q(question__isnull=True, question_text__in=texts))
-    deleted_text = Case(
-        When(question__isnull=True, then=F("question_text")), default=Value(""), output_field=TextField()
-    )
-    pairs = (
-        queryset.order_by()
-        .annotate(deleted_text=deleted_text)
-        .values_list("question_id", "deleted_text", "attempt__quiz_id", "attempt__quiz__title")
-        .distinct()
-    )
-    titles = defaultdict(set)
-    for question_id, text, _quiz_id, title in pairs:
-        titles[(question_id, None) if question_id is not None else (None, text)].add(title)
-    return {key: sorted(names, key=str.lower) for key, names in titles.items()}
-
-
 @dataclass(frozen=True)
 class Progress:
     lessons_done: int
@@ -403,19 +243,57 @@ def required_quiz_ids(course: Course) -> set[int]:
     return ids
 
 
-def course_progress(*, user, course: Course) -> Progress:
+def course_progress(*, user, course: Course, enrollment: Enrollment | None = None) -> Progress:
+    """``user``'s progress in ``enrollment`` (a round of ``course``; by default the current one)."""
+    if enrollment is None:
+        enrollment = Enrollment.objects.current().filter(user=user, course=course).first()
     lessons = Lesson.objects.filter(module__course=course)
     quizzes = required_quiz_ids(course)
-    # A quiz passed in another course that uses it is passed here too: it is taken once.
-    passed = set(
-        QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True).values_list("quiz_id", flat=True)
-    )
+    # A quiz passed in another course that uses it is passed here too (it is taken once), from the start
+    # of the round when it is a retake.
+    passes = QuizAttempt.objects.filter(user=user, quiz_id__in=quizzes, passed=True)
+    if enrollment is not None and enrollment.attempts_since:
+        passes = passes.filter(started_at__gte=enrollment.attempts_since)
+    done = LessonCompletion.objects.filter(enrollment=enrollment, lesson__in=lessons).count() if enrollment else 0
     return Progress(
-        lessons_done=LessonCompletion.objects.filter(user=user, lesson__in=lessons).count(),
+        lessons_done=done,
         lessons_total=lessons.count(),
-        quizzes_passed=len(passed),
+        quizzes_passed=len(set(passes.values_list("quiz_id", flat=True))),
         quizzes_total=len(quizzes),
     )
+
+
+def round_attempts(*, user, quiz, course_id: int):
+    """``user``'s attempts at ``quiz`` that count in their current round of the course: every one in round 1
+    (wherever taken), those started during the round in a retake (``courses.services.rounds``)."""
+    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    enrollment = Enrollment.objects.current().filter(user=user, course_id=course_id).first()
+    if enrollment is not None and enrollment.attempts_since:
+        attempts = attempts.filter(started_at__gte=enrollment.attempts_since)
+    return attempts
+
+
+def attempt_number_in_round(attempt: QuizAttempt) -> int:
+    """The attempt's number in the round of its course during which it started (its ``number`` in round 1).
+
+    Attempt numbers are unique per learner and quiz across rounds; a retake's attempt limit counts from 1.
+    """
+    course_id = getattr(attempt, "course_id", None)
+    if course_id is None:
+        return attempt.number
+    enrollment = (
+        Enrollment.objects.filter(user_id=attempt.user_id, course_id=course_id, enrolled_at__lte=attempt.started_at)
+        .order_by("-round")
+        .first()
+    )
+    if enrollment is None or not enrollment.attempts_since:
+        return attempt.number
+    return QuizAttempt.objects.filter(
+        user_id=attempt.user_id,
+        quiz_id=attempt.quiz_id,
+        started_at__gte=enrollment.attempts_since,
+        number__lte=attempt.number,
+    ).count()
 
 
 def answers_revealed(attempt: QuizAttempt) -> bool:
@@ -430,7 +308,6 @@ def answers_revealed(attempt: QuizAttempt) -> bool:
         return False
     if attempt.status == QuizAttempt.Status.IN_PROGRESS or not quiz.reveals_answers:
         return False
-    last_allowed = bool(quiz.attempt_limit) and attempt.number >= quiz.attempt_limit
-    if not (attempt.passed or last_allowed):
-        return False
+    if not attempt.passed and not (quiz.attempt_limit and attempt_number_in_round(attempt) >= quiz.attempt_limit):
+        return False  # neither passed nor the last attempt the round allows
     return not answer_policy_conflicts(bank=quiz.bank_id, reveals=True, exclude_pk=quiz.pk)

@@ -97,6 +97,7 @@ class CertificateViewSet(SnippetViewSet):
         "expires_at",
         "verification_code",
         "renewed_from",
+        "earned_by",
         "superseded_at",
         "revoked_at",
         "revoked_by",
@@ -108,19 +109,21 @@ class CertificateViewSet(SnippetViewSet):
         "partner",
         "issued_at",
         "expires_at",
+        Column("earned_by", label="Earned by", accessor="get_earned_by_display"),
         Column("status", label="Status", accessor="status_label"),
     ]
-    list_filter = ["certification", "partner"]
+    list_filter = ["certification", "partner", "earned_by"]
     search_fields = ["user__username", "user__email", "user__last_name", "verification_code"]
     search_backend_name = None
     ordering = ["-issued_at"]
-    export_headings = {"status_label": "Status"}
+    export_headings = {"status_label": "Status", "get_earned_by_display": "Earned by"}
     list_export = [
         "certification",
         "user",
         "partner",
         "issued_at",
         "expires_at",
+        "get_earned_by_display",
         "status_label",
         "revoked_at",
         "revocation_reason",

@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema, Status
 
 from .. import selectors
 from ..models import Enrollment, QuizAttempt
-from ..selectors import answers_revealed
+from ..selectors import answers_revealed, attempt_number_in_round
 from ..services.attempts import quiz_attempt_start, quiz_attempt_submit
 from ..services.errors import CourseError
 from .catalogue import ErrorOut
@@ -49,8 +49,11 @@ class AttemptOut(Schema):
     quiz_id: int
     quiz_title: str
     course_id: int | None = Field(description="Null for a certification's exam taken on its own.")
-    number: int
-    attempts_left: int | None = Field(description="After this one; null when unlimited.")
+    number: int = Field(description="1 for my first attempt at this quiz, in whichever course or round.")
+    number_in_round: int = Field(
+        description="Its number in the round of the course it was taken in (a retake counts from 1 again)."
+    )
+    attempts_left: int | None = Field(description="After this one, in its round; null when unlimited.")
     status: Literal["in_progress", "graded", "timed_out"]
     started_at: datetime
     deadline: datetime | None
@@ -84,13 +87,15 @@ def _attempt(request, attempt: QuizAttempt) -> dict:
             for q in attempt.questions
         ]
     in_progress = attempt.status == QuizAttempt.Status.IN_PROGRESS
+    in_round = attempt_number_in_round(attempt)  # a retake of the course counts its attempts from 1
     return {
         "id": attempt.pk,
         "quiz_id": quiz.pk,
         "quiz_title": quiz.title,
         "course_id": attempt.course_id,
         "number": attempt.number,
-        "attempts_left": max(0, quiz.attempt_limit - attempt.number) if quiz.attempt_limit else None,
+        "number_in_round": in_round,
+        "attempts_left": max(0, quiz.attempt_limit - in_round) if quiz.attempt_limit else None,
         "status": attempt.status,
         "started_at": attempt.started_at,
         "deadline": attempt.deadline,
@@ -125,7 +130,8 @@ def _attempt(request, attempt: QuizAttempt) -> dict:
     description="201 with the drawn questions (never their answers), or 200 with the attempt already in progress. "
     "409 when I am not enrolled, passed already, or have no attempts left. A quiz used by several of my courses is "
     "taken in the one given by `?course_id=` (by default the first I am enrolled in); its attempts count over all of "
-    "them (one attempt limit), and a pass counts in each. Choice ids are the attempt's own: ids from another attempt "
+    "them (one attempt limit), and a pass counts in each; a retake of the course (a new round) counts only the "
+    "attempts started during it. Choice ids are the attempt's own: ids from another attempt "
     "are refused.",
 )
 def start_attempt(request, quiz_id: int, course_id: int | None = None):
@@ -138,7 +144,7 @@ def start_attempt(request, quiz_id: int, course_id: int | None = None):
         if not courses:
             raise Http404
     enrolled = set(
-        Enrollment.objects.filter(user=request.auth, course__in=courses).values_list("course_id", flat=True)
+        Enrollment.objects.current().filter(user=request.auth, course__in=courses).values_list("course_id", flat=True)
     )
     course = next((c for c in courses if c.pk in enrolled), courses[0])
     try:

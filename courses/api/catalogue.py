@@ -1,4 +1,5 @@
-"""Partner API routes of courses: the catalogue I may take, a course's structure with my progress, enrolment.
+"""Partner API routes of courses: the catalogue I may take, a course's structure with my progress, enrolment
+and retakes (a new round of a completed course; progress is always the current round's).
 
 Reads are ``courses.selectors`` (the audience rule of the course), writes ``courses.services``.
 A course the caller may not see is a 404; an enrolment that does not apply now is a 409 saying why.
@@ -21,6 +22,7 @@ from ..models import Course
 from ..selectors import Progress, required_quiz_ids
 from ..services.enrollment import course_enroll
 from ..services.errors import CourseError
+from ..services.rounds import course_retake
 
 router = Router()
 
@@ -38,6 +40,7 @@ class ProgressOut(Schema):
 
 
 class EnrollmentOut(Schema):
+    round: int = Field(description="1 for my first time through the course; each retake is the next round.")
     enrolled_at: datetime
     completed_at: datetime | None
     due_date: date | None
@@ -52,8 +55,9 @@ class CourseSummaryOut(Schema):
     level: str
     estimated_minutes: int
     cover_image_url: str | None
-    enrollment: EnrollmentOut | None
-    progress: ProgressOut
+    enrollment: EnrollmentOut | None = Field(description="My current round (the latest); null when not enrolled.")
+    rounds_completed: int = Field(description="How many of my rounds of this course are completed.")
+    progress: ProgressOut = Field(description="In my current round: a retake starts with nothing done.")
 
 
 class LessonRefOut(Schema):
@@ -69,8 +73,8 @@ class QuizRefOut(Schema):
     pass_mark: int
     attempt_limit: int | None
     time_limit_minutes: int | None
-    attempts_used: int
-    passed: bool
+    attempts_used: int = Field(description="In my current round (a retake counts its own attempts).")
+    passed: bool = Field(description="Passed in my current round.")
     best_score: Decimal | None
 
 
@@ -99,6 +103,7 @@ def _enrollment(enrollment) -> dict | None:
     if enrollment is None:
         return None
     return {
+        "round": enrollment.round,
         "enrolled_at": enrollment.enrolled_at,
         "completed_at": enrollment.completed_at,
         "due_date": enrollment.due_date,
@@ -126,6 +131,7 @@ def _course_summary(state, course: Course) -> dict:
         "estimated_minutes": course.estimated_minutes,
         "cover_image_url": course.cover_image.file.url if course.cover_image else None,
         "enrollment": _enrollment(state.enrollments.get(course.pk)),
+        "rounds_completed": state.rounds_completed(course.pk),
         "progress": _progress(state.progress[course.pk]),
     }
 
@@ -158,10 +164,10 @@ def list_courses(request):
     )
 
 
-def _quiz_ref(state, quiz) -> dict | None:
+def _quiz_ref(state, course: Course, quiz) -> dict | None:
     if quiz is None:
         return None
-    attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False, "best": None})
+    attempts = state.quiz(course.pk, quiz.pk)  # as my current round counts them
     return {
         "id": quiz.pk,
         "title": quiz.title,
@@ -210,11 +216,11 @@ def _course_structure(state, course: Course) -> dict:
                     }
                     for lesson in module.lessons.all()
                 ],
-                "quiz": _quiz_ref(state, module.quiz),
+                "quiz": _quiz_ref(state, course, module.quiz),
             }
             for module in course.modules.all()
         ],
-        "final_quiz": _quiz_ref(state, course.final_quiz),
+        "final_quiz": _quiz_ref(state, course, course.final_quiz),
         "prerequisites": [
             {"id": p.pk, "title": p.title, "completed": p.pk in state.completed_courses}
             for p in course.visible_prerequisites
@@ -254,11 +260,33 @@ def enroll(request, course_id: int):
     return Status(201 if created else 200, _course_detail(request.auth, course))
 
 
+@router.post(
+    "/courses/{int:course_id}/retake",
+    operation_id="courses_api_retake",
+    response={201: CourseOut, 404: ErrorOut, 409: ErrorOut},
+    summary="Retake a course I completed",
+    description="201 with the course in my new round (nothing done yet; earlier rounds are kept, "
+    "`rounds_completed` counts them). 409 when I am not enrolled, my current round is not completed, or a "
+    "prerequisite is missing; 404 for a course I may not see.",
+)
+def retake(request, course_id: int):
+    course = selectors.course_for_partner(user=request.auth, course_id=course_id)
+    if course is None:
+        raise Http404
+    try:
+        course_retake(user=request.auth, course=course)
+    except CourseError as error:
+        if error.status == 404:
+            raise Http404 from error
+        return Status(error.status, {"detail": str(error)})
+    return Status(201, _course_detail(request.auth, course))
+
+
 @router.get(
     "/enrollments",
     operation_id="courses_api_list_enrollments",
     response=list[CourseSummaryOut],
-    summary="The courses I am enrolled in",
+    summary="The courses I am enrolled in (my current round of each)",
 )
 @paginate(PageNumberPagination)
 def list_enrollments(request):

@@ -56,13 +56,30 @@ class CourseAssignment(models.Model):
         return self.partner or self.partner_type or self.tier
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def current(self):
+        """Each learner's current round of each course: the latest (earlier rounds are kept as history)."""
+        return self.filter(is_current=True)
+
+    def completed(self):
+        return self.filter(completed_at__isnull=False)
+
+
 class Enrollment(models.Model):
+    """One round of a learner in a course: the first enrolment is round 1, each retake a new round.
+
+    A learner's current round of a course is the latest (``is_current``); a retake starts only once
+    it is completed, so at most one round is open. Earlier rounds keep their dates and lessons done.
+    """
+
     class Source(models.TextChoices):
         SELF = "self", "Self-enrolled"
         ASSIGNED = "assigned", "Assigned"
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="enrollments")
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="enrollments")
+    round = models.PositiveIntegerField(default=1, editable=False, help_text="1 for the first time, 2 for a retake…")
+    is_current = models.BooleanField(default=True, editable=False, help_text="The learner's latest round.")
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.SELF)
     assignment = models.ForeignKey(
         CourseAssignment, null=True, blank=True, on_delete=models.SET_NULL, related_name="enrollments"
@@ -78,20 +95,43 @@ class Enrollment(models.Model):
         null=True, blank=True, editable=False, help_text="The smallest lead time (days before due) reminded already."
     )
 
+    objects = EnrollmentQuerySet.as_manager()
+
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "course"], name="enrollment_once_per_course")]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "course", "round"], name="enrollment_once_per_round"),
+            # One current round, and at most one open: two retakes at once cannot both start.
+            models.UniqueConstraint(
+                fields=["user", "course"], condition=Q(is_current=True), name="enrollment_one_current_round"
+            ),
+            models.UniqueConstraint(
+                fields=["user", "course"], condition=Q(completed_at__isnull=True), name="enrollment_one_open_round"
+            ),
+            models.CheckConstraint(condition=Q(round__gte=1), name="enrollment_round_from_one"),
+        ]
 
     def __str__(self):
-        return f"{self.user} in {self.course}"
+        return f"{self.user} in {self.course}" + (f" (round {self.round})" if self.round > 1 else "")
+
+    @property
+    def attempts_since(self):
+        """Quiz attempts count for this round from here: round 1 counts every attempt (a quiz passed in another
+        course counts), a retake only those started during it."""
+        return self.enrolled_at if self.round > 1 else None
 
 
 class LessonCompletion(models.Model):
+    """A lesson done in one round of a course (a retake starts with none)."""
+
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="lesson_completions")
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="completions")
     completed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["user", "lesson"], name="lesson_completed_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["enrollment", "lesson"], name="lesson_completed_once_per_round")
+        ]
 
     def __str__(self):
         return f"{self.user} completed {self.lesson}"

@@ -41,7 +41,8 @@ def course_assignment_apply(*, assignment, now=None) -> int:
     course = assignment.course
     audience = course.get_audience()
     user_ids = {viewer.user_id for viewer in _viewers_in_scope(assignment) if audience_allows(audience, viewer)}
-    existing = Enrollment.objects.filter(course=course, user_id__in=user_ids)
+    # The current round gains it (a retake keeps its round's assignment, so an old one is never applied again).
+    existing = Enrollment.objects.current().filter(course=course, user_id__in=user_ids)
     existing.filter(assignment__isnull=True).update(assignment=assignment, due_date=assignment.due_date)
     new = user_ids - set(existing.values_list("user_id", flat=True))
     Enrollment.objects.bulk_create(

@@ -71,7 +71,9 @@ def _time_out_stale(*, user, quiz: Quiz, now) -> None:
     ).update(status=QuizAttempt.Status.TIMED_OUT, score=Decimal("0.00"), passed=False)
 
 
-def quiz_attempt_start(*, user, quiz: Quiz, course: Course | None, now=None, rng: random.Random | None = None):
+def quiz_attempt_start(
+    *, user, quiz: Quiz, course: Course | None, counts_from=None, now=None, rng: random.Random | None = None
+):
     """Start an attempt (or answer the one in progress): ``(attempt, created)``.
 
     Refused when the learner is not enrolled in ``course``, has passed the quiz already, or
@@ -82,23 +84,29 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course | None, now=None, rng
     in each), so enrolling in more courses never buys more attempts, nor a second try at answers
     a finished attempt revealed. The attempt in progress is answered wherever it was started.
     Two starts at the same moment become one attempt.
+
+    Only attempts started since the round began count (a retake round of ``course``, or
+    ``counts_from`` for a stand-alone exam sat again to renew a certificate): an earlier pass
+    does not refuse a new attempt, and the attempt limit is counted afresh.
     """
     now = now or timezone.now()
     rng = rng or random.SystemRandom()
-    if course is not None:
-        enrollment_for(user=user, course=course)
+    enrollment = enrollment_for(user=user, course=course) if course is not None else None
     if quiz.late_submission == Quiz.LateSubmission.REFUSE:
         _time_out_stale(user=user, quiz=quiz, now=now)
     attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+    # A retake round of the course counts only the attempts started during it (``courses.services.rounds``).
+    since = enrollment.attempts_since if enrollment is not None else counts_from
+    in_round = attempts.filter(started_at__gte=since) if since else attempts
 
     def in_progress():
         return attempts.filter(status=QuizAttempt.Status.IN_PROGRESS).order_by("-number").first()
 
     if current := in_progress():
         return current, False
-    if attempts.filter(passed=True).exists():
+    if in_round.filter(passed=True).exists():
         raise CourseError(f"You passed “{quiz}” already.")
-    used = attempts.count()
+    used, numbered = in_round.count(), attempts.count()
     if quiz.attempt_limit and used >= quiz.attempt_limit:
         if current := in_progress():  # started by a parallel request since we looked
             return current, False
@@ -107,7 +115,7 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course | None, now=None, rng
         quiz=quiz,
         course=course,
         user=user,
-        number=used + 1,
+        number=numbered + 1,
         started_at=now,
         deadline=now + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None,
         questions=_draw(quiz, rng),
@@ -117,7 +125,7 @@ def quiz_attempt_start(*, user, quiz: Quiz, course: Course | None, now=None, rng
         with transaction.atomic():
             attempt.save()
     except IntegrityError:  # a parallel start took this number: that attempt is the one
-        current = attempts.filter(number=used + 1).first()
+        current = attempts.filter(number=numbered + 1).first()
         if current is None:
             raise
         return current, False

@@ -22,5 +22,24 @@ class PrerequisitesMissing(CourseError):
         super().__init__(f"Complete these courses first: {', '.join(filter(None, [names, hidden_text]))}.")
 
 
+class RoundOpen(CourseError):
+    """A retake asked for while the current round is not completed."""
+
+    def __init__(self, course, round_number: int):
+        self.round = round_number
+        super().__init__(
+            f"You have not completed “{course}” yet (round {round_number}): finish it before retaking the course."
+        )
+
+
+class NotVisible(CourseError):
+    """A course the learner may not see (the API and the portal answer 404, as for a course that does not exist)."""
+
+    status = 404
+
+    def __init__(self):
+        super().__init__("Not Found")
+
+
 class InvalidAnswers(CourseError):
     status = 422

@@ -29,7 +29,8 @@ def due_reminders_send(*, now=None) -> int:
         return 0
     horizon = today + timedelta(days=max(lead_times))
     due = (
-        Enrollment.objects.filter(
+        Enrollment.objects.current()
+        .filter(
             wants_email(COURSE_REMINDERS, user_path="user__"),
             completed_at__isnull=True,
             due_date__isnull=False,
@@ -47,7 +48,7 @@ def due_reminders_send(*, now=None) -> int:
         lead = reminder_lead_time((enrollment.due_date - today).days, lead_times)
         if lead is None or (enrollment.reminded_days is not None and enrollment.reminded_days <= lead):
             continue
-        progress = course_progress(user=enrollment.user, course=enrollment.course)
+        progress = course_progress(user=enrollment.user, course=enrollment.course, enrollment=enrollment)
         send_mail(
             subject=f"“{enrollment.course.title}” is due on {enrollment.due_date:%B %-d}",
             message=(

@@ -56,11 +56,20 @@ class Renewal:
     opens_at: datetime | None = None
     courses: list[dict] = field(default_factory=list)
     unavailable_courses: int = 0
+    requires: str = "refresher"  # the certification's rule: "refresher", "retake_courses", "retake_exam", "retake_all"
+    exam: dict | None = None
+
+    @property
+    def retakes(self) -> bool:
+        return self.requires != "refresher"
 
     @property
     def done(self) -> bool:
-        """A renewal course is completed: the new certificate follows (at once, or when the window opens)."""
-        return any(course["done"] for course in self.courses)
+        """What the rule asks is done: the new certificate follows (at once, or when the window opens)."""
+        if not self.retakes:
+            return any(course["done"] for course in self.courses)
+        steps = [*self.courses, *([self.exam] if self.exam else [])]
+        return bool(steps) and not self.unavailable_courses and all(step["done"] for step in steps)
 
 
 @dataclass
@@ -100,7 +109,12 @@ def renewal_of(certificate: Certificate, status: str, path: dict | None) -> Rene
     else:
         state = "open" if renewal["opens_at"] <= timezone.now() else "later"
     return Renewal(
-        state=state, opens_at=renewal["opens_at"], courses=courses, unavailable_courses=renewal["unavailable_courses"]
+        state=state,
+        opens_at=renewal["opens_at"],
+        courses=courses,
+        unavailable_courses=renewal["unavailable_courses"],
+        requires=renewal["requires"],
+        exam=renewal["exam"],
     )
 
 

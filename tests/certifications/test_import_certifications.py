@@ -88,3 +88,18 @@ def test_bad_entries_write_nothing_and_say_why(tmp_path, manifest, change, messa
         run_import(tmp_path, manifest)
     assert message in str(error.value)
     assert not Certification.objects.exists() and not TierRequirement.objects.exists()
+
+
+def test_a_certification_renewed_by_retake_is_imported_and_checked(tmp_path, manifest):
+    entry = manifest["certifications"][0]
+    entry.update(renewal_requires="retake_all", renewal_courses=[])
+    run_import(tmp_path, manifest)
+    assert Certification.objects.get(key="seller").renewal_requires == "retake_all"
+    Certification.objects.all().delete()
+    entry.update(renewal_requires="retake_exam", exam=None)
+    with pytest.raises(CommandError, match="Renewal by passing the exam again needs an exam"):
+        run_import(tmp_path, manifest)
+    entry.update(renewal_requires="retake_courses", renewal_courses=["refresher"])
+    with pytest.raises(CommandError, match="Renewal courses count only when"):
+        run_import(tmp_path, manifest)
+    assert not Certification.objects.exists()

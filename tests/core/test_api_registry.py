@@ -31,6 +31,7 @@ PATHS_BEFORE = {
     "/api/v1/courses",
     "/api/v1/courses/{course_id}",
     "/api/v1/courses/{course_id}/enroll",
+    "/api/v1/courses/{course_id}/retake",
     "/api/v1/enrollments",
     "/api/v1/lessons/{lesson_id}",
     "/api/v1/lessons/{lesson_id}/complete",

@@ -10,7 +10,7 @@ import pytest
 
 from certifications.factories import CertificationFactory
 from cms.factories import AssetFactory
-from courses.factories import CourseFactory, CourseModuleFactory, LessonFactory, QuizFactory, course_with
+from courses.factories import CourseFactory, CourseModuleFactory, LessonFactory, QuizFactory, course_with, lesson_done
 from courses.models import Enrollment, LessonCompletion
 from partners.factories import RoleFactory, TierFactory
 from tests.partners.audience_matrix import build_matrix
@@ -57,7 +57,7 @@ def test_my_courses_show_progress_due_date_and_overdue_in_words(client, member):
     late = course_with(title="Late one")
     Enrollment.objects.create(user=member, course=course, due_date=date.today() + timedelta(days=10))
     Enrollment.objects.create(user=member, course=late, due_date=date.today() - timedelta(days=2))
-    LessonCompletion.objects.create(user=member, lesson=lessons_of(course)[0])
+    lesson_done(member, lessons_of(course)[0])
     page = html(client.get("/learning/"))
     assert '<progress max="100" value="25"' in page and "25% · 1 of 4 lessons" in page
     assert "Due on" in page
@@ -295,7 +295,7 @@ def test_the_player_costs_the_same_queries_for_small_and_big_courses(client, mem
     for course in (small, big):
         enrol(client, course)
         lesson = lessons_of(course)[1]
-        LessonCompletion.objects.create(user=member, lesson=lessons_of(course)[0])
+        lesson_done(member, lessons_of(course)[0])
         client.get(f"/learning/{course.pk}/lessons/{lesson.pk}/")
     urls = [f"/learning/{course.pk}/lessons/{lessons_of(course)[1].pk}/" for course in (small, big)]
     few, many = (count_queries(client, url, django_assert_max_num_queries) for url in urls)

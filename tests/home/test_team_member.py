@@ -7,8 +7,8 @@ from django.utils import timezone
 import pytest
 
 from certifications.factories import CertificateFactory, CertificationFactory
-from courses.factories import course_with
-from courses.models import Enrollment, Lesson, LessonCompletion
+from courses.factories import course_with, lesson_done
+from courses.models import Enrollment, Lesson
 from tests.home.test_team import team  # noqa: F401 (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def ann_learns(team):  # noqa: F811
     today = timezone.localdate()
     overdue = course_with(lessons_per_module=(2,), title="SD-WAN basics")
     enrol(ann, overdue, due_date=today - timedelta(days=3))
-    LessonCompletion.objects.create(user=ann, lesson=Lesson.objects.filter(module__course=overdue).first())
+    lesson_done(ann, Lesson.objects.filter(module__course=overdue).first())
     done = course_with(lessons_per_module=(1,), title="Selling security")
     enrol(ann, done, completed_at=timezone.now() - timedelta(days=2), due_date=today + timedelta(days=30))
     secret = course_with(title="Engineers only", roles=[team["technical"]])
@@ -82,7 +82,7 @@ def test_the_member_page_costs_the_same_queries_whatever_their_learning(
     for _ in range(6):
         course = course_with(lessons_per_module=(2, 1))
         enrol(ann, course, due_date=timezone.localdate())
-        LessonCompletion.objects.create(user=ann, lesson=Lesson.objects.filter(module__course=course).first())
+        lesson_done(ann, Lesson.objects.filter(module__course=course).first())
         CertificateFactory(user=ann)
     with django_assert_max_num_queries(len(few)):
         assert client.get(f"/team/{ann.pk}/").status_code == 200

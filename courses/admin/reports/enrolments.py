@@ -1,4 +1,10 @@
-"""Report "Courses: enrolments and completion": enrolments by course and partner, course, partner or tier."""
+"""Report "Courses: enrolments and completion": enrolments by course and partner, course, course and round,
+partner or tier.
+
+Each enrolment is a round (a retake is a new round): by default the report counts each learner's
+current round, so a learner counts once; "every round" counts retakes as enrolments of their own, and
+"course and round" shows the completions of each round.
+"""
 
 from django import forms
 from django.urls import reverse
@@ -12,18 +18,25 @@ import django_filters
 
 from core.reports import PercentColumn, ViewPermissionReportView, export_percent, period_label
 from courses.models import Course, Enrollment
-from courses.selectors import ENROLLMENT_GROUPINGS, enrollment_stats
+from courses.reports import ENROLLMENT_GROUPINGS, enrollment_stats
 from partners.models import PartnerType, Tier
 
 DEFAULT_GROUP_BY = "course_partner"
 GROUP_BY_CHOICES = [
     ("course_partner", "Course and partner"),
     ("course", "Course"),
+    ("course_round", "Course and round"),
     ("partner", "Partner"),
     ("tier", "Partner tier"),
 ]
 NO_PARTNER = "No partner"  # enrolments of users who belong to no partner (staff trying a course, say)
 NO_TIER = "No tier"
+ROUNDS_CHOICES = [
+    ("current", "Each learner's current round"),
+    ("all", "Every round"),
+    ("first", "First rounds"),
+    ("retakes", "Retakes only"),
+]
 
 
 class EnrollmentReportFilterSet(WagtailFilterSet):
@@ -54,6 +67,15 @@ class EnrollmentReportFilterSet(WagtailFilterSet):
         empty_label="All",
         widget=forms.RadioSelect,
     )
+    rounds = django_filters.ChoiceFilter(
+        label="Rounds",
+        choices=ROUNDS_CHOICES,
+        empty_label=None,
+        initial="current",
+        widget=forms.RadioSelect,
+        method="filter_rounds",
+        help_text="A retake is a new round. Default: the current round; grouped by round, every round.",
+    )
     enrolled_at = django_filters.DateFromToRangeFilter(label="Enrolled between", widget=DateRangePickerWidget)
 
     class Meta:
@@ -61,12 +83,22 @@ class EnrollmentReportFilterSet(WagtailFilterSet):
         fields = []
 
     def __init__(self, data=None, *args, **kwargs):
-        if data is not None and not data.get("group_by"):
+        if data is not None and not (data.get("group_by") and data.get("rounds")):
             data = data.copy()
-            data["group_by"] = DEFAULT_GROUP_BY
+            data["group_by"] = data.get("group_by") or DEFAULT_GROUP_BY
+            data["rounds"] = data.get("rounds") or ("all" if "round" in data["group_by"] else "current")
         super().__init__(data, *args, **kwargs)
 
     def filter_group_by(self, queryset, name, value):
+        return queryset
+
+    def filter_rounds(self, queryset, name, value):
+        if value == "current":
+            return queryset.current()
+        if value == "first":
+            return queryset.filter(round=1)
+        if value == "retakes":
+            return queryset.filter(round__gt=1)
         return queryset
 
 
@@ -89,17 +121,28 @@ class EnrollmentReportView(ViewPermissionReportView):
         "partner_type": ("partner_type_name",),
         "tier": ("tier_rank",),
         **{
-            number: (number,) for number in ("enrolled", "completed", "completion_rate", "overdue", "average_progress")
+            number: (number,)
+            for number in (
+                "round",
+                "enrolled",
+                "completed",
+                "completion_rate",
+                "retakes",
+                "overdue",
+                "average_progress",
+            )
         },
     }
     export_headings = {
         "course_title": "Course",
+        "round": "Round",
         "partner_label": "Partner",
         "partner_type_name": "Partner type",
         "tier_label": "Tier",
         "enrolled": "Enrolled",
         "completed": "Completed",
         "completion_rate": "Completion rate (%)",
+        "retakes": "Retakes",
         "overdue": "Overdue",
         "average_progress": "Average progress (%)",
     }
@@ -124,6 +167,7 @@ class EnrollmentReportView(ViewPermissionReportView):
     def get_ties(self):
         fields = {
             "course": ("course_title", "course_id"),
+            "round": ("round",),
             "partner": ("partner_name", "partner_id"),
             "tier": ("tier_rank", "tier_id"),
         }
@@ -145,6 +189,8 @@ class EnrollmentReportView(ViewPermissionReportView):
                     "course", label="Course", accessor="course_title", get_url=self.course_url, sort_key="course"
                 )
             )
+        if "round" in self.grouping:
+            columns.append(Column("round", label="Round", sort_key="round"))
         if "partner" in self.grouping:
             columns += [
                 Column("partner", label="Partner", accessor="partner_label", sort_key="partner"),
@@ -157,6 +203,7 @@ class EnrollmentReportView(ViewPermissionReportView):
             Column("enrolled", label="Enrolled", sort_key="enrolled"),
             Column("completed", label="Completed", sort_key="completed"),
             PercentColumn("completion_rate", label="Completion rate"),
+            Column("retakes", label="Retakes", sort_key="retakes"),
             Column("overdue", label="Overdue", sort_key="overdue"),
             PercentColumn("average_progress", label="Average progress"),
         ]
@@ -166,11 +213,13 @@ class EnrollmentReportView(ViewPermissionReportView):
         fields = []
         if "course" in self.grouping:
             fields.append("course_title")
+        if "round" in self.grouping:
+            fields.append("round")
         if "partner" in self.grouping:
             fields += ["partner_label", "partner_type_name"]
         if "partner" in self.grouping or "tier" in self.grouping:
             fields.append("tier_label")
-        return [*fields, "enrolled", "completed", "completion_rate", "overdue", "average_progress"]
+        return [*fields, "enrolled", "completed", "completion_rate", "retakes", "overdue", "average_progress"]
 
     def get_filtered_queryset(self):
         enrollments = self.filter_queryset(self.get_base_queryset())
@@ -195,9 +244,11 @@ class EnrollmentReportView(ViewPermissionReportView):
             audience += f" of the {tier.name} tier" if tier else ""
         course = f" in “{course}”" if course else ""
         grouping = dict(GROUP_BY_CHOICES)[self.group_by].lower()
+        rounds = dict(ROUNDS_CHOICES)[self.cleaned_filters.get("rounds") or "current"].lower()
         return (
             f"Enrolments{audience}{course} made {period_label(self.cleaned_filters.get('enrolled_at'))}, "
-            f"by {grouping}. Completion rate: the share of enrolments completed; overdue: past their due date "
-            "and not completed; average progress: the lessons done and required quizzes passed "
-            "(a completed enrolment counts as 100%)."
+            f"by {grouping}. Rounds counted: {rounds} (a retake of a completed course is a new round; retakes: "
+            "the rounds after the first). Completion rate: the share of enrolments completed; overdue: past their "
+            "due date and not completed; average progress: the lessons done and required quizzes passed in the "
+            "round (a completed enrolment counts as 100%)."
         )

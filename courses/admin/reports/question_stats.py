@@ -12,7 +12,7 @@ import django_filters
 
 from core.reports import PercentColumn, ViewPermissionReportView, export_percent, period_label
 from courses.models import QuestionBank, QuestionResult, Quiz, QuizAttempt
-from courses.selectors import question_key, question_stats, quizzes_by_question
+from courses.reports import question_key, question_stats, quizzes_by_question
 
 QUESTION_SHOWN_CHARS = 120
 

@@ -1,10 +1,13 @@
-"""``/learning/``: my courses (progress, due dates, continue) and the catalogue of courses I may take; enrolling.
+"""``/learning/``: my courses (progress, due dates, continue) and the catalogue of courses I may take; enrolling,
+and retaking a completed course (a new round: ``courses.services.rounds``).
 
-Reads are ``courses.selectors`` (the audience rule of the course), the one write is ``course_enroll``.
+Reads are ``courses.selectors`` (the audience rule of the course), the writes ``course_enroll`` and
+``course_retake``.
 """
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
@@ -13,6 +16,7 @@ from django.views.decorators.http import require_POST
 from courses.selectors import courses_for_partner, enrollments_for_partner, learner_state
 from courses.services.enrollment import course_enroll
 from courses.services.errors import CourseError
+from courses.services.rounds import course_retake
 
 from ...access import portal_page
 from .common import course_error_message, outline_or_404
@@ -65,4 +69,24 @@ def enrol(request, course_id: int):
         return course_overview_response(request, outline, error=course_error_message(error), status=error.status)
     if created:
         messages.success(request, _("You are enrolled in “%(course)s”.") % {"course": outline.course.title})
+    return redirect("home:learning_course", course_id=outline.course.pk)
+
+
+@require_POST
+@portal_page
+def retake(request, course_id: int):
+    """Start the next round of a completed course (earlier rounds kept) and open it where it starts; refused
+    (not completed yet, a prerequisite missing): said on the course's page, nothing changed."""
+    outline = outline_or_404(user=request.user, course_id=course_id)
+    try:
+        enrollment = course_retake(user=request.user, course=outline.course)
+    except CourseError as error:
+        if error.status == 404:
+            raise Http404 from error
+        return course_overview_response(request, outline, error=course_error_message(error), status=error.status)
+    messages.success(
+        request,
+        _("Round %(round)d of “%(course)s” has started. Your earlier rounds are kept.")
+        % {"round": enrollment.round, "course": outline.course.title},
+    )
     return redirect("home:learning_course", course_id=outline.course.pk)

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from courses.selectors import course_for_partner, learner_state
-from courses.services.errors import InvalidAnswers, NotEnrolled, PrerequisitesMissing
+from courses.services.errors import InvalidAnswers, NotEnrolled, PrerequisitesMissing, RoundOpen
 
 from .outline import Outline, course_outline
 
@@ -32,6 +32,8 @@ def course_error_message(error) -> str:
                 % {"n": error.hidden}
             )
         return _("Complete these courses first: %(courses)s.") % {"courses": ", ".join(parts)}
+    if isinstance(error, RoundOpen):
+        return _("You have not completed this course yet: finish it before retaking it.")
     if isinstance(error, InvalidAnswers):
         return _("Some answers do not belong to this attempt; nothing was saved. Reload the page and try again.")
     return str(error)

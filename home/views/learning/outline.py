@@ -37,6 +37,7 @@ class Outline:
     enrollment: object | None
     progress: object
     completed_courses: set = field(default_factory=set)
+    rounds: list = field(default_factory=list)  # every round of the learner (Enrollment), the first first
 
     def index_of(self, kind: str, pk: int) -> int | None:
         return next((i for i, step in enumerate(self.steps) if step.kind == kind and step.pk == pk), None)
@@ -71,6 +72,11 @@ class Outline:
         return bool(self.enrollment and self.enrollment.completed_at)
 
     @property
+    def retaking(self) -> bool:
+        """In a retake (round 2 or later), completed or not."""
+        return bool(self.enrollment and self.enrollment.round > 1)
+
+    @property
     def due(self) -> str | None:
         return due_state(self.enrollment)
 
@@ -101,7 +107,7 @@ def quiz_url(course_id: int, quiz_id: int) -> str:
 
 
 def _quiz_step(course, quiz, state) -> Step:
-    attempts = state.attempts.get(quiz.pk, {"used": 0, "passed": False})
+    attempts = state.quiz(course.pk, quiz.pk)  # as the current round counts them
     return Step(
         kind="quiz",
         pk=quiz.pk,
@@ -145,4 +151,5 @@ def course_outline(course, state) -> Outline:
         enrollment=state.enrollments.get(course.pk),
         progress=state.progress[course.pk],
         completed_courses=state.completed_courses,
+        rounds=state.rounds.get(course.pk, []),
     )

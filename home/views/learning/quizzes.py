@@ -20,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Enrollment, Quiz, QuizAttempt
-from courses.selectors import answers_revealed, attempt_for_partner, quiz_for_partner
+from courses.selectors import (
+    answers_revealed,
+    attempt_for_partner,
+    attempt_number_in_round,
+    quiz_for_partner,
+    round_attempts,
+)
 from courses.services.attempts import SUBMIT_GRACE, quiz_attempt_start, quiz_attempt_submit
 from courses.services.errors import CourseError, InvalidAnswers
 
@@ -65,15 +71,16 @@ def timer_context(attempt: QuizAttempt, course_id: int, now=None) -> dict:
     }
 
 
-def _attempts_of(user, quiz):
-    return list(QuizAttempt.objects.filter(user=user, quiz=quiz).order_by("number"))
+def _attempts_of(user, quiz, course_id: int):
+    """The attempts that count in the learner's current round of the course (all of them in round 1)."""
+    return list(round_attempts(user=user, quiz=quiz, course_id=course_id).order_by("number"))
 
 
 def quiz_page_response(request, course_id: int, quiz_id: int, *, error: str | None = None, status: int = 200):
     quiz, _course = _quiz_in_course_or_404(request.user, course_id, quiz_id)
     outline = outline_or_404(user=request.user, course_id=course_id)
     previous, following = outline.mark_current("quiz", quiz.pk)
-    attempts = _attempts_of(request.user, quiz)
+    attempts = _attempts_of(request.user, quiz, course_id)
     now = timezone.now()
     refused_late = quiz.late_submission == Quiz.LateSubmission.REFUSE
     current = next(
@@ -99,6 +106,7 @@ def quiz_page_response(request, course_id: int, quiz_id: int, *, error: str | No
             "used": used,
             "passed": passed,
             "attempts_left": attempts_left,
+            "current_number": attempts.index(current) + 1 if current in attempts else None,
             "can_start": current is None and not passed and attempts_left != 0,
             "next_number": used + 1,
             "best": max((a.score for a in attempts if a.score is not None), default=None),
@@ -123,12 +131,14 @@ def start_attempt(request, course_id: int, quiz_id: int):
     try:
         attempt, _created = quiz_attempt_start(user=request.user, quiz=quiz, course=course)
     except CourseError as error:
-        return quiz_page_response(request, course_id, quiz_id, error=_refusal(error, request.user, quiz), status=409)
+        return quiz_page_response(
+            request, course_id, quiz_id, error=_refusal(error, request.user, quiz, course_id), status=409
+        )
     return redirect("home:learning_attempt", course_id=course_id, quiz_id=quiz_id, attempt_id=attempt.pk)
 
 
-def _refusal(error, user, quiz) -> str:
-    attempts = QuizAttempt.objects.filter(user=user, quiz=quiz)
+def _refusal(error, user, quiz, course_id: int) -> str:
+    attempts = round_attempts(user=user, quiz=quiz, course_id=course_id)
     if attempts.filter(passed=True).exists():
         return _("You passed “%(quiz)s” already.") % {"quiz": quiz.title}
     if quiz.attempt_limit and attempts.count() >= quiz.attempt_limit:
@@ -154,6 +164,7 @@ def attempt_context(request, attempt: QuizAttempt, course_id: int) -> dict:
     in_progress = attempt.status == QuizAttempt.Status.IN_PROGRESS
     context = {
         "attempt": attempt,
+        "attempt_number": attempt_number_in_round(attempt),  # a retake of the course counts from 1 again
         "quiz": quiz,
         "course_id": course_id,
         "in_progress": in_progress,
@@ -165,7 +176,7 @@ def attempt_context(request, attempt: QuizAttempt, course_id: int) -> dict:
         context["submit_url"] = reverse("home:learning_attempt_submit", args=[course_id, quiz.pk, attempt.pk])
         return context
     revealed = answers_revealed(attempt)
-    tally = QuizAttempt.objects.filter(user=request.user, quiz=quiz).aggregate(
+    tally = round_attempts(user=request.user, quiz=quiz, course_id=course_id).aggregate(
         used=Count("pk"), passed=Count("pk", filter=Q(passed=True))
     )
     attempts_left = None if quiz.attempt_limit is None else max(0, quiz.attempt_limit - tally["used"])
@@ -177,9 +188,9 @@ def attempt_context(request, attempt: QuizAttempt, course_id: int) -> dict:
             # Passed in a later attempt, or none left: nothing to retake.
             "can_retake": not tally["passed"] and attempts_left != 0,
             "quiz_passed": bool(tally["passed"]),
-            "course_completed": Enrollment.objects.filter(
-                user=request.user, course_id=course_id, completed_at__isnull=False
-            ).exists(),
+            "course_completed": Enrollment.objects.current()
+            .filter(user=request.user, course_id=course_id, completed_at__isnull=False)
+            .exists(),
         }
     )
     return context

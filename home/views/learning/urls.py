@@ -12,6 +12,7 @@ urlpatterns = [
     path("", catalogue.learning, name="learning"),
     path(COURSE, player.course, name="learning_course"),
     path(COURSE + "enrol/", catalogue.enrol, name="learning_enrol"),
+    path(COURSE + "retake/", catalogue.retake, name="learning_retake"),
     path(COURSE + "completed/", player.completed, name="learning_completed"),
     path(COURSE + "lessons/<int:lesson_id>/", player.lesson, name="learning_lesson"),
     path(COURSE + "lessons/<int:lesson_id>/complete/", player.complete_lesson, name="learning_lesson_complete"),

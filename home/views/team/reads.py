@@ -58,11 +58,12 @@ def member_learning(*, member, viewer, today=None) -> Learning:
     today = today or timezone.localdate()
     visible = courses_for_partner(user=viewer)
     enrollments = list(
-        Enrollment.objects.filter(user=member, course__in=visible)
+        Enrollment.objects.current()
+        .filter(user=member, course__in=visible)
         .select_related("course")
         .order_by("completed_at", "due_date", "course__title", "pk")
     )
-    hidden = Enrollment.objects.filter(user=member).exclude(course__in=visible).count()
+    hidden = Enrollment.objects.current().filter(user=member).exclude(course__in=visible).count()
     state = learner_state(user=member, courses=[e.course for e in enrollments])
     rows = [
         CourseRow(
