@@ -277,3 +277,28 @@ def test_the_certificates_listing_shows_and_filters_renewals_by_retake(admin_cli
     export = admin_client.get(url, {"export": "csv"})
     text = b"".join(export.streaming_content).decode()
     assert "Earned by" in text and text.count("The full path") == 2 and text.count("Retake of the courses") == 1
+
+
+def test_a_stand_alone_exam_is_sat_again_to_renew_once_the_window_opens():
+    from certifications.exams import ExamRefused, exam_attempt_start, exam_attempt_submit
+
+    exam = QuizFactory(title="Firewall exam", answers_shown="never", attempt_limit=1)
+    QuestionFactory(bank=exam.bank)
+    certification = CertificationFactory(exam=exam, exam_standalone=True, renewal_requires=RenewalRequires.RETAKE_EXAM)
+    user = partner_user()
+
+    def sit(at):
+        attempt, _created = exam_attempt_start(user=user, certification=certification, now=at)
+        answers = {q["id"]: [next(c["id"] for c in q["choices"] if c["correct"])] for q in attempt.questions}
+        exam_attempt_submit(user=user, certification=certification, attempt_id=attempt.pk, answers=answers, now=at)
+
+    sit(ISSUED)
+    original = current_certificate(user, certification)
+    with pytest.raises(ExamRefused, match="passed"):  # before the window: passed already, nothing to sit
+        exam_attempt_start(user=user, certification=certification, now=original.renewal_opens_at - timedelta(days=1))
+
+    sit(original.renewal_opens_at + timedelta(days=3))  # a fresh attempt limit in the window, and it renews
+
+    renewed = current_certificate(user, certification)
+    assert renewed.renewed_from == original
+    assert renewed.earned_by == "retake_exam"
