@@ -90,7 +90,7 @@ def test_load_demo_makes_eight_live_courses_with_quizzes_and_learners_progress(c
             assert Enrollment.objects.get(user=enrollment.user, course=prerequisite).completed_at
     assert LessonCompletion.objects.count() >= 50
     assert QuizAttempt.objects.filter(passed=True).exists() and QuizAttempt.objects.filter(passed=False).exists()
-    for attempt in QuizAttempt.objects.all():
+    for attempt in QuizAttempt.objects.filter(course__isnull=False):  # not a certification's exam taken on its own
         assert Enrollment.objects.filter(user=attempt.user, course=attempt.course).exists()
         assert attempt.status == "graded" and attempt.score is not None
 
