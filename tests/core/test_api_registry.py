@@ -61,6 +61,7 @@ PATHS_ADDED = {
     "/api/v1/me/partner/users/{user_id}/mfa/reset",
     "/api/v1/feed/seen",  # cms: what is new starts where the user marked the feed as seen
     "/api/v1/links",  # home: the links hub
+    "/api/v1/lessons/{lesson_id}/launch",  # courses: a lesson's learning package launched (its player's URL)
 }
 
 
