@@ -198,26 +198,11 @@ def _done(user, lesson) -> bool:
     return LessonCompletion.objects.filter(user=user, lesson=lesson).exists()
 
 
-def _modules_of(units: list[dict], default_title: str) -> list[tuple[str, list[dict]]]:
-    """Units grouped by the block above them (the organization's own units in one module), in order."""
-    modules: list[tuple[str, list[dict]]] = []
-    for unit in units:
-        parents = unit.get("parent") or []
-        title = (parents[-1] if len(parents) > 1 else default_title) or default_title
-        if modules and modules[-1][0] == title:
-            modules[-1][1].append(unit)
-        else:
-            modules.append((title, [unit]))
-    return modules
+def package_outline(package: Package, *, default_title: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:
+    """A course's outline made of ``package``: ``[(module title, [(lesson title, unit identifier), …]), …]``.
 
-
-@transaction.atomic
-def course_from_package(*, package: Package, title: str | None = None, user, key: str | None = None) -> Course:
-    """A draft course made of ``package``: a module per block of units (or one module), a lesson per unit.
-
-    Each lesson holds a package block naming its unit (a package of one unit: the whole package) with the
-    default completion rule. The course is a draft (a first revision by ``user``): editors set its audience,
-    review it and publish it. ``ValidationError`` for a package without a version or without units.
+    One module per block of units (units right under the organization go in a module named ``default_title``,
+    else the package's title), one lesson per launchable unit, in the package's order.
     """
     version = package.current_version
     if version is None:
@@ -225,7 +210,30 @@ def course_from_package(*, package: Package, title: str | None = None, user, key
     units = [unit for unit in version.units if unit.get("kind") in ("sco", "au", None)]
     if not units:
         raise ValidationError({"package": "The package has no launchable unit."})
-    course_title = (title or package.title or version.structure.get("title") or "Course")[:255]
+    fallback = (default_title or package.title or version.structure.get("title") or "Course")[:200]
+    modules: list[tuple[str, list[tuple[str, str]]]] = []
+    for unit in units:
+        parents = unit.get("parent") or []
+        title = ((parents[-1] if len(parents) > 1 else "") or fallback)[:200]
+        lesson = ((unit.get("title") or unit["identifier"])[:200], unit["identifier"])
+        if modules and modules[-1][0] == title:
+            modules[-1][1].append(lesson)
+        else:
+            modules.append((title, [lesson]))
+    return modules
+
+
+@transaction.atomic
+def course_from_package(*, package: Package, title: str | None = None, user, key: str | None = None) -> Course:
+    """A draft course made of ``package`` (``package_outline``): a module per block of units, a lesson per unit.
+
+    Each lesson holds a package block naming its unit (a package of one unit: the whole package) with the
+    default completion rule. The course is a draft (a first revision by ``user``): editors set its audience,
+    review it and publish it. ``ValidationError`` for a package without a version or without units.
+    """
+    course_title = (title or package.title or "Course")[:255]
+    outline = package_outline(package, default_title=course_title)
+    single = sum(len(lessons) for _title, lessons in outline) == 1
     course = Course(
         title=course_title,
         key=key or None,
@@ -234,19 +242,19 @@ def course_from_package(*, package: Package, title: str | None = None, user, key
         live=False,
     )
     modules = []
-    for m, (module_title, module_units) in enumerate(_modules_of(units, course_title)):
+    for m, (module_title, lessons_wanted) in enumerate(outline):
         lessons = []
-        for n, unit in enumerate(module_units):
+        for n, (lesson_title, unit) in enumerate(lessons_wanted):
             value = {
                 "package": package.pk,
-                "unit": unit["identifier"] if len(units) > 1 else "",
+                "unit": "" if single else unit,
                 "completion_rule": CompletionRule.PACKAGE,
                 "counts_score": False,
                 "pass_mark": None,
             }
             body = [{"type": "package", "value": value, "id": str(uuid.uuid4())}]
-            lessons.append(Lesson(title=(unit.get("title") or unit["identifier"])[:200], sort_order=n, body=body))
-        modules.append(CourseModule(title=module_title[:200], sort_order=m, lessons=lessons))
+            lessons.append(Lesson(title=lesson_title, sort_order=n, body=body))
+        modules.append(CourseModule(title=module_title, sort_order=m, lessons=lessons))
     course.modules = modules
     course.full_clean()
     course.save()
