@@ -95,3 +95,22 @@ def test_only_editors_who_may_add_courses_create_one(client, scorm12, django_use
     client.force_login(editor)
     response = client.post(reverse("courses_from_package"), {"package": scorm12.pk})
     assert response.status_code in (302, 403) and not Course.objects.exists()
+
+
+def test_the_package_results_report_lists_learners_scores(
+    client, admin_user, scorm2004, django_assert_max_num_queries
+):
+    course = course_from_package(package=scorm2004, title="Report me", user=admin_user)
+    course.save_revision(user=admin_user).publish(user=admin_user, skip_permission_checks=True)
+    course = Course.objects.get(pk=course.pk)
+    ann = partner_user(user__first_name="Ann", user__last_name="Lee")
+    course_enroll(user=ann, course=course)
+    first = course.modules.get().lessons.order_by("sort_order").first()
+    finish_2004(package_lesson_launch(user=ann, lesson=first).launch, "item-1", scaled="0.75")
+    client.force_login(admin_user)
+    url = reverse("courses_reports:package_results")
+    with django_assert_max_num_queries(40):
+        page = client.get(url).content.decode()
+    assert "Ann Lee" in page and "Report me" in page and "75.00" in page
+    export = b"".join(client.get(url + "?export=csv").streaming_content).decode()
+    assert "Ann Lee" in export and "75.00" in export

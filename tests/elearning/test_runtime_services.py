@@ -151,7 +151,9 @@ def test_a_12_commit_persists_the_cmi_and_its_columns(ann, scorm12, heard):
 
 def test_bad_cmi_is_refused_with_its_element_and_nothing_changes(ann, scorm12, heard):
     launch, _ = launched(ann, scorm12)
-    runtime_commit(launch=launch, unit="item-1", cmi=commit_12(launch, core={"lesson_location": "q1"}), terminate=False)
+    runtime_commit(
+        launch=launch, unit="item-1", cmi=commit_12(launch, core={"lesson_location": "q1"}), terminate=False
+    )
     before = ScoRuntime.objects.get(attempt=launch.attempt)
     heard.clear()
     with pytest.raises(CmiError) as refused:
@@ -188,16 +190,21 @@ def test_12_mastery_score_makes_a_completed_sco_passed_or_failed(ann, scorm12, h
 
 def test_total_time_adds_session_times_when_a_session_terminates(ann, scorm12):
     launch, _ = launched(ann, scorm12)
-    runtime_commit(launch=launch, unit="item-1", cmi=commit_12(launch, core={"session_time": "00:01:00"}), terminate=False)
+    runtime_commit(
+        launch=launch, unit="item-1", cmi=commit_12(launch, core={"session_time": "00:01:00"}), terminate=False
+    )
     row = ScoRuntime.objects.get(attempt=launch.attempt)
     assert row.total_seconds == 0 and row.in_session  # not until the session ends
     runtime_commit(
         launch=launch, unit="item-1", cmi=commit_12(launch, core={"session_time": "00:02:30.5"}), terminate=True
     )
     launch, _ = launched(ann, scorm12)  # another session, another device
-    assert initial_cmi(attempt=launch.attempt, unit=units_of(launch.attempt.version)[0], row=ScoRuntime.objects.get())[
-        "core"
-    ]["total_time"] == "0000:02:30.50"
+    assert (
+        initial_cmi(attempt=launch.attempt, unit=units_of(launch.attempt.version)[0], row=ScoRuntime.objects.get())[
+            "core"
+        ]["total_time"]
+        == "0000:02:30.50"
+    )
     attempt = runtime_commit(
         launch=launch, unit="item-1", cmi=commit_12(launch, core={"session_time": "00:00:10"}), terminate=True
     )
