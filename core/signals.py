@@ -36,6 +36,7 @@ identity_event = Signal()
 #: of a learning package current (elearning): new launches use it; with ``move_learners`` the runtime moves
 #: the attempts in progress onto it too, otherwise they keep the version they started.
 package_version_published = Signal()
+
 #: Sent with ``sender=PackageAttempt``, ``attempt``, ``user``, ``context`` (the opaque string its launcher gave,
 #: e.g. ``"lesson:12"``), ``completed`` (bool), ``passed`` (``True``/``False``, or ``None`` while no SCO reports a
 #: success status) and ``score`` (a ``Decimal`` percent, 0-100, or ``None``) after every commit of the SCORM

@@ -23,7 +23,7 @@ def _loaded(launch, unit: str) -> dict:
 
 
 def commit_12(launch, unit: str | None = None, *, core=None, **top) -> dict:
-    """A SCORM 1.2 commit of ``unit`` (default: the launch's): what the player loaded, plus ``core``/``top`` changes."""
+    """A SCORM 1.2 commit of ``unit`` (default: the launch's): what the player loaded, plus changes."""
     cmi = _loaded(launch, unit or launch.unit)
     cmi["core"] = {**cmi["core"], "exit": "", "session_time": "00:00:00", **(core or {})}
     cmi["core"].pop("total_time", None)

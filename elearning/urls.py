@@ -10,5 +10,5 @@ urlpatterns = [
     path("play/<str:token>/", player.player, name="player"),
     path("play/<str:token>/commit", player.commit, name="commit"),
     path("play/<str:token>/exit/", player.exit_page, name="exit"),
-    path("play/<str:token>/content/<path:path>", content.package_file, name="content"),
+    path("play/<str:token>/content/<path:path>", content.package_content, name="content"),
 ]

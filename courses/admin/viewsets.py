@@ -1,4 +1,4 @@
-"""The "Learning" menu group: courses, question banks, quizzes and assignments.
+"""The "Learning" menu group: courses, question banks, quizzes, assignments and learning packages (elearning's).
 
 Courses get the content lifecycle of the library (review workflow, scheduling, archive
 and restore, owner reminders) from ``cms.gating``; this module only declares their screens.
@@ -14,6 +14,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 from cms.gating.admin import GatedContentIndexView, GatedContentViewSet, gated_content_columns
 from cms.gating.filters import GatedContentFilterSet
 from courses.models import Course, CourseAssignment, QuestionBank, Quiz
+from elearning.admin.viewsets import PackageViewSet
 
 
 class CourseFilterSet(GatedContentFilterSet):
@@ -79,4 +80,4 @@ class LearningViewSetGroup(SnippetViewSetGroup):
     menu_label = "Learning"
     menu_icon = "list-ol"
     menu_order = 210
-    items = (CourseViewSet, QuestionBankViewSet, QuizViewSet, CourseAssignmentViewSet)
+    items = (CourseViewSet, QuestionBankViewSet, QuizViewSet, CourseAssignmentViewSet, PackageViewSet)

@@ -40,7 +40,11 @@ class _Location:
 
 
 def _save_exactly(storage, name: str, content) -> None:
-    saved = storage.save(name, content)
+    try:
+        saved = storage.save(name, content)
+    except OSError as error:  # a name the storage cannot hold (too long, …), or the storage failing
+        leaf = name.rsplit("/", 1)[-1]
+        raise PackageRejected(f"The hub could not store {leaf}: {error.strerror or error}.") from error
     if saved != name:  # a storage that renames would break the package's relative links
         storage.delete(saved)
         raise PackageRejected(f"The hub could not store {name.rsplit('/', 1)[-1]} under its own name.")

@@ -5,84 +5,41 @@ inside the player's frame on the hub's origin, as SCORM needs (the SCO reaches `
 Its policy (``CONTENT_POLICY``) lets that code do what authoring tools do — inline scripts and styles,
 ``eval``, ``data:``/``blob:`` media, fonts and workers — but only with the hub's own origin: it loads
 nothing from and sends nothing to another site, may frame only the hub's own pages, and may be framed
-only by them (``frame-ancestors 'self'``, ``X-Frame-Options: SAMEORIGIN``). Files are typed by their
-extension with ``nosniff``, cached privately, and served in part for Range requests (media seeking).
+only by them (``frame-ancestors 'self'``, ``X-Frame-Options: SAMEORIGIN``). Files are read and typed by
+``elearning.selectors.package_file`` (404 for a path outside the package), sent with ``nosniff``, cached
+privately, and served in part for Range requests (media seeking).
 """
 
-import mimetypes
-import posixpath
 import re
 
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse, StreamingHttpResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_safe
 
 from csp.constants import NONE, SELF
 from csp.decorators import csp
 
-from cms.storage import private_storage
-
+from ..selectors import package_file
 from .access import launch_or_404
 
 CONTENT_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'", "blob:"],
-        "style-src": [SELF, "'unsafe-inline'", "blob:"],
-        "img-src": [SELF, "data:", "blob:"],
-        "media-src": [SELF, "data:", "blob:"],
-        "font-src": [SELF, "data:"],
-        "connect-src": [SELF, "data:", "blob:"],
-        "worker-src": [SELF, "blob:"],
-        "frame-src": [SELF],
-        "frame-ancestors": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-    }
+    "default-src": [SELF],
+    "script-src": [SELF, "'unsafe-inline'", "'unsafe-eval'", "blob:"],
+    "style-src": [SELF, "'unsafe-inline'", "blob:"],
+    "img-src": [SELF, "data:", "blob:"],
+    "media-src": [SELF, "data:", "blob:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF, "data:", "blob:"],
+    "worker-src": [SELF, "blob:"],
+    "frame-src": [SELF],
+    "frame-ancestors": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "form-action": [SELF],
 }
 
-# Types the platform's table may lack or get wrong; everything else by mimetypes, unknown as octet-stream.
-TYPES = {
-    ".js": "text/javascript",
-    ".mjs": "text/javascript",
-    ".json": "application/json",
-    ".css": "text/css",
-    ".html": "text/html; charset=utf-8",
-    ".htm": "text/html; charset=utf-8",
-    ".svg": "image/svg+xml",
-    ".woff": "font/woff",
-    ".woff2": "font/woff2",
-    ".ttf": "font/ttf",
-    ".otf": "font/otf",
-    ".vtt": "text/vtt",
-    ".mp4": "video/mp4",
-    ".webm": "video/webm",
-    ".mp3": "audio/mpeg",
-    ".m4a": "audio/mp4",
-    ".wasm": "application/wasm",
-    ".xml": "application/xml",
-    ".xsd": "application/xml",
-}
 _RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
 CHUNK = 64 * 1024
-
-
-def safe_path(path: str) -> str | None:
-    """``path`` inside a package, normalised; ``None`` when it could leave the package (``..``, absolute, NUL)."""
-    if not path or "\\" in path or "\x00" in path or path.startswith("/"):
-        return None
-    if any(part == ".." for part in path.split("/")):
-        return None
-    normal = posixpath.normpath(path)
-    if normal in (".", "") or normal.startswith(("../", "/")):
-        return None
-    return normal
-
-
-def content_type(path: str) -> str:
-    extension = posixpath.splitext(path)[1].lower()
-    return TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
 def _chunks(handle, length: int):
@@ -97,8 +54,8 @@ def _chunks(handle, length: int):
         handle.close()
 
 
-def _headers(response, path: str):
-    response["Content-Type"] = content_type(path)
+def _headers(response, content_type: str):
+    response["Content-Type"] = content_type
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, max-age=300"
     response["Referrer-Policy"] = "no-referrer"
@@ -109,19 +66,11 @@ def _headers(response, path: str):
 @require_safe
 @csp(CONTENT_POLICY)
 @xframe_options_sameorigin
-def package_file(request, token: str, path: str):
+def package_content(request, token: str, path: str):
     """One file of the launch's package version (404 for a path outside it or a missing file)."""
     launch = launch_or_404(request, token)
-    relative = safe_path(path)
-    if relative is None:
-        raise Http404
-    prefix = launch.attempt.version.content_prefix.rstrip("/")
-    storage = private_storage()
-    try:
-        handle = storage.open(f"{prefix}/{relative}", "rb")
-        size = handle.size
-    except (FileNotFoundError, IsADirectoryError, OSError):
-        raise Http404 from None
+    handle, content_type = package_file(version=launch.attempt.version, path=path)  # 404 outside the package
+    size = handle.size
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if match and match.group(1) + match.group(2):
         first, last = match.groups()
@@ -133,12 +82,12 @@ def package_file(request, token: str, path: str):
             handle.close()
             response = HttpResponse(status=416)
             response["Content-Range"] = f"bytes */{size}"
-            return _headers(response, relative)
+            return _headers(response, content_type)
         handle.seek(start)
         response = StreamingHttpResponse(_chunks(handle, end - start + 1), status=206)
         response["Content-Range"] = f"bytes {start}-{end}/{size}"
         response["Content-Length"] = str(end - start + 1)
-        return _headers(response, relative)
+        return _headers(response, content_type)
     response = FileResponse(handle)
     response["Content-Length"] = str(size)
-    return _headers(response, relative)
+    return _headers(response, content_type)

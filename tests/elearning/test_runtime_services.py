@@ -16,14 +16,14 @@ from elearning.factories_runtime import commit_12, commit_2004, launched
 from elearning.models import PackageAttempt, PackageLaunch, ScoRuntime
 from elearning.runtime.selectors import initial_cmi, live_launch, token_hash, units_of
 from elearning.services.runtime import attempts_move_to_version, launch_revoke, launch_start, runtime_commit
-from partners.factories import UserFactory
+from partners.factories import UserFactory, partner_user
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def ann():
-    return UserFactory(first_name="Ann", last_name="Doe")
+    return partner_user(user__first_name="Ann", user__last_name="Doe")
 
 
 @pytest.fixture
@@ -302,7 +302,7 @@ def test_2004_resume_at_the_suspended_sco_else_the_first_not_completed(ann, scor
 
 
 def test_2004_scaled_passing_score_and_completion_threshold_come_from_the_manifest(ann, scorm2004):
-    one, two, _ = unit_ids(scorm2004)
+    two = unit_ids(scorm2004)[1]
     launch, _ = launched(ann, scorm2004)
     cmi = initial_cmi(attempt=launch.attempt, unit=units_of(launch.attempt.version)[1], row=None)
     assert cmi["scaled_passing_score"] == "0.8" and cmi["completion_threshold"] == "1"
@@ -337,3 +337,18 @@ def test_a_learner_mid_way_keeps_their_version_and_is_moved_when_the_editor_choo
     assert live_launch(token) is None  # the old player showed the old files
     assert ScoRuntime.objects.get(attempt=attempt, unit=one).completion_status == "completed"  # data kept
     assert attempt.completion_status == "incomplete"  # 1 of the 2 SCOs of the new version
+
+
+def test_publishing_a_version_with_move_learners_moves_attempts_in_progress_not_completed_ones(ann, scorm12):
+    from elearning.services import package_version_make_current
+
+    mid_way, _ = launched(ann, scorm12)
+    runtime_commit(launch=mid_way, unit="item-1", cmi=commit_12(mid_way, core={"exit": "suspend"}), terminate=True)
+    done, _ = launched(UserFactory(), scorm12)
+    finished = commit_12(done, core={"lesson_status": "completed", "score": {"raw": "90"}})
+    runtime_commit(launch=done, unit="item-1", cmi=finished, terminate=True)
+    first_version = scorm12.current_version
+    second = add_version(scorm12, make_current=False)
+    package_version_make_current(package=scorm12, version=second, move_learners=True)
+    assert PackageAttempt.objects.get(pk=mid_way.attempt_id).version == second
+    assert PackageAttempt.objects.get(pk=done.attempt_id).version == first_version

@@ -33,10 +33,14 @@ SCORM12_NS = (
 )
 
 
-def manifest_zip(body: str, *, schemaversion: str | None = "1.2", files=None) -> bytes:
+def manifest_zip_text(body: str, *, schemaversion: str | None = "1.2") -> str:
     metadata = f"<metadata><schema>ADL SCORM</schema><schemaversion>{schemaversion}</schemaversion></metadata>"
     metadata = metadata if schemaversion else ""
-    manifest = f'<?xml version="1.0"?><manifest identifier="m" {SCORM12_NS}>{metadata}{body}</manifest>'
+    return f'<?xml version="1.0"?><manifest identifier="m" {SCORM12_NS}>{metadata}{body}</manifest>'
+
+
+def manifest_zip(body: str, *, schemaversion: str | None = "1.2", files=None) -> bytes:
+    manifest = manifest_zip_text(body, schemaversion=schemaversion)
     return samples.zip_bytes({"imsmanifest.xml": manifest, **(files or {"index.html": "<html></html>"})})
 
 
@@ -197,3 +201,9 @@ def test_a_duplicate_key_is_refused_before_anything_is_stored(editor, private_di
         package_upload(file=upload(samples.scorm12_sco_zip()), key="sales", user=editor)
     assert Package.objects.count() == 1
     assert stored_files(private_dir) == before
+
+
+def test_a_file_the_storage_cannot_hold_is_refused_and_the_files_before_it_removed(editor, private_dir):
+    long_name = "a" * 300 + ".html"  # longer than a file name may be on the disk
+    data = samples.zip_bytes({"imsmanifest.xml": manifest_zip_text(ONE_SCO), "index.html": "x", long_name: "x"})
+    assert "could not store" in refused(data, editor, private_dir)
