@@ -17,10 +17,7 @@ from django.core.exceptions import ValidationError
 
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
-
-from .admin.choosers import package_chooser_viewset
-
-PackageChooserBlock = package_chooser_viewset.get_block_class(name="PackageChooserBlock", module_path="courses.blocks")
+from wagtail.snippets.blocks import SnippetChooserBlock
 
 
 class CompletionRule:
@@ -39,7 +36,7 @@ class CompletionRule:
 
 
 class PackageBlock(blocks.StructBlock):
-    package = PackageChooserBlock(help_text="A learning package (Learning packages in the admin).")
+    package = SnippetChooserBlock("elearning.Package", help_text="A learning package (Learning → Learning packages).")
     unit = blocks.CharBlock(
         required=False,
         max_length=255,
@@ -71,6 +68,10 @@ class PackageBlock(blocks.StructBlock):
     def clean(self, value):
         value = super().clean(value)
         package, unit = value.get("package"), (value.get("unit") or "").strip()
+        if package is not None and package.current_version_id is None:
+            raise StructBlockValidationError(
+                block_errors={"package": ValidationError("The package has no version yet: upload one first.")}
+            )
         if package is not None and unit:
             version = package.current_version
             identifiers = [u["identifier"] for u in version.units] if version else []

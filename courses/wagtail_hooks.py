@@ -1,8 +1,8 @@
-"""Registers the admin of courses with Wagtail: the "Learning" menu group, the learning reports, the chooser of
-learning packages (the lessons' ``package`` block) and "Create a course from a learning package".
+"""Registers the admin of courses with Wagtail: the "Learning" menu group (with elearning's learning packages),
+the learning reports and "Create a course from a learning package".
 
-The viewsets live in ``courses.admin.viewsets``, the reports in ``courses.admin.reports``, the package chooser
-in ``courses.admin.choosers`` and the course-from-package view in ``courses.admin.packages``.
+The viewsets live in ``courses.admin.viewsets``, the reports in ``courses.admin.reports`` and the
+course-from-package view in ``courses.admin.packages``.
 """
 
 from django.contrib import messages
@@ -15,7 +15,6 @@ from wagtail.snippets.models import register_snippet
 from core.reports import permissions_named
 from elearning.models import Package
 
-from .admin.choosers import package_chooser_viewset
 from .admin.packages import URL_NAME as FROM_PACKAGE_URL_NAME
 from .admin.packages import CourseFromPackageView, from_package_url, may_create_courses
 from .admin.reports.menu import PERMISSIONS, report_menu_items
@@ -38,11 +37,6 @@ def enrol_the_learners_of_an_assignment(request, instance):
 
 
 # --- learning packages as lessons and as whole courses ----------------------------------------------------
-
-
-@hooks.register("register_admin_viewset")
-def register_package_chooser():
-    return package_chooser_viewset
 
 
 @hooks.register("register_admin_urls")

@@ -1,7 +1,7 @@
 """The admin's "Create a course from a learning package": a draft course with a lesson per unit of the package.
 
-Reached from the Courses listing ("Create a course from a learning package") and, per package, at
-``…/courses/from-package/<package id>/`` (the packages' own admin links there). Needs the permission to add
+Reached from the Courses listing ("Create a course from a learning package") and from each row of the
+Learning packages listing ("Create a course", ``…/courses/from-package/<package id>/``). Needs the permission to add
 courses; the new course opens in its editor, a draft to review, give an audience and publish.
 """
 
@@ -13,12 +13,11 @@ from django.urls import reverse
 from django.views.generic import FormView
 
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
+from wagtail.snippets.widgets import AdminSnippetChooser
 
 from courses.models import Course
 from courses.services.packages import course_from_package
 from elearning.models import Package
-
-from .choosers import package_chooser_viewset
 
 URL_NAME = "courses_from_package"
 
@@ -26,7 +25,7 @@ URL_NAME = "courses_from_package"
 class CourseFromPackageForm(forms.Form):
     package = forms.ModelChoiceField(
         queryset=Package.objects.filter(current_version__isnull=False),
-        widget=package_chooser_viewset.widget_class(),
+        widget=AdminSnippetChooser(Package),
         help_text="One module per block of the package, one lesson per unit (SCO / AU).",
     )
     title = forms.CharField(max_length=255, required=False, help_text="Blank: the package's title.")

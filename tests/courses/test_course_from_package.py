@@ -80,7 +80,9 @@ def test_the_admin_creates_a_course_from_a_package(client, admin_user, scorm2004
     assert response.status_code == 302
     assert response["Location"] == reverse("wagtailsnippets_courses_course:edit", args=[course.pk])
     assert course.modules.get().lessons.count() == 3
-    chooser = client.get(reverse("elearning_package_chooser:choose") + "?q=selling")
+    packages = client.get(reverse("wagtailsnippets_elearning_package:list")).content.decode()
+    assert reverse("courses_from_package", args=[scorm2004.pk]) in packages  # "Create a course" on its row
+    chooser = client.get(reverse("wagtailsnippetchoosers_elearning_package:choose"))
     assert chooser.status_code == 200 and "Selling with partners" in chooser.json()["html"]
 
 
