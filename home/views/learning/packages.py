@@ -20,7 +20,7 @@ from csp.decorators import csp_update
 from courses.package_lessons import package_refs, package_results_of, result_summary
 from courses.selectors import lesson_for_partner
 from courses.services.errors import CourseError
-from courses.services.packages import package_lesson_launch
+from courses.services.packages import PackageUnavailable, package_lesson_launch
 from elearning.models import Package
 
 from ...access import portal_page
@@ -70,6 +70,9 @@ def play(request, course_id: int, lesson_id: int):
     block_id = request.POST.get("block") or None
     try:
         launched = package_lesson_launch(user=request.user, lesson=lesson, block_id=block_id)
+    except PackageUnavailable:
+        messages.info(request, _("This learning package cannot be played at the moment."))
+        return redirect("home:learning_lesson", course_id=course_id, lesson_id=lesson_id)
     except CourseError as error:
         messages.info(request, course_error_message(error))
         return redirect("home:learning_lesson", course_id=course_id, lesson_id=lesson_id)
