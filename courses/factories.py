@@ -123,3 +123,27 @@ def lesson_done(user, lesson, **fields):
     """``lesson`` done by ``user`` in their current round of its course (they must be enrolled)."""
     enrollment = Enrollment.objects.current().get(user=user, course=lesson.module.course_id)
     return LessonCompletion.objects.create(user=user, enrollment=enrollment, lesson=lesson, **fields)
+
+
+def package_block(package, *, unit: str = "", completion_rule: str = "package", counts_score=False, pass_mark=None):
+    """A lesson body (raw) of one ``package`` block naming ``package`` (an ``elearning.Package``)."""
+    value = {
+        "package": package.pk,
+        "unit": unit,
+        "completion_rule": completion_rule,
+        "counts_score": counts_score,
+        "pass_mark": pass_mark,
+    }
+    return [{"type": "package", "value": value, "id": f"package-{package.pk}-{unit or 'all'}"}]
+
+
+def course_with_package(package, *, lessons_before: int = 0, course=None, **block_options) -> Course:
+    """A live course (or ``course``) of one module: ``lessons_before`` text lessons, then a lesson of ``package``."""
+    course = course or CourseFactory()
+    module = CourseModuleFactory(course=course, title="Module 1", sort_order=0)
+    for position in range(lessons_before):
+        LessonFactory(module=module, title=f"Lesson {position + 1}", sort_order=position)
+    LessonFactory(
+        module=module, title="The package", sort_order=lessons_before, body=package_block(package, **block_options)
+    )
+    return course

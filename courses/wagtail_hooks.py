@@ -1,16 +1,22 @@
-"""Registers the admin of courses with Wagtail: the "Learning" menu group and the learning reports.
+"""Registers the admin of courses with Wagtail: the "Learning" menu group (with elearning's learning packages),
+the learning reports and "Create a course from a learning package".
 
-The viewsets live in ``courses.admin.viewsets``, the reports in ``courses.admin.reports``.
+The viewsets live in ``courses.admin.viewsets``, the reports in ``courses.admin.reports`` and the
+course-from-package view in ``courses.admin.packages``.
 """
 
 from django.contrib import messages
 from django.urls import include, path
 
 from wagtail import hooks
+from wagtail.admin.widgets import ListingButton
 from wagtail.snippets.models import register_snippet
 
 from core.reports import permissions_named
+from elearning.models import Package
 
+from .admin.packages import URL_NAME as FROM_PACKAGE_URL_NAME
+from .admin.packages import CourseFromPackageView, from_package_url, may_create_courses
 from .admin.reports.menu import PERMISSIONS, report_menu_items
 from .admin.reports.menu import urlpatterns as report_urlpatterns
 from .admin.viewsets import LearningViewSetGroup
@@ -28,6 +34,25 @@ def enrol_the_learners_of_an_assignment(request, instance):
         return
     enrolled = course_assignment_saved(assignment=instance, user=request.user)
     messages.success(request, f"{enrolled} learner(s) newly enrolled in “{instance.course}”.")
+
+
+# --- learning packages as lessons and as whole courses ----------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_course_from_package_urls():
+    view = CourseFromPackageView.as_view()
+    return [
+        path("courses/from-package/", view, name=FROM_PACKAGE_URL_NAME),
+        path("courses/from-package/<int:package_id>/", view, name=FROM_PACKAGE_URL_NAME),
+    ]
+
+
+@hooks.register("register_snippet_listing_buttons")
+def course_from_package_button(snippet, user, next_url=None):
+    """On a learning package's row (when packages are listed as snippets): "Create a course"."""
+    if isinstance(snippet, Package) and snippet.current_version_id and may_create_courses(user):
+        yield ListingButton("Create a course", url=from_package_url(snippet.pk), icon_name="list-ol", priority=60)
 
 
 # --- learning reports (``courses.admin.reports``), under Reports ---------------------------------------

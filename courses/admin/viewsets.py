@@ -4,10 +4,14 @@ Courses get the content lifecycle of the library (review workflow, scheduling, a
 and restore, owner reminders) from ``cms.gating``; this module only declares their screens.
 """
 
+from django.urls import reverse
+from django.utils.functional import cached_property
+
 from wagtail.admin.ui.tables import Column
+from wagtail.admin.widgets import Button
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.gating.admin import GatedContentViewSet, gated_content_columns
+from cms.gating.admin import GatedContentIndexView, GatedContentViewSet, gated_content_columns
 from cms.gating.filters import GatedContentFilterSet
 from courses.models import Course, CourseAssignment, QuestionBank, Quiz
 from elearning.admin.viewsets import PackageViewSet
@@ -19,10 +23,21 @@ class CourseFilterSet(GatedContentFilterSet):
         fields = ["level"]
 
 
+class CourseIndexView(GatedContentIndexView):
+    @cached_property
+    def header_more_buttons(self):
+        buttons = super().header_more_buttons
+        if self.request.user.has_perm("courses.add_course"):
+            url = reverse("courses_from_package")
+            buttons.append(Button("Create a course from a learning package", url=url, icon_name="folder-open-inverse"))
+        return buttons
+
+
 class CourseViewSet(GatedContentViewSet):
     """Courses get the listing, filters, export and archive / restore of all gated content."""
 
     model = Course
+    index_view_class = CourseIndexView
     icon = "list-ol"
     menu_label = "Courses"
     filterset_class = CourseFilterSet

@@ -19,6 +19,7 @@ from core.api import PageNumberPagination
 
 from .. import selectors
 from ..models import Course
+from ..package_lessons import package_results_of, result_summary
 from ..selectors import Progress, required_quiz_ids
 from ..services.enrollment import course_enroll
 from ..services.errors import CourseError
@@ -60,11 +61,23 @@ class CourseSummaryOut(Schema):
     progress: ProgressOut = Field(description="In my current round: a retake starts with nothing done.")
 
 
+class LessonPackageOut(Schema):
+    completed: bool
+    passed: bool | None
+    score: Decimal | None = Field(description="Percent, the package's latest reported score.")
+    best_score: Decimal | None
+    rule_met: bool
+    updated_at: datetime
+
+
 class LessonRefOut(Schema):
     id: int
     title: str
     estimated_minutes: int
     completed: bool
+    package: LessonPackageOut | None = Field(
+        None, description="My results in the lesson's learning package (lessons made of one, once launched)."
+    )
 
 
 class QuizRefOut(Schema):
@@ -181,7 +194,13 @@ def _quiz_ref(state, course: Course, quiz) -> dict | None:
 
 
 def _course_detail(user, course: Course) -> dict:
-    return _course_structure(selectors.learner_state(user=user, courses=[course]), course)
+    structure = _course_structure(selectors.learner_state(user=user, courses=[course]), course)
+    lesson_ids = [lesson["id"] for module in structure["modules"] for lesson in module["lessons"]]
+    results = package_results_of(user=user, lesson_ids=lesson_ids)  # one query: my learning packages' results
+    for module in structure["modules"]:
+        for lesson in module["lessons"]:
+            lesson["package"] = result_summary(results.get(lesson["id"], []))
+    return structure
 
 
 def course_preview(request, course: Course) -> dict:

@@ -1,4 +1,5 @@
-"""Partner API routes of lessons: a lesson's blocks (library assets through the audience rule), marked done.
+"""Partner API routes of lessons: a lesson's blocks (library assets through the audience rule), marked done
+(a lesson made of a learning package is done only through the package: "complete" answers 409 for it).
 
 A lesson of a course the caller may not see is a 404; one of a course they are not enrolled in, a 409.
 """
@@ -13,9 +14,11 @@ from cms.rich_text import rich_text_html
 from cms.selectors import attach_summary_relations
 
 from .. import selectors
-from ..services.enrollment import lesson_complete, lesson_open
+from ..services.enrollment import lesson_open
 from ..services.errors import CourseError
+from ..services.packages import lesson_mark_done
 from .catalogue import ErrorOut
+from .packages import package_blocks_out
 
 router = Router()
 
@@ -32,7 +35,8 @@ class LessonOut(Schema):
     next_lesson_id: int | None
     blocks: list[dict] = Field(
         description="The body in order: `text` (html), `video` (url), `image` (url, alt), `callout` (kind, html), "
-        "`asset` (the library asset's current live version, or `available: false`)."
+        "`asset` (the library asset's current live version, or `available: false`), `package` (a learning "
+        "package: launch it with `POST lessons/{id}/launch`; my results; the lesson completes through it)."
     )
 
 
@@ -45,6 +49,7 @@ def _lesson_blocks(request, lesson) -> list[dict]:
     if asset_ids:
         visible = Asset.objects.visible_to(request.auth).filter(pk__in=asset_ids.values()).select_related("locale")
         assets = {asset.pk: asset for asset in attach_summary_relations(visible)}
+    packages = package_blocks_out(user=request.auth, lesson=lesson)
     blocks = []
     for block in lesson.body:
         kind, value = block.block_type, block.value
@@ -63,6 +68,8 @@ def _lesson_blocks(request, lesson) -> list[dict]:
                 if asset
                 else {"type": "asset", "available": False}
             )
+        elif kind == "package" and block.id in packages:
+            blocks.append(packages[block.id])
     return blocks
 
 
@@ -110,14 +117,15 @@ def _lesson(request, lesson) -> dict:
     operation_id="courses_api_complete_lesson",
     response={200: LessonOut, 404: ErrorOut, 409: ErrorOut},
     summary="Mark a lesson done",
-    description="Idempotent. Completing the last lesson (with every required quiz passed) completes the course.",
+    description="Idempotent. Completing the last lesson (with every required quiz passed) completes the course. "
+    "409 for a lesson made of a learning package: it completes through the package.",
 )
 def complete_lesson(request, lesson_id: int):
     lesson = selectors.lesson_for_partner(user=request.auth, lesson_id=lesson_id)
     if lesson is None:
         raise Http404
     try:
-        lesson_complete(user=request.auth, lesson=lesson)
+        lesson_mark_done(user=request.auth, lesson=lesson)
     except CourseError as error:
         return Status(error.status, {"detail": str(error)})
     return _lesson(request, lesson)

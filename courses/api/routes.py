@@ -6,9 +6,10 @@ ninja derived from the single ``courses.api`` module before it was split, and cl
 
 from ninja import Router
 
-from . import attempts, catalogue, lessons
+from . import attempts, catalogue, lessons, packages
 
 router = Router(tags=["courses"])
 router.add_router("", catalogue.router)
 router.add_router("", lessons.router)
+router.add_router("", packages.router)
 router.add_router("", attempts.router)

@@ -24,6 +24,7 @@ from core.importer.helpers import lookup, stored_keys, unknown_reference
 from core.models import set_changed_fields
 
 from ..models import Course, CourseModule, Lesson, Quiz
+from .packages import PackageBlockEntry, course_package_problems, modules_of_package, package_block_value
 from .parts import Part, clean_child, pool
 
 
@@ -50,7 +51,8 @@ class VideoBlockEntry(Part):
 
 
 LessonBlock = Annotated[
-    TextBlockEntry | CalloutBlockEntry | AssetBlockEntry | VideoBlockEntry, pydantic.Field(discriminator="type")
+    TextBlockEntry | CalloutBlockEntry | AssetBlockEntry | VideoBlockEntry | PackageBlockEntry,
+    pydantic.Field(discriminator="type"),
 ]
 
 
@@ -72,12 +74,25 @@ class CourseEntry(ContentEntry):
     estimated_minutes: int = pydantic.Field(default=30, ge=1, le=10_000)
     prerequisites: list[str] = pydantic.Field(default_factory=list)
     final_quiz: str | None = None
-    modules: list[ModuleEntry] = pydantic.Field(min_length=1)
+    modules: list[ModuleEntry] = pydantic.Field(default_factory=list)
+    # A whole course from a learning package (a ZIP beside the manifest), instead of modules.
+    package: str | None = pydantic.Field(default=None, min_length=1, max_length=500)
+    package_key: str | None = pydantic.Field(
+        default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
+    )
+
+    @pydantic.model_validator(mode="after")
+    def _modules_or_package(self):
+        if bool(self.modules) == bool(self.package):
+            raise ValueError("give the course's modules, or a package to make it of (not both)")
+        return self
 
 
-def _block_raw(block, asset_ids: dict[str, int]) -> dict:
+def _block_raw(block, asset_ids: dict[str, int], context) -> dict:
     """A lesson block as Lesson.body stores it (without its id)."""
-    if block.type == "text":
+    if block.type == "package":
+        value = package_block_value(block, context)
+    elif block.type == "text":
         value = clean_rich_text(block.html)
     elif block.type == "callout":
         value = {"kind": block.kind, "text": clean_rich_text(block.html)}
@@ -145,6 +160,7 @@ class CoursesSection(ContentSection):
                                 f"unknown asset {block.asset!r}",
                             )
                         )
+        problems += course_package_problems(self.name, index, entry, context)
         return problems
 
     @staticmethod
@@ -204,6 +220,8 @@ class CoursesSection(ContentSection):
         return course, created, changed
 
     def _write_course(self, entry, context):
+        if entry.package:  # made of a package: its modules and lessons, as the manifest would list them
+            entry = entry.model_copy(update={"modules": modules_of_package(entry, context)})
         course = Course.objects.filter(key=entry.key).first()
         created = course is None
         if created:
@@ -274,7 +292,11 @@ class CoursesSection(ContentSection):
                 module.summary,
                 quiz_ids.get(module.quiz),
                 [
-                    (lesson.title, lesson.estimated_minutes, [_block_raw(block, asset_ids) for block in lesson.body])
+                    (
+                        lesson.title,
+                        lesson.estimated_minutes,
+                        [_block_raw(block, asset_ids, context) for block in lesson.body],
+                    )
                     for lesson in module.lessons
                 ],
             )

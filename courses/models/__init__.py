@@ -11,11 +11,13 @@ or assigned), a ``LessonCompletion`` per lesson done, and a ``QuizAttempt`` per 
 which keeps a snapshot of the questions it drew so later edits never change a grade.
 
 One module per part: ``quizzes`` (banks, questions, quizzes), ``courses`` (courses, modules,
-lessons and their blocks), ``learners`` (assignments, enrolments, completions, attempts).
+lessons and their blocks), ``learners`` (assignments, enrolments, completions, attempts),
+``packages`` (learners' results in the learning packages of lessons).
 """
 
 from .courses import Course, CourseModule, Lesson
 from .learners import CourseAssignment, Enrollment, LessonCompletion, QuestionResult, QuizAttempt
+from .packages import PackageResult
 from .quizzes import Choice, Question, QuestionBank, Quiz
 
 __all__ = [
@@ -26,6 +28,7 @@ __all__ = [
     "Enrollment",
     "Lesson",
     "LessonCompletion",
+    "PackageResult",
     "Question",
     "QuestionBank",
     "QuestionResult",

@@ -17,6 +17,7 @@ from wagtail.snippets.blocks import SnippetChooserBlock
 
 from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 
+from ..blocks import PackageBlock
 from ..forms import CourseForm
 from .quizzes import Quiz
 
@@ -43,6 +44,7 @@ LESSON_BLOCKS = [
     ("image", ImageChooserBlock()),
     ("asset", LibraryAssetBlock()),
     ("callout", CalloutBlock()),
+    ("package", PackageBlock()),
 ]
 
 
@@ -156,3 +158,8 @@ class Lesson(Orderable):
 
     def __str__(self):
         return self.title
+
+    @property
+    def completed_by_package(self) -> bool:
+        """A lesson with a learning package block completes through the package, never by "Mark as done"."""
+        return any(block["type"] == "package" for block in self.body.raw_data)

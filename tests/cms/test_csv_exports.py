@@ -78,6 +78,18 @@ def enrolment_in_a_course_titled(client):
     course_enroll(user=partner_user(), course=course)
 
 
+def package_result_in_a_lesson_titled(client):
+    from courses.models import PackageResult
+    from elearning.models import Package
+
+    course = course_with(title="Onboarding", lessons_per_module=(1,))
+    lesson = Lesson.objects.get(module__course=course)
+    lesson.title = FORMULA
+    lesson.save()
+    package = Package.objects.create(title="Security basics", standard="scorm12")
+    PackageResult.objects.create(user=partner_user(), lesson=lesson, package=package, completed=True, score=90)
+
+
 def quiz_answered_on_a_question(client):
     bank = QuestionBankFactory(name="Basics")
     QuestionFactory(bank=bank, text=FORMULA)
@@ -165,6 +177,7 @@ EXPORTS: dict[str, Callable] = {
     # Learning and certification.
     "courses_reports:enrolments": enrolment_in_a_course_titled,
     "courses_reports:question_stats": quiz_answered_on_a_question,
+    "courses_reports:package_results": package_result_in_a_lesson_titled,
     "certifications_reports:compliance": partner_below_its_tier,
     "certifications_reports:alerts": compliance_alert_for_a_partner,
     "certifications_reports:exams": exam_taken_for_a_certification_titled,

@@ -67,6 +67,7 @@ PATHS_ADDED = {
     "/api/v1/certifications/{certification_id}/exam/attempts",
     "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}",
     "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}/submit",
+    "/api/v1/lessons/{lesson_id}/launch",  # courses: a lesson's learning package launched (its player's URL)
 }
 
 

@@ -1,4 +1,5 @@
-"""A lesson's body as the player shows it: rich text, callouts, images, video embeds and library assets.
+"""A lesson's body as the player shows it: rich text, callouts, images, video embeds, library assets and learning
+packages (``packages``).
 
 Library assets pass the audience rule (``Asset.objects.visible_to``) in one query for the whole lesson; one
 the learner may not see is left out entirely. Videos play through the privacy-friendly players the
@@ -15,6 +16,8 @@ from django.utils.safestring import mark_safe
 
 from cms.models import Asset
 from cms.rich_text import rich_text_html
+
+from .packages import package_blocks
 
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{6,20}$")
 VIMEO_ID = re.compile(r"^[0-9]{4,12}$")
@@ -84,6 +87,7 @@ def lesson_blocks(*, user, lesson) -> list[dict]:
     """The lesson's body in order, each block a dict the template renders by its ``type``."""
     assets = _visible_assets(user, lesson)
     raw_videos = {block["id"]: block["value"] for block in lesson.body.raw_data if block["type"] == "video"}
+    packages = package_blocks(user=user, lesson=lesson)
     blocks = []
     for block in lesson.body:
         kind, value = block.block_type, block.value
@@ -107,4 +111,6 @@ def lesson_blocks(*, user, lesson) -> list[dict]:
                     "url": reverse("home:library_asset", args=[asset.pk]),
                 }
             )
+        elif kind == "package" and block.id in packages:
+            blocks.append(packages[block.id])
     return blocks

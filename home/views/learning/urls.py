@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import catalogue, player, quizzes
+from . import catalogue, packages, player, quizzes
 
 COURSE = "<int:course_id>/"
 QUIZ = COURSE + "quizzes/<int:quiz_id>/"
@@ -15,7 +15,8 @@ urlpatterns = [
     path(COURSE + "retake/", catalogue.retake, name="learning_retake"),
     path(COURSE + "completed/", player.completed, name="learning_completed"),
     path(COURSE + "lessons/<int:lesson_id>/", player.lesson, name="learning_lesson"),
-    path(COURSE + "lessons/<int:lesson_id>/complete/", player.complete_lesson, name="learning_lesson_complete"),
+    path(COURSE + "lessons/<int:lesson_id>/complete/", packages.complete_lesson, name="learning_lesson_complete"),
+    path(COURSE + "lessons/<int:lesson_id>/play/", packages.play, name="learning_lesson_play"),
     path(QUIZ, quizzes.quiz, name="learning_quiz"),
     path(QUIZ + "start/", quizzes.start_attempt, name="learning_quiz_start"),
     path(ATTEMPT, quizzes.attempt, name="learning_attempt"),
