@@ -15,6 +15,7 @@ from .blocks import CompletionRule
 from .models import Lesson, PackageResult
 
 CONTEXT_PREFIX = "course:"
+ROUND_SEPARATOR = ":round:"
 
 
 @dataclass(frozen=True)
@@ -54,16 +55,20 @@ def package_refs(lesson) -> list[PackageRef]:
     return refs
 
 
-def package_context(course_id: int) -> str:
-    """The opaque launch context of the package blocks of a course."""
-    return f"{CONTEXT_PREFIX}{course_id}"
+def package_context(course_id: int, round: int = 1) -> str:
+    """The opaque launch context of the package blocks of a course, in one round of the learner's: a retake
+    (round 2 on) launches fresh package attempts instead of resuming those of an earlier round."""
+    return f"{CONTEXT_PREFIX}{course_id}" if round == 1 else f"{CONTEXT_PREFIX}{course_id}{ROUND_SEPARATOR}{round}"
 
 
-def course_id_of_context(context: str) -> int | None:
+def context_course_and_round(context: str) -> tuple[int, int] | None:
+    """``(course id, round)`` of a context ``package_context`` made; ``None`` for any other context."""
     if not context or not context.startswith(CONTEXT_PREFIX):
         return None
-    number = context[len(CONTEXT_PREFIX) :]
-    return int(number) if number.isdigit() else None
+    course, _separator, round_ = context[len(CONTEXT_PREFIX) :].partition(ROUND_SEPARATOR)
+    if not course.isdigit() or not (round_ == "" or round_.isdigit()):
+        return None
+    return int(course), int(round_ or 1)
 
 
 def lessons_with_package(*, course_id: int, package_id: int) -> list[tuple[Lesson, list[PackageRef]]]:

@@ -15,11 +15,18 @@ from .courses import Lesson
 
 class PackageResultQuerySet(models.QuerySet):
     def of(self, *, user, lesson_ids):
-        return self.filter(user=user, lesson_id__in=list(lesson_ids))
+        """``user``'s results in these lessons, in their current round of each course."""
+        return self.filter(user=user, lesson_id__in=list(lesson_ids), enrollment__is_current=True)
 
 
 class PackageResult(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    enrollment = models.ForeignKey(
+        "courses.Enrollment",
+        on_delete=models.CASCADE,
+        related_name="package_results",
+        help_text="The round of the course it belongs to: a retake starts with no results.",
+    )
     lesson = models.ForeignKey(Lesson, on_delete=models.CASCADE, related_name="package_results")
     package = models.ForeignKey("elearning.Package", on_delete=models.CASCADE, related_name="+")
     unit = models.CharField(max_length=255, blank=True, help_text="The SCO / AU the block names; blank: all.")
@@ -39,7 +46,9 @@ class PackageResult(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["user", "lesson", "package", "unit"], name="package_result_once")
+            models.UniqueConstraint(
+                fields=["enrollment", "lesson", "package", "unit"], name="package_result_once_per_round"
+            )
         ]
 
     def __str__(self):

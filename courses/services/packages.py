@@ -12,19 +12,19 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from importlib import import_module
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from elearning.cmi5.launch import cmi5_launch_start, cmi5_player_url
 from elearning.models import Package, ScoRuntime
 from elearning.services.runtime import launch_start, launch_url
 
 from ..blocks import CompletionRule
-from ..models import Course, CourseModule, Lesson, LessonCompletion, PackageResult
+from ..models import Course, CourseModule, Enrollment, Lesson, LessonCompletion, PackageResult
 from ..package_lessons import (
-    course_id_of_context,
+    context_course_and_round,
     lessons_with_package,
     package_context,
     package_refs,
@@ -33,14 +33,6 @@ from ..package_lessons import (
 )
 from .enrollment import enrollment_for, lesson_complete, lesson_open
 from .errors import CourseError
-
-#: Where the launcher of each standard lives: ``(module, start function, URL function)``; every start function
-#: has the shape of ``elearning.services.runtime.launch_start`` and answers ``(launch, token)``.
-LAUNCHERS = {
-    Package.Standard.SCORM12: ("elearning.services.runtime", "launch_start", "launch_url"),
-    Package.Standard.SCORM2004: ("elearning.services.runtime", "launch_start", "launch_url"),
-    Package.Standard.CMI5: ("elearning.cmi5", "cmi5_launch_start", "cmi5_launch_url"),
-}
 
 
 class CompletedByPackage(CourseError):
@@ -74,17 +66,19 @@ def lesson_mark_done(*, user, lesson: Lesson, now=None):
     return lesson_complete(user=user, lesson=lesson, now=now)
 
 
+def _cmi5_launch_start(**launch):
+    session, token = cmi5_launch_start(**launch)
+    return session.launch, token
+
+
 def package_launcher(package: Package):
-    """The launch function and URL function for ``package``'s standard (one place chooses them)."""
-    module_name, start_name, url_name = LAUNCHERS.get(package.standard, (None, None, None))
-    if module_name == "elearning.services.runtime":
+    """The launch function and the player's URL function for ``package``'s standard (one place chooses them);
+    every launch function has the shape of ``elearning.services.runtime.launch_start``: ``(launch, token)``."""
+    if package.standard in (Package.Standard.SCORM12, Package.Standard.SCORM2004):
         return launch_start, launch_url
-    try:
-        module = import_module(module_name) if module_name else None
-        return getattr(module, start_name), getattr(module, url_name)
-    except (ImportError, AttributeError) as error:
-        message = f"{package.get_standard_display()} packages cannot be launched on this hub."
-        raise PackageUnavailable(message) from error
+    if package.standard == Package.Standard.CMI5:
+        return _cmi5_launch_start, cmi5_player_url
+    raise PackageUnavailable(f"{package.get_standard_display()} packages cannot be launched on this hub.")
 
 
 def package_lesson_launch(*, user, lesson: Lesson, block_id: str | None = None, now=None) -> Launched:
@@ -100,14 +94,18 @@ def package_lesson_launch(*, user, lesson: Lesson, block_id: str | None = None, 
     if ref is None:
         raise PackageUnavailable(f"“{lesson}” has no learning package to launch.")
     course = lesson.module.course
-    enrollment_for(user=user, course=course)
+    enrollment = enrollment_for(user=user, course=course)
     package = Package.objects.select_related("current_version").filter(pk=ref.package_id).first()
     if package is None:
         raise PackageUnavailable(f"The learning package of “{lesson}” is gone.")
     start, url_of = package_launcher(package)
     try:
         launch, token = start(
-            user=user, package=package, context=package_context(course.pk), unit=ref.unit or None, now=now
+            user=user,
+            package=package,
+            context=package_context(course.pk, enrollment.round),
+            unit=ref.unit or None,
+            now=now,
         )
     except ValidationError as error:
         raise PackageUnavailable(" ".join(error.messages)) from error
@@ -130,14 +128,20 @@ def _unit_results(unit: str, rows: dict):
 def package_attempt_heard(*, attempt, user, context: str, completed: bool, passed, score, now=None) -> list[Lesson]:
     """Results of ``attempt`` (a package's runtime reported them): keep them per lesson block, complete lessons.
 
-    Only attempts launched by a course (context ``course:<id>``) count. For each lesson of that course with a
+    Only attempts launched by a course (``package_context``: the course and the round) count, and only while that
+    round is the learner's current one. For each lesson of that course with a
     block of the package: the ``PackageResult`` of the block is brought up to date (the unit's own results
     when the block names a unit); the first time every package block of the lesson meets its rule, the
     lesson is completed (``lesson_complete``: the course completes when due, certificates follow). Completion
     is never undone. Answers the lessons completed now.
     """
-    course_id = course_id_of_context(context)
-    if course_id is None:
+    found = context_course_and_round(context)
+    if found is None:
+        return []
+    course_id, round_ = found
+    # Results count in the round that launched them, and only while it is the learner's current round.
+    enrollment = Enrollment.objects.current().filter(user=user, course_id=course_id, round=round_).first()
+    if enrollment is None:
         return []
     lessons = lessons_with_package(course_id=course_id, package_id=attempt.package_id)
     if not lessons:
@@ -157,8 +161,16 @@ def package_attempt_heard(*, attempt, user, context: str, completed: bool, passe
                     results = _unit_results(ref.unit, rows)
                 else:
                     results = (completed, passed, score)
-                _record(user=user, lesson=lesson, ref=ref, attempt=attempt, results=results, units=units, now=now)
-            if _all_met(user=user, lesson=lesson, refs=refs) and not _done(user, lesson):
+                _record(
+                    enrollment=enrollment,
+                    lesson=lesson,
+                    ref=ref,
+                    attempt=attempt,
+                    results=results,
+                    units=units,
+                    now=now,
+                )
+            if _all_met(enrollment=enrollment, lesson=lesson, refs=refs) and not _done(enrollment, lesson):
                 try:
                     lesson_complete(user=user, lesson=lesson, now=now)
                 except CourseError:  # no longer enrolled: the result is kept, the lesson waits
@@ -167,10 +179,14 @@ def package_attempt_heard(*, attempt, user, context: str, completed: bool, passe
     return completed_now
 
 
-def _record(*, user, lesson, ref, attempt, results, units, now) -> PackageResult:
+def _record(*, enrollment, lesson, ref, attempt, results, units, now) -> PackageResult:
     completed, passed, score = results
     result, _created = PackageResult.objects.select_for_update().get_or_create(
-        user=user, lesson=lesson, package_id=ref.package_id, unit=ref.unit, defaults={"updated_at": now}
+        enrollment=enrollment,
+        lesson=lesson,
+        package_id=ref.package_id,
+        unit=ref.unit,
+        defaults={"user_id": enrollment.user_id, "updated_at": now},
     )
     result.attempt = attempt
     result.completed, result.passed, result.score = bool(completed), passed, score
@@ -185,17 +201,17 @@ def _record(*, user, lesson, ref, attempt, results, units, now) -> PackageResult
     return result
 
 
-def _all_met(*, user, lesson, refs) -> bool:
+def _all_met(*, enrollment, lesson, refs) -> bool:
     met = set(
-        PackageResult.objects.filter(user=user, lesson=lesson, rule_met_at__isnull=False).values_list(
+        PackageResult.objects.filter(enrollment=enrollment, lesson=lesson, rule_met_at__isnull=False).values_list(
             "package_id", "unit"
         )
     )
     return all(ref.key in met for ref in refs)
 
 
-def _done(user, lesson) -> bool:
-    return LessonCompletion.objects.filter(user=user, lesson=lesson).exists()
+def _done(enrollment, lesson) -> bool:
+    return LessonCompletion.objects.filter(enrollment=enrollment, lesson=lesson).exists()
 
 
 def package_outline(package: Package, *, default_title: str | None = None) -> list[tuple[str, list[tuple[str, str]]]]:

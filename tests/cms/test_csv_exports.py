@@ -25,7 +25,7 @@ from certifications.factories import CertificateFactory, CertificationFactory, T
 from certifications.services import compliance_check
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
-from courses.models import Lesson, Quiz
+from courses.models import Enrollment, Lesson, Quiz
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.enrollment import course_enroll, lesson_complete
 from partners.factories import PartnerFactory, TierFactory, partner_user
@@ -87,7 +87,11 @@ def package_result_in_a_lesson_titled(client):
     lesson.title = FORMULA
     lesson.save()
     package = Package.objects.create(title="Security basics", standard="scorm12")
-    PackageResult.objects.create(user=partner_user(), lesson=lesson, package=package, completed=True, score=90)
+    learner = partner_user()
+    enrollment = Enrollment.objects.create(user=learner, course=course)
+    PackageResult.objects.create(
+        user=learner, enrollment=enrollment, lesson=lesson, package=package, completed=True, score=90
+    )
 
 
 def quiz_answered_on_a_question(client):
