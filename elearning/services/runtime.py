@@ -245,6 +245,8 @@ def attempts_move_to_version(*, package, version, now=None) -> int:
         .prefetch_related("scos")
     )
     units = units_of(version)
+    if package.standard == package.Standard.CMI5:
+        return _cmi5_attempts_move(attempts, version=version, now=now)
     for attempt in attempts:
         attempt.version = version
         last_activity = attempt.last_activity_at
@@ -255,6 +257,21 @@ def attempts_move_to_version(*, package, version, now=None) -> int:
     PackageLaunch.objects.filter(attempt__in=attempts, revoked_at__isnull=True).update(revoked_at=now)
     for attempt in attempts:
         _announce(attempt)
+    return len(attempts)
+
+
+def _cmi5_attempts_move(attempts, *, version, now) -> int:
+    """cmi5 attempts move with their registration (AU activity ids stay valid across versions); their results
+    follow cmi5's moveOn over the new version's AUs, which ``attempt_evaluate`` applies and announces."""
+    from ..cmi5.progress import attempt_evaluate  # cmi5 launches through this module: reached at call time
+
+    PackageLaunch.objects.filter(attempt__in=attempts, revoked_at__isnull=True).update(revoked_at=now)
+    for attempt in attempts:
+        attempt.version = version
+        attempt.save(update_fields=["version"])
+        registration = getattr(attempt, "cmi5_registration", None)
+        if registration is not None:
+            attempt_evaluate(registration=registration, now=now)
     return len(attempts)
 
 

@@ -14,6 +14,7 @@ CHECKED = [
     "accounts",
     "cms",
     "lrs",
+    "elearning",
     "search",
     "courses",
     "certifications",

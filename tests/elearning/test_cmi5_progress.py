@@ -148,3 +148,22 @@ def test_waiving_an_au_meets_its_move_on_once(start, heard, ann, django_capture_
     assert waived["context"]["extensions"][v.EXT_SESSION] != str(au.session.session_id)
     with pytest.raises(Exception, match="waived already"):
         cmi5_waive(attempt=attempt, unit=au.session.unit)
+
+
+def test_moving_learners_to_a_new_version_keeps_a_cmi5_attempt_and_its_results(start, heard, ann):
+    from elearning.factories import package_zip
+    from elearning.services import package_version_add
+
+    package = cmi5()
+    au = start(package)
+    assert au.send(au.initialized(), au.completed()).status_code == 200
+    attempt = PackageAttempt.objects.get()
+    assert attempt.status == "in_progress" and attempt.completion_status == "incomplete"
+
+    new = package_version_add(package=package, file=package_zip("cmi5"), user=None, move_learners=True)
+
+    attempt.refresh_from_db()
+    assert attempt.version == new and attempt.status == "in_progress"
+    assert attempt.completion_status == "incomplete"  # by cmi5 moveOn, not reset as a SCORM attempt would be
+    assert ScoRuntime.objects.get(attempt=attempt).completion_status == "completed"  # the AU's result is kept
+    assert attempt.cmi5_registration.registration == au.session.registration.registration

@@ -221,6 +221,8 @@ def _migrations_data_for_the_live_server(request, _serialized_migrations_data):
     if "live_server" not in request.fixturenames:
         return
     request.getfixturevalue("transactional_db")
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
     from django.db import connection
 
     from wagtail.models import Page
@@ -230,6 +232,10 @@ def _migrations_data_for_the_live_server(request, _serialized_migrations_data):
     connection._test_serialized_contents = _serialized_migrations_data
     if not Page.objects.exists():
         connection.creation.deserialize_db_from_string(_serialized_migrations_data)
+    # Every content type in Django's cache, as after any portal page: the next live-server test restores the
+    # migrations' data, and Wagtail's ``Page()`` asks for its content type while being restored, before the
+    # content types themselves are; a cache miss there inserts a row that collides with the restored one.
+    ContentType.objects.get_for_models(*apps.get_models())
 
 
 # --- The portal in a browser: contexts signed in without the form, at a chosen width ---------------------

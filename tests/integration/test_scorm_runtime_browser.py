@@ -19,8 +19,6 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
-from django.apps import apps
-from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 import pytest
@@ -35,15 +33,6 @@ from partners.factories import partner_user
 from .accessibility import DESKTOP, PHONE, assert_accessible, assert_fits_the_width
 
 live_data = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-
-
-@pytest.fixture(autouse=True)
-def _content_types_cached():
-    """Every model's content type in Django's cache, as after any portal page: the next live-server test restores
-    the migrations' data (serialized rollback), and Wagtail's ``Page()`` asks for its content type while being
-    restored, before the content types themselves are; a cache miss there inserts a row that collides with the
-    restored one. These tests never render a portal page, so they warm the cache themselves."""
-    ContentType.objects.get_for_models(*apps.get_models())
 
 
 @pytest.fixture
