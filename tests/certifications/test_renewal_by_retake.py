@@ -250,7 +250,13 @@ def test_the_api_and_the_e_mails_say_how_to_renew_by_retake(client, two_courses,
         ("SD-WAN basics", False),
         ("SD-WAN exam prep", False),
     ]
-    assert renewal["exam"] == {"kind": "exam", "id": exam.pk, "title": "SD-WAN exam", "done": False}
+    assert renewal["exam"] == {
+        "kind": "exam",
+        "id": exam.pk,
+        "title": "SD-WAN exam",
+        "done": False,
+        "standalone": False,
+    }
     assert renewal["unavailable_courses"] == 0
 
     assert expiry_reminders_send(now=original.expires_at - timedelta(days=20)) == 1
