@@ -21,8 +21,9 @@ entries are extracted under ``PackageVersion.content_prefix`` in the private sto
           "identifier": str,             # the item's identifier (SCORM) or the AU's id (cmi5)
           "title": str,
           "kind": "sco" | "au",          # ("asset" items are not launchable and are not listed here)
-          "href": str,                   # launch path inside the package, relative to its root, with its
-                                         # query string (resource href + xml:base + item parameters)
+          "href": str,                   # launch path inside the package, relative to its root and normalised
+                                         # (not URL-encoded), then its ?query (resource href + xml:base + item
+                                         # parameters; cmi5: the AU url as written)
           "parameters": str,             # the item's parameters (SCORM) / launchParameters (cmi5), or ""
           "mastery_score": float | None, # 0-100: 1.2 adlcp:masteryscore; 2004 primary objective's
                                          # minNormalizedMeasure*100 when satisfiedByMeasure; cmi5 masteryScore*100
@@ -37,8 +38,8 @@ entries are extracted under ``PackageVersion.content_prefix`` in the private sto
         },
       ],
       "organizations": [                 # for display: the tree as the manifest has it (assets included)
-        {"identifier": str, "title": str, "kind": "sco" | "asset" | "au" | "block" | None, "href": str | None,
-         "children": [...]},
+        {"identifier": str, "title": str, "kind": "sco" | "asset" | "au" | "block", "href": str | None,
+         "children": [...]},           # "block": an organization, a SCORM item without resource, a cmi5 block
       ],
       "sequencing": {"choice": bool, "flow": bool},   # SCORM 2004 root controlMode; 1.2 and cmi5: both true
       "course_id": str | None,           # cmi5 course id IRI

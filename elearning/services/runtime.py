@@ -11,6 +11,7 @@ terminates, aggregates the attempt (``elearning.runtime.aggregate``) and sends
 
 import secrets
 from datetime import timedelta
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -37,11 +38,13 @@ from ..runtime.selectors import (
 __all__ = [
     "CmiError",
     "attempts_move_to_version",
+    "launch_open_unit",
     "launch_revoke",
     "launch_start",
     "launch_touch",
     "launch_url",
     "launches_revoke_for_users",
+    "player_url",
     "runtime_commit",
 ]
 
@@ -108,8 +111,6 @@ def launch_url(token: str, *, unit: str | None = None) -> str:
     """The player's address for a launch token (relative; the token is its only credential)."""
     url = reverse("elearning:player", kwargs={"token": token})
     if unit:
-        from urllib.parse import urlencode
-
         url += "?" + urlencode({"unit": unit})
     return url
 
