@@ -74,18 +74,22 @@ class CourseEntry(ContentEntry):
     estimated_minutes: int = pydantic.Field(default=30, ge=1, le=10_000)
     prerequisites: list[str] = pydantic.Field(default_factory=list)
     final_quiz: str | None = None
-    modules: list[ModuleEntry] = pydantic.Field(default_factory=list)
     # A whole course from a learning package (a ZIP beside the manifest), instead of modules.
     package: str | None = pydantic.Field(default=None, min_length=1, max_length=500)
     package_key: str | None = pydantic.Field(
         default=None, min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
     )
+    modules: list[ModuleEntry] = pydantic.Field(default_factory=list)
 
-    @pydantic.model_validator(mode="after")
-    def _modules_or_package(self):
-        if bool(self.modules) == bool(self.package):
-            raise ValueError("give the course's modules, or a package to make it of (not both)")
-        return self
+    @pydantic.field_validator("modules")
+    @classmethod
+    def _modules_or_package(cls, modules, info):
+        package = info.data.get("package")
+        if not modules and not package:
+            raise ValueError("List should have at least 1 item (or name a package to make the course of)")
+        if modules and package:
+            raise ValueError("give the course's modules or a package to make it of, not both")
+        return modules
 
 
 def _block_raw(block, asset_ids: dict[str, int], context) -> dict:
