@@ -14,7 +14,7 @@ class CoursesConfig(AppConfig):
         from core.importer.registry import register_sections
         from core.search import SearchKind, register_search_kind
 
-        from . import checks, demo_progress, signals  # noqa: F401 - checks registers the system checks
+        from . import checks, demo_packages, demo_progress, signals  # noqa: F401 - checks registers the system checks
         from .api.routes import router
         from .feed import feed_courses_due
         from .importing import courses, question_banks, quizzes
@@ -25,4 +25,6 @@ class CoursesConfig(AppConfig):
         register_sections(question_banks.QuestionBanksSection(), quizzes.QuizzesSection(), courses.CoursesSection())
         register_search_kind(SearchKind("course", Course))
         register_feed_section("courses_due", title="My courses due", items=feed_courses_due)
-        register_demo(self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress])
+        register_demo(
+            self.label, after=["partners", "cms"], steps=[demo_progress.demo_progress, demo_packages.demo_packages]
+        )

@@ -33,6 +33,9 @@ class PortalPage:
     audiences: tuple[str, ...]
     title: str = ""  # what the README's screenshot table calls it
     full_page: bool = True  # screenshot the whole page (False: the first screen only, for long lists)
+    #: A button the harness presses once the page is open (a form of the page), then checks and shows the page
+    #: that answers: e.g. a package lesson's "Start", whose answer frames the player.
+    press: str = ""
 
     def __post_init__(self):
         unknown = set(self.audiences) - set(AUDIENCES)
@@ -109,6 +112,36 @@ def course_id(user) -> int:
     return _first(courses, "no course the user may take: publish one (CourseFactory)")
 
 
+def package_lesson(user) -> str:
+    """``<course id>/lessons/<lesson id>``: a lesson made of a learning package, in a course the user may take and
+    is enrolled in (a lesson's page sends anyone else to the course's)."""
+    from courses.models import Enrollment, Lesson
+    from courses.package_lessons import package_refs
+    from courses.selectors import courses_for_partner
+
+    enrolled = Enrollment.objects.current().filter(user_id=getattr(user, "pk", None)).values("course_id")
+    courses = courses_for_partner(user=user).filter(pk__in=enrolled)
+    lessons = Lesson.objects.filter(module__course__in=courses, body__icontains="package")
+    ordered = lessons.order_by("module__course_id", "module__sort_order", "sort_order", "pk")
+    found = (
+        (lesson.module.course_id, lesson.pk) for lesson in ordered.select_related("module") if package_refs(lesson)
+    )
+    course, lesson = next(found, (None, None))
+    if lesson is None:
+        raise NoSample("no package lesson in a course the user is enrolled in: courses.factories.course_with_package")
+    return f"{course}/lessons/{lesson}"
+
+
+def exam_id(user) -> int:
+    """A certification whose exam is taken on its own, visible to the user (``/certifications/exams/<id>/``)."""
+    from certifications.models import Certification
+
+    exams = Certification.objects.visible_to(user).filter(exam_standalone=True, exam__isnull=False).order_by("pk")
+    return _first(
+        exams.values_list("pk", flat=True), "no stand-alone exam the user may see: CertificationFactory(exam=…)"
+    )
+
+
 def certificate_id(user) -> int:
     from certifications.selectors import certificates_of
 
@@ -133,6 +166,8 @@ SAMPLES: dict[str, Callable] = {
     "bulletin_id": bulletin_id,
     "course_id": course_id,
     "certificate_id": certificate_id,
+    "package_lesson": package_lesson,
+    "exam_id": exam_id,
     "member_id": member_id,
 }
 
@@ -149,7 +184,15 @@ PAGES: list[PortalPage] = [
     PortalPage("bulletin", "/bulletins/{bulletin_id}/", (PARTNER,), title="A bulletin, to acknowledge"),
     PortalPage("learning", "/learning/", (PARTNER,), title="Learning: my courses and the catalogue"),
     PortalPage("course", "/learning/{course_id}/", (PARTNER,), title="A course (the player once enrolled)"),
+    PortalPage(
+        "package-lesson",
+        "/learning/{package_lesson}/",
+        (PARTNER,),
+        title="A lesson of a learning package (SCORM, cmi5), the player framed after Start",
+        press="Start|Resume",
+    ),
     PortalPage("certifications", "/certifications/", (PARTNER,), title="My certifications"),
+    PortalPage("exam", "/certifications/exams/{exam_id}/", (PARTNER,), title="A certification's stand-alone exam"),
     PortalPage("certificate", "/certifications/{certificate_id}/", (PARTNER,), title="A certificate, to share"),
     PortalPage("team", "/team/", (PARTNER_ADMIN,), title="My team (partner admins)"),
     PortalPage("team-member", "/team/{member_id}/", (PARTNER_ADMIN,), title="A member's learning and certificates"),

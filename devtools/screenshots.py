@@ -166,6 +166,15 @@ def screenshot_area(page, portal_page, width: int, height: int) -> dict:
     return {"full_page": True, "clip": {"x": 0, "y": 0, "width": width, "height": min(tall, MAX_SCREENS * height)}}
 
 
+def press(page, name: str) -> None:
+    """Press the page's button ``name`` (a regular expression: "Start|Resume") and wait for what answers."""
+    import re
+
+    with page.expect_navigation():
+        page.get_by_role("button", name=re.compile(f"^({name})$")).first.click()
+    page.wait_for_load_state("networkidle")
+
+
 def take(base: str, out: Path, users: dict, password: str, cases: list) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
@@ -185,6 +194,8 @@ def take(base: str, out: Path, users: dict, password: str, cases: list) -> list[
                 if response is None or response.status != 200 or page.url != base + url:
                     status = response.status if response else "no response"
                     raise ScreenshotError(f"{url} as {audience}: HTTP {status}, at {page.url}")
+                if portal_page.press:  # e.g. a package lesson's "Start": the answer frames the player
+                    press(page, portal_page.press)
                 sizes = []
                 for width, height in WIDTHS.items():
                     page.set_viewport_size({"width": width, "height": height})

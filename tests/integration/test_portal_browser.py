@@ -14,17 +14,22 @@ A new page is one line in ``devtools/portal_pages.py``; a new kind of gated item
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import pytest
 
 from accounts.factories import PASSWORD, partner_user_with_password
-from certifications.factories import CertificateFactory
+from certifications.factories import CertificateFactory, CertificationFactory
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import BulletinAcknowledgement
-from courses.factories import course_with
+from courses.factories import QuestionFactory, QuizFactory, course_with, course_with_package
+from courses.models import Lesson
+from courses.package_lessons import package_refs
+from courses.services.enrollment import course_enroll
 from devtools.portal_pages import NOT_PAGES, PAGES, PARTNER, PARTNER_ADMIN, VISITOR, page_cases
+from elearning.factories import PackageFactory
 from home.factories import PortalLinkFactory
 from partners.factories import (
     PartnerFactory,
@@ -101,11 +106,46 @@ GATED_KINDS = [
         ("/learning/",),
         lambda c: [("GET", f"/learning/{c.pk}/"), ("POST", f"/learning/{c.pk}/enrol/")],
     ),
+    # A course made of a learning package: its lesson's page, the launch (portal and API) that frames the player.
+    GatedKind(
+        "package course",
+        lambda title, **audience: _package_course(title, **audience),
+        ("/learning/",),
+        lambda c: [
+            ("GET", f"/learning/{c.pk}/lessons/{_package_lesson(c).pk}/"),
+            ("POST", f"/learning/{c.pk}/lessons/{_package_lesson(c).pk}/play/"),
+            ("POST", f"/api/v1/lessons/{_package_lesson(c).pk}/launch"),
+        ],
+    ),
+    # A certification's stand-alone exam: its page and "Start".
+    GatedKind(
+        "exam",
+        lambda title, **audience: _exam(title, **audience),
+        ("/certifications/",),
+        lambda c: [("GET", f"/certifications/exams/{c.pk}/"), ("POST", f"/certifications/exams/{c.pk}/start/")],
+    ),
     # The links hub has no page per link (a link leads out of the portal); its list is the API's too.
     GatedKind(
         "link", lambda title, **audience: PortalLinkFactory(title=title, **audience), ("/links/",), lambda _: []
     ),
 ]
+
+
+def _package_course(title, **audience):
+    """A live course whose lesson is a SCORM 2004 package (the runtime's sample), for ``audience``."""
+    package = PackageFactory(standard="scorm2004", title=f"{title} package")
+    return course_with_package(package, course=course_with(lessons_per_module=(), title=title, **audience))
+
+
+def _package_lesson(course):
+    return next(lesson for lesson in Lesson.objects.filter(module__course=course) if package_refs(lesson))
+
+
+def _exam(title, **audience):
+    """A certification whose exam is taken on its own (no prerequisite), for ``audience``."""
+    quiz = QuizFactory(title=f"{title} quiz", pass_mark=50)
+    QuestionFactory(bank=quiz.bank, choices=[("Right", True), ("Wrong", False)])
+    return CertificationFactory(title=title, exam=quiz, exam_standalone=True, **audience)
 
 
 @pytest.fixture
@@ -147,6 +187,8 @@ def world():
         items[kind.name, "bob"] = kind.make(
             f"APAC distributors' technical {kind.name}", partner_types=[distributor], regions=[apac], roles=[technical]
         )
+    for who, user in (("ann", ann), ("bob", bob)):  # a package lesson's page is for the course's learners
+        course_enroll(user=user, course=items["package course", who])
     AssetFactory(title="Q3 launch deck")  # something new in the feed
     CertificateFactory(user=ann)  # for /verify/<code>/ and /certifications/<id>/
     partner_user(partner=globex, roles=[technical], user__first_name="Cleo", user__last_name="Chen")  # Bob's team
@@ -174,6 +216,9 @@ def test_every_page_is_accessible_and_fits_a_phone(
     response = page.goto(url)
     assert response.status == 200, f"{url} as {audience}: HTTP {response.status} at {page.url}"
     assert page.url == live_server.url + url, f"{url} as {audience} went to {page.url}"
+    if portal_page.press:
+        press(page, portal_page.press)
+        where = f"{portal_page.name} ({audience}, {{width}} px, {url}, after {portal_page.press})"
 
     failures = []
     for viewport in (DESKTOP, PHONE):
@@ -185,6 +230,14 @@ def test_every_page_is_accessible_and_fits_a_phone(
             failures += _failure(assert_fits_the_width, page, label)
         failures += _failure(assert_accessible, page, label)
     assert not failures, "\n".join(failures)
+
+
+def press(page, name: str) -> None:
+    """Press the page's button ``name`` (a regular expression: "Start|Resume") and wait for what answers."""
+    button = page.get_by_role("button", name=re.compile(f"^({name})$")).first
+    with page.expect_navigation():
+        button.click()
+    page.wait_for_load_state("networkidle")
 
 
 def _failure(check, page, where) -> list[str]:
