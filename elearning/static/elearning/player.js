@@ -179,5 +179,11 @@
     }
   });
 
+  // On a phone the contents start folded, so the SCO gets the screen; the summary opens them.
+  var contents = document.querySelector(".player-toc details");
+  if (contents && window.matchMedia("(max-width: 640px)").matches) {
+    contents.open = false;
+  }
+
   frame.src = frame.getAttribute("data-src");
 })();
