@@ -1,4 +1,5 @@
-"""Partner API routes of certifications: the catalogue with my progress, my certificates, the PDF, verification.
+"""Partner API routes of certifications: the catalogue with my progress, my certificates, the PDF, verification,
+and my learning transcript (``me/transcript?format=pdf|csv``).
 
 ``verify/{code}`` is public (no login) and rate limited per address: it tells anyone
 whether a certificate is valid, expiring, expired or revoked, with the holder's name,
@@ -13,19 +14,19 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.urls import reverse
 from django.utils.text import slugify
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 from ninja.throttling import AnonRateThrottle
 
 from core.api import PageNumberPagination
-from core.links import link_for
 
 from . import badges, selectors
 from .pdf import certificate_pdf
+from .selectors import VERIFICATION_LINK, verification_url  # noqa: F401 - the portal imports them from here
+from .transcript import transcript_csv, transcript_of
+from .transcript_pdf import transcript_pdf
 
 router = Router(tags=["certifications"])
-#: The name under which the portal registers its verification page (``core.links``).
-VERIFICATION_LINK = "certificate_verification"
 
 Status = Literal["active", "expiring", "expired", "revoked", "renewed"]
 
@@ -111,14 +112,6 @@ class CertificateOut(Schema):
     open_badge_url: str = Field(description="The Open Badges 2.0 assertion, for a backpack or a profile.")
 
 
-def verification_url(request, certificate) -> str:
-    """The human-readable verification page when the portal serves one (``core.links``), else this API's."""
-    code = certificate.verification_code
-    return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
-        reverse("api-v1:verify_certificate", args=[code])
-    )
-
-
 @router.get("/me/certificates", response=list[CertificateOut], summary="My certificates, renewals included")
 @paginate(PageNumberPagination)
 def my_certificates(request):
@@ -167,6 +160,37 @@ def certificate_pdf_response(request, *, user, certificate_id: int) -> HttpRespo
     response = HttpResponse(body, content_type="application/pdf")
     name = slugify(f"{certificate.certification.title}-{certificate.issued_at:%Y-%m-%d}") or "certificate"
     response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+TRANSCRIPT_FORMATS = {"pdf": "application/pdf", "csv": "text/csv; charset=utf-8"}
+
+
+@router.get(
+    "/me/transcript",
+    url_name="my_transcript",
+    response={200: None, 400: ErrorOut},
+    summary="My learning transcript as a PDF or CSV",
+    description="Every round of every course (lessons done, learning package results), every quiz and exam attempt "
+    "(in a course's round, or a certification's exam taken on its own), every learning package attempt and every "
+    "certificate with its verification URL. `format`: `pdf` (default) or `csv`.",
+)
+def my_transcript(request, file_format: str = Query("pdf", alias="format")):
+    if file_format not in TRANSCRIPT_FORMATS:
+        return 400, {"detail": "Unknown format: choose pdf or csv."}
+    return transcript_response(request, user=request.auth, file_format=file_format)
+
+
+def transcript_response(request, *, user, file_format: str, viewer=None) -> HttpResponse:
+    """``user``'s transcript as a PDF or CSV attachment (this route, the portal, My team and the admin: each checks
+    first who may read it); ``file_format`` is one of ``TRANSCRIPT_FORMATS``; ``viewer``: see ``transcript_of``."""
+    transcript = transcript_of(user=user, request=request, viewer=viewer)
+    # CSV with a BOM: spreadsheets read it as UTF-8.
+    body = ("\ufeff" + transcript_csv(transcript)).encode() if file_format == "csv" else transcript_pdf(transcript)
+    response = HttpResponse(body, content_type=TRANSCRIPT_FORMATS[file_format])
+    name = slugify(f"transcript-{transcript.name}-{transcript.generated_at:%Y-%m-%d}") or "transcript"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
     response["Cache-Control"] = "private, no-store"
     return response
 

@@ -4,6 +4,8 @@ The vendor's name, logo and colour come from ``core.branding`` (the portal's Set
 registers them; certifications may not read the portal). Without a logo, the name's initials stand in a
 coloured mark, as in the portal's header. Words are translated into the active language; the core PDF fonts
 print Latin-1, so other characters become "?".
+
+``add_fonts``, ``draw_logo`` and ``printable`` also serve the learner's transcript (``certifications.transcript_pdf``).
 """
 
 import io
@@ -37,7 +39,7 @@ FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans
 FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 
-def _text(value: str) -> str:
+def printable(value: str) -> str:
     """Text as the font can print it: control characters (never meant to be printed) left out."""
     return "".join(character for character in value if character.isprintable())
 
@@ -66,23 +68,38 @@ def _frame(pdf: FPDF, colour: tuple[int, int, int]) -> None:
         pdf.rect(x - 2.2, y - 2.2, 4.4, 4.4, style="F")
 
 
+def draw_logo(pdf: FPDF, brand: Branding, *, x, y: float, w: float, h: float) -> bool:
+    """The vendor's logo fitted in ``w`` x ``h`` mm at ``x`` (mm, or ``Align.C``), ``y``; ``False`` when there is
+    none or it cannot be read (the caller prints something else: never a broken document)."""
+    if not brand.logo:
+        return False
+    try:
+        pdf.image(
+            io.BytesIO(brand.logo),
+            x=x,
+            y=y,
+            w=w,
+            h=h,
+            keep_aspect_ratio=True,
+            alt_text=printable(brand.name),
+            resource_access_policy=ResourceAccessPolicy.NONE,  # an SVG logo loads nothing else
+        )
+        return True
+    except Exception:  # an unreadable logo: the initials, never a broken certificate
+        logger.exception("The vendor's logo could not be put on a PDF; leaving it out.")
+        return False
+
+
+def add_fonts(pdf: FPDF) -> None:
+    """Register DejaVu Sans (regular, bold, oblique) under ``FONT`` with ``pdf``."""
+    for style, filename in FONT_FILES.items():
+        pdf.add_font(FONT, style, FONTS_DIR / filename)
+
+
 def _logo(pdf: FPDF, brand: Branding, colour: tuple[int, int, int]) -> None:
     """The vendor's logo centred at the top (at most 70 x 20 mm), or their initials in a coloured mark."""
-    if brand.logo:
-        try:
-            pdf.image(
-                io.BytesIO(brand.logo),
-                x=Align.C,
-                y=21,
-                w=70,
-                h=20,
-                keep_aspect_ratio=True,
-                alt_text=_text(brand.name),
-                resource_access_policy=ResourceAccessPolicy.NONE,  # an SVG logo loads nothing else
-            )
-            return
-        except Exception:  # an unreadable logo: the initials, never a broken certificate
-            logger.exception("The vendor's logo could not be put on a certificate; using the initials.")
+    if draw_logo(pdf, brand, x=Align.C, y=21, w=70, h=20):
+        return
     size = 16
     x = (PAGE_W - size) / 2
     pdf.set_fill_color(*colour)
@@ -98,7 +115,7 @@ def _centred(pdf: FPDF, y: float, height: float, text: str, *, style="", size=12
     pdf.set_text_color(*colour)
     pdf.set_char_spacing(spacing)
     pdf.set_xy(20, y)
-    pdf.cell(PAGE_W - 40, height, _text(text), align="C")
+    pdf.cell(PAGE_W - 40, height, printable(text), align="C")
     pdf.set_char_spacing(0)
 
 
@@ -108,12 +125,12 @@ def _fact(pdf: FPDF, x: float, width: float, label: str, value: str, colour) -> 
     pdf.set_font(FONT, "B", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.set_char_spacing(1.2)
-    pdf.cell(width, 5, _text(label.upper()), align="C")
+    pdf.cell(width, 5, printable(label.upper()), align="C")
     pdf.set_char_spacing(0)
     pdf.set_xy(x, 158)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(*colour)
-    pdf.cell(width, 6, _text(value), align="C")
+    pdf.cell(width, 6, printable(value), align="C")
 
 
 def _qr(pdf: FPDF, verify_url: str) -> None:
@@ -121,11 +138,12 @@ def _qr(pdf: FPDF, verify_url: str) -> None:
     segno.make(verify_url, error="m").save(qr, kind="png", scale=6, border=1, dark="#172033")
     qr.seek(0)
     x, y, size = PAGE_W - 58, 138, 34
-    pdf.image(qr, x=x, y=y, w=size, h=size, link=verify_url, alt_text=_text(_("QR code to verify this certificate")))
+    alt = printable(_("QR code to verify this certificate"))
+    pdf.image(qr, x=x, y=y, w=size, h=size, link=verify_url, alt_text=alt)
     pdf.set_font(FONT, "", 7.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(x - 6, y + size + 1)
-    pdf.cell(size + 12, 4, _text(_("Scan to verify")), align="C")
+    pdf.cell(size + 12, 4, printable(_("Scan to verify")), align="C")
 
 
 def _title(pdf: FPDF, title: str, colour) -> None:
@@ -133,7 +151,7 @@ def _title(pdf: FPDF, title: str, colour) -> None:
     pdf.set_text_color(*colour)
     for size in (20, 16, 13):
         pdf.set_font(FONT, "B", size)
-        lines = pdf.multi_cell(PAGE_W - 80, size * 0.45, _text(title), align="C", dry_run=True, output="LINES")
+        lines = pdf.multi_cell(PAGE_W - 80, size * 0.45, printable(title), align="C", dry_run=True, output="LINES")
         if len(lines) <= 2:
             break
     else:
@@ -148,12 +166,11 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     colour = brand.colour_rgb
     certification = certificate.certification
     pdf = FPDF(orientation="L", unit="mm", format="A4")
-    pdf.set_title(_text(f"{certification.title}: {holder_name}"))
-    pdf.set_author(_text(brand.name))
-    pdf.set_creator(_text(brand.name))
+    pdf.set_title(printable(f"{certification.title}: {holder_name}"))
+    pdf.set_author(printable(brand.name))
+    pdf.set_creator(printable(brand.name))
     pdf.set_auto_page_break(False)
-    for style, filename in FONT_FILES.items():
-        pdf.add_font(FONT, style, FONTS_DIR / filename)
+    add_fonts(pdf)
     pdf.add_page()
     _frame(pdf, colour)
     _logo(pdf, brand, colour)
@@ -166,7 +183,7 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     _centred(pdf, 74, 7, _("This certifies that"), style="I", size=12, colour=MUTED)
 
     pdf.set_font(FONT, "B", 32)
-    name_size = 32 * min(1.0, (PAGE_W - 60) / max(pdf.get_string_width(_text(holder_name)), 1))
+    name_size = 32 * min(1.0, (PAGE_W - 60) / max(pdf.get_string_width(printable(holder_name)), 1))
     _centred(pdf, 82, 16, holder_name, style="B", size=max(name_size, 14))
     pdf.set_draw_color(*MUTED)
     pdf.set_line_width(0.2)
@@ -186,13 +203,13 @@ def certificate_pdf(*, certificate, holder_name: str, verify_url: str, brand: Br
     pdf.set_font(FONT, "", 8.5)
     pdf.set_text_color(*MUTED)
     pdf.set_xy(24, 172)
-    pdf.cell(0, 5, _text(_("Check that this certificate is valid at")))
+    pdf.cell(0, 5, printable(_("Check that this certificate is valid at")))
     pdf.set_xy(24, 177)
     pdf.set_text_color(*colour)
-    pdf.cell(200, 5, _text(verify_url), link=verify_url)
+    pdf.cell(200, 5, printable(verify_url), link=verify_url)
     pdf.set_xy(24, 183)
     pdf.set_text_color(*MUTED)
-    pdf.cell(0, 5, _text(_("Issued by %(vendor)s") % {"vendor": brand.name}))
+    pdf.cell(0, 5, printable(_("Issued by %(vendor)s") % {"vendor": brand.name}))
 
     _qr(pdf, verify_url)
     pdf.set_text_color(*INK)

@@ -4,15 +4,20 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localdate
 
+from core.links import link_for
 from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
 from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, past_last_day
 
 from .models import Certificate, Certification, RenewalRequires, TierRequirement
 from .renewal import RETAKES_COURSES, RETAKES_EXAM, has_renewal_path, renewal_counts_from
+
+#: The name under which the portal registers its verification page (``core.links``).
+VERIFICATION_LINK = "certificate_verification"
 
 
 def certifications_for_partner(*, user):
@@ -59,6 +64,14 @@ def certificates_of(*, user):
 
 def certificate_of(*, user, certificate_id: int) -> Certificate | None:
     return certificates_of(user=user).filter(pk=certificate_id).first()
+
+
+def verification_url(request, certificate) -> str:
+    """The human-readable verification page when the portal serves one (``core.links``), else the API's."""
+    code = certificate.verification_code
+    return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
+        reverse("api-v1:verify_certificate", args=[code])
+    )
 
 
 def holder_name(user) -> str:

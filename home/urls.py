@@ -2,7 +2,7 @@
 
 from django.urls import include, path
 
-from .views import branding, bulletins, certifications, exams, home, links, profile, programs, verify
+from .views import branding, bulletins, certifications, exams, home, links, profile, programs, transcript, verify
 from .views.learning import urls as learning_urls
 from .views.library import asset as library_asset
 from .views.library import search as library_search
@@ -31,6 +31,7 @@ urlpatterns = [
     path("certifications/<int:certificate_id>/", certifications.certificate_detail, name="certificate"),
     path("certifications/<int:certificate_id>/pdf/", certifications.certificate_pdf, name="certificate_pdf"),
     path("certifications/exams/", include(exams.urlpatterns)),
+    path("certifications/transcript/<str:file_format>/", transcript.my_transcript, name="my_transcript"),
     path("programs/", programs.program_list, name="programs"),
     path("programs/<int:program_id>/", programs.program_detail, name="program_detail"),
     path("bulletins/", bulletins.bulletin_list, name="bulletins"),

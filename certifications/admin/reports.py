@@ -9,7 +9,8 @@
 * ``alerts``: the exceptions of the daily check (``certifications.services.compliance_check``),
   open ones by default, with who was told and how each was resolved;
 * ``exams`` and ``exam_attempts`` (``certifications.admin.exam_reports``): how partners do at
-  certifications' exams, and every attempt.
+  certifications' exams, and every attempt;
+* ``transcripts`` (``certifications.admin.transcripts``): a learner's transcript, PDF or CSV.
 
 URL names are in the ``certifications_reports`` namespace (``…:compliance``, ``…:alerts``,
 each with a ``…_results`` twin), under ``/admin/reports/certifications/``; both export CSV
@@ -22,7 +23,7 @@ with ``certifications.view_compliancealert`` the alerts (superusers both).
 
 from django import forms
 from django.contrib.auth import get_user_model
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.functional import cached_property
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -31,15 +32,20 @@ from wagtail.admin.utils import get_user_display_name
 
 import django_filters
 
-from certifications.models import ComplianceAlert, TierRequirement
+from certifications.models import Certificate, ComplianceAlert, TierRequirement
 from certifications.selectors import FORECAST_DAYS, partners_compliance
 from core.reports import ViewPermissionReportView, report_urlpatterns, view_permission_menu_items
 from partners.models import Partner, Tier
 
 from .exam_reports import MENU_ENTRIES as EXAM_MENU_ENTRIES
 from .exam_reports import REPORTS as EXAM_REPORTS
+from .transcripts import TranscriptReportView, transcript_download
 
-PERMISSIONS = ("certifications.view_tierrequirement", "certifications.view_compliancealert")
+PERMISSIONS = (
+    "certifications.view_tierrequirement",
+    "certifications.view_compliancealert",
+    "certifications.view_certificate",
+)
 
 
 class ComplianceState:
@@ -352,10 +358,14 @@ REPORTS = {
     "compliance": ("compliance/", ComplianceReportView),
     "alerts": ("alerts/", ComplianceAlertReportView),
     **EXAM_REPORTS,
+    "transcripts": ("transcripts/", TranscriptReportView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/certifications/``, namespace ``certifications_reports``.
-urlpatterns = report_urlpatterns(REPORTS)
+urlpatterns = [
+    *report_urlpatterns(REPORTS),
+    path("transcripts/<int:user_id>/<str:file_format>/", transcript_download, name="transcript"),
+]
 
 
 def report_menu_items():
@@ -364,5 +374,6 @@ def report_menu_items():
         ("Certifications: tier compliance", "compliance", "success", TierRequirement),
         ("Certifications: partners below their tier", "alerts", "warning", ComplianceAlert),
         *EXAM_MENU_ENTRIES,
+        ("Learners: transcripts", "transcripts", "doc-full", Certificate),
     ]
     return view_permission_menu_items("certifications_reports", entries, first_order=130)

@@ -122,6 +122,21 @@ def exam_taken_for_a_certification_titled(client):
     exam_attempt_submit(user=user, certification=certification, attempt_id=attempt.pk, answers=answers)
 
 
+def learner_named(client):
+    partner_user(user__first_name=FORMULA, user__last_name="")
+
+
+def package_attempt_at_a_package_titled(client):
+    """A partner's attempt at a package (stored as the runtime keeps it) whose title is a formula."""
+    from elearning.models import Package, PackageAttempt, PackageVersion
+
+    package = Package.objects.create(title=FORMULA, standard="scorm12")
+    version = PackageVersion.objects.create(
+        package=package, number=1, archive="p.zip", sha256="0" * 64, size_bytes=1, file_count=1, schema_version="1.2"
+    )
+    PackageAttempt.objects.create(user=partner_user(), package=package, version=version, score_percent=80)
+
+
 def partner_below_its_tier(client):
     gold = TierFactory(key="gold", name="Gold", rank=30)
     TierRequirementFactory(tier=gold, certification=CertificationFactory(title="Certified seller"), minimum_holders=1)
@@ -186,6 +201,8 @@ EXPORTS: dict[str, Callable] = {
     "certifications_reports:alerts": compliance_alert_for_a_partner,
     "certifications_reports:exams": exam_taken_for_a_certification_titled,
     "certifications_reports:exam_attempts": exam_taken_for_a_certification_titled,
+    "certifications_reports:transcripts": learner_named,
+    "elearning_reports:packages": package_attempt_at_a_package_titled,
     "accounts_reports:sign_ins": sign_in_failed_as,
     "wagtailsnippets_certifications_certificate:list": certificate_revoked_with_a_reason,
     "partners:index": partner_named,

@@ -68,6 +68,7 @@ PATHS_ADDED = {
     "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}",
     "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}/submit",
     "/api/v1/lessons/{lesson_id}/launch",  # courses: a lesson's learning package launched (its player's URL)
+    "/api/v1/me/transcript",  # certifications: my learning transcript as a PDF or CSV
 }
 
 

@@ -1,5 +1,6 @@
 """``/team/``: the partner's members (search, status filter, pages) and open invitations; ``/team/<id>/``: one
-member's learning and certifications."""
+member's learning and certifications; ``/team/<id>/transcript/<pdf|csv>/``: their transcript (what the admin may
+see of it: ``certifications.transcript``)."""
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -7,6 +8,7 @@ from django.http import Http404
 from django.template.response import TemplateResponse
 from django.views.decorators.http import require_GET
 
+from certifications.api import TRANSCRIPT_FORMATS, transcript_response
 from partners.members import member_of
 
 from .access import team_page
@@ -75,3 +77,13 @@ def member(request, partner, user_id: int):
             "hidden_certificates": hidden_certificates,
         },
     )
+
+
+@require_GET
+@team_page
+def member_transcript(request, partner, user_id: int, file_format: str):
+    """A member's transcript, limited to the courses and certifications the admin may see; 404 for anyone else's."""
+    membership = membership_or_404(partner, user_id)
+    if file_format not in TRANSCRIPT_FORMATS:
+        raise Http404
+    return transcript_response(request, user=membership.user, file_format=file_format, viewer=request.user)

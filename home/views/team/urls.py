@@ -11,6 +11,7 @@ urlpatterns = [
     path("invitations/<int:invitation_id>/resend/", invitations.resend, name="team_invitation_resend"),
     path("invitations/<int:invitation_id>/revoke/", invitations.revoke, name="team_invitation_revoke"),
     path("<int:user_id>/", members.member, name="team_member"),
+    path("<int:user_id>/transcript/<str:file_format>/", members.member_transcript, name="team_member_transcript"),
     path("<int:user_id>/roles/", people.roles, name="team_member_roles"),
     path("<int:user_id>/deactivate/", people.deactivate, name="team_member_deactivate"),
     path("<int:user_id>/reactivate/", people.reactivate, name="team_member_reactivate"),
