@@ -220,6 +220,8 @@ NOT_PAGES = {
     "home:team_invite",  # POST endpoints of "My team" (the team page shows their forms)
     "home:team_invitation_resend",
     "home:team_invitation_revoke",
+    "home:my_transcript",  # file downloads (PDF, CSV), not pages: tests/certifications/test_transcript.py
+    "home:team_member_transcript",
 }
 
 
