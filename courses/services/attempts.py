@@ -14,7 +14,7 @@ from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from core.signals import quiz_passed
@@ -106,7 +106,11 @@ def quiz_attempt_start(
         return current, False
     if in_round.filter(passed=True).exists():
         raise CourseError(f"You passed “{quiz}” already.")
-    used, numbered = in_round.count(), attempts.count()
+    # One statement, so one snapshot: counted apart, a parallel start committing in between would be missed
+    # by one count and seen by the other, and the limit could be passed.
+    in_round_filter = {"filter": Q(started_at__gte=since)} if since else {}
+    counts = attempts.aggregate(numbered=Count("pk"), used=Count("pk", **in_round_filter))
+    used, numbered = counts["used"], counts["numbered"]
     if quiz.attempt_limit and used >= quiz.attempt_limit:
         if current := in_progress():  # started by a parallel request since we looked
             return current, False
