@@ -34,7 +34,8 @@ from core.reports import (
     period_label,
 )
 from courses.models import QuizAttempt
-from partners.models import Partner, PartnerType, Tier
+from partners.admin.filters import partner_tier_filter, partner_type_filter
+from partners.models import Partner
 
 from ..exam_selectors import exam_attempt_rows, exam_stats
 from ..models import Certification
@@ -54,20 +55,8 @@ class ExamFilterSet(WagtailFilterSet):
     certification = django_filters.ModelChoiceFilter(
         label="Certification", queryset=certifications_with_exams(), empty_label="All", method="filter_certification"
     )
-    tier = django_filters.ModelChoiceFilter(
-        label="Partner tier",
-        field_name="user__partner_membership__partner__tier",
-        queryset=Tier.objects.all(),
-        empty_label="All",
-        widget=forms.RadioSelect,
-    )
-    partner_type = django_filters.ModelChoiceFilter(
-        label="Partner type",
-        field_name="user__partner_membership__partner__partner_type",
-        queryset=PartnerType.objects.all(),
-        empty_label="All",
-        widget=forms.RadioSelect,
-    )
+    tier = partner_tier_filter()
+    partner_type = partner_type_filter()
     submitted_at = django_filters.DateFromToRangeFilter(label="Submitted between", widget=DateRangePickerWidget)
 
     class Meta:

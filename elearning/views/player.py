@@ -119,7 +119,7 @@ def player(request, token: str):
         "unit": unit,
         "position": position + 1,
         "unit_count": len(units),
-        "toc": toc if sequencing["choice"] and len(units) > 1 else [],
+        "contents": toc if sequencing["choice"] and len(units) > 1 else [],
         "previous_url": previous_url,
         "next_url": next_url,
         "exit_url": config["exitUrl"],

@@ -19,7 +19,7 @@ import django_filters
 from core.reports import PercentColumn, ViewPermissionReportView, export_percent, period_label
 from courses.models import Course, Enrollment
 from courses.reports import ENROLLMENT_GROUPINGS, enrollment_stats
-from partners.models import PartnerType, Tier
+from partners.admin.filters import partner_tier_filter, partner_type_filter
 
 DEFAULT_GROUP_BY = "course_partner"
 GROUP_BY_CHOICES = [
@@ -53,20 +53,8 @@ class EnrollmentReportFilterSet(WagtailFilterSet):
     course = django_filters.ModelChoiceFilter(
         label="Course", queryset=Course.objects.order_by("title", "pk"), empty_label="All"
     )
-    tier = django_filters.ModelChoiceFilter(
-        label="Partner tier",
-        field_name="user__partner_membership__partner__tier",
-        queryset=Tier.objects.all(),
-        empty_label="All",
-        widget=forms.RadioSelect,
-    )
-    partner_type = django_filters.ModelChoiceFilter(
-        label="Partner type",
-        field_name="user__partner_membership__partner__partner_type",
-        queryset=PartnerType.objects.all(),
-        empty_label="All",
-        widget=forms.RadioSelect,
-    )
+    tier = partner_tier_filter()
+    partner_type = partner_type_filter()
     rounds = django_filters.ChoiceFilter(
         label="Rounds",
         choices=ROUNDS_CHOICES,
