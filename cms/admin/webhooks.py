@@ -3,12 +3,11 @@
 import json
 
 from django import forms
-from django.urls import path, reverse
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import urlencode
 from django.utils.text import capfirst
 
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
@@ -17,6 +16,7 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 
 from cms.models import WebhookDelivery, WebhookEndpoint
+from core.admin.viewsets import InspectOnlyViewSet
 
 
 class WebhookEndpointForm(WagtailAdminModelForm):
@@ -104,7 +104,7 @@ class WebhookDeliveryInspectView(generic.InspectView):
         return format_html("<pre>{}</pre>", json.dumps(self.object.payload, indent=2, sort_keys=True))
 
 
-class WebhookDeliveryViewSet(ModelViewSet):
+class WebhookDeliveryViewSet(InspectOnlyViewSet):
     """The delivery log, read-only: what was sent where, how many attempts, and how the last one went."""
 
     model = WebhookDelivery
@@ -114,8 +114,6 @@ class WebhookDeliveryViewSet(ModelViewSet):
     menu_label = "Webhook deliveries"
     add_to_settings_menu = True
     add_to_reference_index = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
     index_view_class = WebhookDeliveryIndexView
     inspect_view_class = WebhookDeliveryInspectView
     ordering = "-created_at"
@@ -149,28 +147,3 @@ class WebhookDeliveryViewSet(ModelViewSet):
         "created_at",
         "delivered_at",
     ]
-
-    def get_urlpatterns(self):
-        conv = self.pk_path_converter
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{conv}:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Only the listing and the inspect view exist: no add, edit, delete, history or usage links.
-        return {
-            **super().get_common_view_kwargs(**kwargs),
-            **dict.fromkeys(
-                ["add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"]
-            ),
-        }
-
-    def get_permissions_to_register(self):
-        return super().get_permissions_to_register().filter(codename="view_webhookdelivery")
-
-    @property
-    def url_finder_class(self):
-        # Where Wagtail links to a delivery (e.g. from search or logs), link to its inspect view.
-        return type("DeliveryURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})

@@ -2,16 +2,15 @@
 
 import json
 
-from django.urls import path
 from django.utils.html import format_html
 
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn
 from wagtail.admin.views import generic
-from wagtail.admin.viewsets.model import ModelViewSet
 
 import django_filters
+
+from core.admin.viewsets import InspectOnlyViewSet
 
 from ..models import Statement
 
@@ -57,7 +56,7 @@ class StatementInspectView(generic.InspectView):
         return format_html("<pre>{}</pre>", json.dumps(self.object.payload, indent=2, ensure_ascii=False))
 
 
-class StatementViewSet(ModelViewSet):
+class StatementViewSet(InspectOnlyViewSet):
     """Every statement as stored: the listing filters by verb, actor, activity and date; inspect shows the JSON."""
 
     model = Statement
@@ -66,8 +65,6 @@ class StatementViewSet(ModelViewSet):
     icon = "list-ul"
     menu_label = "Statements"
     add_to_reference_index = False
-    copy_view_enabled = False
-    inspect_view_enabled = True
     inspect_view_class = StatementInspectView
     filterset_class = StatementFilterSet
     ordering = "-stored"
@@ -82,27 +79,3 @@ class StatementViewSet(ModelViewSet):
         DateColumn("stored", label="Stored", sort_key="stored"),
     ]
     inspect_view_fields = ["id", "actor_label", "verb_id", "registration", "voided", "stored", "credential", "payload"]
-
-    def get_urlpatterns(self):
-        conv = self.pk_path_converter
-        return [
-            path("", self.index_view, name="index"),
-            path("results/", self.index_results_view, name="index_results"),
-            path(f"inspect/<{conv}:pk>/", self.inspect_view, name="inspect"),
-        ]
-
-    def get_common_view_kwargs(self, **kwargs):
-        # Statements are immutable: only the listing and the inspect view exist.
-        return {
-            **super().get_common_view_kwargs(**kwargs),
-            **dict.fromkeys(
-                ["add_url_name", "edit_url_name", "delete_url_name", "history_url_name", "usage_url_name"]
-            ),
-        }
-
-    def get_permissions_to_register(self):
-        return super().get_permissions_to_register().filter(codename="view_statement")
-
-    @property
-    def url_finder_class(self):
-        return type("StatementURLFinder", (ModelAdminURLFinder,), {"edit_url_name": self.get_url_name("inspect")})
