@@ -80,10 +80,15 @@ bench: $(INSTALLED)
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 
-## The portal's German catalogue: collect home's strings into home/locale/de (then translate), and compile it.
+## The German catalogues of what learners and partners see: the portal (home), the package player (elearning) and
+## certificates and transcripts (certifications). Collects each app's strings into <app>/locale/de (then translate),
+## and compiles them.
+TRANSLATED_APPS := home elearning certifications
 messages: $(INSTALLED)
-	cd home && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l de --add-location file
-	cd home && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin compilemessages -l de
+	for app in $(TRANSLATED_APPS); do \
+		(cd $$app && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l de --add-location file \
+			&& DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin compilemessages -l de) || exit 1; \
+	done
 
 clean:
 	rm -rf .stack var .pytest_cache .ruff_cache

@@ -13,6 +13,7 @@ from django.utils import timezone
 import pytest
 from pypdf import PdfReader
 
+from accounts.preferences import preferences_update
 from certifications.factories import CertificateFactory, CertificationFactory
 from certifications.models import Certificate
 from certifications.transcript import transcript_csv, transcript_of
@@ -228,3 +229,13 @@ def test_staff_without_the_permissions_get_none(client, learner):
     response = client.get(f"/admin/reports/certifications/transcripts/{learner.user.pk}/csv/")
     assert response.status_code in (302, 403)
     assert "Routing" not in response.content.decode()
+
+
+def test_a_learner_who_chose_german_gets_the_transcript_in_german(client, learner):
+    preferences_update(user=learner.user, language="de")
+    client.force_login(learner.user)
+    response = client.get("/certifications/transcript/pdf/")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    assert "Lernnachweis" in text and "Kurse" in text and "Zertifikate" in text
+    assert "Learning transcript" not in text

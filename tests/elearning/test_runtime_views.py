@@ -10,6 +10,7 @@ from django.utils import timezone
 
 import pytest
 
+from accounts.preferences import preferences_update
 from elearning.factories import PackageFactory
 from elearning.factories_runtime import commit_12, commit_2004, launched
 from elearning.models import PackageLaunch, ScoRuntime
@@ -238,3 +239,13 @@ def test_range_requests_get_part_of_a_file(ann, scorm12):
     response = content(client, token, "sco.js", Range="bytes=-5")
     assert b"".join(response.streaming_content) == whole[-5:]
     assert content(client, token, "sco.js", Range=f"bytes={len(whole)}-").status_code == 416
+
+
+def test_a_learner_who_chose_german_gets_the_player_in_german(ann, scorm2004):
+    preferences_update(user=ann, language="de")
+    _, token = launched(ann, scorm2004)
+    client = Client()
+    client.force_login(ann)
+    html = client.get(launch_url(token)).content.decode()
+    assert '<html lang="de">' in html
+    assert "Teil 1 von 3: Know your partner program" in html and ">Weiter</a>" in html and ">Beenden</a>" in html

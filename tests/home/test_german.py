@@ -1,5 +1,6 @@
-"""The portal speaks German as a proof of its i18n: a complete catalogue (nothing untranslated or fuzzy,
-placeholders kept), compiled from its source, and pages that come out in German for a user who chose it."""
+"""The portal speaks German as a proof of its i18n: complete catalogues (nothing untranslated or fuzzy,
+placeholders kept) for the portal, the package player and certificates/transcripts, compiled from their source,
+and pages that come out in German for a user who chose it."""
 
 import re
 from pathlib import Path
@@ -12,23 +13,30 @@ import pytest
 from accounts.preferences import preferences_update
 from partners.factories import partner_user
 
-CATALOGUE = Path(settings.BASE_DIR) / "home" / "locale" / "de" / "LC_MESSAGES"
+#: Each app whose strings a learner or partner sees, with how many strings it has at least (not a handful).
+CATALOGUES = {"home": 400, "elearning": 25, "certifications": 50}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}")
 
 
-def source():
-    return polib.pofile(str(CATALOGUE / "django.po"))
+def folder(app):
+    return Path(settings.BASE_DIR) / app / "locale" / "de" / "LC_MESSAGES"
 
 
-def test_every_string_of_the_portal_is_translated_into_german():
-    catalogue = source()
+def source(app):
+    return polib.pofile(str(folder(app) / "django.po"))
+
+
+@pytest.mark.parametrize("app", CATALOGUES)
+def test_every_string_learners_see_is_translated_into_german(app):
+    catalogue = source(app)
     assert catalogue.percent_translated() == 100, [entry.msgid for entry in catalogue.untranslated_entries()]
     assert not catalogue.fuzzy_entries(), [entry.msgid for entry in catalogue.fuzzy_entries()]
-    assert len(catalogue) > 400  # the portal's own strings, not a handful
+    assert len(catalogue) > CATALOGUES[app]
 
 
-def test_translations_keep_every_placeholder():
-    for entry in source().translated_entries():
+@pytest.mark.parametrize("app", CATALOGUES)
+def test_translations_keep_every_placeholder(app):
+    for entry in source(app).translated_entries():
         translations = list(entry.msgstr_plural.values()) if entry.msgid_plural else [entry.msgstr]
         expected = sorted(PLACEHOLDER.findall(entry.msgid_plural or entry.msgid))
         for translation in translations:
@@ -40,9 +48,10 @@ def test_translations_keep_every_placeholder():
             )
 
 
-def test_the_compiled_catalogue_is_the_source():
-    compiled = {(entry.msgid, entry.msgid_plural): entry for entry in polib.mofile(str(CATALOGUE / "django.mo"))}
-    for entry in source().translated_entries():
+@pytest.mark.parametrize("app", CATALOGUES)
+def test_the_compiled_catalogue_is_the_source(app):
+    compiled = {(entry.msgid, entry.msgid_plural): entry for entry in polib.mofile(str(folder(app) / "django.mo"))}
+    for entry in source(app).translated_entries():
         built = compiled.get((entry.msgid, entry.msgid_plural))
         assert built is not None, f"not compiled (run `make messages`): {entry.msgid!r}"
         if entry.msgid_plural:
