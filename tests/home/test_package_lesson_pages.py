@@ -37,12 +37,13 @@ def player_src(page: str) -> str:
 
 
 def test_start_shows_the_player_and_the_package_completes_the_lesson(client, member, scorm12):
-    course = course_with_package(scorm12)
+    course = course_with_package(scorm12, lessons_before=1)
     lesson = package_lesson(course)
     Enrollment.objects.create(user=member, course=course)
     page = client.get(lesson_url(course, lesson)).content.decode()
     assert "Security basics" in page and "Not started" in page and ">Start<" in page
     assert "Mark as done" not in page
+    assert "Previous lesson" in page  # the player has its own Previous and Next, between the package's parts
     assert not PackageLaunch.objects.exists()  # viewing launches nothing
 
     response = client.post(lesson_url(course, lesson) + "play/", {"block": f"package-{scorm12.pk}-all"})
