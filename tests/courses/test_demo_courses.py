@@ -36,6 +36,7 @@ def counts() -> tuple:
 
 @override_settings(DEBUG=True)
 @pytest.mark.usefixtures("midday")
+@pytest.mark.timeout(900)  # builds the whole demo; on a loaded 2-core machine that passed 300 s once
 def test_load_demo_makes_eight_live_courses_with_quizzes_and_learners_progress(client):
     out = load_demo()
     assert "question_banks: 8 created" in out and "courses: 8 created" in out
