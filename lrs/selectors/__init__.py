@@ -1,7 +1,7 @@
 """Every read of the LRS: credentials by their Basic token, statements by id or query, documents (state, agent
 and activity profiles), activities and agents."""
 
-from .activities import activity_object, activity_within_reach, person_for
+from .activities import activity_definitions, activity_object, activity_within_reach, person_for
 from .credentials import client_credentials, credential_authenticate
 from .profiles import activity_profile_get, activity_profile_ids, agent_profile_get, agent_profile_ids
 from .state import state_get, state_ids
@@ -9,6 +9,7 @@ from .statements import StatementQuery, statement_get, statements_page, statemen
 
 __all__ = [
     "StatementQuery",
+    "activity_definitions",
     "activity_object",
     "activity_profile_get",
     "activity_profile_ids",

@@ -22,6 +22,19 @@ def activity_object(activity_id: str) -> dict | None:
     return activity
 
 
+def activity_definitions(activity_ids) -> dict[str, dict]:
+    """The canonical definitions of those of ``activity_ids`` that have one (one query)."""
+    activity_ids = set(activity_ids)
+    if not activity_ids:
+        return {}
+    rows = ActivityDefinition.objects.filter(activity_hash__in=[activity_hash(i) for i in activity_ids])
+    return {
+        activity_id: definition
+        for activity_id, definition in rows.values_list("activity_id", "definition")
+        if activity_id in activity_ids and definition
+    }
+
+
 def activity_within_reach(credential: Credential, activity_id: str) -> bool:
     """Does a learner's credential reach ``activity_id``: under its activity, or mentioned by a statement it may
     read? (Clients are judged by their scopes alone.)"""
