@@ -4,7 +4,7 @@ they are stored (``statements_store`` calls ``activities_define`` inside its tra
 A later definition wins property by property; language maps (``name``, ``description``) and ``extensions`` are
 merged key by key, so a statement naming an activity in one language does not erase its other languages. A
 learner's credential defines only the activities within its own activity (``Credential.covers_activity``): one
-learner cannot rename what every other learner's records show.
+learner cannot rename what every other learner's records show (one without an activity defines none).
 """
 
 from django.utils import timezone
@@ -55,8 +55,8 @@ def activities_define(*, credential: Credential, statements: list[dict], now=Non
     sent: dict[str, dict] = {}
     for statement in statements:
         for activity in defined_activities(statement):
-            if credential.agent_ifi and not credential.covers_activity(activity["id"]):
-                continue
+            if credential.agent_ifi and not (credential.activity_id and credential.covers_activity(activity["id"])):
+                continue  # a learner's credential without an activity of its own defines none
             sent[activity["id"]] = merge_definition(sent.get(activity["id"], {}), activity["definition"])
     if not sent:
         return

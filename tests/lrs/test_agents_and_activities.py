@@ -113,6 +113,9 @@ def test_a_learner_defines_only_its_own_activity(xapi):
     }
     assert "definition" not in xapi.document("activities", reporter, "GET", activityId="https://other.test/q").json()
     assert not ActivityDefinition.objects.filter(activity_id="https://other.test/q").exists()
+    unbound = launch_credential(partner_user())  # no activity of its own: defines nothing
+    assert xapi.post(unbound, defined(unbound.agent, AU + "/q1", {"name": {"en": "Renamed"}})).status_code == 200
+    assert ActivityDefinition.objects.get(activity_id=AU + "/q1").definition == {"name": {"en": "Mine"}}
 
 
 def test_a_learner_reads_activities_within_its_reach_only(xapi):
