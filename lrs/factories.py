@@ -17,7 +17,12 @@ from .hashing import basic_token
 from .models import Credential
 from .services import credential_issue
 
-LAUNCH_SCOPES = [Credential.Scope.STATEMENTS_WRITE, Credential.Scope.STATEMENTS_READ_MINE, Credential.Scope.STATE]
+LAUNCH_SCOPES = [
+    Credential.Scope.STATEMENTS_WRITE,
+    Credential.Scope.STATEMENTS_READ_MINE,
+    Credential.Scope.STATE,
+    Credential.Scope.PROFILE,
+]
 
 
 @dataclass

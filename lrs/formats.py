@@ -1,6 +1,6 @@
 """The ``format`` of GET statements: ``exact`` (as stored), ``ids`` (identifiers only) and ``canonical``
-(language maps cut to the one language the client prefers, by ``Accept-Language``; this LRS keeps no
-canonical definitions of its own, so they are the statement's)."""
+(activities with the LRS's canonical definition when it has one, ``lrs.services.activities``, else the
+statement's; language maps cut to the one language the client prefers, by ``Accept-Language``)."""
 
 import copy
 
@@ -81,7 +81,9 @@ def _one_language(language_map: dict, languages: list[str]) -> dict:
     return {first: language_map[first]}
 
 
-def _canonical_activity(activity: dict, languages: list[str]) -> None:
+def _canonical_activity(activity: dict, languages: list[str], definitions: dict) -> None:
+    if activity.get("id") in definitions:
+        activity["definition"] = copy.deepcopy(definitions[activity["id"]])
     definition = activity.get("definition")
     if not definition:
         return
@@ -94,26 +96,27 @@ def _canonical_activity(activity: dict, languages: list[str]) -> None:
                 component["description"] = _one_language(component["description"], languages)
 
 
-def _canonical_statement(statement: dict, languages: list[str]) -> None:
+def _canonical_statement(statement: dict, languages: list[str], definitions: dict) -> None:
     if "display" in statement["verb"]:
         statement["verb"]["display"] = _one_language(statement["verb"]["display"], languages)
     obj = statement["object"]
     kind = obj.get("objectType", "Activity")
     if kind == "Activity":
-        _canonical_activity(obj, languages)
+        _canonical_activity(obj, languages, definitions)
     elif kind == "SubStatement":
-        _canonical_statement(obj, languages)
+        _canonical_statement(obj, languages, definitions)
     for activities in statement.get("context", {}).get("contextActivities", {}).values():
         for activity in activities:
-            _canonical_activity(activity, languages)
+            _canonical_activity(activity, languages, definitions)
 
 
-def formatted(payload: dict, *, format: str = "exact", languages: list[str] = ()) -> dict:
-    """A stored statement as returned in ``format``."""
+def formatted(payload: dict, *, format: str = "exact", languages: list[str] = (), definitions=None) -> dict:
+    """A stored statement as returned in ``format``; ``definitions`` (activity id: canonical definition) for
+    ``canonical``."""
     statement = returned_form(payload)
     if format == "ids":
         return _ids_statement(statement)
     if format == "canonical":
         statement = copy.deepcopy(statement)
-        _canonical_statement(statement, list(languages))
+        _canonical_statement(statement, list(languages), definitions or {})
     return statement

@@ -1,10 +1,10 @@
 """The fetch URL (cmi5 §8.2): one POST per launch gets the AU its LRS credential, as ``{"auth-token": …}``.
 
 The credential is made at that moment (so its secret is never stored, only its HMAC): it acts for the
-learner, bound to their agent, the registration and the AU's activity id, may write statements, read its own
-and use the state resource, and expires when the launch would at the latest. Every other call answers
-cmi5's error JSON (HTTP 200, as §8.2.1 asks): ``"1"`` when the token was handed out already or the launch
-is over (expired, revoked by a later launch, abandoned, terminated), ``"2"`` for an unknown token or a
+learner, bound to their agent, the registration and the AU's activity id, may write statements, read its own,
+use the state resource and its learner's agent profile, and expires when the launch would at the latest. Every
+other call answers cmi5's error JSON (HTTP 200, as §8.2.1 asks): ``"1"`` when the token was handed out already
+or the launch is over (expired, revoked by a later launch, abandoned, terminated), ``"2"`` for an unknown token or a
 learner who lost access, ``"3"`` for a launch that is not cmi5's.
 """
 
@@ -23,7 +23,12 @@ from ..models import Cmi5Session, PackageLaunch
 from ..runtime.selectors import learner_has_access, token_hash
 from .statements import SESSION_CONTEXT
 
-SCOPES = [Credential.Scope.STATEMENTS_WRITE, Credential.Scope.STATEMENTS_READ_MINE, Credential.Scope.STATE]
+SCOPES = [
+    Credential.Scope.STATEMENTS_WRITE,
+    Credential.Scope.STATEMENTS_READ_MINE,
+    Credential.Scope.STATE,
+    Credential.Scope.PROFILE,  # its learner's agent profile (cmi5LearnerPreferences, cmi5 §11)
+]
 ERRORS = {
     "1": "The authorization token has already been returned, or this launch has ended: launch the AU again.",
     "2": "This launch is not valid.",

@@ -5,7 +5,8 @@ stays, so a launch on another device continues it — or starts attempt n+1 (no 
 ``new_attempt``). Each launch is a new ``PackageLaunch`` (the token the player, the AU's files and the
 fetch URL answer to; earlier launches of the attempt are revoked) and a new ``Cmi5Session``; an earlier
 session of the registration still open is abandoned first ("abandoned", §9.3.6). Before the AU can load,
-the ``LMS.LaunchData`` state document is written and the "launched" statement recorded. The LRS credential
+the ``LMS.LaunchData`` state document is written (and the learner's ``cmi5LearnerPreferences`` agent profile
+when they have none, §11) and the "launched" statement recorded. The LRS credential
 itself is made when the AU calls the fetch URL (``elearning.cmi5.fetch``), so no secret is ever stored.
 """
 
@@ -29,6 +30,7 @@ from lrs.services import credential_revoke, state_put
 from ..models import Cmi5Registration, Cmi5Session, CompletionStatus, PackageAttempt, PackageLaunch, ScoRuntime
 from ..runtime.selectors import token_hash
 from . import vocabulary as v
+from .preferences import learner_preferences_ensure
 from .progress import attempt_evaluate, au_rows, aus_of
 from .statements import iso_duration, lms_record, lms_statement
 
@@ -271,6 +273,7 @@ def cmi5_launch_start(
             content=json.dumps(_launch_data(session, unit_data, return_url=return_url or done_url)).encode(),
             content_type="application/json",
         )
+        learner_preferences_ensure(user=user, agent=agent)  # cmi5 §11, read by the AU at startup
         _launched(session, unit_data, agent=agent, token=token, now=now)
         if created:  # moveOn is evaluated when the registration is made (§9.6.1): NotApplicable AUs are met
             attempt_evaluate(registration=registration, session=session, always_announce=False, now=now)

@@ -16,11 +16,13 @@ class Credential(models.Model):
         STATEMENTS_READ_MINE = "statements/read/mine", "Read its own agent's statements"
         STATEMENTS_READ = "statements/read", "Read every statement"
         STATE = "state", "Read and write state documents"
+        PROFILE = "profile", "Read and write profile documents"
         ALL_READ = "all/read", "Read everything"
         ALL = "all", "Everything (read, write, void)"
 
     #: What a credential acting for a learner may be given: never another learner's records, never voiding.
-    LEARNER_SCOPES = frozenset({"statements/write", "statements/read/mine", "state"})
+    #: (``profile`` reaches its own agent's profile, and reads the profiles of its own activities.)
+    LEARNER_SCOPES = frozenset({"statements/write", "statements/read/mine", "state", "profile"})
 
     key = models.CharField(max_length=40, unique=True, editable=False, help_text="The public half (Basic user name).")
     secret_hash = models.CharField(max_length=64, editable=False)

@@ -30,6 +30,7 @@ from ..indexing import (
 from ..models import Credential, Statement, StatementActivity, StatementAgent
 from ..policies import run_statement_policies
 from ..validation import agent_ifi, agent_label, parse_timestamp, validate_statement
+from .activities import activities_define
 
 
 def _as_batch(statements, statement_id) -> list[dict]:
@@ -187,6 +188,7 @@ def _store(credential: Credential, batch: list[dict], ids: list[str], now) -> li
         for row in rows
         for activity_id, relation in activities_of(row.payload)
     )
+    activities_define(credential=credential, statements=[row.payload for row in rows], now=now)
     new_ids = [row.id for row in rows]
     voided_now = [row.object_statement_id for row in rows if row.is_voiding]
     if voided_now:

@@ -11,7 +11,8 @@ from django.utils import timezone
 from ..conf import max_page_size, more_link_seconds
 from ..errors import BadRequest, Forbidden
 from ..formats import FORMATS, accepted_languages, formatted
-from ..selectors import StatementQuery, statement_get, statements_page
+from ..indexing import activities_of
+from ..selectors import StatementQuery, activity_definitions, statement_get, statements_page
 from ..services import statements_store
 from ..validation import agent_ifi, is_iri, parse_agent_param, parse_timestamp, parse_uuid
 from .base import bool_param, check_params, last_modified, parse_json, xapi_view
@@ -57,6 +58,13 @@ def _answer(xrequest, body, *, attachments: bool) -> HttpResponse:
         + f"\r\n--{boundary}--\r\n".encode()
     )
     return HttpResponse(content, content_type=f'multipart/mixed; boundary="{boundary}"')
+
+
+def _definitions(payloads, statement_format: str) -> dict:
+    """The canonical definitions ``canonical`` needs for these statements (none for the other formats)."""
+    if statement_format != "canonical":
+        return {}
+    return activity_definitions(activity_id for payload in payloads for activity_id, _ in activities_of(payload))
 
 
 def _format(xrequest) -> str:
@@ -128,7 +136,9 @@ def _get(xrequest, credential):
         voided = "voidedStatementId" in params
         name = "voidedStatementId" if voided else "statementId"
         statement = statement_get(credential=credential, statement_id=parse_uuid(params[name], name), voided=voided)
-        body = formatted(statement.payload, format=_format(xrequest), languages=languages)
+        statement_format = _format(xrequest)
+        definitions = _definitions([statement.payload], statement_format)
+        body = formatted(statement.payload, format=statement_format, languages=languages, definitions=definitions)
         response = _answer(xrequest, body, attachments=bool_param(xrequest, "attachments"))
         last_modified(response, statement.stored)
         return response
@@ -139,8 +149,12 @@ def _get(xrequest, credential):
         query_params, query = dict(params), _parse_query(params)
     rows, more = statements_page(credential=credential, query=query)
     statement_format = query_params.get("format", "exact")
+    definitions = _definitions([row.payload for row in rows], statement_format)
     body = {
-        "statements": [formatted(row.payload, format=statement_format, languages=languages) for row in rows],
+        "statements": [
+            formatted(row.payload, format=statement_format, languages=languages, definitions=definitions)
+            for row in rows
+        ],
         "more": _more_link(credential, query_params, rows[-1]) if more else "",
     }
     return _answer(xrequest, body, attachments=query_params.get("attachments") == "true")

@@ -2,8 +2,9 @@
 token, reads LMS.LaunchData, answers, completes, passes and terminates over xAPI against the hub's LRS, then
 returns to the hub (returnURL); the attempt is completed and passed with its score.
 
-The AU here is the tests' own (``quiz_au_zip``): the sample AU of ``elearning.samples`` sends no "answered"
-statement and no masteryScore extension; it is driven too (``sample_au_runs``), as it is.
+The AU here is the tests' own (``quiz_au_zip``); the sample AU of ``elearning.samples`` is driven too
+(``sample_au_runs``): it reads the learner's preferences (their hub language, from the Agent Profile), sends
+"answered" for its question and the masteryScore extension on "passed", and returns to the hub when it ends.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.core.files.base import ContentFile
 import pytest
 from playwright.sync_api import expect
 
+from accounts.preferences import preferences_update
 from elearning.cmi5 import vocabulary as v
 from elearning.cmi5.launch import cmi5_launch_start
 from elearning.factories import PackageFactory
@@ -22,7 +24,7 @@ from elearning.models import PackageAttempt
 from elearning.samples import zip_bytes
 from elearning.samples.cmi5 import cmi5_course_structure
 from elearning.services import package_upload
-from lrs.models import Statement
+from lrs.models import ActivityDefinition, Statement
 from partners.factories import partner_user
 
 from .accessibility import DESKTOP, PHONE, assert_fits_the_width
@@ -165,20 +167,34 @@ def test_a_learner_takes_a_cmi5_au_in_the_browser_and_the_hub_records_it(new_con
 
 
 def sample_au_runs(new_context):
-    """The sample AU of ``elearning.samples`` as it is: token, LaunchData, initialized, completed, passed, end."""
+    """The sample AU of ``elearning.samples``: token, LaunchData, the learner's preferences, initialized, answered,
+    completed, passed with the masteryScore, terminated, then back to the hub (returnURL)."""
     ann = partner_user()
+    preferences_update(user=ann, language="de")
     package = PackageFactory(standard="cmi5", title="cmi5 essentials")
     _session, token = cmi5_launch_start(user=ann, package=package, context="lesson:2")
     page = new_context(viewport=DESKTOP).new_page()
     page.goto(f"/learn/cmi5/{token}/")
     au = page.frame_locator("#player-frame")
     expect(au.locator("#status")).to_have_text("Ready.")
+    # cmi5LearnerPreferences, written by the hub at launch from Ann's language, read by the AU from her Agent Profile.
+    expect(au.locator("#preferences")).to_have_text("Your preferences: language de, audio on.")
     au.locator("#answer-c").click()
     expect(au.locator("#status")).to_have_text("Answer saved.")
     au.locator("#finish").click()
-    expect(au.locator("#status")).to_have_text("Finished: correct.")
+    # Terminated, the AU goes to the returnURL: the hub's done page, in the frame.
+    expect(au.locator("#cmi5-result")).to_contain_text("Passed")
     attempt = PackageAttempt.objects.get(user=ann, package=package)
     assert attempt.is_completed and attempt.is_passed
     statements = Statement.objects.filter(registration=attempt.cmi5_registration.registration).order_by("stored")
     verbs = [s.verb_id.rsplit("/", 1)[-1] for s in statements]
-    assert verbs == ["launched", "initialized", "completed", "passed", "satisfied", "terminated"]
+    assert verbs == ["launched", "initialized", "answered", "completed", "passed", "satisfied", "terminated"]
+    answered = statements.get(verb_id="http://adlnet.gov/expapi/verbs/answered").payload
+    assert answered["result"] == {"response": "c", "success": True}
+    assert answered["object"]["id"] == attempt.cmi5_registration.sessions.get().activity_id + "/au-q1"
+    assert answered["object"]["definition"]["interactionType"] == "choice"
+    passed = statements.get(verb_id=v.PASSED).payload
+    assert passed["context"]["extensions"][v.EXT_MASTERY] == 0.8
+    # The question's definition became the LRS's canonical one.
+    question = ActivityDefinition.objects.get(activity_id=answered["object"]["id"])
+    assert question.definition["correctResponsesPattern"] == ["c"]

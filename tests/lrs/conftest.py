@@ -36,14 +36,24 @@ class Xapi:
     def follow(self, issued, more):
         return self.client.get(more, **issued.headers)
 
-    def state(self, issued, method, *, body=b"", content_type="application/json", headers=None, **params):
+    def document(self, path, issued, method, *, body=b"", content_type="application/json", headers=None, **params):
+        """A request to a document resource (or agents, activities): ``agent`` is sent as JSON."""
         params = {k: json.dumps(v) if k == "agent" else str(v) for k, v in params.items()}
         call = getattr(self.client, method.lower())
-        url = self._url("activities/state", params)
+        url = self._url(path, params)
         extra = {**issued.headers, **(headers or {})}
         if method in ("PUT", "POST"):
             return call(url, data=body, content_type=content_type, **extra)
         return call(url, **extra)
+
+    def state(self, issued, method, **kwargs):
+        return self.document("activities/state", issued, method, **kwargs)
+
+    def agent_profile(self, issued, method, **kwargs):
+        return self.document("agents/profile", issued, method, **kwargs)
+
+    def activity_profile(self, issued, method, **kwargs):
+        return self.document("activities/profile", issued, method, **kwargs)
 
 
 @pytest.fixture

@@ -152,7 +152,7 @@ def test_every_page_costs_the_same_number_of_queries(xapi, writer, reporter, dja
         xapi.get(reporter, limit=100, activity=ACT_A, related_activities="true", related_agents="true", agent=ANN)
 
 
-def test_formats_ids_exact_and_canonical(xapi, writer, reporter):
+def test_formats_ids_exact_and_canonical(xapi, writer, reporter, django_assert_max_num_queries):
     sent = statement(
         ANN | {"name": "Ann"},
         object={
@@ -173,6 +173,16 @@ def test_formats_ids_exact_and_canonical(xapi, writer, reporter):
     ).json()
     assert canonical["verb"]["display"] == {"de": "abgeschlossen"}
     assert canonical["object"]["definition"]["name"] == {"de": "Kurs"}
+    # A later statement renames the course in German: canonical answers give every statement the LRS's definition.
+    renamed = statement(ANN, object={"id": ACT_A, "definition": {"name": {"de": "Der Kurs"}}})
+    xapi.post(writer, renamed)
+    for params in ({"statementId": sent["id"]}, {"activity": ACT_A}):
+        response = xapi.get(reporter, format="canonical", headers={"HTTP_ACCEPT_LANGUAGE": "de"}, **params).json()
+        for found in response.get("statements", [response]):
+            assert found["object"]["definition"] == {"name": {"de": "Der Kurs"}, "description": {"de": "Über"}}
+    assert xapi.get(reporter, statementId=sent["id"]).json()["object"] == sent["object"]  # exact: as sent
+    with django_assert_max_num_queries(4):
+        xapi.get(reporter, activity=ACT_A, format="canonical")
 
 
 def test_attachments_true_answers_multipart(xapi, writer, reporter):

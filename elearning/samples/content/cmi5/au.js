@@ -3,10 +3,13 @@
  *
  * From the launch URL's query it takes `endpoint`, `fetch`, `actor`, `registration` and
  * `activityId`; it POSTs to the fetch URL once for the session's auth token, GETs the
- * LMS.LaunchData state document (context template, launch mode, mastery score, return URL),
- * keeps its own answer in a "progress" state document (so that a later session resumes), and
- * sends the cmi5 statements: initialized; completed and passed/failed on Finish (in Normal
- * mode only); terminated at the end of every session.
+ * LMS.LaunchData state document (context template, launch mode, mastery score, return URL)
+ * and the learner's cmi5LearnerPreferences agent profile (language, audio: cmi5 §11), keeps
+ * its own answer in a "progress" state document (so that a later session resumes), and sends
+ * the cmi5 statements: initialized; an "answered" (cmi5 allowed) statement for the question;
+ * completed and passed/failed on Finish (in Normal mode only, with the masteryScore extension
+ * when LaunchData has one); terminated at the end of every session, then it goes back to the
+ * returnURL (cmi5 §10.2.6).
  */
 (function () {
   "use strict";
@@ -14,15 +17,20 @@
   var XAPI_VERSION = "1.0.3";
   var CATEGORY_CMI5 = { id: "https://w3id.org/xapi/cmi5/context/categories/cmi5" };
   var CATEGORY_MOVEON = { id: "https://w3id.org/xapi/cmi5/context/categories/moveon" };
+  var EXT_MASTERY = "https://w3id.org/xapi/cmi5/context/extensions/masteryscore";
+  var INTERACTION = "http://adlnet.gov/expapi/activities/cmi.interaction";
+  var LEARNER_PREFERENCES = "cmi5LearnerPreferences";
   var VERBS = {
     initialized: "http://adlnet.gov/expapi/verbs/initialized",
     completed: "http://adlnet.gov/expapi/verbs/completed",
     passed: "http://adlnet.gov/expapi/verbs/passed",
+    answered: "http://adlnet.gov/expapi/verbs/answered",
     failed: "http://adlnet.gov/expapi/verbs/failed",
     terminated: "http://adlnet.gov/expapi/verbs/terminated"
   };
 
   var statusEl = document.getElementById("status");
+  var preferencesEl = document.getElementById("preferences");
   var question = document.getElementById("question");
   var correct = question.getAttribute("data-correct");
 
@@ -30,6 +38,7 @@
   var launch = null;      // the launch parameters
   var authHeader = null;  // "Basic <token>" from the fetch URL
   var launchData = {};    // the LMS.LaunchData state document
+  var preferences = {};   // the learner's cmi5LearnerPreferences (agent profile)
   var progress = { answer: null };
   var terminated = false;
 
@@ -106,6 +115,24 @@
     return response.json();
   }
 
+  /* The learner's preferences (cmi5 §11): read at startup; none, or a refusal, leaves the AU's defaults. */
+  async function getPreferences() {
+    var query = "agents/profile?" + new URLSearchParams({
+      agent: JSON.stringify(launch.actor),
+      profileId: LEARNER_PREFERENCES
+    }).toString();
+    var response = await xapi(query, {});
+    return response.ok ? response.json() : {};
+  }
+
+  function applyPreferences() {
+    var languages = String(preferences.languagePreference || "").split(",").filter(Boolean);
+    var audio = preferences.audioPreference === "off" ? "off" : "on";
+    document.body.setAttribute("data-audio", audio);
+    // This AU is written in English only: it shows what it was asked for, and stays in English.
+    preferencesEl.textContent = "Your preferences: language " + (languages[0] || "not set") + ", audio " + audio + ".";
+  }
+
   async function putState(stateId, document) {
     var response = await xapi(stateQuery(stateId), {
       method: "PUT",
@@ -121,21 +148,31 @@
     var template = JSON.parse(JSON.stringify(launchData.contextTemplate || {}));
     template.registration = launch.registration;
     template.contextActivities = template.contextActivities || {};
-    template.contextActivities.category = (template.contextActivities.category || []).concat(categories);
+    if (categories.length) {
+      template.contextActivities.category = (template.contextActivities.category || []).concat(categories);
+    }
     return template;
   }
 
-  async function send(verb, result, categories, keepalive) {
+  /* A statement about the AU (or `options.object`), with the context template and `options.extensions`. */
+  async function send(verb, result, categories, keepalive, options) {
+    options = options || {};
     var statement = {
       id: uuid(),
       timestamp: new Date().toISOString(),
       actor: launch.actor,
       verb: { id: VERBS[verb], display: { "en-US": verb } },
-      object: { id: launch.activityId, objectType: "Activity" },
+      object: options.object || { id: launch.activityId, objectType: "Activity" },
       context: context(categories)
     };
     if (result) {
       statement.result = result;
+    }
+    if (options.parent) {
+      statement.context.contextActivities.parent = [{ id: launch.activityId, objectType: "Activity" }];
+    }
+    if (options.extensions) {
+      statement.context.extensions = Object.assign(statement.context.extensions || {}, options.extensions);
     }
     var response = await xapi("statements", {
       method: "POST",
@@ -172,6 +209,24 @@
     }
   }
 
+  /* The question as an xAPI interaction activity, below the AU's own activity id. */
+  function questionActivity() {
+    var buttons = question.querySelectorAll("button[data-answer]");
+    return {
+      objectType: "Activity",
+      id: launch.activityId + "/" + question.getAttribute("data-question"),
+      definition: {
+        type: INTERACTION,
+        name: { "en-US": question.querySelector("p").textContent },
+        interactionType: "choice",
+        correctResponsesPattern: [correct],
+        choices: Array.prototype.map.call(buttons, function (button) {
+          return { id: button.getAttribute("data-answer"), description: { "en-US": button.textContent } };
+        })
+      }
+    };
+  }
+
   async function answer(letter) {
     if (terminated || progress.answer) {
       return;
@@ -179,6 +234,11 @@
     progress.answer = letter;
     show();
     await putState("progress", progress);
+    // A cmi5 allowed statement (no cmi5 category): the learner's response to the question.
+    await send("answered", { response: letter, success: letter === correct }, [], false, {
+      object: questionActivity(),
+      parent: true
+    });
     say("Answer saved.");
   }
 
@@ -188,6 +248,9 @@
     await send("terminated", { duration: duration() }, [CATEGORY_CMI5]);
     say(message);
     offerReturn();
+    if (launchData.returnURL) {
+      window.location.assign(launchData.returnURL);  // cmi5 §10.2.6: back to the LMS once terminated
+    }
   }
 
   async function finish() {
@@ -198,14 +261,19 @@
     disableAll();
     var scaled = progress.answer === correct ? 1 : 0;
     if (launchData.launchMode === "Normal") {
-      var mastery = typeof launchData.masteryScore === "number" ? launchData.masteryScore : 1;
+      var hasMastery = typeof launchData.masteryScore === "number";
+      var mastery = hasMastery ? launchData.masteryScore : 1;
       await send("completed", { completion: true, duration: duration() }, [CATEGORY_CMI5, CATEGORY_MOVEON]);
       var passed = scaled >= mastery;
+      var extensions = {};
+      if (hasMastery) {
+        extensions[EXT_MASTERY] = mastery;  // cmi5 §9.6.3.2: the masteryScore the verdict is based on
+      }
       await send(passed ? "passed" : "failed", {
         success: passed,
         score: { scaled: scaled },
         duration: duration()
-      }, [CATEGORY_CMI5, CATEGORY_MOVEON]);
+      }, [CATEGORY_CMI5, CATEGORY_MOVEON], false, { extensions: extensions });
     }
     await terminate("Finished: " + (scaled === 1 ? "correct" : "not correct") + ".");
   }
@@ -219,6 +287,8 @@
     }
     authHeader = "Basic " + tokenBody["auth-token"];
     launchData = (await getState("LMS.LaunchData")) || {};
+    preferences = await getPreferences().catch(function () { return {}; });
+    applyPreferences();
     progress = (await getState("progress")) || { answer: null };
     show();
     await send("initialized", null, [CATEGORY_CMI5]);

@@ -1,0 +1,175 @@
+"""``/xapi/agents/profile`` and ``/xapi/activities/profile`` (Communication §2.6-2.7, §3.1): one document (PUT,
+POST merge, GET, DELETE) by ``profileId``, or the ids of an agent's or an activity's documents (GET, ``since``).
+
+Who reaches what: a learner's credential (bound to an agent) reads and writes its own agent's profile only, and
+only with the ``profile`` scope; another agent's profile is 404, as if it did not exist. Activity profiles are
+every learner's: a learner's credential reads those of its own activity (404 for others) and writes none; a client
+reads them with ``profile``, ``statements/read`` or ``all/read`` and writes them with ``profile`` (or ``all``).
+"""
+
+from django.http import HttpResponse, JsonResponse
+
+from ..errors import BadRequest, Forbidden, NotFound
+from ..models import Credential
+from ..selectors import (
+    activity_profile_get,
+    activity_profile_ids,
+    activity_within_reach,
+    agent_profile_get,
+    agent_profile_ids,
+)
+from ..services import (
+    activity_profile_delete,
+    activity_profile_post,
+    activity_profile_put,
+    agent_profile_delete,
+    agent_profile_post,
+    agent_profile_put,
+)
+from ..validation import agent_ifi, parse_agent_param, parse_timestamp
+from ..validation.values import check_iri
+from .base import check_params, last_modified, xapi_view
+
+Scope = Credential.Scope
+
+
+def _required(xrequest, name: str) -> str:
+    if name not in xrequest.params:
+        raise BadRequest(f"The {name} parameter is required.")
+    return xrequest.params[name]
+
+
+def _since(xrequest):
+    since = xrequest.params.get("since")
+    return parse_timestamp(since, "since") if since is not None else None
+
+
+def _document_response(document) -> HttpResponse:
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["ETag"] = f'"{document.etag}"'
+    last_modified(response, document.updated)
+    return response
+
+
+def _ids_response(ids: list[str], updated) -> JsonResponse:
+    response = JsonResponse(ids, safe=False)
+    last_modified(response, updated)
+    return response
+
+
+def _write_arguments(xrequest) -> dict:
+    return {
+        "profile_id": _required(xrequest, "profileId"),
+        "content": xrequest.body,
+        "content_type": xrequest.header("Content-Type") or "application/octet-stream",
+        "if_match": xrequest.header("If-Match"),
+        "if_none_match": xrequest.header("If-None-Match"),
+    }
+
+
+# --- /xapi/agents/profile -------------------------------------------------------------------------------------------
+
+
+def _agent(xrequest, credential: Credential, *, write: bool) -> dict:
+    agent = parse_agent_param(_required(xrequest, "agent"))
+    if credential.agent_ifi:
+        if not credential.has_scope(Scope.PROFILE):
+            raise Forbidden("This credential may not use agent profiles.")
+        if agent_ifi(agent) != credential.agent_ifi:
+            raise NotFound("No such agent profile.")
+        return agent
+    if not credential.has_scope(*((Scope.PROFILE,) if write else (Scope.PROFILE, Scope.ALL_READ))):
+        raise Forbidden("This credential may not " + ("write" if write else "read") + " agent profiles.")
+    return agent
+
+
+def _agent_get(xrequest, credential):
+    if "profileId" in xrequest.params:
+        check_params(xrequest, {"agent", "profileId"})
+        agent = _agent(xrequest, credential, write=False)
+        document = agent_profile_get(agent=agent, profile_id=xrequest.params["profileId"])
+        if document is None:
+            raise NotFound("No such agent profile.")
+        return _document_response(document)
+    check_params(xrequest, {"agent", "since"})
+    agent = _agent(xrequest, credential, write=False)
+    return _ids_response(*agent_profile_ids(agent=agent, since=_since(xrequest)))
+
+
+def _agent_write(service):
+    def handler(xrequest, credential):
+        check_params(xrequest, {"agent", "profileId"})
+        arguments = _write_arguments(xrequest)
+        service(agent=_agent(xrequest, credential, write=True), **arguments)
+        return HttpResponse(status=204)
+
+    return handler
+
+
+def _agent_delete(xrequest, credential):
+    check_params(xrequest, {"agent", "profileId"})
+    profile_id = _required(xrequest, "profileId")
+    agent = _agent(xrequest, credential, write=True)
+    agent_profile_delete(agent=agent, profile_id=profile_id, if_match=xrequest.header("If-Match"))
+    return HttpResponse(status=204)
+
+
+agent_profile = xapi_view(
+    {"GET": _agent_get, "PUT": _agent_write(agent_profile_put), "POST": _agent_write(agent_profile_post),
+     "DELETE": _agent_delete}
+)  # fmt: skip
+
+
+# --- /xapi/activities/profile ---------------------------------------------------------------------------------------
+
+
+def _activity(xrequest, credential: Credential, *, write: bool) -> str:
+    activity_id = check_iri(_required(xrequest, "activityId"), "activityId")
+    if write:
+        if credential.agent_ifi:
+            raise Forbidden("A learner's credential reads activity profiles, never writes them: they are everyone's.")
+        if not credential.has_scope(Scope.PROFILE):
+            raise Forbidden("This credential may not write activity profiles.")
+        return activity_id
+    if not credential.has_scope(Scope.PROFILE, Scope.STATEMENTS_READ, Scope.ALL_READ):
+        raise Forbidden("This credential may not read activity profiles.")
+    if credential.agent_ifi and not activity_within_reach(credential, activity_id):
+        raise NotFound("No such activity profile.")
+    return activity_id
+
+
+def _activity_get(xrequest, credential):
+    if "profileId" in xrequest.params:
+        check_params(xrequest, {"activityId", "profileId"})
+        activity_id = _activity(xrequest, credential, write=False)
+        document = activity_profile_get(activity_id=activity_id, profile_id=xrequest.params["profileId"])
+        if document is None:
+            raise NotFound("No such activity profile.")
+        return _document_response(document)
+    check_params(xrequest, {"activityId", "since"})
+    activity_id = _activity(xrequest, credential, write=False)
+    return _ids_response(*activity_profile_ids(activity_id=activity_id, since=_since(xrequest)))
+
+
+def _activity_write(service):
+    def handler(xrequest, credential):
+        check_params(xrequest, {"activityId", "profileId"})
+        arguments = _write_arguments(xrequest)
+        service(activity_id=_activity(xrequest, credential, write=True), **arguments)
+        return HttpResponse(status=204)
+
+    return handler
+
+
+def _activity_delete(xrequest, credential):
+    check_params(xrequest, {"activityId", "profileId"})
+    profile_id = _required(xrequest, "profileId")
+    activity_id = _activity(xrequest, credential, write=True)
+    activity_profile_delete(activity_id=activity_id, profile_id=profile_id, if_match=xrequest.header("If-Match"))
+    return HttpResponse(status=204)
+
+
+activity_profile = xapi_view(
+    {"GET": _activity_get, "PUT": _activity_write(activity_profile_put),
+     "POST": _activity_write(activity_profile_post), "DELETE": _activity_delete}
+)  # fmt: skip
