@@ -2,7 +2,7 @@
 ids (GET) and all its documents (DELETE).
 
 A launch credential reaches only its own agent's state, in its registration and under its activity
-prefix when it has them (403 otherwise); the documents the hub writes for a launch (``LMS.LaunchData``)
+prefix when it has them (404 otherwise, as for a document that does not exist, like the profiles); the documents the hub writes for a launch (``LMS.LaunchData``)
 are read-only to it (cmi5 §10).
 """
 
@@ -35,11 +35,11 @@ def _context(xrequest, credential: Credential, *, write: bool) -> dict:
         raise Forbidden("This credential may not " + ("write" if write else "read") + " state.")
     if credential.agent_ifi:
         if agent_ifi(context["agent"]) != credential.agent_ifi:
-            raise Forbidden("This credential reaches its own agent's state only.")
+            raise NotFound("No such state document for this credential.")
         if credential.registration and context["registration"] != credential.registration:
-            raise Forbidden("This credential reaches its own registration's state only.")
+            raise NotFound("No such state document for this credential.")
         if not credential.covers_activity(context["activity_id"]):
-            raise Forbidden("This credential reaches its own activity's state only.")
+            raise NotFound("No such state document for this credential.")
         if write and params.get("stateId") in protected_state_ids():
             raise Forbidden("This state document is the hub's: read it, never change it.")
     return context
