@@ -80,6 +80,7 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         # The worker must see the database pytest-django created, not the development one.
         "DATABASE_URL": _database_url_for(connection.settings_dict["NAME"]),
     }
+    (ROOT / ".stack").mkdir(exist_ok=True)  # a stack run elsewhere (--dir /tmp/...) has not made it
     log = open(ROOT / ".stack" / "celery-worker.log", "w")  # noqa: SIM115 - closed at teardown
     process = subprocess.Popen(
         [
