@@ -36,7 +36,7 @@ def file_units_for(asset_ids) -> dict[int, list[dict]]:
 
 def file_text_q(word: str) -> Q:
     """Assets whose current file has ``word`` in the text of some page, slide or sheet (the database fallback)."""
-    return Q(Exists(AssetTextUnit.objects.filter(version_id=current_version_id(), text__icontains=word)))
+    return Q(Exists(current_units().filter(version__asset_id=OuterRef("pk"), text__icontains=word)))
 
 
 def file_text_where(asset_ids, words: list[str]) -> dict[int, dict]:
