@@ -78,6 +78,7 @@ bench: $(INSTALLED)
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
 		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
+		step $(BIN)/python -m bench.file_text && \
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 
 ## The German catalogues of what learners and partners see: the portal (home), the package player (elearning) and

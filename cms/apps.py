@@ -12,10 +12,11 @@ class CmsConfig(AppConfig):
         from core.api import register_api_router
         from core.demo import register_demo
         from core.importer.registry import register_sections
-        from core.search import SearchKind, register_search_kind
+        from core.search import FileText, SearchKind, register_search_kind
 
         from . import demo, importing, signals, spreadsheets
         from .api import router
+        from .extraction.selectors import file_text_q, file_text_where, file_units_for
         from .models import Asset, Bulletin, Program
 
         signals.connect()
@@ -28,7 +29,10 @@ class CmsConfig(AppConfig):
             importing.ProgramsSection(),
             importing.BulletinsSection(),
         )
-        register_search_kind(SearchKind("asset", Asset, type_field="asset_type", has_products=True))
+        asset_file_text = FileText(units_for=file_units_for, match=file_text_q, where=file_text_where)
+        register_search_kind(
+            SearchKind("asset", Asset, type_field="asset_type", has_products=True, file_text=asset_file_text)
+        )
         register_search_kind(SearchKind("program", Program, body_fields=("body", "eligibility")))
         register_search_kind(SearchKind("bulletin", Bulletin, body_fields=("body",)))
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])

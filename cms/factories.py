@@ -103,3 +103,17 @@ class BulletinFactory(GatedContentFactory):
 
     title = factory.Sequence(lambda n: f"Bulletin {n}")
     body = "<p>News for partners.</p>"
+
+
+def asset_with_file_text(*, data: bytes, name: str, **kwargs) -> Asset:
+    """A live asset whose file (``data`` named ``name``) is its first version, with the file's text read.
+
+    The version is recorded and read through the services, as publishing and the worker do.
+    """
+    from .services.file_text import file_text_extract
+    from .services.versions import asset_record_versions
+
+    asset = AssetFactory(file=ContentFile(data, name=name), **kwargs)
+    (version,) = asset_record_versions(assets=[asset])
+    file_text_extract(version_id=version.pk)
+    return asset

@@ -9,6 +9,9 @@ do in bulk (the sweep, archive, restore) they emit themselves.
 Wagtail's "Translate" (``copy_for_translation_done``, then the copy's first save) makes
 a new language variant of a translatable gated item a draft in review (``cms.services.translation``).
 
+Each new version of an asset's file (``core.signals.asset_file_stored``) has its text read by the
+worker (``cms.services.file_text``).
+
 Its own cross-app signals (``items_changed``, ``content_event``) are in ``core.signals``.
 """
 
@@ -18,15 +21,22 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import TranslatableMixin
 from wagtail.signals import copy_for_translation_done, published, unpublished
 
+from core.signals import asset_file_stored
+
 from . import webhooks
 from .gating.models import GatedContent, gated_content_models
-from .models import Asset
+from .models import Asset, AssetVersion
+from .services.file_text import file_text_request
 from .services.translation import content_translation_prepare, content_translation_submit
 from .services.versions import asset_record_versions
 
 
 def record_asset_version_on_publish(sender, instance, revision=None, **kwargs):
     asset_record_versions(assets=[instance], user=getattr(revision, "user", None))
+
+
+def read_text_of_stored_file(sender, asset_id, version_id, **kwargs):
+    file_text_request(version_ids=[version_id])
 
 
 def remember_whether_live(sender, instance, raw=False, update_fields=None, **kwargs):
@@ -77,6 +87,7 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
 
 def connect():
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
+    asset_file_stored.connect(read_text_of_stored_file, sender=AssetVersion, dispatch_uid="cms-file-text-on-store")
     for model in gated_content_models():
         name = model._meta.model_name
         pre_save.connect(remember_whether_live, sender=model, dispatch_uid=f"cms-webhooks-was-live-{name}")

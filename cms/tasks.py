@@ -2,6 +2,7 @@
 
 import os
 
+from django.conf import settings
 from django.core.management import call_command
 
 from celery import shared_task
@@ -10,7 +11,7 @@ from partners.models import Partner
 
 from . import webhooks
 from .gating import lifecycle
-from .services import reminders
+from .services import file_text, reminders
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
 # each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
@@ -58,6 +59,29 @@ def deliver_webhook(self, delivery_id: int) -> str:
 def requeue_stalled_webhooks() -> int:
     """Queue again webhook deliveries whose task was lost. Run by beat."""
     return webhooks.requeue_stalled()
+
+
+@shared_task(
+    bind=True,
+    acks_late=True,
+    autoretry_for=(file_text.FileTextUnavailable,),
+    retry_backoff=30,
+    retry_backoff_max=10 * 60,
+    retry_jitter=True,
+    max_retries=settings.FILE_TEXT_MAX_ATTEMPTS - 1,
+    # The reader stops itself at FILE_TEXT_SECONDS; these catch a page that hangs inside a library.
+    soft_time_limit=settings.FILE_TEXT_SECONDS + 15,
+    time_limit=settings.FILE_TEXT_SECONDS + 30,
+)
+def extract_file_text(self, version_id: int) -> str:
+    """Read the text of one asset version's file, per page, slide or sheet (storage down: retried, then failed)."""
+    return file_text.file_text_extract(version_id=version_id, final_attempt=self.request.retries >= self.max_retries)
+
+
+@shared_task(acks_late=True)
+def requeue_stalled_file_text() -> int:
+    """Hand to the worker again the file texts whose request was lost. Run by beat."""
+    return file_text.file_text_requeue_stalled()
 
 
 @shared_task

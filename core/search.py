@@ -9,10 +9,24 @@ facets or links a result, so a newly registered kind (a gated model with ``title
 ``summary``) is indexed and found without a change to search itself.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db.models import Model
 from django.utils.text import capfirst
+
+
+@dataclass(frozen=True)
+class FileText:
+    """How the text of a kind's files is found, per page, slide or sheet.
+
+    A unit is ``{"unit", "kind", "name", "text"}``, ``kind`` one of ``page``, ``slide``,
+    ``sheet``. The app that owns the kind gives these (cms, for assets).
+    """
+
+    units_for: Callable  # (item ids) -> {item id: [unit, ...]}: the index's documents carry them
+    match: Callable  # (word) -> Q: items with the word in some unit (the database fallback)
+    where: Callable  # (item ids, words) -> {item id: unit}: the unit that has the most of the words
 
 
 @dataclass(frozen=True)
@@ -25,6 +39,7 @@ class SearchKind:
     type_field: str | None = None  # the facet "type": this field, or the kind's name
     has_products: bool = False  # ``products`` and ``languages`` many-to-many relations (facets, filters)
     detail_route: str | None = None  # the partner API's URL name of one item; by default ``get_<name>``
+    file_text: FileText | None = None  # the text inside the items' files, searched with a lower weight
 
     @property
     def label(self) -> str:

@@ -66,6 +66,22 @@ class HighlightOut(Schema):
     text: str = Field(description="A snippet of the summary or body as HTML, matched words in `<mark>`.")
 
 
+class MatchedInOut(Schema):
+    unit: int = Field(description="1-based number of the page, slide or sheet.")
+    kind: Literal["page", "slide", "sheet"]
+    label: str = Field(description='Where, for people: "page 7", "slide 3", "sheet Prices".')
+    highlight: str = Field(description="A passage of that page as HTML, matched words in `<mark>`.")
+
+
+def matched_in_label(matched: dict) -> str:
+    """ "page 7", "slide 3", "sheet Prices" (a sheet by its name when it has one)."""
+    return f"{matched['kind']} {matched.get('name') or matched['unit']}"
+
+
+def matched_in_out(matched: dict | None) -> dict | None:
+    return {**matched, "label": matched_in_label(matched)} if matched else None
+
+
 class SearchHitOut(Schema):
     kind: Kind
     id: int
@@ -74,6 +90,9 @@ class SearchHitOut(Schema):
     type: str
     published_at: str | None
     highlight: HighlightOut
+    matched_in: MatchedInOut | None = Field(
+        None, description="Where inside the item's file the words are (its best page, slide or sheet), if they are."
+    )
     url: str | None = Field(description="The item in this API (null for a kind of item it has no page for).")
 
 
@@ -144,6 +163,7 @@ def search(request, filters: Query[SearchFilters]):
                 if hasattr(hit.published_at, "isoformat")
                 else hit.published_at,
                 "highlight": hit.highlight,
+                "matched_in": matched_in_out(hit.matched_in),
                 "url": item_url(request, hit.kind, hit.id),
             }
             for hit in results.hits

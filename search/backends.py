@@ -7,6 +7,12 @@ pages and facets are exactly what the viewer may see. Items whose latest change 
 not reached the index yet (``PendingSearchSync``) are left out of Elasticsearch's
 answers by id, inside the query too, and so are the language variants a request's
 ``locale`` passes over (``other_variant_ids``).
+
+The text inside files (a kind's ``file_text``: an asset's pages, slides and sheets) is in
+the index as nested ``pages``, matched page by page with a lower weight than titles and
+summaries; the page that matched best comes back (``inner_hits``) as the hit's
+``matched_in``, with a highlighted passage. The audience and live-window filters are the
+same ones around the whole query, so a gated item's pages never match for anyone else.
 """
 
 import re
@@ -79,6 +85,7 @@ class SearchHit:
     published_at: datetime | None
     highlight: dict
     score: float | None = None
+    matched_in: dict | None = None  # the page/slide/sheet of a file that matched: unit, kind, name, highlight
 
 
 @dataclass
@@ -101,6 +108,9 @@ class Suggestion:
 
 TEXT_FIELDS = ["title^3", "summary^2", "product_names^2", "body"]
 FUZZY_FIELDS = ["title^3", "summary^2"]  # typos in the short fields; bodies would cost more than they find
+#: The weight of a match inside a file's page against the title (3) and summary (2): found, but ranked below them.
+FILE_TEXT_BOOST = 0.3
+HIGHLIGHT_TAGS = {"encoder": "html", "pre_tags": ["<mark>"], "post_tags": ["</mark>"]}
 
 
 def _filters(viewer: Viewer, request: SearchRequest, now: datetime, excluded: list[str]) -> list[dict]:
@@ -172,8 +182,38 @@ def text_query(text: str) -> dict:
                         "boost": 0.4,
                     }
                 },
+                file_text_query(text, should_match),
             ],
             "minimum_should_match": 1,
+        }
+    }
+
+
+def file_text_query(text: str, should_match: str) -> dict:
+    """The words within one page (slide, sheet) of an item's file; the best page comes back with a passage."""
+    return {
+        "nested": {
+            "path": "pages",
+            "score_mode": "max",
+            "ignore_unmapped": True,  # an index built before files were searched still answers
+            "boost": FILE_TEXT_BOOST,
+            "query": {
+                "bool": {
+                    "should": [
+                        {"match": {"pages.text": {"query": text, "minimum_should_match": should_match}}},
+                        {"match_phrase": {"pages.text": {"query": text, "boost": 2}}},
+                    ],
+                    "minimum_should_match": 1,
+                }
+            },
+            "inner_hits": {
+                "size": 1,
+                "_source": ["pages.unit", "pages.kind", "pages.name"],
+                "highlight": {
+                    **HIGHLIGHT_TAGS,
+                    "fields": {"pages.text": {"fragment_size": 180, "number_of_fragments": 1, "no_match_size": 180}},
+                },
+            },
         }
     }
 
@@ -204,9 +244,7 @@ def search_body(viewer: Viewer, request: SearchRequest, now: datetime, excluded:
             "language": {"terms": {"field": "languages", "size": 100}},
         },
         "highlight": {
-            "encoder": "html",
-            "pre_tags": ["<mark>"],
-            "post_tags": ["</mark>"],
+            **HIGHLIGHT_TAGS,
             "require_field_match": False,
             "fields": {
                 "title": {"number_of_fragments": 0},
@@ -310,6 +348,7 @@ class ElasticsearchBackend:
                     published_at=source.get("published_at"),
                     highlight={"title": (marked.get("title") or [escape(source["title"])])[0], "text": snippet},
                     score=hit.get("_score"),
+                    matched_in=matched_page(hit),
                 )
             )
         facets = {
@@ -325,6 +364,22 @@ class ElasticsearchBackend:
             Suggestion(kind=s["kind"], id=s["item_id"], title=s["title"], type=s["type"])
             for s in (hit["_source"] for hit in response["hits"]["hits"])
         ]
+
+
+def matched_page(hit: dict) -> dict | None:
+    """The page (slide, sheet) of the hit's file that matched, from its ``inner_hits``, or ``None``."""
+    pages = hit.get("inner_hits", {}).get("pages", {}).get("hits", {}).get("hits", [])
+    if not pages:
+        return None
+    page = pages[0]
+    source = page.get("_source", {})
+    passage = page.get("highlight", {}).get("pages.text") or [""]
+    return {
+        "unit": source.get("unit"),
+        "kind": source.get("kind"),
+        "name": source.get("name", ""),
+        "highlight": passage[0],
+    }
 
 
 def clip_text(text: str, length: int = 180) -> str:

@@ -2,7 +2,8 @@
 
 A document carries the text (title, summary, body), the facets (type, products,
 languages), the live window (``go_live_at``, ``expire_at``, so an item is gone from
-results the moment it expires, before any sweep) and the audience fields of
+results the moment it expires, before any sweep), the text of its file per page, slide or
+sheet (``pages``: ``unit``, ``kind``, ``name``, ``text``; kinds with ``file_text``) and the audience fields of
 ``partners.audience.search_document_fields``. Only items live for partners are
 indexed; ``documents_for`` answers ``None`` for any other id, which means "delete".
 
@@ -86,8 +87,12 @@ def build_documents(kind: SearchKind, queryset, batch_size: int = 1000) -> Itera
         pks = [row["pk"] for row in batch]
         products = _related_keys(kind, "products", pks) if kind.has_products else {}
         languages = _related_keys(kind, "languages", pks) if kind.has_products else {}
+        pages = kind.file_text.units_for(pks) if kind.file_text else None
         for row in batch:
-            yield row["pk"], _document(kind, row, products.get(row["pk"], []), languages.get(row["pk"], []))
+            document = _document(kind, row, products.get(row["pk"], []), languages.get(row["pk"], []))
+            if pages is not None:
+                document["pages"] = pages.get(row["pk"], [])
+            yield row["pk"], document
 
 
 def _document(kind: SearchKind, row: dict, products: list, languages: list) -> dict:

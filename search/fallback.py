@@ -1,14 +1,18 @@
 """The database fallback of search: no ``ELASTICSEARCH_URL``, or Elasticsearch down.
 
 It matches every word of the query in titles and summaries (and bodies of programs and
-bulletins), ranks title matches first and then by recency, and has the same facets,
+bulletins, and the text inside assets' files), ranks title matches first, then items whose
+words are all in their own fields above those found only through their files, then by
+recency, says on which page (slide, sheet) of the file the words are, and has the same facets,
 filters, orderings and language variants as ``backends.ElasticsearchBackend``; it has no
 stemming, synonyms or typo tolerance (README, "Search").
 """
 
 import re
 from datetime import datetime
+from functools import reduce
 from heapq import merge
+from operator import or_
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, Value, When
 from django.db.models.functions import Lower
@@ -53,6 +57,8 @@ class DatabaseBackend:
             matches = Q(title__icontains=word) | Q(summary__icontains=word)
             for body in kind.body_fields:
                 matches |= Q(**{f"{body}__icontains": word})
+            if kind.file_text:
+                matches |= kind.file_text.match(word)
             queryset = queryset.filter(matches)
         if request.type:
             if kind.type_field:
@@ -68,15 +74,25 @@ class DatabaseBackend:
                 queryset = queryset.filter(Exists(through.filter(**{item: OuterRef("pk"), f"{related}__key": value})))
         return queryset
 
-    def _ranked(self, queryset, request: SearchRequest):
-        title_words = [When(title__icontains=word, then=Value(1)) for word in request.words]
-        rank = sum((Case(when, default=Value(0), output_field=IntegerField()) for when in title_words), Value(0))
-        queryset = queryset.annotate(title_rank=rank, sort_title=Lower("title"))
+    @staticmethod
+    def _words_in(conditions) -> Case:
+        cases = (Case(When(c, then=Value(1)), default=Value(0), output_field=IntegerField()) for c in conditions)
+        return sum(cases, Value(0))
+
+    def _ranked(self, queryset, request: SearchRequest, kind: SearchKind):
+        words = request.words
+        rank = self._words_in(Q(title__icontains=word) for word in words)
+        if kind.file_text:  # how many words the item's own fields have (the others are only in its file)
+            fields = ["title", "summary", *kind.body_fields]
+            text_rank = self._words_in(reduce(or_, (Q(**{f"{f}__icontains": w}) for f in fields)) for w in words)
+        else:
+            text_rank = Value(len(words))
+        queryset = queryset.annotate(title_rank=rank, text_rank=text_rank, sort_title=Lower("title"))
         if request.ordering == "title":
             return queryset.order_by("sort_title", "pk")
         if not request.by_relevance:
             return queryset.order_by("-last_published_at", "-pk")
-        return queryset.order_by("-title_rank", "-last_published_at", "-pk")
+        return queryset.order_by("-title_rank", "-text_rank", "-last_published_at", "-pk")
 
     @staticmethod
     def _merge_key(request: SearchRequest):
@@ -89,7 +105,7 @@ class DatabaseBackend:
             return lambda entry: (entry[1]["sort_title"], entry[1]["pk"])
         if not request.by_relevance:
             return lambda entry: (-published(entry[1]), -entry[1]["pk"])
-        return lambda entry: (-entry[1]["title_rank"], -published(entry[1]))
+        return lambda entry: (-entry[1]["title_rank"], -entry[1]["text_rank"], -published(entry[1]))
 
     def search(self, user, request: SearchRequest, now: datetime) -> SearchResults:
         words = request.words
@@ -99,18 +115,20 @@ class DatabaseBackend:
         wanted = request.offset + request.page_size
         streams = []
         for name, queryset in per_kind.items():
-            rows = self._ranked(queryset, request).values(
+            rows = self._ranked(queryset, request, kinds[name]).values(
                 "pk",
                 "title",
                 "summary",
                 "last_published_at",
                 "title_rank",
+                "text_rank",
                 "sort_title",
                 *filter(None, [kinds[name].type_field]),
             )[:wanted]
             streams.append([(name, row) for row in rows])
 
         page = list(merge(*streams, key=self._merge_key(request)))[request.offset : wanted]
+        where = self._where(kinds, page, words)
         hits = [
             SearchHit(
                 kind=name,
@@ -120,10 +138,27 @@ class DatabaseBackend:
                 type=row.get(kinds[name].type_field or "", name),
                 published_at=row["last_published_at"],
                 highlight={"title": mark_words(row["title"], words), "text": mark_words(row["summary"], words, 180)},
+                matched_in=where.get((name, row["pk"])),
             )
             for name, row in page
         ]
         return SearchResults(count=count, hits=hits, facets=self._facets(user, request), backend=self.name)
+
+    @staticmethod
+    def _where(kinds, page, words) -> dict[tuple[str, int], dict]:
+        """``(kind, id)`` -> the page (slide, sheet) of the item's file with most of the words, with a passage."""
+        found = {}
+        for name, kind in kinds.items():
+            ids = [row["pk"] for row_kind, row in page if row_kind == name]
+            if kind.file_text and ids and words:
+                for pk, unit in kind.file_text.where(ids, words).items():
+                    found[name, pk] = {
+                        "unit": unit["unit"],
+                        "kind": unit["kind"],
+                        "name": unit["name"],
+                        "highlight": mark_words(unit["text"], words, 180),
+                    }
+        return found
 
     def _facets(self, user, request: SearchRequest) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {"type": {}, "product": {}, "language": {}}

@@ -41,6 +41,8 @@ from .selectors import elasticsearch_usable
 
 logger = logging.getLogger("partnerhub.search")
 
+REBUILD_REQUEST_TIMEOUT = 300  # seconds, for the requests of a rebuild that work on the whole new index
+
 
 class SearchError(Exception):
     """A search write that cannot be done as asked (an unknown query or result)."""
@@ -141,8 +143,11 @@ def search_reindex(*, progress: Callable[[int], None] | None = None, chunk_size:
                     progress(100)
         if progress:
             progress(written % 100)
-        client.indices.put_settings(index=name, body={"index": {"refresh_interval": "1s"}})
-        client.indices.refresh(index=name)
+        # The first refresh of a bulk-loaded index (with the nested pages of files) can outlast a query's timeout.
+        client.indices.put_settings(
+            index=name, body={"index": {"refresh_interval": "1s"}}, request_timeout=REBUILD_REQUEST_TIMEOUT
+        )
+        client.indices.refresh(index=name, request_timeout=REBUILD_REQUEST_TIMEOUT)
     except Exception:
         client.indices.delete(index=name, ignore=[404])
         raise

@@ -2,17 +2,21 @@
 
 ``content`` (assets, versions, programs, bulletins, products, languages), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
-(preview snapshots) and ``webhooks``. The gated content base is ``cms.gating.models``.
+(preview snapshots), ``webhooks`` and ``file_text`` (the text of asset files, per version).
+The gated content base is ``cms.gating.models``.
 """
 
 from .activity import BulletinAcknowledgement, Download, FeedVisit, OwnerReminder, VersionNotice
 from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, ProgramKeyDate
+from .file_text import AssetTextUnit, AssetVersionText
 from .preview import PreviewSnapshot
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
     "Asset",
+    "AssetTextUnit",
     "AssetVersion",
+    "AssetVersionText",
     "Bulletin",
     "BulletinAcknowledgement",
     "Download",

@@ -3,7 +3,7 @@
 from django.utils import timezone
 
 from cms.models import Asset, AssetVersion
-from core.signals import content_event
+from core.signals import asset_file_stored, content_event
 
 
 def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
@@ -33,6 +33,8 @@ def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
             )
         )
     created = AssetVersion.objects.bulk_create(new_versions)
+    for version in created:
+        asset_file_stored.send(sender=AssetVersion, asset_id=version.asset_id, version_id=version.pk)
     if renewed := [version.asset_id for version in created if version.number > 1]:
         content_event.send(sender=Asset, event="new_version", pks=renewed)
     return created

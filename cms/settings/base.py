@@ -265,6 +265,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.requeue_stalled_webhooks",
         "schedule": 5 * 60,
     },
+    "requeue-stalled-file-text": {
+        "task": "cms.tasks.requeue_stalled_file_text",
+        "schedule": 15 * 60,
+    },
     "reconcile-search-index": {
         "task": "search.tasks.reconcile_search_index",
         "schedule": env.int("SEARCH_RECONCILE_SECONDS", default=15 * 60),
@@ -380,6 +384,14 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The largest asset file, in the admin and the importer alike; formats per asset type are in cms/uploads.py.
 ASSET_MAX_UPLOAD_BYTES = env.int("ASSET_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The text of asset files (cms.services.file_text): files larger than this are marked "too large" and not read;
+# reading one file stops after FILE_TEXT_SECONDS (the worker's hard limit is a little later); at most this many
+# pages/slides/sheets and characters are kept per file; a file the worker could not get is tried this many times.
+FILE_TEXT_MAX_BYTES = env.int("FILE_TEXT_MAX_BYTES", default=50 * 1024 * 1024)
+FILE_TEXT_SECONDS = env.float("FILE_TEXT_SECONDS", default=60.0)
+FILE_TEXT_MAX_UNITS = env.int("FILE_TEXT_MAX_UNITS", default=2000)
+FILE_TEXT_MAX_CHARS = env.int("FILE_TEXT_MAX_CHARS", default=1_000_000)
+FILE_TEXT_MAX_ATTEMPTS = env.int("FILE_TEXT_MAX_ATTEMPTS", default=4)
 
 # Invitations and personal API tokens (partners)
 # Where people open the links that e-mails send them (invitations): this site's public address.

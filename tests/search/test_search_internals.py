@@ -37,7 +37,8 @@ def test_user_words_only_ever_reach_elasticsearch_as_analysed_text(text):
         clause_types = {key for key, _value in _clauses(body)}
         assert not clause_types & {"query_string", "simple_query_string", "regexp", "wildcard", "prefix", "script"}
         carrying = [key for key, value in _clauses(body) if isinstance(value, dict) and value.get("query") == text]
-        assert carrying and set(carrying) <= {"multi_match", "title"}  # multi_match, and match_phrase on the title
+        # multi_match, match_phrase on the title, and the match and phrase inside the pages of files
+        assert carrying and set(carrying) <= {"multi_match", "title", "pages.text"}
 
 
 def test_the_audience_and_the_live_window_are_filters_of_the_query():

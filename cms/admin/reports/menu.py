@@ -9,6 +9,7 @@ from core.reports import report_urlpatterns
 from .base import ContentReportMenuItem
 from .expired_not_archived import ExpiredNotArchivedView
 from .expiring_soon import ExpiringSoonView
+from .file_text import FileTextProblemsView
 from .not_downloaded import NotDownloadedView
 from .review_overdue import ReviewOverdueView
 
@@ -17,6 +18,7 @@ REPORTS = {
     "review_overdue": ("review-overdue/", ReviewOverdueView),
     "expired_not_archived": ("expired/", ExpiredNotArchivedView),
     "not_downloaded": ("not-downloaded/", NotDownloadedView),
+    "file_text": ("files-without-text/", FileTextProblemsView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
@@ -30,6 +32,7 @@ def report_menu_items():
         ("Review overdue", "review_overdue", "warning", GATED_CONTENT_MODELS),
         ("Expired, not archived", "expired_not_archived", "no-view", GATED_CONTENT_MODELS),
         ("Not downloaded", "not_downloaded", "download", (Asset,)),
+        ("Files without text", "file_text", "doc-empty", (Asset,)),
     ]
     return [
         ContentReportMenuItem(

@@ -65,6 +65,20 @@ def _facets(results, params: dict) -> list[dict]:
     return facets
 
 
+def where_in_file(matched: dict | None) -> dict | None:
+    """Where in the asset's file the words are ("Page 7", "Slide 3", "Sheet Prices") and a passage, or ``None``."""
+    if not matched:
+        return None
+    number, name = matched.get("unit"), matched.get("name") or ""
+    if matched.get("kind") == "slide":
+        label = _("Slide %(number)s") % {"number": number}
+    elif matched.get("kind") == "sheet":
+        label = _("Sheet %(name)s") % {"name": name} if name else _("Sheet %(number)s") % {"number": number}
+    else:
+        label = _("Page %(number)s") % {"number": number}
+    return {"label": label, "passage": safe_highlight(matched.get("highlight") or "")}
+
+
 def _cards(user, hits) -> list[dict]:
     """The page's hits with what the cards show of each asset (three queries, whatever the page size)."""
     ids = [hit.id for hit in hits]
@@ -75,6 +89,7 @@ def _cards(user, hits) -> list[dict]:
             "asset": assets.get(hit.id),
             "title": safe_highlight(hit.highlight.get("title") or ""),
             "snippet": safe_highlight(hit.highlight.get("text") or ""),
+            "where": where_in_file(hit.matched_in),
         }
         for hit in hits
         if hit.id in assets  # changed since the index saw it (archived a moment ago): left out of the page
