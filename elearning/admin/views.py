@@ -7,6 +7,7 @@ packages, deleting a version the "delete" one, uploading a new package "add".
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.functional import cached_property
@@ -17,11 +18,18 @@ from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
 from wagtail.admin.views.generic.permissions import PermissionCheckedMixin
 from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
-from wagtail.snippets.views.snippets import CreateView, InspectView
+from wagtail.snippets.views.snippets import CreateView, DeleteView, InspectView
 
 from ..models import Package
 from ..selectors import package_versions
-from ..services import package_upload, package_version_add, package_version_delete, package_version_make_current
+from ..services import (
+    PackageVersionInUse,
+    package_delete,
+    package_upload,
+    package_version_add,
+    package_version_delete,
+    package_version_make_current,
+)
 from .forms import MakeCurrentForm, VersionUploadForm
 
 
@@ -217,3 +225,18 @@ class PackageVersionDeleteView(PackageVersionView):
         number = self.version.number
         package_version_delete(version=self.version)
         return f"Deleted version {number} of “{self.package}” and its files."
+
+
+class PackageDeleteView(DeleteView):
+    """Delete a package through ``package_delete``: refused with the reason while learners' attempts use it."""
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():  # the log entry goes with the deletion, or not at all
+                log(instance=self.object, action="wagtail.delete", user=self.request.user)
+                package_delete(package=self.object)
+        except PackageVersionInUse as error:
+            messages.error(self.request, " ".join(error.messages))
+            return redirect(self.get_success_url())
+        messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())

@@ -16,6 +16,7 @@ from ..selectors import packages_for_admin
 from .forms import PackageUploadForm
 from .views import (
     PackageCreateView,
+    PackageDeleteView,
     PackageInspectView,
     PackageVersionDeleteView,
     PackageVersionMakeCurrentView,
@@ -42,6 +43,7 @@ class PackageViewSet(SnippetViewSet):
     inspect_view_enabled = True
     index_view_class = PackageIndexView
     add_view_class = PackageCreateView
+    delete_view_class = PackageDeleteView
     inspect_view_class = PackageInspectView
     list_display = [
         "title",

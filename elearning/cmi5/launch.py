@@ -205,6 +205,7 @@ def cmi5_launch_start(
     launch_mode: str | None = None,
     return_url: str = "",
     new_attempt: bool = False,
+    chained_from=None,
     now=None,
 ) -> tuple[Cmi5Session, str]:
     """Launch AU ``unit`` (default: where the learner left off) of cmi5 ``package``; answer ``(session, token)``.
@@ -215,8 +216,13 @@ def cmi5_launch_start(
     the AU's own origin). The player is at
     ``cmi5_player_url(token)``. ``ValidationError`` for a package that is not cmi5, without a version, or an AU
     it does not have; nothing is written then.
+
+    ``chained_from``: the launch this one replaces from inside the player (another AU, "Start again"). The new
+    launch keeps its start, so the chain ends at the cap (``PARTNERHUB_LAUNCH_MAX_SECONDS``) after the launch the
+    caller authorised; after that, only a launch through the audience rule goes on.
     """
     now = now or timezone.now()
+    started_at = chained_from.created_at if chained_from is not None else now
     if package.standard != "cmi5":
         raise ValidationError({"package": "Only cmi5 packages launch as cmi5."})
     if package.current_version_id is None:
@@ -244,8 +250,8 @@ def cmi5_launch_start(
             user=user,
             attempt=attempt,
             unit=identifier,
-            created_at=now,
-            expires_at=_expiry(now),
+            created_at=started_at,
+            expires_at=min(_expiry(now), started_at + timedelta(seconds=settings.PARTNERHUB_LAUNCH_MAX_SECONDS)),
         )
         launch.full_clean()
         launch.save()

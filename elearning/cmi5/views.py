@@ -91,6 +91,7 @@ def relaunch(request, token: str):
             user=session.launch.user,
             package=attempt.package,
             context=attempt.context,
+            chained_from=session.launch,
             unit=request.POST.get("unit") or session.unit,
             return_url=session.return_url,
         )

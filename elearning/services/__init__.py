@@ -3,6 +3,7 @@ commits and attempts (``runtime``, imported from there)."""
 
 from .packages import (
     PackageVersionInUse,
+    package_delete,
     package_upload,
     package_version_add,
     package_version_delete,
@@ -11,6 +12,7 @@ from .packages import (
 
 __all__ = [
     "PackageVersionInUse",
+    "package_delete",
     "package_upload",
     "package_version_add",
     "package_version_delete",

@@ -18,7 +18,7 @@ from django.db.models import Max, ProtectedError, RestrictedError
 from cms.storage import private_storage
 from core.signals import package_version_published
 
-from ..models import Package, PackageVersion
+from ..models import Package, PackageAttempt, PackageVersion
 from ..storage import package_files_delete
 from ..validation import ByteBudget, CheckedPackage, PackageRejected, entry_read, package_check
 
@@ -166,3 +166,21 @@ def package_version_delete(*, version) -> None:
             version.delete()
     except (ProtectedError, RestrictedError) as error:
         raise PackageVersionInUse("Learners' attempts use this version; it stays.") from error
+
+
+def package_delete(*, package) -> None:
+    """Delete a package no learner has attempted, with its versions; their files go once the deletion is committed.
+
+    ``PackageVersionInUse`` when learners' attempts use any version: their records stay, so the package does.
+    """
+    attempts = PackageAttempt.objects.filter(package=package).count()
+    if attempts:
+        raise PackageVersionInUse(
+            f"Learners have {attempts} attempt{'s' if attempts != 1 else ''} at this package; "
+            "it stays so that their records do. Upload a new version instead, or stop using it in lessons."
+        )
+    try:
+        with transaction.atomic():
+            package.delete()
+    except (ProtectedError, RestrictedError) as error:
+        raise PackageVersionInUse("Learners' attempts use this package; it stays.") from error

@@ -55,8 +55,10 @@ def activities_define(*, credential: Credential, statements: list[dict], now=Non
     sent: dict[str, dict] = {}
     for statement in statements:
         for activity in defined_activities(statement):
-            if credential.agent_ifi and not (credential.activity_id and credential.covers_activity(activity["id"])):
-                continue  # a learner's credential without an activity of its own defines none
+            if credential.agent_ifi:
+                # A learner's credential defines none: its AU's activity id is the same in every registration, so
+                # what one learner sent would be what every other learner's records and reports show.
+                continue
             sent[activity["id"]] = merge_definition(sent.get(activity["id"], {}), activity["definition"])
     if not sent:
         return

@@ -142,6 +142,23 @@ def last_modified(response: HttpResponse, moment) -> None:
         response["Last-Modified"] = http_date(moment.timestamp())
 
 
+def document_response(document) -> HttpResponse:
+    """A stored document (state or profile) as its writer sent it, never rendered by a browser on our origin.
+
+    A learner's credential may store any bytes under any type: served inline, ``text/html`` would be a page of
+    theirs on the hub's address (a form posted cross-site with ``?method=GET`` fetches it). So anything but JSON
+    is an attachment, and every document is sandboxed with nothing allowed.
+    """
+    response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["ETag"] = f'"{document.etag}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    if document.content_type.split(";")[0].strip().lower() != "application/json":
+        response["Content-Disposition"] = "attachment"
+    last_modified(response, document.updated)
+    return response
+
+
 def xapi_view(handlers: dict, *, public: bool = False, headers=None):
     """A view answering each method with ``handlers[method](xrequest, credential)``.
 

@@ -28,7 +28,7 @@ from ..services import (
 )
 from ..validation import agent_ifi, parse_agent_param, parse_timestamp
 from ..validation.values import check_iri
-from .base import check_params, last_modified, xapi_view
+from .base import check_params, document_response, last_modified, xapi_view
 
 Scope = Credential.Scope
 
@@ -42,13 +42,6 @@ def _required(xrequest, name: str) -> str:
 def _since(xrequest):
     since = xrequest.params.get("since")
     return parse_timestamp(since, "since") if since is not None else None
-
-
-def _document_response(document) -> HttpResponse:
-    response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["ETag"] = f'"{document.etag}"'
-    last_modified(response, document.updated)
-    return response
 
 
 def _ids_response(ids: list[str], updated) -> JsonResponse:
@@ -90,7 +83,7 @@ def _agent_get(xrequest, credential):
         document = agent_profile_get(agent=agent, profile_id=xrequest.params["profileId"])
         if document is None:
             raise NotFound("No such agent profile.")
-        return _document_response(document)
+        return document_response(document)
     check_params(xrequest, {"agent", "since"})
     agent = _agent(xrequest, credential, write=False)
     return _ids_response(*agent_profile_ids(agent=agent, since=_since(xrequest)))
@@ -145,7 +138,7 @@ def _activity_get(xrequest, credential):
         document = activity_profile_get(activity_id=activity_id, profile_id=xrequest.params["profileId"])
         if document is None:
             raise NotFound("No such activity profile.")
-        return _document_response(document)
+        return document_response(document)
     check_params(xrequest, {"activityId", "since"})
     activity_id = _activity(xrequest, credential, write=False)
     return _ids_response(*activity_profile_ids(activity_id=activity_id, since=_since(xrequest)))

@@ -2,8 +2,8 @@
 ids (GET) and all its documents (DELETE).
 
 A launch credential reaches only its own agent's state, in its registration and under its activity
-prefix when it has them (404 otherwise, as for a document that does not exist, like the profiles); the documents the hub writes for a launch (``LMS.LaunchData``)
-are read-only to it (cmi5 §10).
+prefix when it has them (404 otherwise, as for a document that does not exist, like the profiles);
+the documents the hub writes for a launch (``LMS.LaunchData``) are read-only to it (cmi5 §10).
 """
 
 from django.http import HttpResponse, JsonResponse
@@ -15,7 +15,7 @@ from ..selectors import state_get, state_ids
 from ..services import state_delete, state_post, state_put
 from ..validation import agent_ifi, parse_agent_param, parse_timestamp, parse_uuid
 from ..validation.values import check_iri
-from .base import check_params, last_modified, xapi_view
+from .base import check_params, document_response, last_modified, xapi_view
 
 SINGLE = {"activityId", "agent", "registration", "stateId"}
 
@@ -45,20 +45,13 @@ def _context(xrequest, credential: Credential, *, write: bool) -> dict:
     return context
 
 
-def _document_response(document) -> HttpResponse:
-    response = HttpResponse(bytes(document.content), content_type=document.content_type)
-    response["ETag"] = f'"{document.etag}"'
-    last_modified(response, document.updated)
-    return response
-
-
 def _get(xrequest, credential):
     if "stateId" in xrequest.params:
         check_params(xrequest, SINGLE)
         document = state_get(**_context(xrequest, credential, write=False), state_id=xrequest.params["stateId"])
         if document is None:
             raise NotFound("No such state document.")
-        return _document_response(document)
+        return document_response(document)
     check_params(xrequest, {"activityId", "agent", "registration", "since"})
     since = xrequest.params.get("since")
     ids, updated = state_ids(

@@ -7,8 +7,9 @@ import pytest
 
 from elearning import samples
 from elearning.factories import PackageFactory, add_version
+from elearning.factories_runtime import launched
 from elearning.models import Package, PackageVersion
-from partners.factories import StaffUserFactory
+from partners.factories import StaffUserFactory, partner_user
 
 from .conftest import stored_files, upload
 
@@ -20,6 +21,7 @@ INSPECT = "wagtailsnippets_elearning_package:inspect"
 UPLOAD_VERSION = "wagtailsnippets_elearning_package:upload_version"
 MAKE_CURRENT = "wagtailsnippets_elearning_package:make_current"
 DELETE_VERSION = "wagtailsnippets_elearning_package:delete_version"
+DELETE = "wagtailsnippets_elearning_package:delete"
 
 
 def zip_file(data: bytes):
@@ -159,3 +161,24 @@ def test_version_actions_need_the_change_and_delete_permissions(client):
         client.post(reverse(DELETE_VERSION, args=[package.pk, package.versions.get(number=2).pk])).status_code == 302
     )
     assert package.versions.count() == 2  # no delete permission
+
+
+def test_deleting_a_package_learners_attempted_is_refused_with_the_reason(admin_client):
+    package = PackageFactory(title="Security basics")
+    launched(partner_user(), package)
+    response = admin_client.post(reverse(DELETE, args=[package.pk]), follow=True)
+    assert response.status_code == 200
+    assert "Learners have 1 attempt at this package" in response.content.decode()
+    assert Package.objects.filter(pk=package.pk).exists() and PackageVersion.objects.filter(package=package).exists()
+
+
+def test_deleting_an_unused_package_removes_it_and_its_files(
+    admin_client, private_dir, django_capture_on_commit_callbacks
+):
+    package = PackageFactory()
+    prefix = package.current_version.content_prefix
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin_client.post(reverse(DELETE, args=[package.pk]))
+    assert response.status_code == 302
+    assert not Package.objects.filter(pk=package.pk).exists()
+    assert not any(name.startswith(prefix) for name in stored_files(private_dir))

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from django.utils import timezone
 
 import pytest
+import time_machine
 
 from elearning.cmi5.launch import cmi5_launch_start
 from elearning.factories import PackageFactory
@@ -160,3 +161,22 @@ def test_query_counts_of_the_player_and_a_statement(ann, package, client, au, dj
     a = au(session, token)
     with django_assert_max_num_queries(30):
         assert a.send(a.initialized()).status_code == 200
+
+
+def test_relaunching_from_the_player_never_outlives_the_first_launchs_cap(ann, package, client, settings):
+    """A relaunch from inside the player is not a new authorisation: after the cap, only the portal (the audience
+    rule, the enrolment) launches again."""
+    settings.PARTNERHUB_LAUNCH_SECONDS = 3600
+    settings.PARTNERHUB_LAUNCH_MAX_SECONDS = 3 * 3600
+    start = timezone.now()
+    _session, token = cmi5_launch_start(user=ann, package=package, context="lesson:1", now=start)
+    for step in range(1, 4):  # every 50 minutes, as a script keeping a tab alive would
+        with time_machine.travel(start + timedelta(minutes=50 * step), tick=False):
+            response = client.post(f"/learn/cmi5/{token}/launch")
+            assert response.status_code == 303
+            token = response["Location"].split("/")[3]
+    latest = PackageLaunch.objects.get(revoked_at__isnull=True)
+    assert latest.created_at == start and latest.expires_at <= start + timedelta(hours=3)
+    with time_machine.travel(start + timedelta(hours=3, minutes=1), tick=False):
+        assert client.post(f"/learn/cmi5/{token}/launch").status_code == 404
+        assert client.get(f"/learn/cmi5/{token}/").status_code == 404

@@ -195,6 +195,5 @@ def sample_au_runs(new_context):
     assert answered["object"]["definition"]["interactionType"] == "choice"
     passed = statements.get(verb_id=v.PASSED).payload
     assert passed["context"]["extensions"][v.EXT_MASTERY] == 0.8
-    # The question's definition became the LRS's canonical one.
-    question = ActivityDefinition.objects.get(activity_id=answered["object"]["id"])
-    assert question.definition["correctResponsesPattern"] == ["c"]
+    # The question's definition stays in the learner's statement: a learner's credential defines no shared activity.
+    assert not ActivityDefinition.objects.filter(activity_id=answered["object"]["id"]).exists()

