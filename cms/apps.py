@@ -16,11 +16,13 @@ class CmsConfig(AppConfig):
 
         from . import demo, importing, signals, spreadsheets
         from .api import router
+        from .api_locked import router as locked_router
         from .models import Asset, Bulletin, Program
 
         signals.connect()
         spreadsheets.install()
         register_api_router(router)
+        register_api_router(locked_router)
         register_sections(
             importing.ProductsSection(),
             importing.LanguagesSection(),

@@ -24,6 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from .models import HeldQualification, Qualification, past_last_day
@@ -125,7 +126,7 @@ def qualification_q(viewer, *, now=None) -> Q:
     return (
         Q(required_qualification__isnull=True)
         | Q(required_qualification_mode=HeldBy.USER, required_qualification__in=held.values("qualification_id"))
-        | Q(required_qualification_mode=HeldBy.PARTNER, required_holders__lte=Subquery(partner_count))
+        | Q(required_qualification_mode=HeldBy.PARTNER, required_holders__lte=Coalesce(Subquery(partner_count), 0))
     )
 
 
@@ -212,6 +213,11 @@ class QualificationMixin(models.Model):
     @classmethod
     def audience_q(cls, viewer) -> Q:
         return super().audience_q(viewer) & qualification_q(viewer)
+
+    @classmethod
+    def locked_q(cls, viewer) -> Q:
+        """In the audience apart from the qualification, which the viewer (or their partner) lacks."""
+        return super().audience_q(viewer) & Q(required_qualification__isnull=False) & ~qualification_q(viewer)
 
     def requirement(self) -> dict:
         """What ``audience.Audience`` keeps of the requirement."""
