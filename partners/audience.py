@@ -36,6 +36,7 @@ from .qualifications import (
     qualification_document_fields,
     qualification_search_clause,
     qualifications_of,
+    qualifications_of_many,
 )
 
 #: In search documents an unrestricted list is stored as this single value.
@@ -76,6 +77,16 @@ def viewer_qualifications(viewer: Viewer) -> Qualifications:
             viewer, "qualifications", qualifications_of(user_id=viewer.user_id, partner_id=viewer.partner_id)
         )
     return viewer.qualifications
+
+
+def load_qualifications(viewers) -> list[Viewer]:
+    """``viewer_qualifications`` for many viewers at once (two queries): before deciding for each of them."""
+    viewers = list(viewers)
+    found = qualifications_of_many(viewers=[v for v in viewers if v.qualifications is None])
+    for viewer in viewers:
+        if viewer.user_id in found:
+            object.__setattr__(viewer, "qualifications", found[viewer.user_id])
+    return viewers
 
 
 @dataclass(frozen=True)

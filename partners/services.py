@@ -267,6 +267,17 @@ def qualification_upsert(*, key: str, name: str, instance=None):
     return qualification
 
 
+def qualification_reserve(*, key: str):
+    """The qualification with ``key``, created (named by its key) when its owner app has not written it yet.
+
+    The importer names a certification that may come later in the same manifest; certifications then
+    finds this row by its key and names it.
+    """
+    from .models import Qualification
+
+    return Qualification.objects.filter(key=key).first() or qualification_upsert(key=key, name=key)
+
+
 def held_qualification_set(*, user_id: int, qualification_id: int, valid_until) -> None:
     """``user_id`` holds the qualification until ``valid_until`` (``None``: holds it no longer)."""
     from .models import HeldQualification
