@@ -53,7 +53,7 @@ def _current_certificates(*, now=None):
     )
 
 
-def holder_refresh(*, user_id: int, certification_id: int, now=None) -> None:
+def holder_refresh(*, user_id: int, certification_id: int) -> None:
     """Make what ``user_id`` holds of one certification match their certificates (issue, renewal, revocation)."""
     certification = Certification.objects.filter(pk=certification_id).first()
     if certification is None:
@@ -61,11 +61,10 @@ def holder_refresh(*, user_id: int, certification_id: int, now=None) -> None:
     qualification_id = certification.qualification_id
     if qualification_id is None:
         qualification_id = certification_qualification_sync(certification=certification).pk
-    until = (
-        _current_certificates(now=now)
-        .filter(user_id=user_id, certification_id=certification_id)
-        .aggregate(until=Max("expires_at"))["until"]
-    )
+    # Until the current certificate expires (compared with the clock when read, so not filtered here).
+    until = Certificate.objects.filter(
+        user_id=user_id, certification_id=certification_id, superseded_at__isnull=True, revoked_at__isnull=True
+    ).aggregate(until=Max("expires_at"))["until"]
     held_qualification_set(user_id=user_id, qualification_id=qualification_id, valid_until=until)
 
 
