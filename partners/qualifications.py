@@ -190,11 +190,13 @@ class QualificationMixin(models.Model):
         max_length=10,
         choices=HeldBy.choices,
         default=HeldBy.USER,
+        blank=True,  # forms that leave it out keep the default (``clean`` fills an emptied one)
         verbose_name="held by",
         help_text="The user must hold it, or at least the number below of their partner's active users.",
     )
     required_holders = models.PositiveSmallIntegerField(
         default=1,
+        blank=True,
         validators=[MinValueValidator(1)],
         verbose_name="holders needed",
         help_text="How many active users of the partner must hold it (only when held by the partner).",
@@ -205,6 +207,8 @@ class QualificationMixin(models.Model):
 
     def clean(self):
         super().clean()
+        self.required_qualification_mode = self.required_qualification_mode or HeldBy.USER
+        self.required_holders = self.required_holders or 1
         if self.required_qualification_mode == HeldBy.USER and self.required_holders != 1:
             raise ValidationError(
                 {"required_holders": "Only a requirement held by the partner counts holders; use 1 for the user."}
