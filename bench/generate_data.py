@@ -227,6 +227,10 @@ def _certifications(*, rng, now, memberships, tiers) -> int:
                 )
             )
     Certificate.objects.bulk_create(rows, batch_size=5000)
+    # bulk_create sends no signals: who holds which certification (qualification gating) in one reconcile.
+    from certifications.qualifications import held_qualifications_reconcile
+
+    held_qualifications_reconcile()
     return len(rows)
 
 

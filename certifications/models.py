@@ -133,8 +133,24 @@ class Certification(GatedContent):
         ),
     )
 
+    # What gated content requires when it requires this certification (``certifications.qualifications``).
+    qualification = models.OneToOneField(
+        "partners.Qualification",
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="certification",
+    )
+
     objects = GatedContentQuerySet.as_manager()
     base_form_class = CertificationForm
+
+    def with_content_json(self, content):
+        """Keep the qualification: it belongs to the certification, not to a revision."""
+        obj = super().with_content_json(content)
+        obj.qualification_id = self.qualification_id
+        return obj
 
     def clean(self):
         super().clean()

@@ -1,15 +1,18 @@
 """Signal receivers of certifications: a completed course or a passed exam may earn (or renew) a certificate;
-a published certification goes to those who have done its path already."""
+a published certification goes to those who have done its path already; every certificate written keeps
+what its holder holds (``qualifications``)."""
 
 from django.db import transaction
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import published
 
 from core.signals import course_completed, quiz_passed
 from courses.models import Course, Quiz
 
-from .models import Certification
+from .models import Certificate, Certification
+from .qualifications import on_certificate_changed, on_certification_saved
 from .services import certificate_issue_if_earned
 from .tasks import issue_to_earners
 
@@ -35,3 +38,7 @@ def connect():
     course_completed.connect(issue_after_course_completion, sender=Course, dispatch_uid="certifications-on-course")
     quiz_passed.connect(issue_after_exam_pass, sender=Quiz, dispatch_uid="certifications-on-exam")
     published.connect(issue_after_publish, sender=Certification, dispatch_uid="certifications-on-publish")
+    # Qualification gating (``certifications.qualifications``): holders kept current in the same transaction.
+    post_save.connect(on_certification_saved, sender=Certification, dispatch_uid="certifications-qualification")
+    post_save.connect(on_certificate_changed, sender=Certificate, dispatch_uid="certifications-holder-saved")
+    post_delete.connect(on_certificate_changed, sender=Certificate, dispatch_uid="certifications-holder-deleted")

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import qualifications, services
 from .models import Certification
 
 
@@ -20,8 +20,11 @@ def check_tier_compliance() -> dict:
 
 @shared_task(acks_late=True)
 def apply_due_certificates() -> int:
-    """Renewals whose window has opened since, and certificates earned before their certification went live."""
-    return services.certificates_due_apply()
+    """Renewals whose window has opened since, and certificates earned before their certification went live;
+    then who holds which certification is reconciled with the certificates (gated content reads it)."""
+    applied = services.certificates_due_apply()
+    qualifications.held_qualifications_reconcile()
+    return applied
 
 
 @shared_task(acks_late=True, autoretry_for=(Exception,), retry_backoff=True, max_retries=5)

@@ -11,7 +11,6 @@ from functools import partial
 from typing import Literal
 
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import http_date
@@ -22,10 +21,11 @@ from ninja.pagination import paginate
 from core.api import PageNumberPagination
 
 from . import selectors
+from .gating.locking import raise_if_locked
 from .gating.preview import InvalidPreviewToken, preview_item_from_token
-from .models import Asset
+from .models import Asset, Bulletin, Program
 from .rich_text import rich_text_blocks, rich_text_html
-from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, ProgramOut
+from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, LockedOut, ProgramOut
 from .services import activity, downloads
 
 router = Router(tags=["content"])
@@ -98,10 +98,11 @@ class MappedPage:
         return [self.mapper(obj) for obj in self.prepare(self.queryset[item])]
 
 
-@router.get("/assets/{int:asset_id}", response={200: AssetOut, 404: ErrorOut}, summary="One asset")
+@router.get("/assets/{int:asset_id}", response={200: AssetOut, 403: LockedOut, 404: ErrorOut}, summary="One asset")
 def get_asset(request, asset_id: int, response: HttpResponse):
     asset = selectors.asset_for_partner(user=request.auth, asset_id=asset_id)
     if asset is None:
+        raise_if_locked(Asset, user=request.auth, pk=asset_id)
         raise Http404
     _last_modified(response, asset)
     translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
@@ -120,7 +121,7 @@ def _last_modified(response, item) -> None:
 
 @router.get(
     "/assets/{int:asset_id}/download",
-    response={302: None, 404: ErrorOut},
+    response={302: None, 403: LockedOut, 404: ErrorOut},
     summary="Download an asset",
     description="302 to a short-lived signed URL (S3) or the file itself as an attachment (local storage); "
     "links redirect to their URL. Every download is recorded.",
@@ -128,6 +129,7 @@ def _last_modified(response, item) -> None:
 def download_asset(request, asset_id: int):
     asset = selectors.asset_for_download(user=request.auth, asset_id=asset_id)
     if asset is None:
+        raise_if_locked(Asset, user=request.auth, pk=asset_id)
         raise Http404
     try:
         return downloads.asset_download_response(asset=asset, user=request.auth)
@@ -162,9 +164,14 @@ def list_programs(request):
     return MappedPage(selectors.programs_for_partner(user=request.auth), _program)
 
 
-@router.get("/programs/{int:program_id}", response={200: ProgramOut, 404: ErrorOut}, summary="One program")
+@router.get(
+    "/programs/{int:program_id}", response={200: ProgramOut, 403: LockedOut, 404: ErrorOut}, summary="One program"
+)
 def get_program(request, program_id: int, response: HttpResponse):
-    program = get_object_or_404(selectors.programs_for_partner(user=request.auth), pk=program_id)
+    program = selectors.programs_for_partner(user=request.auth).filter(pk=program_id).first()
+    if program is None:
+        raise_if_locked(Program, user=request.auth, pk=program_id)
+        raise Http404
     _last_modified(response, program)
     return _program(program)
 
@@ -198,20 +205,28 @@ def list_bulletins(request):
     return MappedPage(selectors.bulletins_for_partner(user=request.auth), _bulletin_mapper(request.auth))
 
 
-@router.get("/bulletins/{int:bulletin_id}", response={200: BulletinOut, 404: ErrorOut}, summary="One bulletin")
+@router.get(
+    "/bulletins/{int:bulletin_id}", response={200: BulletinOut, 403: LockedOut, 404: ErrorOut}, summary="One bulletin"
+)
 def get_bulletin(request, bulletin_id: int, response: HttpResponse):
-    bulletin = get_object_or_404(selectors.bulletins_for_partner(user=request.auth), pk=bulletin_id)
+    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise_if_locked(Bulletin, user=request.auth, pk=bulletin_id)
+        raise Http404
     _last_modified(response, bulletin)
     return _bulletin_mapper(request.auth)(bulletin)
 
 
 @router.post(
     "/bulletins/{int:bulletin_id}/acknowledge",
-    response={200: AcknowledgementOut, 400: ErrorOut, 404: ErrorOut},
+    response={200: AcknowledgementOut, 400: ErrorOut, 403: LockedOut, 404: ErrorOut},
     summary="Confirm I have read a bulletin that asks for it (idempotent)",
 )
 def acknowledge_bulletin(request, bulletin_id: int):
-    bulletin = get_object_or_404(selectors.bulletins_for_partner(user=request.auth), pk=bulletin_id)
+    bulletin = selectors.bulletins_for_partner(user=request.auth).filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise_if_locked(Bulletin, user=request.auth, pk=bulletin_id)
+        raise Http404
     if not bulletin.requires_acknowledgement:
         return Status(400, {"detail": "This bulletin does not ask for acknowledgement."})
     acknowledgement = activity.bulletin_acknowledge(bulletin=bulletin, user=request.auth)

@@ -16,12 +16,14 @@ class CmsConfig(AppConfig):
 
         from . import demo, importing, signals, spreadsheets
         from .api import router
+        from .api_locked import router as locked_router
         from .extraction.selectors import file_text_q, file_text_where, file_units_for
         from .models import Asset, Bulletin, Program
 
         signals.connect()
         spreadsheets.install()
         register_api_router(router)
+        register_api_router(locked_router)
         register_sections(
             importing.ProductsSection(),
             importing.LanguagesSection(),

@@ -17,7 +17,8 @@ import pydantic
 
 from core.importer.engine import Entry, ImportContext, Problem, Section, entry_problem
 from partners.importing import NamedEntry, PartnerTypesSection, RegionsSection, RolesSection, TiersSection
-from partners.models import PartnerType, Region, Role, Tier
+from partners.models import PartnerType, Qualification, Region, Role, Tier
+from partners.services import qualification_reserve
 
 from .models import Asset, Bulletin, Language, Product, Program
 from .rich_text import clean_rich_text
@@ -45,6 +46,20 @@ class ContentEntry(Entry):
     owner: str | None = None
     review_by: date | None = None
     state: Literal["draft", "live", "archived"] = "draft"
+    # Qualification gating (``partners.qualifications``): the key of a certification partners must hold.
+    requires_certification: str | None = pydantic.Field(default=None, min_length=1, max_length=64)
+    certification_held_by: Literal["user", "partner"] = "user"
+    certification_holders: int = pydantic.Field(default=1, ge=1, le=10_000)
+
+    @pydantic.model_validator(mode="after")
+    def _requirement_complete(self):
+        if self.requires_certification is None and (
+            self.certification_held_by != "user" or self.certification_holders != 1
+        ):
+            raise ValueError("certification_held_by and certification_holders need requires_certification")
+        if self.certification_held_by == "user" and self.certification_holders != 1:
+            raise ValueError("certification_holders counts a partner's holders: set certification_held_by 'partner'")
+        return self
 
     @pydantic.field_validator("go_live_at", "expire_at")
     @classmethod
@@ -129,6 +144,9 @@ class ContentSection(Section):
         types = context.known("partner_types", PartnerTypesSection().stored_keys)
         regions = context.known("regions", RegionsSection().stored_keys)
         roles = context.known("roles", RolesSection().stored_keys)
+        certifications = context.known(
+            "certifications", lambda: set(Qualification.objects.values_list("key", flat=True))
+        )
         owners = set(
             get_user_model()
             .objects.filter(is_staff=True, is_active=True, email__in=[e.owner.lower() for e in entries if e.owner])
@@ -157,6 +175,17 @@ class ContentSection(Section):
                                 f"unknown {field[:-1].replace('_', ' ')} {value!r}",
                             )
                         )
+            if entry.requires_certification and entry.requires_certification not in certifications:
+                known = ", ".join(sorted(certifications)[:20]) or "none"
+                problems.append(
+                    entry_problem(
+                        self.name,
+                        index,
+                        entry,
+                        "requires_certification",
+                        f"unknown certification {entry.requires_certification!r}; known: {known}",
+                    )
+                )
             if entry.owner and entry.owner.lower() not in owners:
                 problems.append(
                     entry_problem(
@@ -184,6 +213,11 @@ class ContentSection(Section):
             "owner": owner,
             "review_by": entry.review_by,
             "min_tier": _tier(entry.audience.min_tier),
+            "required_qualification": (
+                qualification_reserve(key=entry.requires_certification) if entry.requires_certification else None
+            ),
+            "required_qualification_mode": entry.certification_held_by,
+            "required_holders": entry.certification_holders,
         }
 
     def audience(self, entry) -> dict:

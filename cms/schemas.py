@@ -131,3 +131,37 @@ class FeedOut(Schema):
     expiring_soon: list[AssetSummaryOut]
     updated_since_download: list[UpdatedSinceDownloadOut]
     sections: list[FeedSectionOut] = Field(description="What other apps add: my courses due, certifications expiring…")
+
+
+class UnlockRefOut(Schema):
+    id: int
+    title: str
+    url: str
+
+
+class UnlockOut(Schema):
+    """What unlocks a locked item (``cms.gating.locking``): only what the user may see is named."""
+
+    reason: str = Field(description="Why it is locked: `qualification` (a certification is required).")
+    message: str
+    certification: UnlockRefOut | None = Field(description="The certification, when the user may see it.")
+    courses: list[UnlockRefOut] = Field(description="Courses that earn it, those the user may see.")
+    held_by: str = Field(description="`user`: the user must hold it; `partner`: enough users of their company.")
+    held_by_you: bool
+    holders_needed: int
+    holders_now: int | None = Field(description="Active users of the user's company holding it (partner mode).")
+
+
+class LockedOut(Schema):
+    """403 for an item the user may know exists but not open until a certification is held."""
+
+    detail: str
+    locked_reason: str
+    unlock: UnlockOut
+
+
+class LockedItemOut(Schema):
+    kind: str
+    id: int
+    title: str
+    unlock: UnlockOut

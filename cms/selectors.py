@@ -283,17 +283,25 @@ def _content_generation() -> str:
     return f"{last_log}:{last_save.timestamp() if last_save else 0}"
 
 
-def _seconds_until_next_transition(generation: str, now) -> float:
-    """Until the next expiry or go-live of a live asset: no cached count may outlive it."""
-    key = f"partnerhub:asset-next-transition:{generation}"
-    moment = cache.get(key)
-    if moment is None:
-        moment = Asset.objects.filter(live=True).aggregate(
+def _live_asset_facts(generation: str, now) -> tuple:
+    """``(next expiry or go-live of a live asset, or False; whether any live asset requires a qualification)``."""
+    key = f"partnerhub:asset-live-facts:{generation}"
+    facts = cache.get(key)
+    if facts is None:
+        found = Asset.objects.filter(live=True).aggregate(
             expiry=Min("expire_at", filter=Q(expire_at__gt=now)),
             go_live=Min("go_live_at", filter=Q(go_live_at__gt=now)),
+            required=Count("pk", filter=Q(required_qualification__isnull=False)),
         )
-        moment = min((m for m in moment.values() if m is not None), default=False)
-        cache.set(key, moment, COUNT_CACHE_SECONDS)
+        moment = min((found[name] for name in ("expiry", "go_live") if found[name] is not None), default=False)
+        facts = (moment, bool(found["required"]))
+        cache.set(key, facts, COUNT_CACHE_SECONDS)
+    return facts
+
+
+def _seconds_until_next_transition(generation: str, now) -> float:
+    """Until the next expiry or go-live of a live asset: no cached count may outlive it."""
+    moment, _required = _live_asset_facts(generation, now)
     return COUNT_CACHE_SECONDS if not moment else max(0.0, (moment - now).total_seconds())
 
 
@@ -328,6 +336,10 @@ def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> in
         return 0
     generation = _content_generation()
     ttl = int(min(COUNT_CACHE_SECONDS, _seconds_until_next_transition(generation, timezone.now())))
+    # Viewers with the same audience see the same assets, unless some require a qualification: then what
+    # each viewer (and their partner) holds is part of the key too (one query more, only then).
+    _moment, qualification_required = _live_asset_facts(generation, timezone.now())
+    scope = viewer.qualified_audience_key if qualification_required else viewer.audience_key
 
     def cached(scope, compute):
         if ttl < 1:
@@ -341,9 +353,7 @@ def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> in
         return value
 
     if locale:
-        return cached(
-            viewer.audience_key, lambda: assets_for_partner(user=user, locale=locale, **filters).order_by().count()
-        )
+        return cached(scope, lambda: assets_for_partner(user=user, locale=locale, **filters).order_by().count())
 
     def count_for_viewer():
         by_audience = cached(
@@ -351,7 +361,7 @@ def asset_count_for_partner(*, user, locale: str | None = None, **filters) -> in
         )
         return count_visible(by_audience, viewer)
 
-    return cached(viewer.audience_key, count_for_viewer)
+    return cached(scope, count_for_viewer)
 
 
 def assets_with_refused_files():

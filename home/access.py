@@ -2,7 +2,8 @@
 
 ``portal_page`` wraps a portal view: the portal switched off (``PARTNERHUB_PORTAL_ENABLED``) is 404; signed out
 goes to the sign-in page and back; signed in without partner access (staff, or access ended) gets a page
-saying so (403), never partner content.
+saying so (403), never partner content. An item locked by a certification (``cms.gating.locking``) gets a
+page saying what unlocks it (403), never its content.
 """
 
 from functools import wraps
@@ -12,6 +13,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import render
 
+from cms.gating.locking import ItemLocked
 from partners.audience import viewer_for
 
 
@@ -32,6 +34,14 @@ def portal_page(view):
             return redirect_to_login(request.get_full_path())
         if viewer_for(request.user) is None:
             return not_a_partner_response(request)
-        return view(request, *args, **kwargs)
+        try:
+            return view(request, *args, **kwargs)
+        except ItemLocked as locked:
+            return locked_response(request, locked)
 
     return wrapper
+
+
+def locked_response(request, locked: ItemLocked):
+    """403: the item exists for this user (they are in its audience) but needs a certification; what unlocks it."""
+    return render(request, "home/locked.html", {"item": locked.item, "unlock": locked.unlock}, status=403)

@@ -7,6 +7,8 @@ An item is visible to a user when all of these hold:
 * the item names no partner types, or names the partner's type;
 * the item names no regions, or names the partner's region;
 * the item names no roles, or names one of the user's roles;
+* the item requires no qualification, or the user (or enough users of their partner) holds it
+  (``partners.qualifications``; gated content has it, other audiences never require one);
 * the item is live (the gated model says what live means, see ``live_q``).
 
 It exists in three forms built from the same data, and tests prove they agree:
@@ -19,7 +21,7 @@ It exists in three forms built from the same data, and tests prove they agree:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from django.apps import apps
 from django.db import models
@@ -28,6 +30,14 @@ from django.db.models import ProtectedError, Q
 from modelcluster.fields import ParentalManyToManyField
 
 from .models import PartnerType, Region, Role, Tier
+from .qualifications import (
+    HeldBy,
+    Qualifications,
+    qualification_document_fields,
+    qualification_search_clause,
+    qualifications_of,
+    qualifications_of_many,
+)
 
 #: In search documents an unrestricted list is stored as this single value.
 EVERYONE = "*"
@@ -44,11 +54,39 @@ class Viewer:
     region_id: int
     role_ids: frozenset[int]
     tier_id: int | None = None  # for reports; the rule itself compares ranks
+    #: What the user and their partner hold; read on first need (``viewer_qualifications``).
+    qualifications: Qualifications | None = field(default=None, compare=False, repr=False)
 
     @property
     def audience_key(self) -> tuple:
-        """What the rule looks at: viewers with the same key see exactly the same items."""
+        """What the rule looks at apart from qualifications: viewers with the same key see the same
+        items among those that require none (``qualified_audience_key`` adds what they hold)."""
         return (self.tier_rank, self.partner_type_id, self.region_id, tuple(sorted(self.role_ids)))
+
+    @property
+    def qualified_audience_key(self) -> tuple:
+        """``audience_key`` and what the viewer holds: viewers with the same key see exactly the same items."""
+        qualifications = viewer_qualifications(self)
+        return (*self.audience_key, tuple(sorted(qualifications.held)), qualifications.partner_holders)
+
+
+def viewer_qualifications(viewer: Viewer) -> Qualifications:
+    """What ``viewer`` and their partner hold, read once (one query) and kept on the viewer."""
+    if viewer.qualifications is None:
+        object.__setattr__(
+            viewer, "qualifications", qualifications_of(user_id=viewer.user_id, partner_id=viewer.partner_id)
+        )
+    return viewer.qualifications
+
+
+def load_qualifications(viewers) -> list[Viewer]:
+    """``viewer_qualifications`` for many viewers at once (two queries): before deciding for each of them."""
+    viewers = list(viewers)
+    found = qualifications_of_many(viewers=[v for v in viewers if v.qualifications is None])
+    for viewer in viewers:
+        if viewer.user_id in found:
+            object.__setattr__(viewer, "qualifications", found[viewer.user_id])
+    return viewers
 
 
 @dataclass(frozen=True)
@@ -59,10 +97,30 @@ class Audience:
     partner_type_ids: frozenset[int] = frozenset()
     region_ids: frozenset[int] = frozenset()
     role_ids: frozenset[int] = frozenset()
+    qualification_id: int | None = None  # required qualification (``partners.qualifications``), if any
+    qualification_mode: str = HeldBy.USER
+    qualification_holders: int = 1
 
 
 def audience_allows(audience: Audience, viewer: Viewer | None) -> bool:
     """Decide whether ``viewer`` falls inside ``audience``. ``None`` is nobody: never allowed."""
+    if not audience_allows_apart_from_qualification(audience, viewer):
+        return False
+    return audience.qualification_id is None or viewer_qualifications(viewer).satisfies(
+        audience.qualification_id, audience.qualification_mode, audience.qualification_holders
+    )
+
+
+def locked_by_qualification(audience: Audience, viewer: Viewer | None) -> bool:
+    """The viewer is in the audience except for a qualification they (or their partner) lack.
+
+    Such an item is "known to exist": the API and the portal name what unlocks it, never more.
+    """
+    return audience_allows_apart_from_qualification(audience, viewer) and not audience_allows(audience, viewer)
+
+
+def audience_allows_apart_from_qualification(audience: Audience, viewer: Viewer | None) -> bool:
+    """Tier, partner type, region and roles: the rule without the qualification."""
     if viewer is None:
         return False
     if audience.min_tier_rank is not None and viewer.tier_rank < audience.min_tier_rank:
@@ -111,6 +169,9 @@ def search_document_fields(audience: Audience) -> dict:
         "audience_partner_types": sorted(str(pk) for pk in audience.partner_type_ids) or [EVERYONE],
         "audience_regions": sorted(str(pk) for pk in audience.region_ids) or [EVERYONE],
         "audience_roles": sorted(str(pk) for pk in audience.role_ids) or [EVERYONE],
+        **qualification_document_fields(
+            audience.qualification_id, audience.qualification_mode, audience.qualification_holders
+        ),
     }
 
 
@@ -125,6 +186,7 @@ def search_filter(viewer: Viewer | None) -> dict:
                 {"terms": {"audience_partner_types": [EVERYONE, str(viewer.partner_type_id)]}},
                 {"terms": {"audience_regions": [EVERYONE, str(viewer.region_id)]}},
                 {"terms": {"audience_roles": [EVERYONE, *sorted(str(pk) for pk in viewer.role_ids)]}},
+                qualification_search_clause(viewer_qualifications(viewer)),
             ]
         }
     }
@@ -145,23 +207,24 @@ class AudienceQuerySetMixin:
         ``count_visible(audience_counts, viewer)`` then counts what one viewer may see
         without another query. Apply the liveness and other filters first.
         """
+        required = REQUIREMENT_FIELDS if hasattr(self.model, "required_qualification") else ()
         rows = (
             self.order_by()
-            .values_list("min_tier__rank", *(f"audience_{name}_key" for name in AUDIENCE_LISTS))
+            .values_list("min_tier__rank", *(f"audience_{name}_key" for name in AUDIENCE_LISTS), *required)
             .annotate(rows=models.Count("pk"))
         )
-        return [
-            (
-                Audience(
-                    min_tier_rank=rank,
-                    partner_type_ids=audience_list_ids(types_key),
-                    region_ids=audience_list_ids(regions_key),
-                    role_ids=audience_list_ids(roles_key),
-                ),
-                count,
+        counts = []
+        for rank, types_key, regions_key, roles_key, *requirement, count in rows:
+            audience = Audience(
+                min_tier_rank=rank,
+                partner_type_ids=audience_list_ids(types_key),
+                region_ids=audience_list_ids(regions_key),
+                role_ids=audience_list_ids(roles_key),
             )
-            for rank, types_key, regions_key, roles_key, count in rows
-        ]
+            if requirement:
+                audience = with_requirement(audience, *requirement)
+            counts.append((audience, count))
+        return counts
 
 
 def count_visible(audience_counts: list[tuple[Audience, int]], viewer: Viewer | None) -> int:
@@ -174,6 +237,15 @@ class AudienceQuerySet(AudienceQuerySetMixin, models.QuerySet):
 
 
 AUDIENCE_LISTS = ("partner_types", "regions", "roles")
+#: The columns of a requirement (``qualifications.QualificationMixin``), in ``with_requirement``'s order.
+REQUIREMENT_FIELDS = ("required_qualification_id", "required_qualification_mode", "required_holders")
+
+
+def with_requirement(audience: Audience, qualification_id, mode, holders) -> Audience:
+    """``audience`` with a requirement read from ``REQUIREMENT_FIELDS`` (none when ``qualification_id`` is)."""
+    if qualification_id is None:
+        return audience
+    return replace(audience, qualification_id=qualification_id, qualification_mode=mode, qualification_holders=holders)
 
 
 def audience_list_key(ids) -> str:
@@ -261,12 +333,15 @@ class AudienceMixin(models.Model):
         return True
 
     def get_audience(self) -> Audience:
-        return Audience(
+        audience = Audience(
             min_tier_rank=self.min_tier.rank if self.min_tier_id else None,
             partner_type_ids=frozenset(pt.pk for pt in self.partner_types.all()),
             region_ids=frozenset(r.pk for r in self.regions.all()),
             role_ids=frozenset(r.pk for r in self.roles.all()),
         )
+        if hasattr(self, "required_qualification_id"):
+            audience = with_requirement(audience, *(getattr(self, name) for name in REQUIREMENT_FIELDS))
+        return audience
 
 
 def gated_models() -> list[type[AudienceMixin]]:

@@ -8,7 +8,17 @@ from django.utils import timezone
 import factory
 
 from .invitations import token_digest
-from .models import Invitation, Partner, PartnerMembership, PartnerType, Region, Role, Tier
+from .models import (
+    HeldQualification,
+    Invitation,
+    Partner,
+    PartnerMembership,
+    PartnerType,
+    Qualification,
+    Region,
+    Role,
+    Tier,
+)
 
 
 class TierFactory(factory.django.DjangoModelFactory):
@@ -147,3 +157,25 @@ class InvitationFactory(factory.django.DjangoModelFactory):
     def roles(self, create, extracted, **kwargs):
         if create and extracted:
             self.roles.set(extracted)
+
+
+class QualificationFactory(factory.django.DjangoModelFactory):
+    """A qualification as certifications keeps them (tests of the rule need no certification)."""
+
+    class Meta:
+        model = Qualification
+        django_get_or_create = ("key",)
+
+    key = factory.Sequence(lambda n: f"qualification-{n}")
+    name = factory.LazyAttribute(lambda o: o.key.replace("-", " ").title())
+
+
+class HeldQualificationFactory(factory.django.DjangoModelFactory):
+    """``user`` holds ``qualification`` for a year (``valid_until`` in the past: it has ended)."""
+
+    class Meta:
+        model = HeldQualification
+
+    user = factory.SubFactory(UserFactory)
+    qualification = factory.SubFactory(QualificationFactory)
+    valid_until = factory.LazyFunction(lambda: timezone.now() + timedelta(days=365))

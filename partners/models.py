@@ -268,3 +268,41 @@ class APITokenExpiry(models.Model):
 
     def __str__(self):
         return f"{self.token} expires {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class Qualification(KeyedModel):
+    """Something a partner user can hold that gated content may require (``partners.qualifications``).
+
+    Kept by the app that knows what it means: certifications keeps one row per certification
+    (its key and name) and who holds it (``HeldQualification``). Layers below certifications
+    (cms, courses) refer to it without knowing it is a certification.
+    """
+
+    class Meta(KeyedModel.Meta):
+        pass
+
+
+class HeldQualificationQuerySet(models.QuerySet):
+    def current(self, *, now=None):
+        """Held now: no end, or an end still ahead (read time, so a late expiry job never leaves one open)."""
+        now = now or timezone.now()
+        return self.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=now))
+
+
+class HeldQualification(models.Model):
+    """One user holds one qualification until ``valid_until``; kept by the qualification's owner app."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="held_qualifications")
+    qualification = models.ForeignKey(Qualification, on_delete=models.CASCADE, related_name="holders")
+    valid_until = models.DateTimeField(null=True, blank=True)
+
+    objects = HeldQualificationQuerySet.as_manager()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "qualification"], name="held_qualification_once_per_user")
+        ]
+        indexes = [models.Index(fields=["qualification", "user"], name="held_qualification_by_qual")]
+
+    def __str__(self):
+        return f"{self.user} holds {self.qualification}"

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from wagtail.admin.panels import FieldPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
 
 AUDIENCE_HELP = "Who may see this. Empty lists mean everyone; a partner must match every restriction set here."
 
@@ -18,4 +18,22 @@ def audience_panel(*, help_text: str = AUDIENCE_HELP) -> MultiFieldPanel:
         ],
         heading="Audience",
         help_text=help_text,
+    )
+
+
+QUALIFICATION_HELP = (
+    "Some products may be sold only by certified partners. Partners in the audience above who lack the "
+    "certification see the item as locked, with what unlocks it; everyone else does not see it at all."
+)
+
+
+def qualification_panel() -> MultiFieldPanel:
+    """The required qualification (a certification) of a ``QualificationMixin`` model, as one panel."""
+    return MultiFieldPanel(
+        [
+            FieldPanel("required_qualification"),
+            FieldRowPanel([FieldPanel("required_qualification_mode"), FieldPanel("required_holders")]),
+        ],
+        heading="Qualification",
+        help_text=QUALIFICATION_HELP,
     )

@@ -250,3 +250,75 @@ def api_tokens_revoke(*, user) -> int:
         token.revoke()
         log(token, "wagtail.apitoken.revoke", data={"source": "partnerhub"})
     return len(tokens)
+
+
+# --- qualifications (``partners.qualifications``): kept by the app that owns each one ---------------
+
+
+def qualification_upsert(*, key: str, name: str, instance=None):
+    """Create or update a qualification by ``key`` (or rename ``instance``'s key); answer the row."""
+    from .models import Qualification
+
+    qualification = instance or Qualification.objects.filter(key=key).first() or Qualification(key=key)
+    if qualification.pk is None or (qualification.key, qualification.name) != (key, name[:100]):
+        qualification.key, qualification.name = key, name[:100]
+        qualification.full_clean()
+        qualification.save()
+    return qualification
+
+
+def qualification_reserve(*, key: str):
+    """The qualification with ``key``, created (named by its key) when its owner app has not written it yet.
+
+    The importer names a certification that may come later in the same manifest; certifications then
+    finds this row by its key and names it.
+    """
+    from .models import Qualification
+
+    return Qualification.objects.filter(key=key).first() or qualification_upsert(key=key, name=key)
+
+
+def held_qualification_set(*, user_id: int, qualification_id: int, valid_until) -> None:
+    """``user_id`` holds the qualification until ``valid_until`` (``None``: holds it no longer)."""
+    from .models import HeldQualification
+
+    rows = HeldQualification.objects.filter(user_id=user_id, qualification_id=qualification_id)
+    if valid_until is None:
+        rows.delete()
+        return
+    held = rows.first() or HeldQualification(user_id=user_id, qualification_id=qualification_id)
+    if held.pk is None or held.valid_until != valid_until:
+        held.valid_until = valid_until
+        held.full_clean(validate_constraints=False)
+        held.save()
+
+
+@transaction.atomic
+def held_qualifications_replace(*, qualification_ids, wanted: dict[tuple[int, int], object]) -> dict[str, int]:
+    """Make the holders of ``qualification_ids`` exactly ``wanted`` (``(user_id, qualification_id) -> valid_until``).
+
+    Few queries whatever the number of rows (bulk writes): for reconciliation and bulk loads.
+    """
+    from .models import HeldQualification
+
+    stored = {
+        (user_id, qualification_id): (pk, valid_until)
+        for pk, user_id, qualification_id, valid_until in HeldQualification.objects.filter(
+            qualification_id__in=list(qualification_ids)
+        ).values_list("pk", "user_id", "qualification_id", "valid_until")
+    }
+    gone = [pk for key, (pk, _until) in stored.items() if key not in wanted]
+    HeldQualification.objects.filter(pk__in=gone).delete()
+    changed = [
+        HeldQualification(pk=stored[key][0], user_id=key[0], qualification_id=key[1], valid_until=until)
+        for key, until in wanted.items()
+        if key in stored and stored[key][1] != until
+    ]
+    HeldQualification.objects.bulk_update(changed, ["valid_until"], batch_size=1000)
+    new = [
+        HeldQualification(user_id=key[0], qualification_id=key[1], valid_until=until)
+        for key, until in wanted.items()
+        if key not in stored
+    ]
+    HeldQualification.objects.bulk_create(new, batch_size=1000)
+    return {"created": len(new), "updated": len(changed), "deleted": len(gone)}

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from django.utils.html import strip_tags
 
 from core.search import SearchKind
-from partners.audience import Audience, audience_list_ids, search_document_fields
+from partners.audience import REQUIREMENT_FIELDS, Audience, audience_list_ids, search_document_fields, with_requirement
 
 
 def document_id(kind: str, pk: int) -> str:
@@ -39,6 +39,7 @@ ROW_FIELDS = (
     "audience_partner_types_key",
     "audience_regions_key",
     "audience_roles_key",
+    *REQUIREMENT_FIELDS,  # the required qualification: every searchable kind is gated content
 )
 
 
@@ -102,6 +103,7 @@ def _document(kind: SearchKind, row: dict, products: list, languages: list) -> d
         region_ids=audience_list_ids(row["audience_regions_key"]),
         role_ids=audience_list_ids(row["audience_roles_key"]),
     )
+    audience = with_requirement(audience, *(row[name] for name in REQUIREMENT_FIELDS))
     body = " ".join(strip_tags(row[field] or "") for field in kind.body_fields)
     return {
         "kind": kind.name,

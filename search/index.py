@@ -86,6 +86,9 @@ def index_settings(synonyms: list[str]) -> dict:
                 "audience_partner_types": {"type": "keyword"},
                 "audience_regions": {"type": "keyword"},
                 "audience_roles": {"type": "keyword"},
+                "audience_qualification": {"type": "keyword"},
+                "audience_qualification_mode": {"type": "keyword"},
+                "audience_qualification_holders": {"type": "integer"},
                 # The text of the item's file, one nested document per page, slide or sheet: a query can tell
                 # which one matched (inner_hits) and highlight a passage of it.
                 "pages": {

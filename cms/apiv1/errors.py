@@ -6,6 +6,8 @@ from django.http import Http404
 
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
+from cms.gating.locking import ItemLocked
+
 UNAUTHORIZED = "Authentication credentials were not provided or are not valid."
 NOT_FOUND = "Not found."
 
@@ -35,6 +37,12 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
         return api.create_response(request, {"detail": NOT_FOUND}, status=404)
+
+    @api.exception_handler(ItemLocked)
+    def locked(request, exc):
+        """In the audience but for a certification: say what unlocks it (``cms.gating.locking``)."""
+        body = {"detail": exc.unlock["message"], "locked_reason": "qualification", "unlock": exc.unlock}
+        return api.create_response(request, body, status=403)
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):

@@ -35,7 +35,8 @@ from wagtail.models import (
 from wagtail.search import index
 
 from partners.audience import AUDIENCE_LISTS, AudienceMixin, AudienceQuerySetMixin
-from partners.panels import audience_panel
+from partners.panels import audience_panel, qualification_panel
+from partners.qualifications import QualificationMixin
 
 
 def snippet_generic_relation(model: str, query_name: str) -> GenericRelation:
@@ -74,13 +75,14 @@ def gated_content_tabs(content_panels: list) -> TabbedInterface:
     return TabbedInterface(
         [
             ObjectList(content_panels, heading="Content"),
-            ObjectList([audience], heading="Audience"),
+            ObjectList([audience, qualification_panel()], heading="Audience"),
             ObjectList([ownership, scheduling], heading="Lifecycle"),
         ]
     )
 
 
 class GatedContent(
+    QualificationMixin,
     AudienceMixin,
     WorkflowMixin,
     DraftStateMixin,
@@ -227,6 +229,9 @@ class GatedContent(
             "audience": {
                 "min_tier": self.min_tier.key if self.min_tier_id else None,
                 **{name: sorted(ref.key for ref in getattr(self, name).all()) for name in AUDIENCE_LISTS},
+                "requires_certification": self.required_qualification.key if self.required_qualification_id else None,
+                "certification_held_by": self.required_qualification_mode,
+                "certification_holders": self.required_holders,
             },
             "go_live_at": self.go_live_at,
             "expire_at": self.expire_at,

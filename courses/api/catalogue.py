@@ -15,6 +15,8 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from cms.api import MappedPage
+from cms.gating.locking import raise_if_locked
+from cms.schemas import LockedOut
 from core.api import PageNumberPagination
 
 from .. import selectors
@@ -251,12 +253,13 @@ def _course_structure(state, course: Course) -> dict:
 @router.get(
     "/courses/{int:course_id}",
     operation_id="courses_api_get_course",
-    response={200: CourseOut, 404: ErrorOut},
+    response={200: CourseOut, 403: LockedOut, 404: ErrorOut},
     summary="A course and my progress",
 )
 def get_course(request, course_id: int):
     course = selectors.course_for_partner(user=request.auth, course_id=course_id)
     if course is None:
+        raise_if_locked(Course, user=request.auth, pk=course_id)  # 403 saying which certification unlocks it
         raise Http404
     return _course_detail(request.auth, course)
 
@@ -264,13 +267,14 @@ def get_course(request, course_id: int):
 @router.post(
     "/courses/{int:course_id}/enroll",
     operation_id="courses_api_enroll",
-    response={200: CourseOut, 201: CourseOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: CourseOut, 201: CourseOut, 403: LockedOut, 404: ErrorOut, 409: ErrorOut},
     summary="Enrol me",
     description="Idempotent: 201 when enrolled now, 200 when enrolled already; 409 while prerequisites are missing.",
 )
 def enroll(request, course_id: int):
     course = selectors.course_for_partner(user=request.auth, course_id=course_id)
     if course is None:
+        raise_if_locked(Course, user=request.auth, pk=course_id)  # 403 saying which certification unlocks it
         raise Http404
     try:
         _enrollment, created = course_enroll(user=request.auth, course=course)
@@ -282,7 +286,7 @@ def enroll(request, course_id: int):
 @router.post(
     "/courses/{int:course_id}/retake",
     operation_id="courses_api_retake",
-    response={201: CourseOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: CourseOut, 403: LockedOut, 404: ErrorOut, 409: ErrorOut},
     summary="Retake a course I completed",
     description="201 with the course in my new round (nothing done yet; earlier rounds are kept, "
     "`rounds_completed` counts them). 409 when I am not enrolled, my current round is not completed, or a "
@@ -291,6 +295,7 @@ def enroll(request, course_id: int):
 def retake(request, course_id: int):
     course = selectors.course_for_partner(user=request.auth, course_id=course_id)
     if course is None:
+        raise_if_locked(Course, user=request.auth, pk=course_id)  # 403 saying which certification unlocks it
         raise Http404
     try:
         course_retake(user=request.auth, course=course)

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from partners.audience import audience_allows
+from partners.audience import audience_allows, load_qualifications
 from partners.models import PartnerMembership
 from partners.selectors import viewers_of
 
@@ -40,7 +40,10 @@ def course_assignment_apply(*, assignment, now=None) -> int:
     now = now or timezone.now()
     course = assignment.course
     audience = course.get_audience()
-    user_ids = {viewer.user_id for viewer in _viewers_in_scope(assignment) if audience_allows(audience, viewer)}
+    viewers = _viewers_in_scope(assignment)
+    if audience.qualification_id is not None:  # a course for certified partners: what each one holds, in bulk
+        load_qualifications(viewers)
+    user_ids = {viewer.user_id for viewer in viewers if audience_allows(audience, viewer)}
     # The current round gains it (a retake keeps its round's assignment, so an old one is never applied again).
     existing = Enrollment.objects.current().filter(course=course, user_id__in=user_ids)
     existing.filter(assignment__isnull=True).update(assignment=assignment, due_date=assignment.due_date)

@@ -1,16 +1,18 @@
 """Bulletins (``/bulletins/``, ``/bulletins/<id>/``): announcements, pinned first, acknowledged where asked.
 
-Reads go through ``cms.selectors.bulletins_for_partner``, the API's own (the audience rule, live only), with
-when the user acknowledged each one; a bulletin the user may not see is 404. Acknowledging is the home page's
-endpoint (``home:acknowledge_bulletin``), whose fragment both pages swap in.
+Reads go through ``cms.selectors.bulletins_for_partner``, the API's own (the audience rule, live only), with when
+the user acknowledged each one; a bulletin the user may not see is 404 (one locked by a certification: 403 saying
+what unlocks it). Acknowledging is the home page's endpoint (``home:acknowledge_bulletin``), whose fragment both
+pages swap in.
 """
 
 from django.core.paginator import Paginator
 from django.db.models import OuterRef, Subquery
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 
-from cms.models import BulletinAcknowledgement
+from cms.gating.locking import raise_if_locked
+from cms.models import Bulletin, BulletinAcknowledgement
 from cms.rich_text import rich_text_html
 from cms.selectors import bulletins_for_partner
 
@@ -54,7 +56,10 @@ def bulletin_list(request):
 
 @portal_page
 def bulletin_detail(request, bulletin_id: int):
-    bulletin = get_object_or_404(bulletins_with_my_acknowledgement(user=request.user), pk=bulletin_id)
+    bulletin = bulletins_with_my_acknowledgement(user=request.user).filter(pk=bulletin_id).first()
+    if bulletin is None:
+        raise_if_locked(Bulletin, user=request.user, pk=bulletin_id)
+        raise Http404
     # Stored rich text is whitelisted when written (Wagtail's editor, the importer's clean_rich_text).
     return TemplateResponse(
         request, "home/bulletins/detail.html", {"bulletin": bulletin, "body": rich_text_html(bulletin.body)}

@@ -1,13 +1,16 @@
 """Programs (``/programs/``, ``/programs/<id>/``): the partner programs and incentives the user may see.
 
 Reads go through ``cms.selectors.programs_for_partner``, the API's own (the audience rule, live only); a program
-the user may not see is 404. Related assets are only those the user may see, linked to their library page.
+the user may not see is 404 (one locked by a certification: 403 saying what unlocks it). Related assets are only
+those the user may see, linked to their library page.
 """
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.template.response import TemplateResponse
 
+from cms.gating.locking import raise_if_locked
+from cms.models import Program
 from cms.rich_text import rich_text_html
 from cms.selectors import programs_for_partner
 
@@ -24,7 +27,10 @@ def program_list(request):
 
 @portal_page
 def program_detail(request, program_id: int):
-    program = get_object_or_404(programs_for_partner(user=request.user), pk=program_id)
+    program = programs_for_partner(user=request.user).filter(pk=program_id).first()
+    if program is None:
+        raise_if_locked(Program, user=request.user, pk=program_id)
+        raise Http404
     return TemplateResponse(
         request,
         "home/programs/detail.html",

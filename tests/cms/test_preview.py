@@ -145,7 +145,15 @@ def test_a_kind_without_its_own_payload_previews_with_the_default(client, monkey
         "id": item.pk,
         "title": "Plain",
         "summary": item.summary,
-        "audience": {"min_tier": "gold", "partner_types": ["msp"], "regions": ["emea"], "roles": []},
+        "audience": {
+            "min_tier": "gold",
+            "partner_types": ["msp"],
+            "regions": ["emea"],
+            "roles": [],
+            "requires_certification": None,  # qualification gating: nothing required
+            "certification_held_by": "user",
+            "certification_holders": 1,
+        },
         "go_live_at": None,
         "expire_at": None,
         "review_by": None,

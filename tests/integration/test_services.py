@@ -63,6 +63,9 @@ def test_elasticsearch_indexes_finds_and_filters_by_audience():
                     "audience_partner_types": {"type": "keyword"},
                     "audience_regions": {"type": "keyword"},
                     "audience_roles": {"type": "keyword"},
+                    "audience_qualification": {"type": "keyword"},
+                    "audience_qualification_mode": {"type": "keyword"},
+                    "audience_qualification_holders": {"type": "integer"},
                 }
             }
         },

@@ -16,9 +16,10 @@ from wagtail.search import index
 
 from cms.gating.models import GatedContent, gated_content_tabs, snippet_generic_relation
 from partners.audience import AudienceMixin, AudienceQuerySet
+from partners.qualifications import QualificationMixin
 
 
-class GatedItem(AudienceMixin, ClusterableModel):
+class GatedItem(QualificationMixin, AudienceMixin, ClusterableModel):
     title = models.CharField(max_length=100)
     live = models.BooleanField(default=True)
 

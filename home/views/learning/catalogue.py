@@ -13,6 +13,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.gating.locking import locked_for, unlock_payloads
+from courses.models import Course
 from courses.selectors import courses_for_partner, enrollments_for_partner, learner_state
 from courses.services.enrollment import course_enroll
 from courses.services.errors import CourseError
@@ -24,6 +26,16 @@ from .outline import due_state
 from .player import course_overview_response
 
 CATALOGUE_PAGE_SIZE = 24
+#: At most this many courses locked by a certification are listed under the catalogue.
+LOCKED_COURSES = 12
+
+
+def locked_courses(*, user) -> list[dict]:
+    """Courses in my audience that a certification I (or my company) lack would unlock, with what unlocks each."""
+    fields = ("pk", "title", "summary", "required_qualification_id", "required_qualification_mode", "required_holders")
+    courses = list(locked_for(Course, user).order_by("title", "pk").only(*fields)[:LOCKED_COURSES])
+    unlock = unlock_payloads(user=user, items=courses) if courses else {}
+    return [{"course": course, "unlock": unlock[course.pk]} for course in courses]
 
 
 @portal_page
@@ -50,6 +62,7 @@ def learning(request):
             "in_progress": [row for row in mine if not row["enrollment"].completed_at],
             "completed": [row for row in mine if row["enrollment"].completed_at],
             "catalogue": catalogue,
+            "locked": locked_courses(user=user),
             "catalogue_rows": [
                 {"course": c, "enrollment": state.enrollments.get(c.pk), "progress": state.progress[c.pk]}
                 for c in catalogue

@@ -5,6 +5,8 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from cms.gating.locking import raise_if_locked
+from courses.models import Course
 from courses.selectors import course_for_partner, learner_state
 from courses.services.errors import InvalidAnswers, NotEnrolled, PrerequisitesMissing, RoundOpen
 
@@ -15,6 +17,7 @@ def outline_or_404(*, user, course_id: int) -> Outline:
     """The course ``user`` may see, with its outline and their progress (a fixed number of queries); else 404."""
     course = course_for_partner(user=user, course_id=course_id)
     if course is None:
+        raise_if_locked(Course, user=user, pk=course_id)  # the portal answers what unlocks it (403)
         raise Http404
     return course_outline(course, learner_state(user=user, courses=[course]))
 

@@ -1,9 +1,10 @@
 """One asset of the library (``/library/<id>/``) and its download (``/library/<id>/download/``).
 
 The page reads what the API's ``GET assets/{id}`` reads (``cms.selectors``), plus the versions with their change
-notes, the other language variants, and the programs and courses that use the asset, each only where the user
-may see it. The download is the API's audited one (``cms.services.downloads``): recorded, then the signed
-short-lived URL (S3) or the file itself (local storage). An asset the user may not see is 404, download too.
+notes, the other language variants, and the programs and courses that use the asset, each only where the user may
+see it (an asset locked by a certification: 403 saying what unlocks it). The download is the API's audited one
+(``cms.services.downloads``): recorded, then the signed short-lived URL (S3) or the file itself (local storage). An
+asset the user may not see is 404, download too.
 """
 
 from contextlib import suppress
@@ -14,6 +15,8 @@ from django.shortcuts import render
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
+from cms.gating.locking import raise_if_locked
+from cms.models import Asset
 from cms.selectors import (
     asset_for_download,
     asset_for_partner,
@@ -50,6 +53,7 @@ def _record_search_click(request, asset_id: int) -> None:
 def asset_detail(request, asset_id: int):
     asset = asset_for_partner(user=request.user, asset_id=asset_id)
     if asset is None:
+        raise_if_locked(Asset, user=request.user, pk=asset_id)
         raise Http404
     _record_search_click(request, asset.pk)
     versions = asset_versions_for_partner(asset=asset)
@@ -85,6 +89,7 @@ def asset_download(request, asset_id: int):
     """The API's audited download, from the portal: recorded, then the file (or the link's address)."""
     asset = asset_for_download(user=request.user, asset_id=asset_id)
     if asset is None:
+        raise_if_locked(Asset, user=request.user, pk=asset_id)
         raise Http404
     try:
         return asset_download_response(asset=asset, user=request.user)
