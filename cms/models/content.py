@@ -137,6 +137,8 @@ class Asset(TranslatableMixin, GatedContent):
             models.Index(fields=["-last_published_at", "-id"], name="asset_published_order_idx"),
             models.Index(fields=["updated_at"], name="asset_updated_at_idx"),
             models.Index(fields=["title", "id"], name="asset_title_order_idx"),
+            # Identical files (the "duplicate files" report, the edit view's notice, the upload warning).
+            models.Index(fields=["file_sha256"], name="asset_file_sha256_idx"),
         ]
 
     def clean(self):

@@ -7,6 +7,8 @@ from cms.models.content import GATED_CONTENT_MODELS
 from core.reports import report_urlpatterns
 
 from .base import ContentReportMenuItem
+from .broken_links import BrokenLinksView
+from .duplicate_files import DuplicateFilesView
 from .expired_not_archived import ExpiredNotArchivedView
 from .expiring_soon import ExpiringSoonView
 from .not_downloaded import NotDownloadedView
@@ -17,6 +19,8 @@ REPORTS = {
     "review_overdue": ("review-overdue/", ReviewOverdueView),
     "expired_not_archived": ("expired/", ExpiredNotArchivedView),
     "not_downloaded": ("not-downloaded/", NotDownloadedView),
+    "duplicate_files": ("duplicate-files/", DuplicateFilesView),
+    "broken_links": ("broken-links/", BrokenLinksView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
@@ -30,6 +34,8 @@ def report_menu_items():
         ("Review overdue", "review_overdue", "warning", GATED_CONTENT_MODELS),
         ("Expired, not archived", "expired_not_archived", "no-view", GATED_CONTENT_MODELS),
         ("Not downloaded", "not_downloaded", "download", (Asset,)),
+        ("Assets: duplicate files", "duplicate_files", "copy", (Asset,)),
+        ("Assets: broken links", "broken_links", "link", (Asset,)),
     ]
     return [
         ContentReportMenuItem(
