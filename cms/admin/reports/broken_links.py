@@ -7,6 +7,7 @@ check is left out until the URL is checked again.
 
 from django import forms
 from django.db.models import F, Q
+from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -18,7 +19,6 @@ import django_filters
 from cms.gating.filters import OwnerFilter, staff_users
 from cms.hygiene.selectors import broken_link_q
 from cms.models import Asset
-from core.reports import AbsoluteDateColumn
 
 from .base import ContentReportView, days_between, owner_column, state_column, title_column
 
@@ -48,15 +48,40 @@ class BrokenLinksFilterSet(WagtailFilterSet):
         return queryset.filter(http_error if value == "http_error" else ~http_error)
 
 
+URL_SHOWN = 36  # characters of a URL in the table (all of it in the link's title and the export)
+
+
 def url_link(item):
-    return format_html('<a href="{0}" target="_blank" rel="noopener noreferrer">{0}</a>', item.external_url)
+    url = item.external_url
+    shown = url.split("://", 1)[-1]
+    shown = shown if len(shown) <= URL_SHOWN else shown[: URL_SHOWN - 1] + "…"
+    return format_html('<a href="{}" title="{}" target="_blank" rel="noopener noreferrer">{}</a>', url, url, shown)
 
 
 def problem_text(item):
+    """The last check's error (and where redirects led), then when it was checked and how many failed in a row."""
     check = item.link_check
-    if check.final_url:
-        return format_html("{}<br><small>at {}</small>", check.error, check.final_url)
-    return check.error
+    checked = timezone.localtime(check.checked_at)
+    failures = "1 failed check" if check.failures == 1 else f"{check.failures} failed checks in a row"
+    return format_html(
+        '{}{}<br><small>Checked <time datetime="{}">{}</time>; {}</small>',
+        check.error,
+        format_html("<br><small>at {}</small>", check.final_url) if check.final_url else "",
+        date_filter(checked, "c"),
+        date_filter(checked, "N j, Y, H:i"),
+        failures,
+    )
+
+
+def broken_since_text(item):
+    since = timezone.localtime(item.link_check.broken_since)
+    days = item.report_days_broken
+    return format_html(
+        '<time datetime="{}">{}</time><br><small>{}</small>',
+        date_filter(since, "c"),
+        date_filter(since, "N j, Y"),
+        "today" if days == 0 else f"{days} day{'s' if days != 1 else ''}",
+    )
 
 
 class BrokenLinksView(ContentReportView):
@@ -74,7 +99,7 @@ class BrokenLinksView(ContentReportView):
     )
     verbose_name = "asset"
     verbose_name_plural = "assets"
-    sort_fields = ("broken_since", "checked_at", "asset_type")
+    sort_fields = ("broken_since", "asset_type")
     default_ordering = "broken_since"  # broken the longest first
     columns = [
         title_column(),
@@ -83,18 +108,7 @@ class BrokenLinksView(ContentReportView):
         state_column(),
         Column("url", label="URL", accessor=url_link),
         Column("problem", label="Problem", accessor=problem_text),
-        AbsoluteDateColumn(
-            "broken_since", label="Broken since", accessor="link_check.broken_since", sort_key="broken_since"
-        ),
-        Column("days_broken", label="Days broken", accessor="report_days_broken"),
-        AbsoluteDateColumn(
-            "checked_at",
-            label="Last checked",
-            accessor="link_check.checked_at",
-            date_format="N j, Y, H:i",
-            sort_key="checked_at",
-        ),
-        Column("failures", label="Failed checks", accessor="link_check.failures"),
+        Column("broken_since", label="Broken since", accessor=broken_since_text, sort_key="broken_since"),
     ]
     list_export = [
         "title",
@@ -129,7 +143,7 @@ class BrokenLinksView(ContentReportView):
         return model._default_manager.filter(broken_link_q())
 
     def annotate_for_sorting(self, queryset):
-        return queryset.annotate(broken_since=F("link_check__broken_since"), checked_at=F("link_check__checked_at"))
+        return queryset.annotate(broken_since=F("link_check__broken_since"))
 
     def annotate_for_display(self, queryset):
         return queryset.select_related("link_check")

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from cms.services.link_checks import LinkCheckBusy, link_checks_run
+from core.console import LineStream
 
 
 class Command(BaseCommand):
@@ -32,7 +33,7 @@ class Command(BaseCommand):
         if host is not None and (not host or "/" in host):
             raise CommandError("--host takes a host name, such as www.example.com (no scheme or path).")
         force = bool(asset_ids or host)
-        with tqdm(total=0, unit="link", disable=no_progress, file=self.stderr) as bar:
+        with tqdm(total=0, unit="link", disable=no_progress, file=LineStream(self.stderr), leave=False) as bar:
 
             def on_start(total):
                 bar.reset(total=total)
