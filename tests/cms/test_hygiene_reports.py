@@ -393,3 +393,24 @@ def test_a_link_check_is_kept_apart_from_the_assets_revisions(links):
     revision.publish()
 
     assert LinkCheck.objects.get(asset=asset).failures == 2
+
+
+# --- the dashboard's content health panel ------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_duplicate_files_and_broken_links_with_links_to_the_reports(
+    superuser_client, duplicates, links
+):
+    html = superuser_client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert f'<a href="{report_url("duplicate_files")}"><strong>4</strong> assets with a duplicate file</a>' in html
+    assert f'<a href="{report_url("broken_links")}"><strong>3</strong> broken links</a>' in html
+
+
+def test_the_dashboard_says_nothing_of_assets_to_program_editors(client, duplicates, links):
+    client.force_login(staff_with("change_program"))
+
+    html = client.get(reverse("wagtailadmin_home")).content.decode()
+
+    assert "Content health" in html
+    assert "duplicate file" not in html and "broken links" not in html
