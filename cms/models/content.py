@@ -181,6 +181,13 @@ class Asset(TranslatableMixin, GatedContent):
             self.file_sha256 = ""
         super().save(*args, **kwargs)
 
+    def serializable_data(self):
+        # A live asset's new file goes into a draft revision, not the row: hash it here, so that the revision
+        # (and the row once it is published) carries the hash of its own file, not of the one it replaces.
+        if self.file and not getattr(self.file, "_committed", True):
+            self.file_sha256 = file_digest(self.file)
+        return super().serializable_data()
+
     def preview_payload(self, request) -> dict:
         """What ``GET /api/v1/assets/{id}`` answers, from the item as previewed (unsaved relations included)."""
         # The API builds the payload and imports these models: reached at call time.

@@ -414,3 +414,30 @@ def test_the_dashboard_says_nothing_of_assets_to_program_editors(client, duplica
 
     assert "Content health" in html
     assert "duplicate file" not in html and "broken links" not in html
+
+
+def test_a_live_assets_file_replaced_in_a_draft_gets_its_own_hash_when_published(superuser_client, duplicates):
+    """A live asset's edits are a revision until published: the new file's hash travels with it."""
+    live = duplicates["unique"]
+    old_hash = live.file_sha256
+
+    response = superuser_client.post(
+        edit_url(live),
+        {
+            "title": "Unique deck",
+            "asset_type": "document",
+            "file": SimpleUploadedFile("battle.pdf", PDF_B),
+            "version_note": "Now the battlecard",
+        },
+    )
+    assert response.status_code == 302
+    live.refresh_from_db()
+    assert live.file_sha256 == old_hash  # the row is still what partners get
+    warnings = [str(m) for m in get_messages(response.wsgi_request) if m.level_tag == "warning"]
+    assert "“Battlecard”, “Battlecard EMEA”" in warnings[0]  # warned at upload all the same
+
+    live.get_latest_revision().publish()
+
+    live.refresh_from_db()
+    assert live.file_sha256 == duplicates["battlecard"].file_sha256
+    assert "Unique deck" in titles(superuser_client.get(report_url("duplicate_files")))

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.management import CommandError, call_command
+from django.urls import reverse
 from django.utils import timezone
 
 import pytest
@@ -409,3 +410,21 @@ def test_beat_runs_the_checker(server, settings):
     assert settings.CELERY_BEAT_SCHEDULE["check-links"]["task"] == "cms.tasks.check_links"
     assert result.startswith("1 checked: 0 ok, 1 broken")
     assert LinkCheck.objects.get(asset=asset).is_broken
+
+
+def test_the_report_shows_what_the_checker_found(server, superuser_client):
+    for path in ("/ok", "/missing", "/error", "/slow", "/loop-a", "/moved"):
+        link(server.url(path), title=f"Link {path}")
+    link(f"http://127.0.0.1:{closed_port()}/", title="Link refused")
+
+    link_checks_run()
+    response = superuser_client.get(reverse("cms_reports:broken_links"))
+
+    assert response.status_code == 200
+    assert sorted(item.title for item in response.context["object_list"]) == [
+        "Link /error", "Link /loop-a", "Link /missing", "Link /slow", "Link refused",
+    ]  # fmt: skip
+    html = response.content.decode()
+    for text in ("HTTP 404 Not Found", "HTTP 500 Internal Server Error", "No answer within 0.4 seconds.",
+                 "Redirect loop", "connection refused"):  # fmt: skip
+        assert text in html
