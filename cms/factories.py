@@ -68,7 +68,8 @@ class AssetFactory(GatedContentFactory):
 
     title = factory.Sequence(lambda n: f"Asset {n}")
     asset_type = Asset.AssetType.DOCUMENT
-    file = factory.LazyAttribute(lambda o: ContentFile(b"%PDF-1.4\n% demo\n", name="asset.pdf"))
+    # A file of its own per asset (as in a real library: identical files are what "duplicate files" reports).
+    file = factory.Sequence(lambda n: ContentFile(b"%%PDF-1.4\n%% demo %d\n" % n, name="asset.pdf"))
 
     @factory.post_generation
     def products(self, create, extracted, **kwargs):
@@ -85,6 +86,14 @@ class AssetFactory(GatedContentFactory):
         # Declared again so it runs after products and languages are set.
         if create:
             self.save()
+
+
+class LinkAssetFactory(AssetFactory):
+    """An asset that is a link: an external URL, no file."""
+
+    asset_type = Asset.AssetType.LINK
+    file = None
+    external_url = factory.Sequence(lambda n: f"https://www.vendor.example/partners/page-{n}")
 
 
 class ProgramFactory(GatedContentFactory):

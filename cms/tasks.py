@@ -11,7 +11,7 @@ from partners.models import Partner
 
 from . import webhooks
 from .gating import lifecycle
-from .services import file_text, reminders
+from .services import file_text, link_checks, reminders
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
 # each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
@@ -88,3 +88,12 @@ def requeue_stalled_file_text() -> int:
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""
     return {"pid": os.getpid(), "partners": Partner.objects.count()}
+
+
+@shared_task(acks_late=True)
+def check_links() -> str:
+    """Check the external URLs of assets that are due, politely (``cms.services.link_checks``). Run by beat."""
+    try:
+        return str(link_checks.link_checks_run())
+    except link_checks.LinkCheckBusy as busy:
+        return str(busy)

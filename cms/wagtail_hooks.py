@@ -9,7 +9,8 @@ gated content (``GatedContent``), whichever app declares it:
 * archive, restore or change the owner of many items with bulk actions;
 * archiving and restoring take the publish permission, like Wagtail's unpublish;
 * an archived item is read-only until it is restored, so that no draft or publish can
-  bring it back behind the archive's back; deleting a live item takes the publish permission.
+  bring it back behind the archive's back; deleting a live item takes the publish permission;
+* an asset whose file other assets have too says so on its edit view and after an upload.
 """
 
 from django.contrib.admin.utils import quote
@@ -22,6 +23,7 @@ from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 
 from cms.admin.dashboard import ContentHealthPanel
+from cms.admin.hygiene import duplicate_notice, upload_warning
 from cms.admin.reports.menu import report_menu_items
 from cms.admin.reports.menu import urlpatterns as report_urlpatterns
 from cms.admin.viewsets import ContentViewSetGroup
@@ -94,6 +96,13 @@ def refuse_to_delete_a_live_item_without_publish_permission(request, instances):
             )
             return redirect(item.snippet_viewset.get_url_name("list"))
     return None
+
+
+# --- duplicate files: a notice on an asset's edit view, a warning after an upload (``cms.admin.hygiene``) -----
+
+hooks.register("before_edit_snippet", duplicate_notice)
+hooks.register("after_create_snippet", upload_warning)
+hooks.register("after_edit_snippet", upload_warning)
 
 
 # --- bulk actions ----------------------------------------------------------------------------

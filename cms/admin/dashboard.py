@@ -9,6 +9,7 @@ from django.utils.text import capfirst
 from wagtail.admin.ui.components import Component
 
 from cms.gating.filters import LifecycleState, lifecycle_state_q
+from cms.hygiene.selectors import broken_link_q, duplicate_file_q
 from cms.models import Asset
 
 from .reports.base import (
@@ -65,6 +66,8 @@ class ContentHealthPanel(Component):
         aggregates["expired_not_archived"] = Count("pk", filter=expired_not_archived_q(now=now))
         if model is Asset:
             aggregates["never_downloaded"] = Count("pk", filter=never_downloaded_q(now=now))
+            aggregates["duplicate_files"] = Count("pk", filter=duplicate_file_q())
+            aggregates["broken_links"] = Count("pk", filter=broken_link_q())
         return model._default_manager.order_by().aggregate(**aggregates)
 
     def get_context_data(self, parent_context=None):
@@ -103,6 +106,20 @@ class ContentHealthPanel(Component):
                     "icon": "download",
                 }
             )
+            attention += [
+                {
+                    "count": counts[Asset]["duplicate_files"],
+                    "label": "assets with a duplicate file",
+                    "url": reverse("cms_reports:duplicate_files"),
+                    "icon": "copy",
+                },
+                {
+                    "count": counts[Asset]["broken_links"],
+                    "label": "broken links",
+                    "url": reverse("cms_reports:broken_links"),
+                    "icon": "link",
+                },
+            ]
         columns = [
             {
                 "label": capfirst(model._meta.verbose_name_plural),

@@ -1,6 +1,7 @@
 """The models of the cms app, one module per domain (Django finds them through this package).
 
-``content`` (assets, versions, programs, bulletins, products, languages), ``activity``
+``content`` (assets, versions, programs, bulletins, products, languages), ``hygiene``
+(link checks of assets' external URLs), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
 (preview snapshots), ``webhooks`` and ``file_text`` (the text of asset files, per version).
 The gated content base is ``cms.gating.models``.
@@ -9,6 +10,7 @@ The gated content base is ``cms.gating.models``.
 from .activity import BulletinAcknowledgement, Download, FeedVisit, OwnerReminder, VersionNotice
 from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, ProgramKeyDate
 from .file_text import AssetTextUnit, AssetVersionText
+from .hygiene import LinkCheck
 from .preview import PreviewSnapshot
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
@@ -22,6 +24,7 @@ __all__ = [
     "Download",
     "FeedVisit",
     "Language",
+    "LinkCheck",
     "OwnerReminder",
     "PreviewSnapshot",
     "Product",

@@ -137,6 +137,8 @@ class Asset(TranslatableMixin, GatedContent):
             models.Index(fields=["-last_published_at", "-id"], name="asset_published_order_idx"),
             models.Index(fields=["updated_at"], name="asset_updated_at_idx"),
             models.Index(fields=["title", "id"], name="asset_title_order_idx"),
+            # Identical files (the "duplicate files" report, the edit view's notice, the upload warning).
+            models.Index(fields=["file_sha256"], name="asset_file_sha256_idx"),
         ]
 
     def clean(self):
@@ -178,6 +180,13 @@ class Asset(TranslatableMixin, GatedContent):
         elif not self.file:
             self.file_sha256 = ""
         super().save(*args, **kwargs)
+
+    def serializable_data(self):
+        # A live asset's new file goes into a draft revision, not the row: hash it here, so that the revision
+        # (and the row once it is published) carries the hash of its own file, not of the one it replaces.
+        if self.file and not getattr(self.file, "_committed", True):
+            self.file_sha256 = file_digest(self.file)
+        return super().serializable_data()
 
     def preview_payload(self, request) -> dict:
         """What ``GET /api/v1/assets/{id}`` answers, from the item as previewed (unsaved relations included)."""

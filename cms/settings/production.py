@@ -51,3 +51,6 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+# The link checker never reaches loopback or private addresses here, whatever the environment says: an address
+# on premises that must be checked is named in LINK_CHECK_ALLOWED_HOSTS instead.
+LINK_CHECK_BLOCK_PRIVATE_ADDRESSES = True

@@ -11,6 +11,7 @@ import io
 from collections.abc import Callable
 from datetime import timedelta
 
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from django.utils import timezone
@@ -23,7 +24,9 @@ import pytest
 from certifications.exams import exam_attempt_start, exam_attempt_submit
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
 from certifications.services import compliance_check
-from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
+from cms.factories import AssetFactory, BulletinFactory, LinkAssetFactory, ProgramFactory
+from cms.hygiene.probe import Outcome, ProbeResult
+from cms.services.link_checks import link_check_record
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
 from courses.models import Enrollment, Lesson, Quiz
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
@@ -71,6 +74,16 @@ def content_titled(factory, **fields) -> Callable:
         factory(title=FORMULA, **fields)
 
     return create
+
+
+def duplicate_file_of_an_asset_titled(client):
+    AssetFactory(title=FORMULA, file=ContentFile(b"%PDF-1.4\n% twice\n", name="a.pdf"))
+    AssetFactory(title="The other copy", file=ContentFile(b"%PDF-1.4\n% twice\n", name="b.pdf"))
+
+
+def broken_link_of_an_asset_titled(client):
+    asset = LinkAssetFactory(title=FORMULA)
+    link_check_record(asset_id=asset.pk, url=asset.external_url, result=ProbeResult(Outcome.BROKEN, 404, "HTTP 404"))
 
 
 def enrolment_in_a_course_titled(client):
@@ -193,6 +206,8 @@ EXPORTS: dict[str, Callable] = {
         AssetFactory, live=False, expired=True, expire_at=days_from_today(-3)
     ),
     "cms_reports:not_downloaded": content_titled(AssetFactory, live=True),
+    "cms_reports:duplicate_files": duplicate_file_of_an_asset_titled,
+    "cms_reports:broken_links": broken_link_of_an_asset_titled,
     # Learning and certification.
     "courses_reports:enrolments": enrolment_in_a_course_titled,
     "courses_reports:question_stats": quiz_answered_on_a_question,

@@ -455,6 +455,8 @@ def test_dashboard_panel_shows_what_needs_attention_with_links_to_the_reports(su
         "past their review date": 1,
         "expired, not archived": 3,
         "live assets never downloaded": 1,  # the expiring asset; the other asset was downloaded
+        "assets with a duplicate file": 0,
+        "broken links": 0,
     }
     assert f'href="{report_url("expiring_soon", days=30)}"' in html
     assert f'href="{report_url("review_overdue")}"' in html

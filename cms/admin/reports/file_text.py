@@ -50,7 +50,7 @@ class FileTextFilterSet(WagtailFilterSet):
 
 
 class FileTextProblemsView(ContentReportView):
-    page_title = "Files without text"
+    page_title = "Assets: files without text"
     header_icon = "doc-empty"
     index_url_name = "cms_reports:file_text"
     index_results_url_name = "cms_reports:file_text_results"

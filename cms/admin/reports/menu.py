@@ -7,6 +7,8 @@ from cms.models.content import GATED_CONTENT_MODELS
 from core.reports import report_urlpatterns
 
 from .base import ContentReportMenuItem
+from .broken_links import BrokenLinksView
+from .duplicate_files import DuplicateFilesView
 from .expired_not_archived import ExpiredNotArchivedView
 from .expiring_soon import ExpiringSoonView
 from .file_text import FileTextProblemsView
@@ -19,6 +21,8 @@ REPORTS = {
     "expired_not_archived": ("expired/", ExpiredNotArchivedView),
     "not_downloaded": ("not-downloaded/", NotDownloadedView),
     "file_text": ("files-without-text/", FileTextProblemsView),
+    "duplicate_files": ("duplicate-files/", DuplicateFilesView),
+    "broken_links": ("broken-links/", BrokenLinksView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
@@ -32,7 +36,9 @@ def report_menu_items():
         ("Review overdue", "review_overdue", "warning", GATED_CONTENT_MODELS),
         ("Expired, not archived", "expired_not_archived", "no-view", GATED_CONTENT_MODELS),
         ("Not downloaded", "not_downloaded", "download", (Asset,)),
-        ("Files without text", "file_text", "doc-empty", (Asset,)),
+        ("Assets: files without text", "file_text", "doc-empty", (Asset,)),
+        ("Assets: duplicate files", "duplicate_files", "copy", (Asset,)),
+        ("Assets: broken links", "broken_links", "link", (Asset,)),
     ]
     return [
         ContentReportMenuItem(
