@@ -24,7 +24,7 @@ import pytest
 from certifications.exams import exam_attempt_start, exam_attempt_submit
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
 from certifications.services import compliance_check
-from cms.factories import AssetFactory, BulletinFactory, LinkAssetFactory, ProgramFactory
+from cms.factories import AssetFactory, BulletinFactory, LinkAssetFactory, ProgramFactory, asset_with_file_text
 from cms.hygiene.probe import Outcome, ProbeResult
 from cms.services.link_checks import link_check_record
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
@@ -79,6 +79,10 @@ def content_titled(factory, **fields) -> Callable:
 def duplicate_file_of_an_asset_titled(client):
     AssetFactory(title=FORMULA, file=ContentFile(b"%PDF-1.4\n% twice\n", name="a.pdf"))
     AssetFactory(title="The other copy", file=ContentFile(b"%PDF-1.4\n% twice\n", name="b.pdf"))
+
+
+def unreadable_file_of_an_asset_titled(client):
+    asset_with_file_text(data=b"%PDF-1.4 not really", name="broken.pdf", title=FORMULA, live=True)
 
 
 def broken_link_of_an_asset_titled(client):
@@ -208,6 +212,7 @@ EXPORTS: dict[str, Callable] = {
     "cms_reports:not_downloaded": content_titled(AssetFactory, live=True),
     "cms_reports:duplicate_files": duplicate_file_of_an_asset_titled,
     "cms_reports:broken_links": broken_link_of_an_asset_titled,
+    "cms_reports:file_text": unreadable_file_of_an_asset_titled,
     # Learning and certification.
     "courses_reports:enrolments": enrolment_in_a_course_titled,
     "courses_reports:question_stats": quiz_answered_on_a_question,
