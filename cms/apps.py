@@ -17,10 +17,12 @@ class CmsConfig(AppConfig):
         from . import demo, importing, signals, spreadsheets
         from .api import router
         from .models import Asset, Bulletin, Program
+        from .previews.api import router as previews_router
 
         signals.connect()
         spreadsheets.install()
         register_api_router(router)
+        register_api_router(previews_router)
         register_sections(
             importing.ProductsSection(),
             importing.LanguagesSection(),

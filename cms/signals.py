@@ -18,6 +18,8 @@ from wagtail.log_actions import get_active_log_context
 from wagtail.models import TranslatableMixin
 from wagtail.signals import copy_for_translation_done, published, unpublished
 
+from core.signals import asset_file_stored
+
 from . import webhooks
 from .gating.models import GatedContent, gated_content_models
 from .models import Asset
@@ -75,7 +77,15 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
     content_translation_submit(item=instance, source=source, user=get_active_log_context().user)
 
 
+def previews_on_file_stored(sender, asset_id, version_id, **kwargs):
+    """A version's file (or its PDF rendition) was stored: the worker makes its previews."""
+    from .tasks import generate_version_previews
+
+    generate_version_previews.delay(version_id)
+
+
 def connect():
+    asset_file_stored.connect(previews_on_file_stored, dispatch_uid="cms-previews-on-file-stored")
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
     for model in gated_content_models():
         name = model._meta.model_name

@@ -48,3 +48,8 @@ package_attempt_updated = Signal()
 #: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
 #: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
 statement_stored = Signal()
+
+#: Sent with ``sender=<model>`` (``cms.models.Asset``), ``asset_id`` and ``version_id`` after the commit that stored
+#: a file version of an asset (a new file, or a new PDF rendition of the current one). Whatever is made from the
+#: file listens: previews (cms), text extraction, the virus scan.
+asset_file_stored = Signal()

@@ -2,12 +2,14 @@
 
 ``content`` (assets, versions, programs, bulletins, products, languages), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
-(preview snapshots) and ``webhooks``. The gated content base is ``cms.gating.models``.
+(preview snapshots), ``previews`` (page previews, thumbnails, co-branded copies) and ``webhooks``.
+The gated content base is ``cms.gating.models``.
 """
 
 from .activity import BulletinAcknowledgement, Download, FeedVisit, OwnerReminder, VersionNotice
 from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, ProgramKeyDate
 from .preview import PreviewSnapshot
+from .previews import CobrandedFile, PreviewImage, VersionPreview
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -15,15 +17,18 @@ __all__ = [
     "AssetVersion",
     "Bulletin",
     "BulletinAcknowledgement",
+    "CobrandedFile",
     "Download",
     "FeedVisit",
     "Language",
     "OwnerReminder",
+    "PreviewImage",
     "PreviewSnapshot",
     "Product",
     "Program",
     "ProgramKeyDate",
     "VersionNotice",
+    "VersionPreview",
     "WebhookDelivery",
     "WebhookEndpoint",
 ]
