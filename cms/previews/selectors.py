@@ -44,3 +44,11 @@ def attach_previews(assets, *, thumbnails_only: bool = True) -> list:
         asset.preview_images = found.get(asset.pk, [])
         asset.preview_page_count = asset.preview_images[0].page_count if asset.preview_images else None
     return assets
+
+
+def versions_needing_previews(*, everything: bool = False) -> list[int]:
+    """Ids of current servable versions without previews (``everything``: all current servable versions)."""
+    versions = AssetVersion.objects.servable().current().filter(asset__archived_at__isnull=True)
+    if not everything:
+        versions = versions.filter(preview__isnull=True)
+    return list(versions.order_by("pk").values_list("pk", flat=True))

@@ -69,6 +69,7 @@ PATHS_ADDED = {
     "/api/v1/certifications/{certification_id}/exam/attempts/{attempt_id}/submit",
     "/api/v1/lessons/{lesson_id}/launch",  # courses: a lesson's learning package launched (its player's URL)
     "/api/v1/me/transcript",  # certifications: my learning transcript as a PDF or CSV
+    "/api/v1/asset-previews/{token}",  # cms: an asset's preview picture through its signed, per-user URL
 }
 
 
@@ -79,6 +80,7 @@ def test_openapi_lists_the_same_paths_as_when_the_routers_were_listed_by_hand():
 def test_each_app_registers_its_router_in_installed_apps_order():
     assert [router.tags for router in api_routers()] == [
         ["content"],
+        ["content"],  # cms: preview pictures (cms.previews.api)
         ["me"],
         ["partner admin"],
         ["auth"],
