@@ -58,7 +58,9 @@ def company_logo(request, partner):
         handle = partner.logo.storage.open(partner.logo.name, "rb")
     except FileNotFoundError:
         raise Http404 from None
-    response = FileResponse(handle, content_type="image/png" if partner.logo.name.endswith(".png") else "image/jpeg")
+    is_png = handle.read(8) == b"\x89PNG\r\n\x1a\n"  # validated as PNG or JPEG on upload, whatever its name
+    handle.seek(0)
+    response = FileResponse(handle, content_type="image/png" if is_png else "image/jpeg")
     response["Cache-Control"] = "private, no-store"
     response["X-Content-Type-Options"] = "nosniff"
     return response
