@@ -148,13 +148,13 @@ class Asset(TranslatableMixin, GatedContent):
         "as it is). Only PDF files can be co-branded.",
     )
     cobrand_pages = models.CharField(
-        "co-brand on", max_length=8, choices=CobrandPages.choices, default=CobrandPages.FIRST
+        "co-brand on", max_length=8, choices=CobrandPages.choices, default=CobrandPages.FIRST, blank=True
     )
     cobrand_corner = models.CharField(
-        "co-brand corner", max_length=16, choices=CobrandCorner.choices, default=CobrandCorner.BOTTOM_RIGHT
+        "co-brand corner", max_length=16, choices=CobrandCorner.choices, default=CobrandCorner.BOTTOM_RIGHT, blank=True
     )
     cobrand_size = models.CharField(
-        "co-brand size", max_length=8, choices=CobrandSize.choices, default=CobrandSize.MEDIUM
+        "co-brand size", max_length=8, choices=CobrandSize.choices, default=CobrandSize.MEDIUM, blank=True
     )
 
     workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "asset")
@@ -243,6 +243,10 @@ class Asset(TranslatableMixin, GatedContent):
         return extension_of(self.file.name).upper() if self.file else ""
 
     def _clean_cobranding(self):
+        # Left empty (a form that does not show them): the defaults.
+        self.cobrand_pages = self.cobrand_pages or CobrandPages.FIRST
+        self.cobrand_corner = self.cobrand_corner or CobrandCorner.BOTTOM_RIGHT
+        self.cobrand_size = self.cobrand_size or CobrandSize.MEDIUM
         if self.cobrandable and extension_of(self.file.name if self.file else "") != "pdf":
             raise ValidationError(
                 {"cobrandable": "Only PDF files can be co-branded: upload the asset as a PDF, or untick co-brandable."}
