@@ -24,6 +24,8 @@ from . import selectors
 from .gating.locking import raise_if_locked
 from .gating.preview import InvalidPreviewToken, preview_item_from_token
 from .models import Asset, Bulletin, Program
+from .previews.selectors import attach_previews
+from .previews.signing import preview_image_url, previews_payload
 from .rich_text import rich_text_blocks, rich_text_html
 from .schemas import AcknowledgementOut, AssetOut, AssetSummaryOut, BulletinOut, FeedOut, LockedOut, ProgramOut
 from .services import activity, downloads
@@ -50,6 +52,9 @@ class AssetFilters(Schema):
 
 
 def asset_summary(request, asset) -> dict:
+    """An asset's summary; its thumbnail when ``attach_previews`` (or ``attach_page``) loaded the pictures."""
+    images = getattr(asset, "preview_images", None) or []
+    thumbnail = next((image for image in images if image.kind == "thumbnail"), None)
     return {
         "id": asset.pk,
         "title": asset.title,
@@ -63,7 +68,15 @@ def asset_summary(request, asset) -> dict:
         "version": asset.latest_version,
         "is_link": not asset.file,
         "download_url": request.build_absolute_uri(reverse("api-v1:download_asset", kwargs={"asset_id": asset.pk})),
+        "thumbnail_url": thumbnail and preview_image_url(image=thumbnail, user=request.auth, request=request),
+        "cobranded": bool(asset.cobrandable and asset.file),
     }
+
+
+def attach_page(assets, *, thumbnails_only: bool = True) -> list:
+    """A page of assets with what their summaries need: relations, versions and pictures (three queries)."""
+    assets = selectors.attach_summary_relations(assets)
+    return attach_previews(assets, thumbnails_only=thumbnails_only)
 
 
 @router.get("/assets", response=list[AssetSummaryOut], summary="Assets I may see")
@@ -78,7 +91,7 @@ def list_assets(request, filters: Query[AssetFilters]):
     }
     assets = selectors.assets_for_partner(user=request.auth, ordering=filters.ordering, **arguments)
     count = partial(selectors.asset_count_for_partner, user=request.auth, **arguments)
-    return MappedPage(assets, partial(asset_summary, request), count=count, prepare=selectors.attach_summary_relations)
+    return MappedPage(assets, partial(asset_summary, request), count=count, prepare=attach_page)
 
 
 class MappedPage:
@@ -106,11 +119,15 @@ def get_asset(request, asset_id: int, response: HttpResponse):
         raise Http404
     _last_modified(response, asset)
     translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
+    attach_previews([asset], thumbnails_only=False)
+    pages = previews_payload(request=request, user=request.auth, images=asset.preview_images)["preview_pages"]
     return {
         **asset_summary(request, asset),
         "external_url": asset.external_url or None,
         "file_name": downloads.download_name(asset) if asset.file else None,
         "translations": [{"id": pk, "locale": code} for pk, code in translations],
+        "page_count": asset.preview_page_count if pages else None,
+        "preview_pages": pages,
     }
 
 
@@ -239,6 +256,9 @@ class FeedFilters(Schema):
     )
 
 
+FEED_ASSET_SECTIONS = ("new_assets", "updated_assets", "expiring_assets", "updated_since_download")
+
+
 @router.get(
     "/feed",
     response=FeedOut,
@@ -252,6 +272,7 @@ def feed(request, filters: Query[FeedFilters]):
     now = timezone.now()
     since = filters.since or selectors.feed_since(user=request.auth, now=now)
     data = selectors.feed_for_partner(user=request.auth, since=since, now=now)
+    attach_previews([asset for name in FEED_ASSET_SECTIONS for asset in data[name]])
     summary = partial(asset_summary, request)
     bulletin = _bulletin_mapper(request.auth, acknowledged=data["acknowledged"])
     return {

@@ -19,11 +19,13 @@ class CmsConfig(AppConfig):
         from .api_locked import router as locked_router
         from .extraction.selectors import file_text_q, file_text_where, file_units_for
         from .models import Asset, Bulletin, Program
+        from .previews.api import router as previews_router
 
         signals.connect()
         spreadsheets.install()
         register_api_router(router)
         register_api_router(locked_router)
+        register_api_router(previews_router)
         register_sections(
             importing.ProductsSection(),
             importing.LanguagesSection(),

@@ -126,3 +126,64 @@ def asset_with_file_text(*, data: bytes, name: str, **kwargs) -> Asset:
     (version,) = asset_record_versions(assets=[asset])
     file_text_extract(version_id=version.pk)
     return asset
+
+
+# --- Files built with the libraries (never binary fixtures): previews and co-branding tests, the demo ---------
+
+
+def pdf_bytes(*, pages: int = 3, text: str = "Price list") -> bytes:
+    """A real PDF of ``pages`` A4 pages, each saying ``text`` and its number (fpdf2)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_font("helvetica", size=28)
+    for number in range(1, pages + 1):
+        pdf.add_page()
+        pdf.cell(text=f"{text} - page {number}")
+    return bytes(pdf.output())
+
+
+def png_bytes(*, size=(640, 400), colour="#1f6feb") -> bytes:
+    """A real PNG of one colour (Pillow)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, colour).save(out, "PNG")
+    return out.getvalue()
+
+
+def docx_bytes(*, text: str = "Battlecard") -> bytes:
+    """A minimal real Word document (Office Open XML: the content types, the package's relations, the body)."""
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/'
+            'content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.'
+            'relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName='
+            '"/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.'
+            'document.main+xml"/></Types>',
+        )
+        archive.writestr(
+            "_rels/.rels",
+            '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+            'package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/'
+            'officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>',
+        )
+        archive.writestr(
+            "word/document.xml",
+            '<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="http://schemas.openxmlformats.org/'
+            f'wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>{text}</w:t></w:r></w:p></w:body></w:document>',
+        )
+    return out.getvalue()
+
+
+def publish(asset):
+    """Publish ``asset`` as an editor would (a revision, then publish): its file becomes a version."""
+    asset.save_revision().publish()
+    return type(asset).objects.get(pk=asset.pk)

@@ -35,12 +35,25 @@ class AssetSummaryOut(Schema):
     version: VersionOut | None
     is_link: bool
     download_url: str
+    thumbnail_url: str | None = Field(
+        description="A small picture of the current version (signed for me, expires in minutes); null when none."
+    )
+    cobranded: bool = Field(description="My download carries my partner's logo and name.")
+
+
+class PreviewPageOut(Schema):
+    page: int
+    url: str = Field(description="The page as a JPEG, signed for me, expiring in minutes.")
+    width: int
+    height: int
 
 
 class AssetOut(AssetSummaryOut):
     external_url: str | None
     file_name: str | None
     translations: list[TranslationOut]
+    page_count: int | None = Field(description="Pages of the current version's document, when previewed.")
+    preview_pages: list[PreviewPageOut] = Field(description="The first pages of the current version; empty when none.")
 
 
 class AssetRefOut(Schema):

@@ -147,7 +147,7 @@ def asset_for_download(*, user, asset_id: int) -> Asset | None:
         Asset.objects.visible_to(user)
         .filter(pk=asset_id)
         .annotate(latest_version_id=_latest_version("pk"))
-        .only("pk", "title", "file", "external_url")
+        .only("pk", "title", "file", "external_url", "cobrandable", "cobrand_pages", "cobrand_corner", "cobrand_size")
         .first()
     )
 

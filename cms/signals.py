@@ -25,7 +25,7 @@ from core.signals import asset_file_stored
 
 from . import webhooks
 from .gating.models import GatedContent, gated_content_models
-from .models import Asset, AssetVersion
+from .models import Asset
 from .services.file_text import file_text_request
 from .services.translation import content_translation_prepare, content_translation_submit
 from .services.versions import asset_record_versions
@@ -85,9 +85,17 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
     content_translation_submit(item=instance, source=source, user=get_active_log_context().user)
 
 
+def previews_on_file_stored(sender, asset_id, version_id, **kwargs):
+    """A version's file (or its PDF rendition) was stored: the worker makes its previews."""
+    from .tasks import generate_version_previews
+
+    generate_version_previews.delay(version_id)
+
+
 def connect():
+    asset_file_stored.connect(previews_on_file_stored, dispatch_uid="cms-previews-on-file-stored")
     published.connect(record_asset_version_on_publish, sender=Asset, dispatch_uid="cms-asset-version-on-publish")
-    asset_file_stored.connect(read_text_of_stored_file, sender=AssetVersion, dispatch_uid="cms-file-text-on-store")
+    asset_file_stored.connect(read_text_of_stored_file, dispatch_uid="cms-file-text-on-store")
     for model in gated_content_models():
         name = model._meta.model_name
         pre_save.connect(remember_whether_live, sender=model, dispatch_uid=f"cms-webhooks-was-live-{name}")

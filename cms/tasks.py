@@ -11,6 +11,7 @@ from partners.models import Partner
 
 from . import webhooks
 from .gating import lifecycle
+from .previews import services as previews
 from .services import file_text, link_checks, reminders
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
@@ -26,6 +27,13 @@ def lifecycle_sweep() -> str:
     result = lifecycle.lifecycle_sweep()
     call_command("publish_scheduled")
     return str(result)
+
+
+@shared_task(acks_late=True)
+def generate_version_previews(version_id: int) -> str:
+    """Make the thumbnail and page previews of one asset version (sent when its file is stored)."""
+    preview = previews.version_previews_generate(version_id=version_id)
+    return preview.status if preview else "not servable"
 
 
 @shared_task(acks_late=True)

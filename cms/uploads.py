@@ -98,6 +98,20 @@ def validate_asset_file_extension(file) -> None:
         )
 
 
+def validate_pdf_rendition(file) -> None:
+    """An asset's optional PDF rendition (its previews' source): a real PDF within the upload limit."""
+    if getattr(file, "_committed", False):
+        return
+    if extension_of(file.name) != "pdf":
+        raise ValidationError("The PDF rendition must be a .pdf file.", code="invalid_extension")
+    if file.size is not None and file.size > settings.ASSET_MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            f"The file is larger than the {filesizeformat(settings.ASSET_MAX_UPLOAD_BYTES)} allowed."
+        )
+    if problem := file_content_problem(name=file.name, file=file):
+        raise ValidationError(problem, code="invalid_content")
+
+
 def asset_file_problem(*, asset_type: str, name: str, size: int | None = None, file=None) -> str | None:
     """Why a file may not be an asset of ``asset_type`` (its name, size and content), or ``None``.
 

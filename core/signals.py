@@ -10,11 +10,6 @@ from django.dispatch import Signal
 #: each one), so that other apps (search) can follow; single saves send ``post_save`` as usual.
 items_changed = Signal()
 
-#: Sent with ``sender=AssetVersion`` (cms), ``asset_id`` and ``version_id`` once for each new version of an asset's
-#: file (uploaded or replaced, then published), after the version is saved: what reads the file (its text,
-#: previews, scans) starts from here, each from its own receiver, after the transaction commits.
-asset_file_stored = Signal()
-
 #: Sent with ``sender=<model>``, ``event`` and ``pks=[...]`` for every lifecycle event webhooks hear
 #: (``published``, ``changed``, ``unpublished``, ``expired``, ``archived``, ``restored``), single or in
 #: bulk, and with ``event="new_version"`` for assets that got a new file version.
@@ -53,3 +48,8 @@ package_attempt_updated = Signal()
 #: statement the LRS newly stored, after the commit; a statement sent again unchanged sends nothing. Read the
 #: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
 statement_stored = Signal()
+
+#: Sent with ``sender=<model>`` (``cms.models.Asset``), ``asset_id`` and ``version_id`` after the commit that stored
+#: a file version of an asset (a new file, or a new PDF rendition of the current one). Whatever is made from the
+#: file listens: previews (cms), text extraction, the virus scan.
+asset_file_stored = Signal()

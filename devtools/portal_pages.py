@@ -177,7 +177,7 @@ SAMPLES: dict[str, Callable] = {
 PAGES: list[PortalPage] = [
     PortalPage("home", "/", (VISITOR, PARTNER), title="Home: landing (signed out), feed (signed in)"),
     PortalPage("library", "/library/", (PARTNER,), title="Library: search, facets, type-ahead", full_page=False),
-    PortalPage("asset", "/library/{asset_id}/", (PARTNER,), title="An asset: versions, variants, download"),
+    PortalPage("asset", "/library/{asset_id}/", (PARTNER,), title="An asset: previews, versions, variants, download"),
     PortalPage("programs", "/programs/", (PARTNER,), title="Programs"),
     PortalPage("program", "/programs/{program_id}/", (PARTNER,), title="A program"),
     PortalPage("bulletins", "/bulletins/", (PARTNER,), title="Bulletins"),
@@ -197,6 +197,7 @@ PAGES: list[PortalPage] = [
     PortalPage("team", "/team/", (PARTNER_ADMIN,), title="My team (partner admins)"),
     PortalPage("team-member", "/team/{member_id}/", (PARTNER_ADMIN,), title="A member's learning and certificates"),
     PortalPage("compliance", "/team/compliance/", (PARTNER_ADMIN,), title="Tier compliance and its forecast"),
+    PortalPage("company", "/team/company/", (PARTNER_ADMIN,), title="Company: co-branding logo and name"),
     PortalPage("profile", "/profile/", (PARTNER,), title="Profile"),
     PortalPage("links", "/links/", (PARTNER,), title="Links hub"),
     PortalPage("verify", "/verify/{certificate_code}/", (VISITOR, PARTNER), title="Certificate verification"),
@@ -222,6 +223,7 @@ NOT_PAGES = {
     "home:team_invitation_revoke",
     "home:my_transcript",  # file downloads (PDF, CSV), not pages: tests/certifications/test_transcript.py
     "home:team_member_transcript",
+    "home:team_company_logo",  # the company page's logo picture (an image, not a page)
 }
 
 

@@ -231,6 +231,7 @@ def main(argv=None) -> int:
         if not reuse:
             manage(env, "migrate", "--noinput", "-v0", log=log)
             manage(env, "load_demo", "--no-progress", log=log)
+            manage(env, "previews_generate", log=log)  # what the worker would have made meanwhile
 
         os.environ.update(env)  # this process reads the same throwaway database for the pages' samples
         for key in UNSET:

@@ -7,7 +7,11 @@ zero or more roles.
 API tokens are Wagtail's own ``wagtail.models.APIToken`` (hashed, revocable, audited).
 """
 
+import hashlib
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models.functions import Lower
@@ -15,7 +19,11 @@ from django.utils import timezone
 
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 
+from PIL import Image
+
 from core.models import KeyedModel
+
+from .widgets import PrivateFileInput
 
 
 class Tier(KeyedModel):
@@ -86,6 +94,38 @@ class PartnerMfaPolicy(models.TextChoices):
     REQUIRED = "required", "Required for every user"
 
 
+def logo_storage():
+    """Partners' logos live on the private storage (no public URL), like the files they are stamped onto."""
+    return storages["private"]
+
+
+#: The formats a partner's logo may have: what the PDF stamp (fpdf2) places as they are.
+LOGO_FORMATS = {"PNG": "png", "JPEG": "jpg"}
+LOGO_MAX_BYTES = 2 * 1024 * 1024
+LOGO_MAX_SIDE = 4000
+
+
+def validate_logo(file) -> None:
+    """A logo is a real PNG or JPEG, at most 2 MB and 4000 px a side (read with Pillow, not trusted by name)."""
+    if getattr(file, "_committed", False):
+        return
+    if file.size is not None and file.size > LOGO_MAX_BYTES:
+        raise ValidationError("The logo is larger than 2 MB.", code="logo_too_large")
+    try:
+        file.seek(0)
+        with Image.open(file) as image:
+            image_format, size = image.format, image.size
+            image.verify()
+    except Exception:
+        raise ValidationError("The logo must be a PNG or JPEG image.", code="logo_format") from None
+    finally:
+        file.seek(0)
+    if image_format not in LOGO_FORMATS:
+        raise ValidationError("The logo must be a PNG or JPEG image.", code="logo_format")
+    if max(size) > LOGO_MAX_SIDE:
+        raise ValidationError(f"The logo may be at most {LOGO_MAX_SIDE} pixels wide and high.", code="logo_side")
+
+
 class Partner(models.Model):
     """A partner organisation. Deactivating it locks out all of its users at once."""
 
@@ -114,6 +154,21 @@ class Partner(models.Model):
         default=PartnerMfaPolicy.OPTIONAL,
         help_text="Required: every user of this partner must set up an authenticator app before anything else.",
     )
+    display_name = models.CharField(
+        max_length=120,
+        blank=True,
+        help_text="The name stamped on co-branded downloads (the partner's name when empty). "
+        "The partner's admins can change it in the portal.",
+    )
+    logo = models.FileField(
+        upload_to="partners/logos/%Y/%m/",
+        storage=logo_storage,
+        blank=True,
+        max_length=255,
+        validators=[validate_logo],
+        help_text="PNG or JPEG, at most 2 MB: stamped on co-branded downloads. Stored privately.",
+    )
+    logo_sha256 = models.CharField(max_length=64, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -127,6 +182,9 @@ class Partner(models.Model):
         FieldPanel("channel_manager"),
         FieldPanel("mfa_policy"),
         FieldPanel("is_active"),
+        MultiFieldPanel(
+            [FieldPanel("display_name"), FieldPanel("logo", widget=PrivateFileInput)], heading="Co-branding"
+        ),
     ]
 
     class Meta:
@@ -135,6 +193,27 @@ class Partner(models.Model):
 
     def __str__(self):
         return self.name
+
+    def save(self, *args, **kwargs):
+        if self.logo and not getattr(self.logo, "_committed", True):
+            self.logo_sha256 = _digest(self.logo)
+        elif not self.logo:
+            self.logo_sha256 = ""
+        super().save(*args, **kwargs)
+
+    @property
+    def cobrand_name(self) -> str:
+        """The name stamped on co-branded downloads."""
+        return self.display_name.strip() or self.name
+
+
+def _digest(file) -> str:
+    digest = hashlib.sha256()
+    file.seek(0)
+    for chunk in file.chunks():
+        digest.update(chunk)
+    file.seek(0)
+    return digest.hexdigest()
 
 
 def past_last_day(today, *, prefix: str = "") -> models.Q:

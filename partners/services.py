@@ -322,3 +322,26 @@ def held_qualifications_replace(*, qualification_ids, wanted: dict[tuple[int, in
     ]
     HeldQualification.objects.bulk_create(new, batch_size=1000)
     return {"created": len(new), "updated": len(changed), "deleted": len(gone)}
+
+
+def partner_branding_update(*, partner: Partner, actor, display_name: str, logo=None, remove_logo: bool = False):
+    """A partner admin (or staff) changes what co-branded downloads carry: the display name and the logo.
+
+    ``logo`` is a new upload (validated: PNG or JPEG, 2 MB); ``remove_logo`` drops the current one. The old
+    logo's file is deleted after the commit. Co-branded copies are made again on their next download (their
+    fingerprint covers the logo's SHA-256 and the name). Logged in the partner's history.
+    """
+    old_logo = partner.logo.name if partner.logo else ""
+    partner.display_name = display_name.strip()
+    if logo is not None:
+        partner.logo = logo
+    elif remove_logo:
+        partner.logo = None
+    partner.full_clean()
+    with transaction.atomic():
+        partner.save()
+        log(instance=partner, action="wagtail.edit", user=actor, title=partner.name)
+        if old_logo and old_logo != (partner.logo.name if partner.logo else ""):
+            storage = partner._meta.get_field("logo").storage
+            transaction.on_commit(lambda: storage.delete(old_logo), robust=True)
+    return partner

@@ -41,7 +41,7 @@ SCHEDULED_PUBLISH_ACTION = "wagtail.publish.scheduled"
 AUTO_ARCHIVE_ACTION = "partnerhub.archive.scheduled"
 
 
-_VERSION_FIELDS = {Asset: ("file", "version_note")}
+_VERSION_FIELDS = {Asset: ("file", "version_note", "pdf_rendition")}
 
 
 class LifecycleError(Exception):

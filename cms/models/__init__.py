@@ -3,7 +3,8 @@
 ``content`` (assets, versions, programs, bulletins, products, languages), ``hygiene``
 (link checks of assets' external URLs), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
-(preview snapshots), ``webhooks`` and ``file_text`` (the text of asset files, per version).
+(preview snapshots), ``previews`` (page previews, thumbnails, co-branded copies), ``webhooks`` and
+``file_text`` (the text of asset files, per version).
 The gated content base is ``cms.gating.models``.
 """
 
@@ -12,6 +13,7 @@ from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, 
 from .file_text import AssetTextUnit, AssetVersionText
 from .hygiene import LinkCheck
 from .preview import PreviewSnapshot
+from .previews import CobrandedFile, PreviewImage, VersionPreview
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -21,16 +23,19 @@ __all__ = [
     "AssetVersionText",
     "Bulletin",
     "BulletinAcknowledgement",
+    "CobrandedFile",
     "Download",
     "FeedVisit",
     "Language",
     "LinkCheck",
     "OwnerReminder",
+    "PreviewImage",
     "PreviewSnapshot",
     "Product",
     "Program",
     "ProgramKeyDate",
     "VersionNotice",
+    "VersionPreview",
     "WebhookDelivery",
     "WebhookEndpoint",
 ]

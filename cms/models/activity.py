@@ -40,6 +40,7 @@ class Download(models.Model):
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     partner = models.ForeignKey("partners.Partner", null=True, on_delete=models.SET_NULL, related_name="+")
     downloaded_at = models.DateTimeField(default=timezone.now, db_index=True)
+    cobranded = models.BooleanField(default=False, help_text="The partner got the copy with their logo and name.")
 
     class Meta:
         ordering = ["-downloaded_at"]

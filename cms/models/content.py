@@ -9,7 +9,7 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -22,7 +22,13 @@ from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_
 from core.models import KeyedModel
 
 from ..storage import private_storage
-from ..uploads import asset_file_problem, stored_asset_file_problem, validate_asset_file_extension
+from ..uploads import (
+    asset_file_problem,
+    extension_of,
+    stored_asset_file_problem,
+    validate_asset_file_extension,
+    validate_pdf_rendition,
+)
 from ..widgets import PrivateFileInput
 
 
@@ -36,6 +42,29 @@ class Language(KeyedModel):
     """A content language, keyed by its code (``en``, ``de``, ``pt-br``…)."""
 
     panels = [FieldPanel("name"), FieldPanel("key")]
+
+
+class CobrandPages(models.TextChoices):
+    FIRST = "first", "First page"
+    LAST = "last", "Last page"
+    ALL = "all", "Every page"
+
+
+class CobrandCorner(models.TextChoices):
+    TOP_LEFT = "top-left", "Top left"
+    TOP_RIGHT = "top-right", "Top right"
+    BOTTOM_LEFT = "bottom-left", "Bottom left"
+    BOTTOM_RIGHT = "bottom-right", "Bottom right"
+
+
+class CobrandSize(models.TextChoices):
+    SMALL = "small", "Small"
+    MEDIUM = "medium", "Medium"
+    LARGE = "large", "Large"
+
+
+#: Asset types whose file is never a document or deck: a PDF rendition makes no sense for them.
+NO_RENDITION_TYPES = ("video", "image", "link")
 
 
 class AssetQuerySet(GatedContentQuerySet):
@@ -102,6 +131,31 @@ class Asset(TranslatableMixin, GatedContent):
         help_text="What changed in this version. Required when you replace the file: partners who downloaded "
         "an earlier version are told.",
     )
+    pdf_rendition = models.FileField(
+        "PDF rendition",
+        upload_to="renditions/%Y/%m/",
+        storage=private_storage,
+        blank=True,
+        max_length=255,
+        validators=[validate_pdf_rendition],
+        help_text="Optional: the same deck or document saved as PDF. Its pages become the previews partners see "
+        "(otherwise LibreOffice makes them where it is installed). Stored privately, never downloaded.",
+    )
+    cobrandable = models.BooleanField(
+        "co-brandable",
+        default=False,
+        help_text="Partners download this PDF with their own logo and name stamped on it (the original is kept "
+        "as it is). Only PDF files can be co-branded.",
+    )
+    cobrand_pages = models.CharField(
+        "co-brand on", max_length=8, choices=CobrandPages.choices, default=CobrandPages.FIRST, blank=True
+    )
+    cobrand_corner = models.CharField(
+        "co-brand corner", max_length=16, choices=CobrandCorner.choices, default=CobrandCorner.BOTTOM_RIGHT, blank=True
+    )
+    cobrand_size = models.CharField(
+        "co-brand size", max_length=8, choices=CobrandSize.choices, default=CobrandSize.MEDIUM, blank=True
+    )
 
     workflow_states = snippet_generic_relation("wagtailcore.WorkflowState", "asset")
     revisions = snippet_generic_relation("wagtailcore.Revision", "asset")
@@ -119,8 +173,22 @@ class Asset(TranslatableMixin, GatedContent):
             FieldPanel("asset_type"),
             MultiFieldPanel(
                 # Django's file widget would link to the file; private files have no URL.
-                [FieldPanel("file", widget=PrivateFileInput), FieldPanel("external_url"), FieldPanel("version_note")],
+                [
+                    FieldPanel("file", widget=PrivateFileInput),
+                    FieldPanel("external_url"),
+                    FieldPanel("version_note"),
+                    FieldPanel("pdf_rendition", widget=PrivateFileInput),
+                ],
                 heading="File or link",
+            ),
+            MultiFieldPanel(
+                [
+                    FieldPanel("cobrandable"),
+                    FieldRowPanel(
+                        [FieldPanel("cobrand_pages"), FieldPanel("cobrand_corner"), FieldPanel("cobrand_size")]
+                    ),
+                ],
+                heading="Co-branding",
             ),
             FieldPanel("thumbnail"),
             FieldRowPanel([FieldPanel("products"), FieldPanel("languages")]),
@@ -160,6 +228,7 @@ class Asset(TranslatableMixin, GatedContent):
                 problem = None
             if problem:
                 raise ValidationError({"file": problem})
+        self._clean_cobranding()
         latest = self.versions.order_by("-number").first() if self.pk else None
         replaced = latest and self.file and latest.file.name != self.file.name
         if replaced and (not self.version_note.strip() or self.version_note == latest.change_note):
@@ -169,6 +238,23 @@ class Asset(TranslatableMixin, GatedContent):
                     "earlier version are shown this note."
                 }
             )
+
+    @property
+    def file_extension(self) -> str:
+        """The stored file's extension in capitals (``PDF``), or ``""`` for a link: the placeholder of a preview."""
+        return extension_of(self.file.name).upper() if self.file else ""
+
+    def _clean_cobranding(self):
+        # Left empty (a form that does not show them): the defaults.
+        self.cobrand_pages = self.cobrand_pages or CobrandPages.FIRST
+        self.cobrand_corner = self.cobrand_corner or CobrandCorner.BOTTOM_RIGHT
+        self.cobrand_size = self.cobrand_size or CobrandSize.MEDIUM
+        if self.cobrandable and extension_of(self.file.name if self.file else "") != "pdf":
+            raise ValidationError(
+                {"cobrandable": "Only PDF files can be co-branded: upload the asset as a PDF, or untick co-brandable."}
+            )
+        if self.pdf_rendition and self.asset_type in NO_RENDITION_TYPES:
+            raise ValidationError({"pdf_rendition": "A PDF rendition is for documents and decks, not for this type."})
 
     def _file_or_type_changed(self) -> bool:
         stored = Asset.objects.filter(pk=self.pk).values_list("file", "asset_type").first() if self.pk else None
@@ -206,6 +292,21 @@ def file_digest(file) -> str:
     return digest.hexdigest()
 
 
+class AssetVersionQuerySet(models.QuerySet):
+    def servable(self):
+        """THE rule of which versions' files may be served to partners: downloads, previews, co-branded copies.
+
+        Today: every recorded version with a file. (The virus scan narrows this to clean files; everything
+        that serves a version's file, or something made from it, reads through here.)
+        """
+        return self.exclude(file="")
+
+    def current(self):
+        """Each asset's newest version (what a download hands out)."""
+        newest = AssetVersion.objects.filter(asset=OuterRef("asset")).order_by("-number").values("number")[:1]
+        return self.filter(number=Subquery(newest))
+
+
 class AssetVersion(models.Model):
     """One published file of an asset. Replacing the file keeps the old versions here."""
 
@@ -213,10 +314,13 @@ class AssetVersion(models.Model):
     number = models.PositiveIntegerField()
     file = models.FileField(storage=private_storage, max_length=255)
     change_note = models.CharField(max_length=255, blank=True)
+    pdf_rendition = models.FileField(storage=private_storage, max_length=255, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+
+    objects = AssetVersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["asset", "-number"]

@@ -25,8 +25,8 @@ def bulletin_acknowledge(*, bulletin, user) -> BulletinAcknowledgement:
     return acknowledgement
 
 
-def download_record(*, asset: Asset, user) -> Download:
-    """Record that a partner user downloaded the asset's current version."""
+def download_record(*, asset: Asset, user, cobranded: bool = False) -> Download:
+    """Record that a partner user downloaded the asset's current version (``cobranded``: with their logo)."""
     viewer = viewer_for(user)  # already loaded by the request's authentication: no query
     version_id = getattr(asset, "latest_version_id", None)
     if version_id is None:
@@ -36,6 +36,7 @@ def download_record(*, asset: Asset, user) -> Download:
         version_id=version_id,
         user=user,
         partner_id=viewer.partner_id if viewer else None,
+        cobranded=cobranded,
     )
     # The foreign keys come from rows just read; re-checking each would cost four queries per download.
     download.full_clean(exclude=["asset", "version", "user", "partner"])

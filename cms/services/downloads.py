@@ -2,7 +2,10 @@
 
 A link redirects to its URL. A file is handed out as a short-lived signed URL (S3, with
 ``Content-Disposition: attachment``) or streamed as an attachment with a safe name (local
-storage). Every download is recorded (``activity.download_record``) once the answer is ready.
+storage): ``private_file_response``, which preview pictures are served through too. A
+co-brandable PDF reaches a partner user as their partner's co-branded copy
+(``cms.cobranding``). Every download is recorded (``activity.download_record``) once the
+answer is ready, saying whether it was co-branded.
 """
 
 import logging
@@ -11,8 +14,10 @@ from django.conf import settings
 from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.text import slugify
 
+from cms.cobranding.services import cobranded_file_for
 from cms.models import Asset
 from cms.storage import private_storage
+from partners.audience import viewer_for
 
 from .activity import download_record
 
@@ -29,29 +34,44 @@ def download_name(asset: Asset) -> str:
     return f"{slugify(asset.title)[:80] or 'asset'}.{extension}"
 
 
+def private_file_response(*, name: str, filename: str, inline: bool = False, stream: bool = False) -> HttpResponse:
+    """The private file ``name``: on S3 a 302 to a signed URL expiring in ``PARTNERHUB_DOWNLOAD_URL_SECONDS``
+    (unless ``stream``), else the file streamed. Raises ``AssetFileMissing`` when it is not in storage."""
+    storage = private_storage()
+    disposition = "inline" if inline else "attachment"
+    if hasattr(storage, "bucket_name") and not stream:  # S3: hand out a signed URL that expires in minutes
+        url = storage.url(
+            name,
+            parameters={"ResponseContentDisposition": f'{disposition}; filename="{filename}"'},
+            expire=settings.PARTNERHUB_DOWNLOAD_URL_SECONDS,
+        )
+        return HttpResponseRedirect(url)
+    try:
+        handle = storage.open(name, "rb")
+    except FileNotFoundError:
+        logger.error("The private file %s is missing", name)
+        raise AssetFileMissing(name) from None
+    return FileResponse(handle, as_attachment=not inline, filename=filename)
+
+
 def asset_download_response(*, asset: Asset, user) -> HttpResponse:
     """Record the download of ``asset`` (from ``selectors.asset_for_download``) by ``user`` and answer it.
 
     Raises ``AssetFileMissing`` when the stored file is gone; then nothing is recorded.
     """
+    cobranded = None
     if not asset.file:
         response = HttpResponseRedirect(asset.external_url)
     else:
-        storage = private_storage()
-        name = download_name(asset)
-        if hasattr(storage, "bucket_name"):  # S3: hand out a signed URL that expires in minutes
-            url = storage.url(
-                asset.file.name,
-                parameters={"ResponseContentDisposition": f'attachment; filename="{name}"'},
-                expire=settings.PARTNERHUB_DOWNLOAD_URL_SECONDS,
-            )
-            response = HttpResponseRedirect(url)
-        else:
-            try:
-                response = FileResponse(storage.open(asset.file.name, "rb"), as_attachment=True, filename=name)
-            except FileNotFoundError:
-                logger.error("Asset %s: its file %s is missing from private storage", asset.pk, asset.file.name)
-                raise AssetFileMissing(asset.pk) from None
-    download_record(asset=asset, user=user)
+        viewer = viewer_for(user)
+        if asset.cobrandable and viewer is not None and viewer.partner_id:
+            cobranded = cobranded_file_for(asset=asset, partner_id=viewer.partner_id)
+        try:
+            name = cobranded.file.name if cobranded else asset.file.name
+            response = private_file_response(name=name, filename=download_name(asset))
+        except AssetFileMissing:
+            logger.error("Asset %s: its file %s is missing from private storage", asset.pk, asset.file.name)
+            raise AssetFileMissing(asset.pk) from None
+    download_record(asset=asset, user=user, cobranded=cobranded is not None)
     response["Cache-Control"] = "private, no-store"
     return response

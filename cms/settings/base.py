@@ -377,6 +377,20 @@ PARTNERHUB_VERIFY_RATE = env.str("PARTNERHUB_VERIFY_RATE", default="30/m")
 NINJA_NUM_PROXIES = env.int("NINJA_NUM_PROXIES", default=0)
 PARTNERHUB_API_AUTH_FAILURE_RATE = env.str("PARTNERHUB_API_AUTH_FAILURE_RATE", default="30/m")  # per address
 PARTNERHUB_DOWNLOAD_URL_SECONDS = env.int("PARTNERHUB_DOWNLOAD_URL_SECONDS", default=300)
+# Previews of asset files (cms.previews): how many first pages, how wide (px), the largest file the worker reads,
+# and LibreOffice (for Word/PowerPoint/Excel without a PDF rendition): its program (found on PATH when empty)
+# and how long one conversion may take.
+PARTNERHUB_PREVIEW_PAGES = env.int("PARTNERHUB_PREVIEW_PAGES", default=5)
+PARTNERHUB_PREVIEW_WIDTH = env.int("PARTNERHUB_PREVIEW_WIDTH", default=900)
+PARTNERHUB_THUMBNAIL_WIDTH = env.int("PARTNERHUB_THUMBNAIL_WIDTH", default=320)
+PARTNERHUB_PREVIEW_MAX_BYTES = env.int("PARTNERHUB_PREVIEW_MAX_BYTES", default=100 * 1024 * 1024)
+PARTNERHUB_SOFFICE = env.str("PARTNERHUB_SOFFICE", default="")
+PARTNERHUB_PREVIEW_SOFFICE_SECONDS = env.int("PARTNERHUB_PREVIEW_SOFFICE_SECONDS", default=120)
+# Co-branded downloads (cms.cobranding): a TrueType font with the letters of every partner's name (DejaVu Sans,
+# shipped for the certificates); without it, Helvetica.
+PARTNERHUB_COBRAND_FONT = env.str(
+    "PARTNERHUB_COBRAND_FONT", default=str(BASE_DIR / "certifications" / "fonts" / "DejaVuSans.ttf")
+)
 
 # Learning packages (elearning): limits on an uploaded ZIP, checked before anything is stored.
 PARTNERHUB_PACKAGE_MAX_BYTES = env.int("PARTNERHUB_PACKAGE_MAX_BYTES", default=500 * 1024 * 1024)  # the ZIP

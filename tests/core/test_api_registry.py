@@ -70,6 +70,7 @@ PATHS_ADDED = {
     "/api/v1/lessons/{lesson_id}/launch",  # courses: a lesson's learning package launched (its player's URL)
     "/api/v1/me/transcript",  # certifications: my learning transcript as a PDF or CSV
     "/api/v1/locked",  # cms: what a certification would unlock for me (qualification gating)
+    "/api/v1/asset-previews/{token}",  # cms: an asset's preview picture through its signed, per-user URL
 }
 
 
@@ -81,6 +82,7 @@ def test_each_app_registers_its_router_in_installed_apps_order():
     assert [router.tags for router in api_routers()] == [
         ["content"],
         ["content"],  # cms: what a certification would unlock for me
+        ["content"],  # cms: preview pictures (cms.previews.api)
         ["me"],
         ["partner admin"],
         ["auth"],

@@ -1,10 +1,11 @@
 """One asset of the library (``/library/<id>/``) and its download (``/library/<id>/download/``).
 
 The page reads what the API's ``GET assets/{id}`` reads (``cms.selectors``), plus the versions with their change
-notes, the other language variants, and the programs and courses that use the asset, each only where the user may
-see it (an asset locked by a certification: 403 saying what unlocks it). The download is the API's audited one
-(``cms.services.downloads``): recorded, then the signed short-lived URL (S3) or the file itself (local storage). An
-asset the user may not see is 404, download too.
+notes, the preview pictures of the current version (signed URLs for this user), the other language variants, and
+the programs and courses that use the asset, each only where the user may see it (an asset locked by a
+certification: 403 saying what unlocks it). The download is the API's audited one (``cms.services.downloads``):
+recorded, then the signed short-lived URL (S3) or the file itself (local storage). An asset the user may not see is
+404, download too.
 """
 
 from contextlib import suppress
@@ -17,6 +18,8 @@ from django.urls import reverse
 
 from cms.gating.locking import raise_if_locked
 from cms.models import Asset
+from cms.previews.selectors import attach_previews
+from cms.previews.signing import previews_payload
 from cms.selectors import (
     asset_for_download,
     asset_for_partner,
@@ -71,8 +74,12 @@ def asset_detail(request, asset_id: int):
         {"item": course, "url": reverse("home:learning_course", args=[course.pk])}
         for course in courses_using_asset_for_partner(user=request.user, asset_id=asset.pk)
     ]
+    attach_previews([asset], thumbnails_only=False)
+    previews = previews_payload(user=request.user, images=asset.preview_images)
     context = {
         "asset": asset,
+        "preview_pages": previews["preview_pages"],
+        "page_count": asset.preview_page_count,
         "language_name": LANGUAGE_NAMES.get(asset.locale.language_code, asset.locale.language_code),
         "versions": versions,
         "translations": sorted(translations, key=lambda variant: variant["name"]),

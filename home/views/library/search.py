@@ -14,6 +14,8 @@ from django.template.response import TemplateResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from cms.previews.selectors import attach_previews
+from cms.previews.signing import preview_image_url
 from cms.selectors import assets_for_partner, attach_summary_relations
 from search import selectors, services
 from search.backends import MAX_RESULT_WINDOW
@@ -79,14 +81,21 @@ def where_in_file(matched: dict | None) -> dict | None:
     return {"label": label, "passage": safe_highlight(matched.get("highlight") or "")}
 
 
+def _thumbnail_url(user, asset) -> str | None:
+    images = asset.preview_images if asset is not None else []
+    return preview_image_url(image=images[0], user=user) if images else None
+
+
 def _cards(user, hits) -> list[dict]:
     """The page's hits with what the cards show of each asset (three queries, whatever the page size)."""
     ids = [hit.id for hit in hits]
     assets = {asset.pk: asset for asset in attach_summary_relations(assets_for_partner(user=user).filter(pk__in=ids))}
+    attach_previews(list(assets.values()))
     return [
         {
             "hit": hit,
             "asset": assets.get(hit.id),
+            "thumbnail_url": _thumbnail_url(user, assets.get(hit.id)),
             "title": safe_highlight(hit.highlight.get("title") or ""),
             "snippet": safe_highlight(hit.highlight.get("text") or ""),
             "where": where_in_file(hit.matched_in),

@@ -38,3 +38,28 @@ class MemberFilterForm(forms.Form):
 
     q = forms.CharField(label=_("Name or e-mail"), required=False, max_length=100)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+
+
+class CompanyBrandingForm(forms.Form):
+    """What co-branded downloads carry: the name and the logo (checked again by the partner's model)."""
+
+    display_name = forms.CharField(
+        label=_("Name on co-branded downloads"),
+        max_length=120,
+        required=False,
+        help_text=_("Your company's name as it should appear; your registered name when empty."),
+    )
+    logo = forms.FileField(
+        label=_("Logo"),
+        required=False,
+        help_text=_("PNG or JPEG, at most 2 MB. A logo on a white or transparent background prints best."),
+        widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
+    )
+    remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
+
+    def refused(self, error: ValidationError) -> None:
+        if hasattr(error, "error_dict"):
+            for field, errors in error.error_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        else:
+            self.add_error(None, error)

@@ -2,11 +2,13 @@
 
 from django.urls import path
 
-from . import compliance, invitations, members, people
+from . import company, compliance, invitations, members, people
 
 urlpatterns = [
     path("", members.team, name="team"),
     path("compliance/", compliance.compliance, name="team_compliance"),
+    path("company/", company.company, name="team_company"),
+    path("company/logo/", company.company_logo, name="team_company_logo"),
     path("invitations/", invitations.invite, name="team_invite"),
     path("invitations/<int:invitation_id>/resend/", invitations.resend, name="team_invitation_resend"),
     path("invitations/<int:invitation_id>/revoke/", invitations.revoke, name="team_invitation_revoke"),
