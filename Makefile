@@ -7,7 +7,7 @@ INSTALLED := $(VENV)/.installed
 TEST_STACK := .stack/test
 # manage.py, cms.wsgi and cms.celery default to production settings: every development path chooses dev.
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
-PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
+PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com CLAMAV_URL=tcp://127.0.0.1:3310
 
 .PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean messages
 

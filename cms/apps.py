@@ -16,7 +16,8 @@ class CmsConfig(AppConfig):
 
         from . import demo, importing, signals, spreadsheets
         from .api import router
-        from .models import Asset, Bulletin, Program
+        from .models import Asset, AssetVersion, Bulletin, Program
+        from .scanning.registry import register_scanned_files
 
         signals.connect()
         spreadsheets.install()
@@ -31,4 +32,6 @@ class CmsConfig(AppConfig):
         register_search_kind(SearchKind("asset", Asset, type_field="asset_type", has_products=True))
         register_search_kind(SearchKind("program", Program, body_fields=("body", "eligibility")))
         register_search_kind(SearchKind("bulletin", Bulletin, body_fields=("body",)))
+        register_scanned_files(Asset, "file")
+        register_scanned_files(AssetVersion, "file")
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])

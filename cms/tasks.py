@@ -10,7 +10,7 @@ from partners.models import Partner
 
 from . import webhooks
 from .gating import lifecycle
-from .services import reminders
+from .services import reminders, scanning
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
 # each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
@@ -64,3 +64,9 @@ def requeue_stalled_webhooks() -> int:
 def worker_probe() -> dict:
     """Answer which process ran the task and what it sees in the database (used by health checks)."""
     return {"pid": os.getpid(), "partners": Partner.objects.count()}
+
+
+@shared_task(acks_late=True)
+def rescan_files() -> dict:
+    """Scan the files waiting for their virus scan (stored while the scanner was down or off). Run by beat."""
+    return scanning.file_scans_rescan()

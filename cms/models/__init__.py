@@ -2,12 +2,14 @@
 
 ``content`` (assets, versions, programs, bulletins, products, languages), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
-(preview snapshots) and ``webhooks``. The gated content base is ``cms.gating.models``.
+(preview snapshots), ``scans`` (virus scans of stored files) and ``webhooks``.
+The gated content base is ``cms.gating.models``.
 """
 
 from .activity import BulletinAcknowledgement, Download, FeedVisit, OwnerReminder, VersionNotice
 from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, ProgramKeyDate
 from .preview import PreviewSnapshot
+from .scans import FileScan
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -17,6 +19,7 @@ __all__ = [
     "BulletinAcknowledgement",
     "Download",
     "FeedVisit",
+    "FileScan",
     "Language",
     "OwnerReminder",
     "PreviewSnapshot",

@@ -293,6 +293,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.send_freshness_reminders",
         "schedule": env.int("FRESHNESS_REMINDER_SECONDS", default=60 * 60),
     },
+    "rescan-files": {
+        "task": "cms.tasks.rescan_files",
+        "schedule": env.int("CLAMAV_RESCAN_SECONDS", default=5 * 60),
+    },
     "purge-sign-in-events": {
         "task": "accounts.tasks.purge_sign_in_events",
         "schedule": env.int("SIGN_IN_AUDIT_PURGE_SECONDS", default=60 * 60 * 24),
@@ -380,6 +384,12 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 # The largest asset file, in the admin and the importer alike; formats per asset type are in cms/uploads.py.
 ASSET_MAX_UPLOAD_BYTES = env.int("ASSET_MAX_UPLOAD_BYTES", default=200 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# Virus scanning (cms.scanning): ClamAV's daemon at tcp://host:port scans every uploaded file before it can be
+# published or downloaded. Empty: files are recorded as not scanned and served (the embedded default without
+# services); production requires it. Give clamd a StreamMaxLength of at least ASSET_MAX_UPLOAD_BYTES.
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=120.0)  # seconds to scan one file, the largest included
+CLAMAV_MAX_ATTEMPTS = env.int("CLAMAV_MAX_ATTEMPTS", default=5)  # a file the daemon cannot scan is retried this often
 
 # Invitations and personal API tokens (partners)
 # Where people open the links that e-mails send them (invitations): this site's public address.

@@ -6,6 +6,7 @@ from cms.models import Asset
 from cms.models.content import GATED_CONTENT_MODELS
 from core.reports import report_urlpatterns
 
+from ..scans import FileScanReportView
 from .base import ContentReportMenuItem
 from .expired_not_archived import ExpiredNotArchivedView
 from .expiring_soon import ExpiringSoonView
@@ -17,6 +18,7 @@ REPORTS = {
     "review_overdue": ("review-overdue/", ReviewOverdueView),
     "expired_not_archived": ("expired/", ExpiredNotArchivedView),
     "not_downloaded": ("not-downloaded/", NotDownloadedView),
+    "file_scans": ("file-scans/", FileScanReportView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
@@ -30,6 +32,7 @@ def report_menu_items():
         ("Review overdue", "review_overdue", "warning", GATED_CONTENT_MODELS),
         ("Expired, not archived", "expired_not_archived", "no-view", GATED_CONTENT_MODELS),
         ("Not downloaded", "not_downloaded", "download", (Asset,)),
+        ("Files: quarantined and pending scan", "file_scans", "warning", (Asset,)),
     ]
     return [
         ContentReportMenuItem(
