@@ -24,6 +24,7 @@ from certifications.exams import exam_attempt_start, exam_attempt_submit
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
 from certifications.services import compliance_check
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
+from cms.models import FileScan
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
 from courses.models import Enrollment, Lesson, Quiz
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
@@ -171,6 +172,12 @@ def logged_change_of_an_asset(client):
     log(instance=AssetFactory(title=FORMULA), action="wagtail.edit")
 
 
+def file_scan_of_an_asset_titled(client):
+    """A file not found clean (here: stored with scanning off) lists its asset's title in the report."""
+    asset = AssetFactory(title=FORMULA)
+    FileScan.objects.filter(name=asset.file.name).update(object_id=asset.pk)  # what the upload's commit does
+
+
 def days_from_today(days: int):
     return timezone.now() + timedelta(days=days)
 
@@ -193,6 +200,7 @@ EXPORTS: dict[str, Callable] = {
         AssetFactory, live=False, expired=True, expire_at=days_from_today(-3)
     ),
     "cms_reports:not_downloaded": content_titled(AssetFactory, live=True),
+    "cms_reports:file_scans": file_scan_of_an_asset_titled,
     # Learning and certification.
     "courses_reports:enrolments": enrolment_in_a_course_titled,
     "courses_reports:question_stats": quiz_answered_on_a_question,
