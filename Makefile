@@ -7,9 +7,9 @@ INSTALLED := $(VENV)/.installed
 TEST_STACK := .stack/test
 # manage.py, cms.wsgi and cms.celery default to production settings: every development path chooses dev.
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
-PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com
+PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com CLAMAV_URL=tcp://127.0.0.1:3310
 
-.PHONY: install demo serve test lint format unit integration browser screenshots stack stack-down stack-status bench clean messages
+.PHONY: install demo serve test lint format unit integration browser clamav screenshots stack stack-down stack-status bench clean messages
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -48,8 +48,12 @@ unit: $(INSTALLED)
 	env -u DATABASE_URL -u REDIS_URL -u CELERY_BROKER_URL -u ELASTICSEARCH_URL -u AWS_STORAGE_BUCKET_NAME \
 		$(BIN)/pytest --ignore=tests/integration
 
-integration: $(INSTALLED) browser
+integration: $(INSTALLED) browser clamav
 	$(BIN)/python -m devtools.stack run --dir $(TEST_STACK) --fresh -- $(BIN)/pytest tests/integration -v
+
+## Debian's clamav-daemon for the virus-scanning tests (the stack starts it): installed with apt-get when missing, as root.
+clamav: $(INSTALLED)
+	$(BIN)/python -m devtools.clamav
 
 ## Debian's chromium for the browser tests (Playwright drives it): installed with apt-get when missing, as root.
 browser: $(INSTALLED)
@@ -60,7 +64,7 @@ browser: $(INSTALLED)
 screenshots: $(INSTALLED) browser
 	$(BIN)/python -m devtools.screenshots
 
-## Real PostgreSQL, Redis, Elasticsearch, S3 and Keycloak in the background, for running against the full stack.
+## Real PostgreSQL, Redis, Elasticsearch, S3, ClamAV and Keycloak in the background, for running against the full stack.
 stack: $(INSTALLED)
 	$(BIN)/python -m devtools.stack up --dir .stack/dev
 

@@ -138,10 +138,11 @@ def _last_modified(response, item) -> None:
 
 @router.get(
     "/assets/{int:asset_id}/download",
-    response={302: None, 403: LockedOut, 404: ErrorOut},
+    response={302: None, 403: LockedOut, 404: ErrorOut, 409: ErrorOut},
     summary="Download an asset",
     description="302 to a short-lived signed URL (S3) or the file itself as an attachment (local storage); "
-    "links redirect to their URL. Every download is recorded.",
+    "links redirect to their URL. Every download is recorded. 409 while the file waits for its virus scan "
+    "(or was found infected), with why in `detail`.",
 )
 def download_asset(request, asset_id: int):
     asset = selectors.asset_for_download(user=request.auth, asset_id=asset_id)
@@ -152,6 +153,8 @@ def download_asset(request, asset_id: int):
         return downloads.asset_download_response(asset=asset, user=request.auth)
     except downloads.AssetFileMissing:
         return Status(404, {"detail": "The file of this asset is missing; please tell your partner manager."})
+    except downloads.AssetFileNotServable as refusal:
+        return Status(409, {"detail": str(refusal)})
 
 
 def _asset_refs(assets):

@@ -18,8 +18,9 @@ class CmsConfig(AppConfig):
         from .api import router
         from .api_locked import router as locked_router
         from .extraction.selectors import file_text_q, file_text_where, file_units_for
-        from .models import Asset, Bulletin, Program
+        from .models import Asset, AssetVersion, Bulletin, Program
         from .previews.api import router as previews_router
+        from .scanning.registry import register_scanned_files
 
         signals.connect()
         spreadsheets.install()
@@ -39,4 +40,6 @@ class CmsConfig(AppConfig):
         )
         register_search_kind(SearchKind("program", Program, body_fields=("body", "eligibility")))
         register_search_kind(SearchKind("bulletin", Bulletin, body_fields=("body",)))
+        register_scanned_files(Asset, "file")
+        register_scanned_files(AssetVersion, "file")
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])

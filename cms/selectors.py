@@ -27,6 +27,7 @@ from .models import (
     BulletinAcknowledgement,
     Download,
     FeedVisit,
+    FileScan,
     OwnerReminder,
     Program,
 )
@@ -142,11 +143,14 @@ def asset_for_partner(*, user, asset_id: int) -> Asset | None:
 
 
 def asset_for_download(*, user, asset_id: int) -> Asset | None:
-    """Just what a download needs: the visible asset's file, link, title and latest version (two queries)."""
+    """Just what a download needs: the visible asset's file, link, title, latest version and scan (two queries)."""
     return (
         Asset.objects.visible_to(user)
         .filter(pk=asset_id)
-        .annotate(latest_version_id=_latest_version("pk"))
+        .annotate(
+            latest_version_id=_latest_version("pk"),
+            file_scan_status=Subquery(FileScan.objects.filter(name=OuterRef("file")).values("status")[:1]),
+        )
         .only("pk", "title", "file", "external_url", "cobrandable", "cobrand_pages", "cobrand_corner", "cobrand_size")
         .first()
     )

@@ -12,7 +12,7 @@ from partners.models import Partner
 from . import webhooks
 from .gating import lifecycle
 from .previews import services as previews
-from .services import file_text, link_checks, reminders
+from .services import file_text, link_checks, reminders, scanning
 
 # A failing endpoint is tried 7 times within about half an hour: retries wait up to 30 s, 1, 2, 4, 8 and 15 min,
 # each a random part of that (Celery's full jitter; ``retry_backoff`` in seconds, capped by ``retry_backoff_max``).
@@ -105,3 +105,9 @@ def check_links() -> str:
         return str(link_checks.link_checks_run())
     except link_checks.LinkCheckBusy as busy:
         return str(busy)
+
+
+@shared_task(acks_late=True)
+def rescan_files() -> dict:
+    """Scan the files waiting for their virus scan (stored while the scanner was down or off). Run by beat."""
+    return scanning.file_scans_rescan()

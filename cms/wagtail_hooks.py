@@ -40,6 +40,8 @@ from cms.gating.admin import (
 from cms.gating.lifecycle import ARCHIVE_ACTION, AUTO_ARCHIVE_ACTION, RESTORE_ACTION, user_can_publish
 from cms.gating.models import GatedContent
 from cms.gating.ownership import CHANGE_OWNER_ACTION
+from cms.models import Asset
+from cms.scanning.gate import file_refusal
 
 register_snippet(ContentViewSetGroup)
 
@@ -103,6 +105,20 @@ def refuse_to_delete_a_live_item_without_publish_permission(request, instances):
 hooks.register("before_edit_snippet", duplicate_notice)
 hooks.register("after_create_snippet", upload_warning)
 hooks.register("after_edit_snippet", upload_warning)
+
+
+@hooks.register("before_publish")
+def refuse_to_publish_a_file_not_found_clean(request, instance):
+    """Publishing (or scheduling) an asset whose file waits for its virus scan or is infected: saved, not published.
+
+    ``Asset.publish`` refuses it anyway (the workflow, the importer, code); here the editor gets the reason.
+    """
+    if not isinstance(instance, Asset) or not instance.file:
+        return None
+    if problem := file_refusal(instance.file.name):
+        messages.error(request, f"“{instance}” was saved as a draft but not published. {problem}")
+        return redirect(instance.snippet_viewset.get_url_name("edit"), quote(instance.pk))
+    return None
 
 
 # --- bulk actions ----------------------------------------------------------------------------

@@ -19,3 +19,10 @@ class ElearningConfig(AppConfig):
         from .cmi5 import receivers as cmi5_receivers  # cmi5: the LRS policy and statement progress
 
         cmi5_receivers.connect()
+        from cms.scanning.registry import register_scanned_files
+
+        from .models import PackageVersion
+
+        register_scanned_files(
+            PackageVersion, "archive"
+        )  # uploads are scanned (cms.scanning); the re-scan finds old ones

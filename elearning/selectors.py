@@ -6,6 +6,7 @@ import posixpath
 from django.db.models import Count
 from django.http import Http404
 
+from cms.scanning.gate import file_refusal
 from cms.storage import private_storage
 
 from .models import Package, PackageVersion
@@ -60,6 +61,15 @@ def package_file_content_type(path: str) -> str:
     return CONTENT_TYPES.get(extension) or mimetypes.guess_type(path)[0] or "application/octet-stream"
 
 
+class PackageNotServable(Exception):
+    """The version's uploaded ZIP waits for its virus scan (or is infected): none of its files is served."""
+
+
+def package_version_scan_refusal(*, version: PackageVersion) -> str | None:
+    """Why no file of ``version`` may be served (its ZIP pending its virus scan, infected…), or ``None``."""
+    return file_refusal(version.archive.name)
+
+
 def package_file(*, version: PackageVersion, path: str):
     """``(file, content_type)`` of the file at ``path`` inside ``version``; the caller closes the file.
 
@@ -67,6 +77,8 @@ def package_file(*, version: PackageVersion, path: str):
     Anything that is not a plain path inside the package, or a file it does not have, raises
     ``PackageFileNotFound`` (an ``Http404``).
     """
+    if refusal := package_version_scan_refusal(version=version):
+        raise PackageNotServable(refusal)
     normal = safe_path(path or "")
     if normal is None or normal != path:  # only plain, normalised paths inside the package
         raise PackageFileNotFound("No such file in the package.")

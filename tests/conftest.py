@@ -62,3 +62,26 @@ def midday():
 
     with time_machine.travel(datetime.combine(datetime.now(UTC).date(), time(12), tzinfo=UTC), tick=True):
         yield
+
+
+@pytest.fixture
+def clamd(settings):
+    """A clamd-speaking server (``tests/cms/fake_clamd.py``) that CLAMAV_URL points at: scanning on."""
+    from tests.cms.fake_clamd import FakeClamd
+
+    server = FakeClamd()
+    settings.CLAMAV_URL = server.url
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def clamd_down(settings):
+    """Scanning on, but nothing answers at CLAMAV_URL (a port that was free a moment ago)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CLAMAV_URL = f"tcp://127.0.0.1:{port}"
+    return settings.CLAMAV_URL

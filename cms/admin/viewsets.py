@@ -10,12 +10,15 @@ from cms.filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet
 from cms.gating.admin import GatedContentViewSet, gated_content_columns
 from cms.models import Asset, Bulletin, Language, Product, Program
 
+from .scans import AssetIndexView, scan_column
+
 
 class AssetViewSet(GatedContentViewSet):
     model = Asset
     icon = "doc-full"
+    index_view_class = AssetIndexView
     filterset_class = AssetFilterSet
-    list_display = ["title", "asset_type", *gated_content_columns()]
+    list_display = ["title", "asset_type", *gated_content_columns(), scan_column()]
     list_export = ["title", "get_asset_type_display", *GatedContentViewSet.list_export[1:]]
     export_filename = "assets"
 

@@ -3,8 +3,8 @@
 ``content`` (assets, versions, programs, bulletins, products, languages), ``hygiene``
 (link checks of assets' external URLs), ``activity``
 (feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
-(preview snapshots), ``previews`` (page previews, thumbnails, co-branded copies), ``webhooks`` and
-``file_text`` (the text of asset files, per version).
+(preview snapshots), ``previews`` (page previews, thumbnails, co-branded copies), ``scans`` (virus scans
+of stored files), ``webhooks`` and ``file_text`` (the text of asset files, per version).
 The gated content base is ``cms.gating.models``.
 """
 
@@ -14,6 +14,7 @@ from .file_text import AssetTextUnit, AssetVersionText
 from .hygiene import LinkCheck
 from .preview import PreviewSnapshot
 from .previews import CobrandedFile, PreviewImage, VersionPreview
+from .scans import FileScan
 from .webhooks import WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -26,6 +27,7 @@ __all__ = [
     "CobrandedFile",
     "Download",
     "FeedVisit",
+    "FileScan",
     "Language",
     "LinkCheck",
     "OwnerReminder",

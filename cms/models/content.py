@@ -7,7 +7,7 @@ revisions, workflow, scheduling, an audience and our archive state (see there).
 import hashlib
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -21,6 +21,9 @@ from wagtail.search import index
 from cms.gating.models import GatedContent, GatedContentQuerySet, gated_content_tabs, snippet_generic_relation
 from core.models import KeyedModel
 
+from ..scanning.fields import ScannedFileField
+from ..scanning.gate import file_refusal, servable_q
+from ..scanning.panels import FileScanPanel
 from ..storage import private_storage
 from ..uploads import (
     asset_file_problem,
@@ -107,14 +110,15 @@ class Asset(TranslatableMixin, GatedContent):
     asset_type = models.CharField(
         "type", max_length=20, choices=AssetType.choices, default=AssetType.DOCUMENT, db_index=True
     )
-    file = models.FileField(
+    file = ScannedFileField(
         upload_to="assets/%Y/%m/",
         storage=private_storage,
         blank=True,
         max_length=255,
         validators=[validate_asset_file_extension],
         help_text="Stored privately: partners download it only through the portal, never by a public link. "
-        "Each type of asset takes its own file formats (cms.uploads), up to ASSET_MAX_UPLOAD_BYTES.",
+        "Each type of asset takes its own file formats (cms.uploads), up to ASSET_MAX_UPLOAD_BYTES. "
+        "Every file is scanned for viruses; it can be published once it is found clean.",
     )
     external_url = models.URLField(
         blank=True, max_length=500, help_text="For links (and videos hosted elsewhere) instead of a file."
@@ -175,6 +179,7 @@ class Asset(TranslatableMixin, GatedContent):
                 # Django's file widget would link to the file; private files have no URL.
                 [
                     FieldPanel("file", widget=PrivateFileInput),
+                    FileScanPanel(heading="Virus scan"),
                     FieldPanel("external_url"),
                     FieldPanel("version_note"),
                     FieldPanel("pdf_rendition", widget=PrivateFileInput),
@@ -274,12 +279,22 @@ class Asset(TranslatableMixin, GatedContent):
             self.file_sha256 = file_digest(self.file)
         return super().serializable_data()
 
+    def publish(self, revision, *args, **kwargs):
+        """Wagtail's publish (now or scheduled), refused while the revision's file is not clean (cms.scanning)."""
+        if problem := file_refusal(revision.content.get("file") or ""):
+            raise FileNotCleared(f"“{self}” cannot be published: {problem}")
+        return super().publish(revision, *args, **kwargs)
+
     def preview_payload(self, request) -> dict:
         """What ``GET /api/v1/assets/{id}`` answers, from the item as previewed (unsaved relations included)."""
         # The API builds the payload and imports these models: reached at call time.
         from ..api import asset_preview
 
         return asset_preview(request, self)
+
+
+class FileNotCleared(PermissionDenied):
+    """Publishing refused: the item's file is pending its virus scan, infected or could not be scanned."""
 
 
 def file_digest(file) -> str:
@@ -296,10 +311,10 @@ class AssetVersionQuerySet(models.QuerySet):
     def servable(self):
         """THE rule of which versions' files may be served to partners: downloads, previews, co-branded copies.
 
-        Today: every recorded version with a file. (The virus scan narrows this to clean files; everything
-        that serves a version's file, or something made from it, reads through here.)
+        A version with a file found clean by the virus scanner (``cms.scanning.gate``); everything that serves a
+        version's file, or something made from it, reads through here.
         """
-        return self.exclude(file="")
+        return self.exclude(file="").filter(servable_q("file"))
 
     def current(self):
         """Each asset's newest version (what a download hands out)."""
@@ -328,6 +343,15 @@ class AssetVersion(models.Model):
 
     def __str__(self):
         return f"{self.asset} v{self.number}"
+
+    @property
+    def scan_refusal(self) -> str | None:
+        """Why this version's file may not be served (pending scan, infected…), or ``None`` (one query)."""
+        return file_refusal(self.file.name)
+
+    @property
+    def is_servable(self) -> bool:
+        return self.scan_refusal is None
 
 
 class Program(GatedContent):

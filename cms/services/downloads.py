@@ -15,7 +15,8 @@ from django.http import FileResponse, HttpResponse, HttpResponseRedirect
 from django.utils.text import slugify
 
 from cms.cobranding.services import cobranded_file_for
-from cms.models import Asset
+from cms.models import Asset, FileScan
+from cms.scanning.gate import file_refusal, is_servable_status
 from cms.storage import private_storage
 from partners.audience import viewer_for
 
@@ -26,6 +27,17 @@ logger = logging.getLogger("partnerhub.api")
 
 class AssetFileMissing(Exception):
     """The asset's file is not in private storage (nothing was recorded)."""
+
+
+class AssetFileNotServable(Exception):
+    """The asset's file is pending its virus scan, infected or unscannable (nothing was recorded); says why.
+
+    ``waiting`` tells a file that may still be cleared (pending, not scanned yet) from one that will not.
+    """
+
+    def __init__(self, message: str, *, waiting: bool):
+        super().__init__(message)
+        self.waiting = waiting
 
 
 def download_name(asset: Asset) -> str:
@@ -54,11 +66,27 @@ def private_file_response(*, name: str, filename: str, inline: bool = False, str
     return FileResponse(handle, as_attachment=not inline, filename=filename)
 
 
+def _scan_refusal(asset: Asset) -> str | None:
+    status = getattr(asset, "file_scan_status", _UNKNOWN)  # annotated by ``selectors.asset_for_download``
+    if status is not _UNKNOWN and is_servable_status(status):
+        return None
+    return file_refusal(asset.file.name)
+
+
+_UNKNOWN = object()
+
+
 def asset_download_response(*, asset: Asset, user) -> HttpResponse:
     """Record the download of ``asset`` (from ``selectors.asset_for_download``) by ``user`` and answer it.
 
-    Raises ``AssetFileMissing`` when the stored file is gone; then nothing is recorded.
+    Raises ``AssetFileMissing`` when the stored file is gone and ``AssetFileNotServable`` when its virus scan
+    does not let it out (``cms.scanning.gate``); then nothing is recorded.
     """
+    if asset.file and (refusal := _scan_refusal(asset)):
+        status = getattr(asset, "file_scan_status", None)
+        raise AssetFileNotServable(
+            refusal, waiting=status in (None, FileScan.Status.PENDING, FileScan.Status.UNSCANNED)
+        )
     cobranded = None
     if not asset.file:
         response = HttpResponseRedirect(asset.external_url)

@@ -1,12 +1,15 @@
 """Writes of the content importer: one manifest entry of gated content created or updated, brought to its state."""
 
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import transaction
 
 from wagtail.models import TranslatableMixin
 
 from cms.gating.lifecycle import content_bring_to_state
+from cms.models import FileScan
 from cms.models.content import file_digest
+from cms.scanning.gate import file_refusal, scan_status_of
 
 from .taxonomy import locale_for_code
 
@@ -80,5 +83,22 @@ def content_import(
         if opened is not None:
             opened.close()
 
+    _refuse_a_file_not_found_clean(item=item, new_file=opened is not None, state=state)
     state_changed = content_bring_to_state(item=item, state=state, content_changed=changed, user=user)
     return item, created, changed or state_changed
+
+
+def _refuse_a_file_not_found_clean(*, item, new_file: bool, state: str) -> None:
+    """An infected file is never imported (it was quarantined as it was stored); a live entry needs a clean one.
+
+    The scanner being down leaves a new file pending: a draft entry is imported (the re-scan job clears
+    the file later), a live one is refused, saying so, and the whole import with it.
+    """
+    name = item.file.name if getattr(item, "file", None) else ""
+    if not name:
+        return
+    scan = scan_status_of(name) if new_file or state == "live" else None
+    if new_file and scan is not None and scan.status == FileScan.Status.INFECTED:
+        raise ValidationError({"file": f"the file is infected ({scan.signature}): it was quarantined."})
+    if state == "live" and (problem := file_refusal(name)):
+        raise ValidationError({"file": f"cannot go live: {problem}"})

@@ -301,6 +301,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cms.tasks.check_links",
         "schedule": env.int("LINK_CHECK_SECONDS", default=60 * 60),
     },
+    "rescan-files": {
+        "task": "cms.tasks.rescan_files",
+        "schedule": env.int("CLAMAV_RESCAN_SECONDS", default=5 * 60),
+    },
     "purge-sign-in-events": {
         "task": "accounts.tasks.purge_sign_in_events",
         "schedule": env.int("SIGN_IN_AUDIT_PURGE_SECONDS", default=60 * 60 * 24),
@@ -430,6 +434,12 @@ FILE_TEXT_SECONDS = env.float("FILE_TEXT_SECONDS", default=60.0)
 FILE_TEXT_MAX_UNITS = env.int("FILE_TEXT_MAX_UNITS", default=2000)
 FILE_TEXT_MAX_CHARS = env.int("FILE_TEXT_MAX_CHARS", default=1_000_000)
 FILE_TEXT_MAX_ATTEMPTS = env.int("FILE_TEXT_MAX_ATTEMPTS", default=4)
+# Virus scanning (cms.scanning): ClamAV's daemon at tcp://host:port scans every uploaded file before it can be
+# published or downloaded. Empty: files are recorded as not scanned and served (the embedded default without
+# services); production requires it. Give clamd a StreamMaxLength of at least ASSET_MAX_UPLOAD_BYTES.
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
+CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=120.0)  # seconds to scan one file, the largest included
+CLAMAV_MAX_ATTEMPTS = env.int("CLAMAV_MAX_ATTEMPTS", default=5)  # a file the daemon cannot scan is retried this often
 
 # Invitations and personal API tokens (partners)
 # Where people open the links that e-mails send them (invitations): this site's public address.

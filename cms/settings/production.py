@@ -34,6 +34,8 @@ if SECRET_KEY in PUBLISHED_KEYS or SECRET_KEY.startswith("django-insecure-"):
         "`python -c 'from django.core.management.utils import get_random_secret_key as k; print(k())'`."
     )
 ALLOWED_HOSTS = required("ALLOWED_HOSTS", read=env.list)
+# Every upload is scanned by ClamAV's daemon (tcp://host:port): without it nothing could be published safely.
+CLAMAV_URL = required("CLAMAV_URL")
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # Production runs behind one proxy (load balancer / ingress) that appends the client's address to

@@ -30,6 +30,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=True)
+# Virus scanning: the stack's real clamd in integration tests; unit tests have none (scanning off) unless a
+# test points CLAMAV_URL at the small clamd-speaking server of tests/cms/fake_clamd.py.
+CLAMAV_URL = env.str("CLAMAV_URL", default="")
 
 # A test-only app with a minimal gated model (tests/testapp).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.testapp"]  # noqa: F405

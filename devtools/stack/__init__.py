@@ -1,4 +1,4 @@
-"""Start and stop real PostgreSQL, Redis, Elasticsearch, an S3 server and Keycloak on loopback (DESIGN §7).
+"""Start and stop real PostgreSQL, Redis, Elasticsearch, an S3 server, ClamAV and Keycloak on loopback (DESIGN §7).
 
     python -m devtools.stack up   [--dir DIR] [--only postgres,redis,...]
     python -m devtools.stack down [--dir DIR]
@@ -12,6 +12,8 @@ Where each service comes from:
 * Elasticsearch 7.10.2 from Maven Central's ``org.codelibs:elasticsearch-cluster-runner``
   (``devtools/elasticsearch/pom.xml``), one node in one JVM;
 * S3 from moto's standalone server (``moto[server]`` in requirements-dev.txt);
+* ClamAV's daemon from Debian's ``clamav-daemon`` (installed as root when missing, ``devtools.clamav``),
+  with a one-signature database (EICAR) built by ``sigtool``; it exports ``CLAMAV_URL`` (module ``clamav``);
 * Keycloak 26.5.6 from Maven Central's ``org.keycloak:keycloak-quarkus-dist`` zip
   (``devtools/keycloak/pom.xml``), resolved into ~/.m2 and unpacked into ~/.cache/partnerhub
   once, run with ``kc.sh start-dev`` and the realms of ``devtools/keycloak/realms`` (module

@@ -1,9 +1,9 @@
-"""How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto), Keycloak.
+"""How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto), ClamAV, Keycloak.
 
 Each ``start_<service>(base)`` spawns its process in ``base`` and answers
 ``(process, ready, finish, logfile)``: ``ready()`` is polled until true, then ``finish()``
 prepares the service and answers the environment variables pointing the project at it.
-Keycloak's starter lives in its own module, ``keycloak``.
+Keycloak's and ClamAV's starters live in their own modules, ``keycloak`` and ``clamav``.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from .clamav import start_clamav
 from .keycloak import start_keycloak
 from .processes import ROOT, StackError, apt_install, free_port, http_get, is_root, log, port_is_free, spawn
 
@@ -26,13 +27,13 @@ ES_VERSION = "7.10.2"
 # The cluster runner only accepts HTTP ports up to 9299 (its maxHttpPort), so it gets a slot there.
 ES_PORT_RANGE = range(9200, 9298)
 # The order `up` waits for them in; it starts them in START_ORDER, the slow JVMs first.
-SERVICES = ("postgres", "redis", "elasticsearch", "s3", "keycloak")
-START_ORDER = ("keycloak", "elasticsearch", "postgres", "redis", "s3")
+SERVICES = ("postgres", "redis", "elasticsearch", "s3", "clamav", "keycloak")
+START_ORDER = ("keycloak", "elasticsearch", "clamav", "postgres", "redis", "s3")
 S3_BUCKET = "partnerhub"
 DB_NAME = "partnerhub"
 DB_USER = "partnerhub"
 # Keycloak: ~40 s on an idle machine, twice that under load, plus ~20 s the first time (augmentation).
-START_TIMEOUT = {"postgres": 60, "redis": 20, "elasticsearch": 120, "s3": 60, "keycloak": 240}
+START_TIMEOUT = {"postgres": 60, "redis": 20, "elasticsearch": 120, "s3": 60, "clamav": 90, "keycloak": 240}
 
 
 # --- PostgreSQL -------------------------------------------------------------------------------
@@ -324,5 +325,6 @@ STARTERS = {
     "redis": start_redis,
     "elasticsearch": start_elasticsearch,
     "s3": start_s3,
+    "clamav": start_clamav,
     "keycloak": start_keycloak,
 }

@@ -15,6 +15,9 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import Max, ProtectedError, RestrictedError
 
+from cms.scanning.clamd import ScannerUnavailable
+from cms.scanning.gate import scanning_enabled
+from cms.services.scanning import file_scan_record_quarantined, file_scan_register, file_scan_upload_verdict
 from cms.storage import private_storage
 from core.signals import package_version_published
 
@@ -50,7 +53,7 @@ def _save_exactly(storage, name: str, content) -> None:
         raise PackageRejected(f"The hub could not store {name.rsplit('/', 1)[-1]} under its own name.")
 
 
-def _version_create(*, package, checked: CheckedPackage, file, user, notes: str, location: _Location):
+def _version_create(*, package, checked: CheckedPackage, file, user, notes: str, location: _Location, verdict=None):
     number = (package.versions.aggregate(Max("number"))["number__max"] or 0) + 1
     token = secrets.token_hex(8)
     location.content_prefix = f"elearning/{package.pk}/{number}-{token}/"
@@ -77,7 +80,35 @@ def _version_create(*, package, checked: CheckedPackage, file, user, notes: str,
     version.archive.name = location.archive_name
     version.full_clean()
     version.save()
+    file_scan_register(name=location.archive_name, upload=file, uploaded_by=user, item=version, verdict=verdict)
     return version
+
+
+def _scan_before_storing(*, file, user, package=None):
+    """Scan the uploaded ZIP (clamd looks inside archives) before anything is stored; answer the ``Verdict``.
+
+    Infected: the upload is kept in the quarantine, recorded, its uploader and the package's owner told, and
+    refused. ``None`` when scanning is off or the scanner is down: the version is stored pending its scan, and
+    no launch opens it until the re-scan job found it clean.
+    """
+    if not scanning_enabled():
+        return None
+    try:
+        verdict = file_scan_upload_verdict(upload=file)
+    except ScannerUnavailable:
+        return None
+    if verdict.status == "infected":
+        leaf = (getattr(file, "name", "") or "package.zip").rsplit("/", 1)[-1]
+        name = f"elearning/refused/{secrets.token_hex(8)}-{leaf}"
+        file_scan_record_quarantined(
+            name=name, upload=file, signature=verdict.signature, uploaded_by=user, item=package
+        )
+        raise PackageRejected(
+            f"The package is infected ({verdict.signature}): it was quarantined and nothing was published."
+        )
+    if verdict.status == "error":
+        raise PackageRejected(f"The virus scanner could not scan the package ({verdict.detail}); nothing was stored.")
+    return verdict
 
 
 def _make_current(*, package, version, move_learners: bool) -> None:
@@ -93,6 +124,7 @@ def package_upload(*, file, title: str | None = None, key: str | None = None, us
     ``PackageRejected`` (a ``ValidationError``) with a message for the editor; nothing is stored then.
     """
     checked = package_check(file)
+    verdict = _scan_before_storing(file=file, user=user)
     package = Package(
         title=(title or checked.structure["title"])[:255],
         key=key or None,
@@ -106,7 +138,7 @@ def package_upload(*, file, title: str | None = None, key: str | None = None, us
         with transaction.atomic():
             package.save()
             version = _version_create(
-                package=package, checked=checked, file=file, user=user, notes="", location=location
+                package=package, checked=checked, file=file, user=user, notes="", location=location, verdict=verdict
             )
             _make_current(package=package, version=version, move_learners=False)
     except BaseException:
@@ -129,12 +161,13 @@ def package_version_add(
             f"This package is {package.get_standard_display()}; the upload is "
             f"{Package.Standard(checked.standard).label}. Upload it as a new package instead."
         )
+    verdict = _scan_before_storing(file=file, user=user, package=package)
     location = _Location()
     try:
         with transaction.atomic():
             package = Package.objects.select_for_update().get(pk=package.pk)  # one version number at a time
             version = _version_create(
-                package=package, checked=checked, file=file, user=user, notes=notes, location=location
+                package=package, checked=checked, file=file, user=user, notes=notes, location=location, verdict=verdict
             )
             if make_current:
                 _make_current(package=package, version=version, move_learners=move_learners)

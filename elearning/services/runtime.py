@@ -20,6 +20,7 @@ from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
 
+from cms.scanning.gate import file_refusal
 from core.signals import package_attempt_updated
 
 from ..cmi import CmiError, scorm12, scorm2004
@@ -84,6 +85,8 @@ def launch_start(*, user, package, context: str, unit: str | None = None, new_at
         )
         attempt.full_clean()
         attempt.save()
+    if refusal := file_refusal(attempt.version.archive.name):  # its ZIP pending its virus scan, or infected
+        raise ValidationError({"package": refusal})
     rows = sco_rows(attempt)
     if unit is None:
         unit = resume_unit(attempt, rows)

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_safe
 from csp.constants import NONE, SELF
 from csp.decorators import csp
 
-from ..selectors import package_file
+from ..selectors import PackageNotServable, package_file
 from .access import launch_or_404
 
 CONTENT_POLICY = {
@@ -69,7 +69,10 @@ def _headers(response, content_type: str):
 def package_content(request, token: str, path: str):
     """One file of the launch's package version (404 for a path outside it or a missing file)."""
     launch = launch_or_404(request, token)
-    handle, content_type = package_file(version=launch.attempt.version, path=path)  # 404 outside the package
+    try:
+        handle, content_type = package_file(version=launch.attempt.version, path=path)  # 404 outside the package
+    except PackageNotServable as refusal:  # its ZIP waits for its virus scan, or was found infected
+        return HttpResponse(str(refusal), status=409, content_type="text/plain; charset=utf-8")
     size = handle.size
     match = _RANGE.match(request.headers.get("Range", "").strip())
     if match and match.group(1) + match.group(2):

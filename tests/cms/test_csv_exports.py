@@ -26,6 +26,7 @@ from certifications.factories import CertificateFactory, CertificationFactory, T
 from certifications.services import compliance_check
 from cms.factories import AssetFactory, BulletinFactory, LinkAssetFactory, ProgramFactory, asset_with_file_text
 from cms.hygiene.probe import Outcome, ProbeResult
+from cms.models import FileScan
 from cms.services.link_checks import link_check_record
 from courses.factories import CourseFactory, QuestionBankFactory, QuestionFactory, QuizFactory, course_with
 from courses.models import Enrollment, Lesson, Quiz
@@ -188,6 +189,12 @@ def logged_change_of_an_asset(client):
     log(instance=AssetFactory(title=FORMULA), action="wagtail.edit")
 
 
+def file_scan_of_an_asset_titled(client):
+    """A file not found clean (here: stored with scanning off) lists its asset's title in the report."""
+    asset = AssetFactory(title=FORMULA)
+    FileScan.objects.filter(name=asset.file.name).update(object_id=asset.pk)  # what the upload's commit does
+
+
 def days_from_today(days: int):
     return timezone.now() + timedelta(days=days)
 
@@ -213,6 +220,7 @@ EXPORTS: dict[str, Callable] = {
     "cms_reports:duplicate_files": duplicate_file_of_an_asset_titled,
     "cms_reports:broken_links": broken_link_of_an_asset_titled,
     "cms_reports:file_text": unreadable_file_of_an_asset_titled,
+    "cms_reports:file_scans": file_scan_of_an_asset_titled,
     # Learning and certification.
     "courses_reports:enrolments": enrolment_in_a_course_titled,
     "courses_reports:question_stats": quiz_answered_on_a_question,

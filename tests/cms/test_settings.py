@@ -12,11 +12,16 @@ PRODUCTION = {
     "DJANGO_SETTINGS_MODULE": "cms.settings.production",
     "SECRET_KEY": "a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
     "ALLOWED_HOSTS": "partners.example.com",
+    "CLAMAV_URL": "tcp://127.0.0.1:3310",
 }
 
 
 def manage(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("SECRET_KEY", "ALLOWED_HOSTS", "CLAMAV_URL", "DJANGO_SETTINGS_MODULE")
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -33,7 +38,7 @@ def test_check_deploy_is_clean_under_production_settings():
     assert "no issues" in result.stdout
 
 
-@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS"])
+@pytest.mark.parametrize("missing", ["SECRET_KEY", "ALLOWED_HOSTS", "CLAMAV_URL"])
 def test_production_refuses_to_start_without(missing):
     env = {k: v for k, v in PRODUCTION.items() if k != missing}
     result = manage("check", **env)
@@ -48,7 +53,7 @@ ENTRY_POINTS = {
     "cms.celery": [sys.executable, "-c", f"from cms.celery import app; app.conf.broker_url; {PRINT_SETTINGS}"],
     "manage.py": [sys.executable, "manage.py", "shell", "--verbosity", "0", "-c", PRINT_SETTINGS],
 }
-UNSET = ("SECRET_KEY", "ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "DEBUG")
+UNSET = ("SECRET_KEY", "ALLOWED_HOSTS", "CLAMAV_URL", "DJANGO_SETTINGS_MODULE", "DEBUG")
 
 
 def run_bare(command, **env):
@@ -66,7 +71,10 @@ def test_entry_points_default_to_production_and_refuse_to_start_without_a_key(en
 @pytest.mark.parametrize("entry_point", ENTRY_POINTS)
 def test_entry_points_run_production_settings_with_debug_off(entry_point):
     result = run_bare(
-        ENTRY_POINTS[entry_point], SECRET_KEY=PRODUCTION["SECRET_KEY"], ALLOWED_HOSTS=PRODUCTION["ALLOWED_HOSTS"]
+        ENTRY_POINTS[entry_point],
+        SECRET_KEY=PRODUCTION["SECRET_KEY"],
+        ALLOWED_HOSTS=PRODUCTION["ALLOWED_HOSTS"],
+        CLAMAV_URL=PRODUCTION["CLAMAV_URL"],
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["cms.settings.production", "False"]

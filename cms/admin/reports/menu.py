@@ -6,6 +6,7 @@ from cms.models import Asset
 from cms.models.content import GATED_CONTENT_MODELS
 from core.reports import report_urlpatterns
 
+from ..scans import FileScanReportView
 from .base import ContentReportMenuItem
 from .broken_links import BrokenLinksView
 from .duplicate_files import DuplicateFilesView
@@ -23,6 +24,7 @@ REPORTS = {
     "file_text": ("files-without-text/", FileTextProblemsView),
     "duplicate_files": ("duplicate-files/", DuplicateFilesView),
     "broken_links": ("broken-links/", BrokenLinksView),
+    "file_scans": ("file-scans/", FileScanReportView),
 }
 
 # Included by the ``register_admin_urls`` hook under ``reports/content/``, namespace ``cms_reports``.
@@ -39,6 +41,7 @@ def report_menu_items():
         ("Assets: files without text", "file_text", "doc-empty", (Asset,)),
         ("Assets: duplicate files", "duplicate_files", "copy", (Asset,)),
         ("Assets: broken links", "broken_links", "link", (Asset,)),
+        ("Files: quarantined and pending scan", "file_scans", "warning", (Asset,)),
     ]
     return [
         ContentReportMenuItem(

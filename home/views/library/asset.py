@@ -28,7 +28,7 @@ from cms.selectors import (
     last_download_at,
     programs_with_asset_for_partner,
 )
-from cms.services.downloads import AssetFileMissing, asset_download_response
+from cms.services.downloads import AssetFileMissing, AssetFileNotServable, asset_download_response
 from courses.selectors import courses_using_asset_for_partner
 from search.services import SearchError, search_click_record
 
@@ -102,3 +102,6 @@ def asset_download(request, asset_id: int):
         return asset_download_response(asset=asset, user=request.user)
     except AssetFileMissing:
         return render(request, "home/library/file_missing.html", {"asset": asset}, status=404)
+    except AssetFileNotServable as refusal:  # pending its virus scan, or quarantined
+        context = {"asset": asset, "waiting": refusal.waiting}
+        return render(request, "home/library/file_not_servable.html", context, status=409)
