@@ -159,11 +159,11 @@ def transcript_pdf(transcript: Transcript, *, brand: Branding | None = None) -> 
 
     _heading(pdf, _("Courses"), colour)
     headings = [_("Course"), _("Round"), _("Enrolled"), _("Completed"), _("Lessons"), _("Learning packages")]
-    _table(pdf, headings, _courses(transcript), (48, 12, 24, 24, 16, 62), colour)
+    _table(pdf, headings, _courses(transcript), (44, 18, 24, 24, 18, 58), colour)
 
     _heading(pdf, _("Quizzes and exams"), colour)
     headings = [_("Quiz"), _("Where"), _("Attempt"), _("Score (%)"), _("Passed"), _("Submitted")]
-    _table(pdf, headings, _quizzes(transcript), (44, 62, 14, 16, 14, 36), colour)
+    _table(pdf, headings, _quizzes(transcript), (40, 58, 18, 16, 18, 36), colour)
 
     _heading(pdf, _("Learning packages"), colour)
     headings = [
@@ -177,7 +177,7 @@ def transcript_pdf(transcript: Transcript, *, brand: Branding | None = None) -> 
         _("Started"),
         _("Completed"),
     ]
-    _table(pdf, headings, _packages(transcript), (34, 30, 13, 20, 16, 14, 15, 22, 22), colour)
+    _table(pdf, headings, _packages(transcript), (30, 26, 18, 22, 18, 14, 14, 22, 22), colour)
 
     _heading(pdf, _("Certificates"), colour)
     headings = [_("Certification"), _("Issued"), _("Expires"), _("Status"), _("Earned by"), _("Verify at")]
