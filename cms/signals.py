@@ -15,6 +15,7 @@ worker (``cms.services.file_text``).
 Its own cross-app signals (``items_changed``, ``content_event``) are in ``core.signals``.
 """
 
+from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 
 from wagtail.log_actions import get_active_log_context
@@ -89,7 +90,7 @@ def previews_on_file_stored(sender, asset_id, version_id, **kwargs):
     """A version's file (or its PDF rendition) was stored: the worker makes its previews."""
     from .tasks import generate_version_previews
 
-    generate_version_previews.delay(version_id)
+    transaction.on_commit(lambda: generate_version_previews.delay(version_id), robust=True)
 
 
 def connect():

@@ -49,7 +49,8 @@ package_attempt_updated = Signal()
 #: statement as sent from ``statement.payload`` (cmi5's ``completed``/``passed``/``failed`` drive progress).
 statement_stored = Signal()
 
-#: Sent with ``sender=<model>`` (``cms.models.Asset``), ``asset_id`` and ``version_id`` after the commit that stored
-#: a file version of an asset (a new file, or a new PDF rendition of the current one). Whatever is made from the
-#: file listens: previews (cms), text extraction, the virus scan.
+#: Sent with ``sender=<model>`` (``cms.models.Asset``), ``asset_id`` and ``version_id`` inside the transaction that
+#: stores a file version of an asset (a new file, or a new PDF rendition of the current one). Whatever is made from
+#: the file listens (previews, text extraction): it records what it needs in that transaction and hands the work
+#: to the worker after the commit.
 asset_file_stored = Signal()

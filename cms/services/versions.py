@@ -1,10 +1,9 @@
 """Writes of asset versions: each newly published file of an asset is kept as a version.
 
-After the commit, ``core.signals.asset_file_stored`` tells what listens (previews, text, the scan) which
-version has a new file, or a new PDF rendition.
+``core.signals.asset_file_stored`` tells what listens (previews, text) which version has a new file, or a
+new PDF rendition, inside the transaction that stores it.
 """
 
-from django.db import transaction
 from django.utils import timezone
 
 from cms.models import Asset, AssetVersion
@@ -43,14 +42,10 @@ def asset_record_versions(*, assets, user=None, now=None) -> list[AssetVersion]:
         )
     created = AssetVersion.objects.bulk_create(new_versions)
     AssetVersion.objects.bulk_update(renditions, ["pdf_rendition"])
-    stored = [(version.asset_id, version.pk) for version in [*created, *renditions]]
-    if stored:
-        transaction.on_commit(lambda: _tell_file_stored(stored), robust=True)
+    # Inside the transaction, so that what each receiver records (a text waiting to be read) commits with the
+    # version or not at all; receivers hand work to the worker only after the commit.
+    for version in [*created, *renditions]:
+        asset_file_stored.send(sender=Asset, asset_id=version.asset_id, version_id=version.pk)
     if renewed := [version.asset_id for version in created if version.number > 1]:
         content_event.send(sender=Asset, event="new_version", pks=renewed)
     return created
-
-
-def _tell_file_stored(stored) -> None:
-    for asset_id, version_id in stored:
-        asset_file_stored.send(sender=Asset, asset_id=asset_id, version_id=version_id)
