@@ -24,20 +24,22 @@ def migrate(targets):
 
 
 @pytest.fixture
-def courses_at_0003():
-    migrate([BEFORE])
+def back_to_leaf():
     yield
     # Whatever the test did, the next test gets the schema back.
     migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())
 
 
-def test_attempts_numbered_per_course_are_renumbered_per_quiz_on_upgrade(courses_at_0003):
+def test_attempts_numbered_per_course_are_renumbered_per_quiz_on_upgrade(back_to_leaf):
     assert connection.vendor == "postgresql"
+    # Courses, quiz and learner are made with today's models, then the schema goes back to 0003 (later columns
+    # of theirs dropped); only the attempts are written at 0003, as that version stored them.
     question = QuestionFactory(choices=[("Right", True), ("Wrong", False)])
     right, wrong = question.choices.get(text="Right").pk, question.choices.get(text="Wrong").pk
     quiz = QuizFactory(bank=question.bank, attempt_limit=4)
     first, second = course_with(module_quizzes=(quiz,)), course_with(module_quizzes=(quiz,))
     learner = partner_user()
+    migrate([BEFORE])
     started = timezone.now() - datetime.timedelta(days=10)
     # Numbered per course, as 0003 kept them: 1 and 2 in each course, taken in turn.
     taken = []
