@@ -348,6 +348,7 @@ def test_production_settings_always_block_private_addresses():
         DJANGO_SETTINGS_MODULE="cms.settings.production",
         SECRET_KEY="a-long-random-production-secret-0123456789-abcdefghijklmnopqrstuvwxyz",
         ALLOWED_HOSTS="partners.example.com",
+        CLAMAV_URL="tcp://127.0.0.1:3310",  # production requires a virus scanner
         LINK_CHECK_BLOCK_PRIVATE_ADDRESSES="false",
     )
     code = "from django.conf import settings as s; print(s.LINK_CHECK_BLOCK_PRIVATE_ADDRESSES)"
