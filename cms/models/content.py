@@ -1,8 +1,5 @@
-"""The content library: assets (with their versions), programs and bulletins, and their reference data.
-
-Each is a kind of ``cms.gating.models.GatedContent``: a Wagtail snippet with drafts,
-revisions, workflow, scheduling, an audience and our archive state (see there).
-"""
+"""The content library: assets (with their versions), programs and bulletins, and their reference data. Each is a
+``cms.gating.models.GatedContent``: a Wagtail snippet with drafts, revisions, workflow, scheduling, an audience."""
 
 import hashlib
 
