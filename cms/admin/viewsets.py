@@ -10,6 +10,7 @@ from cms.filters import AssetFilterSet, BulletinFilterSet, ProgramFilterSet
 from cms.gating.admin import GatedContentViewSet, gated_content_columns
 from cms.models import Asset, Bulletin, Language, Product, Program
 
+from .approval import AssetEditView, AssetWorkflowActionView
 from .scans import AssetIndexView, scan_column
 
 
@@ -17,6 +18,8 @@ class AssetViewSet(GatedContentViewSet):
     model = Asset
     icon = "doc-full"
     index_view_class = AssetIndexView
+    edit_view_class = AssetEditView  # an approval refused for the file's virus scan says why
+    workflow_action_view_class = AssetWorkflowActionView
     filterset_class = AssetFilterSet
     list_display = ["title", "asset_type", *gated_content_columns(), scan_column()]
     list_export = ["title", "get_asset_type_display", *GatedContentViewSet.list_export[1:]]
