@@ -86,9 +86,10 @@ bench: $(INSTALLED)
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 
 ## The German catalogues of what learners and partners see: the portal (home), the package player (elearning) and
-## certificates and transcripts (certifications). Collects each app's strings into <app>/locale/de (then translate),
+## certificates and transcripts (certifications), and cms's words that reach partners (what unlocks a locked item, why a
+## file cannot be served yet). Collects each app's strings into <app>/locale/de (then translate),
 ## and compiles them.
-TRANSLATED_APPS := home elearning certifications
+TRANSLATED_APPS := home elearning certifications cms
 messages: $(INSTALLED)
 	for app in $(TRANSLATED_APPS); do \
 		(cd $$app && DJANGO_SETTINGS_MODULE=cms.settings.test PYTHONPATH=.. ../$(BIN)/django-admin makemessages -l de --add-location file \

@@ -3,9 +3,10 @@
 import mimetypes
 import posixpath
 
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Subquery
 from django.http import Http404
 
+from cms.models import FileScan
 from cms.scanning.gate import file_refusal
 from cms.storage import private_storage
 
@@ -48,8 +49,17 @@ def packages_for_admin():
 
 
 def package_versions(*, package):
-    """The versions of ``package``, newest first, with who uploaded them."""
-    return PackageVersion.objects.filter(package=package).select_related("uploaded_by").order_by("-number")
+    """The versions of ``package``, newest first, with who uploaded them and their ZIP's virus scan."""
+    scans = FileScan.objects.filter(name=OuterRef("archive"))
+    return (
+        PackageVersion.objects.filter(package=package)
+        .select_related("uploaded_by")
+        .annotate(
+            file_scan_status=Subquery(scans.values("status")[:1]),
+            file_scan_signature=Subquery(scans.values("signature")[:1]),
+        )
+        .order_by("-number")
+    )
 
 
 def package_by_key(*, key: str) -> Package | None:

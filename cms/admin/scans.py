@@ -39,9 +39,10 @@ class AssetIndexView(GatedContentIndexView):
         )
 
 
-def scan_label(item) -> str:
+def scan_label(item, field: str = "file") -> str:
+    """The "Virus scan" cell of a row annotated with ``file_scan_status`` and ``file_scan_signature``."""
     status = getattr(item, "file_scan_status", None)
-    if not item.file:
+    if not getattr(item, field):
         return ""
     if status is None:
         return "Not scanned"

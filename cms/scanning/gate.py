@@ -7,20 +7,30 @@ services) a file is servable unless it was found infected.
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
 
 from cms.models.scans import FileScan
 
 Status = FileScan.Status
 
+# Learners read these too (a package that cannot be launched yet): in the request's language.
 REFUSALS = {
-    Status.PENDING: "This file is waiting for its virus scan. It can be published and downloaded once it is "
-    "found clean; try again in a few minutes.",
-    Status.UNSCANNED: "This file has not been scanned for viruses yet. It can be published and downloaded once "
-    "it is found clean; try again in a few minutes.",
-    Status.INFECTED: "This file was found infected ({signature}) and is quarantined: it cannot be published "
-    "or downloaded. Upload a clean file.",
-    Status.ERROR: "The virus scanner could not scan this file ({detail}). It cannot be published or "
-    "downloaded; upload it again or ask an administrator.",
+    Status.PENDING: _(
+        "This file is waiting for its virus scan. It can be published and downloaded once it is "
+        "found clean; try again in a few minutes."
+    ),
+    Status.UNSCANNED: _(
+        "This file has not been scanned for viruses yet. It can be published and downloaded once "
+        "it is found clean; try again in a few minutes."
+    ),
+    Status.INFECTED: _(
+        "This file was found infected ({signature}) and is quarantined: it cannot be published "
+        "or downloaded. Upload a clean file."
+    ),
+    Status.ERROR: _(
+        "The virus scanner could not scan this file ({detail}). It cannot be published or "
+        "downloaded; upload it again or ask an administrator."
+    ),
 }
 
 

@@ -20,8 +20,11 @@ from wagtail.admin.widgets import HeaderButton
 from wagtail.log_actions import log
 from wagtail.snippets.views.snippets import CreateView, DeleteView, InspectView
 
+from cms.admin.scans import scan_label
+from cms.models import FileScan
+
 from ..models import Package
-from ..selectors import package_versions
+from ..selectors import package_version_scan_refusal, package_versions
 from ..services import (
     PackageVersionInUse,
     package_delete,
@@ -109,6 +112,8 @@ class PackageInspectView(InspectView):
                 "version": version,
                 "is_current": version.pk == self.object.current_version_id,
                 "size": _size(version.size_bytes),
+                "scan": scan_label(version, "archive"),
+                "scan_is_clean": version.file_scan_status == FileScan.Status.CLEAN,
                 "make_current_url": reverse(viewset.get_url_name("make_current"), args=[self.object.pk, version.pk]),
                 "delete_url": reverse(viewset.get_url_name("delete_version"), args=[self.object.pk, version.pk]),
             }
@@ -119,6 +124,7 @@ class PackageInspectView(InspectView):
             current=current,
             structure=current.structure if current else {},
             current_size=_size(current.size_bytes) if current else "",
+            current_scan_refusal=package_version_scan_refusal(version=current) if current else None,
             versions=versions,
             can_change=self.can_change,
             can_delete=self.can_delete,

@@ -78,3 +78,20 @@ def test_a_package_stored_while_the_scanner_is_down_opens_only_once_found_clean(
     FileScan.objects.filter(name=version.archive.name).update(status="pending")  # a launch already open
     response = client.get(reverse("elearning:content", kwargs={"token": token, "path": "index.html"}))
     assert response.status_code == 409 and b"virus scan" in response.content
+
+
+def test_the_package_page_shows_each_versions_scan_and_why_learners_cannot_launch(client, clamd_down):
+    package = PackageFactory()
+    pending = package.current_version
+    client.force_login(StaffUserFactory())
+    url = reverse(Package.snippet_viewset.get_url_name("inspect"), args=[package.pk])
+
+    html = client.get(url).content.decode()
+
+    assert "Virus scan" in html and "Pending" in html
+    assert f"Learners cannot launch this package until version {pending.number} is found clean" in html
+    assert "waiting for its virus scan" in html
+
+    FileScan.objects.filter(name=pending.archive.name).update(status="clean")
+    html = client.get(url).content.decode()
+    assert "Learners cannot launch" not in html and "Clean" in html

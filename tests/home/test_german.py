@@ -1,5 +1,6 @@
 """The portal speaks German as a proof of its i18n: complete catalogues (nothing untranslated or fuzzy,
-placeholders kept) for the portal, the package player and certificates/transcripts, compiled from their source,
+placeholders kept) for the portal, the package player, certificates/transcripts and cms's partner-facing words,
+compiled from their source,
 and pages that come out in German for a user who chose it."""
 
 import re
@@ -14,7 +15,7 @@ from accounts.preferences import preferences_update
 from partners.factories import partner_user
 
 #: Each app whose strings a learner or partner sees, with how many strings it has at least (not a handful).
-CATALOGUES = {"home": 400, "elearning": 25, "certifications": 50}
+CATALOGUES = {"home": 400, "elearning": 25, "certifications": 50, "cms": 10}
 PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{\w+\}")
 
 

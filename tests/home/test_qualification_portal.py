@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.preferences import preferences_update
 from certifications.factories import CertificateFactory, CertificationFactory
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from courses.factories import CourseFactory
@@ -74,3 +75,16 @@ def test_learning_lists_locked_courses_with_what_unlocks_them(client, world):
     page = client.get("/learning/").content.decode()
     assert "Locked for you" not in page
     assert "Advanced SD-WAN" in page  # now in the catalogue itself
+
+
+def test_a_german_user_reads_what_unlocks_it_in_german(client, world):
+    preferences_update(user=world["user"], language="de")
+    asset = AssetFactory(
+        title="Zebra pricing", **requirement(world["certification"].qualification, mode=HeldBy.PARTNER, holders=2)
+    )
+    client.force_login(world["user"])
+
+    page = client.get(f"/library/{asset.pk}/").content.decode()
+
+    assert "Erfordert die Zertifizierung „SD-WAN Pro“, die mindestens 2 aktive Benutzer Ihres Unternehmens" in page
+    assert "Requires" not in page
