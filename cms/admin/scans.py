@@ -19,6 +19,7 @@ import django_filters
 
 from cms.gating.admin import GatedContentIndexView
 from cms.models import Asset, FileScan
+from cms.scanning.gate import servable_statuses
 from core.reports import AbsoluteDateColumn, ViewPermissionReportView
 
 Status = FileScan.Status
@@ -115,7 +116,8 @@ class FileScanReportView(ViewPermissionReportView):
 
     def get_base_queryset(self):
         return (
-            FileScan.objects.exclude(status=Status.CLEAN)
+            # With scanning off, files stored meanwhile are served ("not scanned"): only the infected ones are listed.
+            FileScan.objects.exclude(status__in=servable_statuses())
             .select_related("uploaded_by", "uploaded_by__wagtail_userprofile")
             .only(*(f.name for f in FileScan._meta.concrete_fields if f.name != "uploaded_by"), "uploaded_by")
         )

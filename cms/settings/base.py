@@ -398,6 +398,7 @@ PARTNERHUB_API_DEFAULT_PAGE_SIZE = 20
 
 # Wagtail
 WAGTAIL_SITE_NAME = "Partner Hub"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars: uploaded or Wagtail's default, no e-mail hash sent to Gravatar
 WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024

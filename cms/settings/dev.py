@@ -12,7 +12,7 @@ from pathlib import Path
 from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env
+from .base import DATABASES, VAR_DIR, env
 
 
 def checkout_secret_key(path: Path) -> str:
@@ -33,3 +33,8 @@ def checkout_secret_key(path: Path) -> str:
 
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or checkout_secret_key(VAR_DIR / "secret_key")
+
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The embedded stack's web server, worker and beat write to one file: each transaction takes the write lock
+    # when it begins and waits up to 20 s for it, instead of failing with "database is locked" on an upgrade.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})

@@ -190,9 +190,10 @@ def logged_change_of_an_asset(client):
 
 
 def file_scan_of_an_asset_titled(client):
-    """A file not found clean (here: stored with scanning off) lists its asset's title in the report."""
+    """A file that may not be served (here: found infected) lists its asset's title in the report."""
     asset = AssetFactory(title=FORMULA)
-    FileScan.objects.filter(name=asset.file.name).update(object_id=asset.pk)  # what the upload's commit does
+    # What the upload's commit and the scan write.
+    FileScan.objects.filter(name=asset.file.name).update(object_id=asset.pk, status="infected")
 
 
 def days_from_today(days: int):

@@ -243,3 +243,15 @@ def test_the_importer_makes_a_clean_file_live(tmp_path, clamd):
     import_manifest(tmp_path, b"Plain notes\n", "live")
     asset = Asset.objects.get(key="a1")
     assert asset.live and scan_of(asset).status == "clean"
+
+
+def test_with_scanning_off_the_report_lists_only_what_cannot_be_served(superuser_client, settings):
+    settings.CLAMAV_URL = ""
+    served, infected = AssetFactory(title="Stored unscanned"), AssetFactory(title="Found infected earlier")
+    FileScan.objects.filter(name=infected.file.name).update(object_id=infected.pk, status="infected")
+    FileScan.objects.filter(name=served.file.name).update(object_id=served.pk)
+
+    html = superuser_client.get(reverse("cms_reports:file_scans")).content.decode()
+
+    assert "Found infected earlier" in html
+    assert "Stored unscanned" not in html  # downloadable while scanning is off: nothing to report
