@@ -190,3 +190,12 @@ def test_locked_and_list_endpoints_cost_a_fixed_number_of_queries(client, django
     assert counts[("/api/v1/locked?page_size=100", 2)] == counts[("/api/v1/locked?page_size=100", 12)]
     assert counts[("/api/v1/assets?page_size=100", 2)] == counts[("/api/v1/assets?page_size=100", 12)]
     assert Asset.objects.count() == 36
+
+
+def test_locked_items_of_two_kinds_with_the_same_id_each_name_their_own_certification(client):
+    asset_cert, bulletin_cert = CertificationFactory(title="Asset cert"), CertificationFactory(title="Bulletin cert")
+    asset = AssetFactory(**requirement(asset_cert.qualification))
+    BulletinFactory(id=asset.pk, **requirement(bulletin_cert.qualification))  # one id in two tables, as is common
+    rows = client.get("/api/v1/locked", **auth(partner_user())).json()["results"]
+    named = {(row["kind"], row["id"]): row["unlock"]["certification"]["title"] for row in rows}
+    assert named == {("asset", asset.pk): "Asset cert", ("bulletin", asset.pk): "Bulletin cert"}
