@@ -74,3 +74,22 @@ def test_learning_lists_locked_courses_with_what_unlocks_them(client, world):
     page = client.get("/learning/").content.decode()
     assert "Locked for you" not in page
     assert "Advanced SD-WAN" in page  # now in the catalogue itself
+
+
+def test_the_learning_page_costs_a_fixed_number_of_queries_whatever_the_locked_courses(
+    client, world, django_assert_max_num_queries
+):
+    qualification = world["certification"].qualification
+    client.force_login(world["user"])
+
+    def count() -> int:
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get("/learning/").status_code == 200
+        return len(captured)
+
+    CourseFactory(**requirement(qualification))
+    client.get("/learning/")  # the first request of a site makes its branding settings row
+    few = count()
+    for number in range(8):
+        CourseFactory(**requirement(qualification, HeldBy.PARTNER if number % 2 else HeldBy.USER))
+    assert count() <= few
