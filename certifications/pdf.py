@@ -11,7 +11,6 @@ print Latin-1, so other characters become "?".
 import io
 import logging
 import re
-from pathlib import Path
 
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -22,6 +21,7 @@ from fpdf import FPDF
 from fpdf.enums import Align, ResourceAccessPolicy
 
 from core.branding import Branding, branding
+from core.fonts import FONT_FILES, FONTS_DIR
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +32,9 @@ GOLD = (176, 141, 62)
 PAPER_TINT = (250, 250, 252)
 
 
-#: DejaVu Sans, vendored with its licence (fonts/LICENSE): PDF's core fonts print only Latin-1, so "Łukasz",
-#: "Ærø" or "Дмитрий" would come out as question marks. It covers Latin, Greek and Cyrillic; not CJK.
+#: DejaVu Sans (``core.fonts``): PDF's core fonts print only Latin-1, so "Łukasz", "Ærø" or "Дмитрий" would come
+#: out as question marks. It covers Latin, Greek and Cyrillic; not CJK.
 FONT = "DejaVuSans"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf", "I": "DejaVuSans-Oblique.ttf"}
-FONTS_DIR = Path(__file__).resolve().parent / "fonts"
 
 
 def printable(value: str) -> str:

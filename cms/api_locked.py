@@ -33,5 +33,8 @@ def list_locked(request):
         locked = locked_for(model, request.auth).order_by("-last_published_at", "-pk")
         fields = ("pk", "title", "required_qualification_id", "required_qualification_mode", "required_holders")
         items += [(model._meta.model_name, item) for item in locked.only(*fields)[:LOCKED_PER_KIND]]
-    unlock = unlock_payloads(user=request.auth, items=[item for _kind, item in items]) if items else {}
-    return [{"kind": kind, "id": item.pk, "title": item.title, "unlock": unlock[item.pk]} for kind, item in items]
+    unlock = unlock_payloads(user=request.auth, items=[item for _kind, item in items]) if items else []
+    return [
+        {"kind": kind, "id": item.pk, "title": item.title, "unlock": hint}
+        for (kind, item), hint in zip(items, unlock, strict=True)
+    ]

@@ -70,6 +70,12 @@ def connect(host: str, port: int, timeout: float) -> socket.socket:
     answers = _resolve(host, port)
     if not host_is_allowed(host):
         _check(sockaddr for *_, sockaddr in answers)
+    return connect_first(host, answers, timeout)
+
+
+def connect_first(host: str, answers: list[tuple], timeout: float) -> socket.socket:
+    """A socket connected to the first of ``answers`` (``getaddrinfo``'s, checked already) that accepts; else the
+    last ``OSError``."""
     error = OSError(f"No address for {host}")
     for family, kind, proto, _name, sockaddr in answers:
         sock = socket.socket(family, kind, proto)

@@ -48,14 +48,16 @@ def raise_if_locked(model, *, user, pk: int) -> None:
     """Raise ``ItemLocked`` when ``pk`` is locked for ``user``; call it where the answer would be 404."""
     item = locked_item(model, user=user, pk=pk)
     if item is not None:
-        raise ItemLocked(item=item, unlock=unlock_payloads(user=user, items=[item])[item.pk])
+        raise ItemLocked(item=item, unlock=unlock_payloads(user=user, items=[item])[0])
 
 
 _REQUIREMENT = ("required_qualification_id", "required_qualification_mode", "required_holders")
 
 
-def unlock_payloads(*, user, items) -> dict[int, dict]:
-    """What unlocks each of ``items`` (all locked for ``user``), by id: a fixed number of queries.
+def unlock_payloads(*, user, items) -> list[dict]:
+    """What unlocks each of ``items`` (all locked for ``user``), in their order: a fixed number of queries.
+
+    A list, not a map by id: ``items`` may be of several kinds, and an asset and a bulletin can share an id.
 
     ``certification`` and ``courses`` name only what the user may see (``core.qualifications``);
     ``holders_needed`` / ``holders_now`` count active users of their partner in partner mode.
@@ -63,7 +65,7 @@ def unlock_payloads(*, user, items) -> dict[int, dict]:
     items = list(items)
     qualifications = viewer_qualifications(viewer_for(user))
     hints = unlock_hints_for(user=user, qualification_ids={item.required_qualification_id for item in items})
-    payloads = {}
+    payloads = []
     for item in items:
         hint = hints.get(item.required_qualification_id, {})
         certification = hint.get("certification")
@@ -78,7 +80,7 @@ def unlock_payloads(*, user, items) -> dict[int, dict]:
             "holders_now": qualifications.holders(item.required_qualification_id) if partner_mode else None,
         }
         payload["message"] = unlock_message(payload)
-        payloads[item.pk] = payload
+        payloads.append(payload)
     return payloads
 
 

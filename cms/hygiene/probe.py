@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from http import HTTPStatus
 from urllib.parse import urljoin, urlsplit
 
-from ..webhook_targets import TargetRefused, is_public
+from ..webhook_targets import TargetRefused, connect_first, is_public
 
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 #: An answer that says "not now" rather than "gone": recorded, but neither broken nor recovered.
@@ -62,18 +62,7 @@ class AddressGuard:
                 address = ipaddress.ip_address(sockaddr[0].split("%", 1)[0])
                 if not is_public(address):
                     raise TargetRefused(f"the URL points at a private address ({address})")
-        error: OSError = OSError(f"No address for {host}")
-        for family, kind, proto, _name, sockaddr in answers:
-            sock = socket.socket(family, kind, proto)
-            try:
-                sock.settimeout(timeout)
-                sock.connect(sockaddr)
-            except OSError as failure:
-                sock.close()
-                error = failure
-                continue
-            return sock
-        raise error
+        return connect_first(host, answers, timeout)
 
 
 @dataclass

@@ -374,9 +374,9 @@ PARTNERHUB_PREVIEW_MAX_BYTES = env.int("PARTNERHUB_PREVIEW_MAX_BYTES", default=1
 PARTNERHUB_SOFFICE = env.str("PARTNERHUB_SOFFICE", default="")
 PARTNERHUB_PREVIEW_SOFFICE_SECONDS = env.int("PARTNERHUB_PREVIEW_SOFFICE_SECONDS", default=120)
 # Co-branded downloads (cms.cobranding): a TrueType font with the letters of every partner's name (DejaVu Sans,
-# shipped for the certificates); without it, Helvetica.
+# vendored in core.fonts for every PDF the hub draws); without it, Helvetica.
 PARTNERHUB_COBRAND_FONT = env.str(
-    "PARTNERHUB_COBRAND_FONT", default=str(BASE_DIR / "certifications" / "fonts" / "DejaVuSans.ttf")
+    "PARTNERHUB_COBRAND_FONT", default=str(BASE_DIR / "core" / "fonts" / "DejaVuSans.ttf")
 )
 
 # Learning packages (elearning): limits on an uploaded ZIP, checked before anything is stored.

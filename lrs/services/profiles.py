@@ -31,26 +31,26 @@ def _activity_address(activity_id, profile_id) -> tuple[str, dict]:
     return activity_profile_address(activity_id=activity_id, profile_id=profile_id), fields
 
 
-def agent_profile_put(
-    *, agent, profile_id, content: bytes, content_type: str, if_match=None, if_none_match=None
-) -> AgentProfileDocument:
+def _write(model, addressed: tuple[str, dict], *, merge: bool, **document):
+    """``document_write`` at the profile's address: a PUT replaces (with a precondition), a POST merges."""
+    address, fields = addressed
+    return document_write(
+        model=model, address=address, fields=fields, merge=merge, require_precondition=not merge, **document
+    )
+
+
+# Each write below takes the document as keywords: ``content`` (bytes), ``content_type``, and the optional
+# ``if_match`` / ``if_none_match`` preconditions (``lrs.services.documents.document_write``).
+
+
+def agent_profile_put(*, agent, profile_id, **document) -> AgentProfileDocument:
     """Store ``content`` as ``agent``'s profile document ``profile_id`` (replacing one only with a precondition)."""
-    address, fields = _agent_address(agent, profile_id)
-    return document_write(
-        model=AgentProfileDocument, address=address, fields=fields, content=content, content_type=content_type,
-        if_match=if_match, if_none_match=if_none_match, require_precondition=True,
-    )  # fmt: skip
+    return _write(AgentProfileDocument, _agent_address(agent, profile_id), merge=False, **document)
 
 
-def agent_profile_post(
-    *, agent, profile_id, content: bytes, content_type: str, if_match=None, if_none_match=None
-) -> AgentProfileDocument:
+def agent_profile_post(*, agent, profile_id, **document) -> AgentProfileDocument:
     """Merge a JSON object into ``agent``'s JSON profile document ``profile_id``, or store it when there is none."""
-    address, fields = _agent_address(agent, profile_id)
-    return document_write(
-        model=AgentProfileDocument, address=address, fields=fields, content=content, content_type=content_type,
-        if_match=if_match, if_none_match=if_none_match, merge=True,
-    )  # fmt: skip
+    return _write(AgentProfileDocument, _agent_address(agent, profile_id), merge=True, **document)
 
 
 def agent_profile_delete(*, agent, profile_id, if_match=None) -> int:
@@ -58,26 +58,14 @@ def agent_profile_delete(*, agent, profile_id, if_match=None) -> int:
     return document_delete(model=AgentProfileDocument, address=address, if_match=if_match)
 
 
-def activity_profile_put(
-    *, activity_id, profile_id, content: bytes, content_type: str, if_match=None, if_none_match=None
-) -> ActivityProfileDocument:
+def activity_profile_put(*, activity_id, profile_id, **document) -> ActivityProfileDocument:
     """Store ``content`` as the activity's profile document ``profile_id`` (replacing one only with a precondition)."""
-    address, fields = _activity_address(activity_id, profile_id)
-    return document_write(
-        model=ActivityProfileDocument, address=address, fields=fields, content=content, content_type=content_type,
-        if_match=if_match, if_none_match=if_none_match, require_precondition=True,
-    )  # fmt: skip
+    return _write(ActivityProfileDocument, _activity_address(activity_id, profile_id), merge=False, **document)
 
 
-def activity_profile_post(
-    *, activity_id, profile_id, content: bytes, content_type: str, if_match=None, if_none_match=None
-) -> ActivityProfileDocument:
+def activity_profile_post(*, activity_id, profile_id, **document) -> ActivityProfileDocument:
     """Merge a JSON object into the activity's JSON profile document ``profile_id``, or store it when there is none."""
-    address, fields = _activity_address(activity_id, profile_id)
-    return document_write(
-        model=ActivityProfileDocument, address=address, fields=fields, content=content, content_type=content_type,
-        if_match=if_match, if_none_match=if_none_match, merge=True,
-    )  # fmt: skip
+    return _write(ActivityProfileDocument, _activity_address(activity_id, profile_id), merge=True, **document)
 
 
 def activity_profile_delete(*, activity_id, profile_id, if_match=None) -> int:

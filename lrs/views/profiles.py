@@ -7,6 +7,9 @@ every learner's: a learner's credential reads those of its own activity (404 for
 reads them with ``profile``, ``statements/read`` or ``all/read`` and writes them with ``profile`` (or ``all``).
 """
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.http import HttpResponse, JsonResponse
 
 from ..errors import BadRequest, Forbidden, NotFound
@@ -76,43 +79,6 @@ def _agent(xrequest, credential: Credential, *, write: bool) -> dict:
     return agent
 
 
-def _agent_get(xrequest, credential):
-    if "profileId" in xrequest.params:
-        check_params(xrequest, {"agent", "profileId"})
-        agent = _agent(xrequest, credential, write=False)
-        document = agent_profile_get(agent=agent, profile_id=xrequest.params["profileId"])
-        if document is None:
-            raise NotFound("No such agent profile.")
-        return document_response(document)
-    check_params(xrequest, {"agent", "since"})
-    agent = _agent(xrequest, credential, write=False)
-    return _ids_response(*agent_profile_ids(agent=agent, since=_since(xrequest)))
-
-
-def _agent_write(service):
-    def handler(xrequest, credential):
-        check_params(xrequest, {"agent", "profileId"})
-        arguments = _write_arguments(xrequest)
-        service(agent=_agent(xrequest, credential, write=True), **arguments)
-        return HttpResponse(status=204)
-
-    return handler
-
-
-def _agent_delete(xrequest, credential):
-    check_params(xrequest, {"agent", "profileId"})
-    profile_id = _required(xrequest, "profileId")
-    agent = _agent(xrequest, credential, write=True)
-    agent_profile_delete(agent=agent, profile_id=profile_id, if_match=xrequest.header("If-Match"))
-    return HttpResponse(status=204)
-
-
-agent_profile = xapi_view(
-    {"GET": _agent_get, "PUT": _agent_write(agent_profile_put), "POST": _agent_write(agent_profile_post),
-     "DELETE": _agent_delete}
-)  # fmt: skip
-
-
 # --- /xapi/activities/profile ---------------------------------------------------------------------------------------
 
 
@@ -131,38 +97,71 @@ def _activity(xrequest, credential: Credential, *, write: bool) -> str:
     return activity_id
 
 
-def _activity_get(xrequest, credential):
-    if "profileId" in xrequest.params:
-        check_params(xrequest, {"activityId", "profileId"})
-        activity_id = _activity(xrequest, credential, write=False)
-        document = activity_profile_get(activity_id=activity_id, profile_id=xrequest.params["profileId"])
-        if document is None:
-            raise NotFound("No such activity profile.")
-        return document_response(document)
-    check_params(xrequest, {"activityId", "since"})
-    activity_id = _activity(xrequest, credential, write=False)
-    return _ids_response(*activity_profile_ids(activity_id=activity_id, since=_since(xrequest)))
+# --- both resources -------------------------------------------------------------------------------------------------
 
 
-def _activity_write(service):
-    def handler(xrequest, credential):
-        check_params(xrequest, {"activityId", "profileId"})
-        arguments = _write_arguments(xrequest)
-        service(activity_id=_activity(xrequest, credential, write=True), **arguments)
+@dataclass(frozen=True)
+class ProfileResource:
+    """One profile resource: what names its subject (an agent, an activity) and its selectors and services."""
+
+    param: str  # the query parameter naming the subject: ``agent`` or ``activityId``
+    keyword: str  # the selectors' and services' keyword for it: ``agent`` or ``activity_id``
+    subject: Callable  # (xrequest, credential, *, write) -> the subject, once the credential may reach it
+    missing: str  # the 404's message
+    get: Callable
+    ids: Callable
+    put: Callable
+    post: Callable
+    delete: Callable
+
+
+def profile_view(resource: ProfileResource):
+    """The view of one profile resource: GET one document or the ids, PUT, POST (merge), DELETE."""
+
+    def subject(xrequest, credential, *, write: bool) -> dict:
+        return {resource.keyword: resource.subject(xrequest, credential, write=write)}
+
+    def get(xrequest, credential):
+        if "profileId" in xrequest.params:
+            check_params(xrequest, {resource.param, "profileId"})
+            found = subject(xrequest, credential, write=False)
+            document = resource.get(**found, profile_id=xrequest.params["profileId"])
+            if document is None:
+                raise NotFound(resource.missing)
+            return document_response(document)
+        check_params(xrequest, {resource.param, "since"})
+        found = subject(xrequest, credential, write=False)
+        return _ids_response(*resource.ids(**found, since=_since(xrequest)))
+
+    def write(service):
+        def handler(xrequest, credential):
+            check_params(xrequest, {resource.param, "profileId"})
+            arguments = _write_arguments(xrequest)
+            service(**subject(xrequest, credential, write=True), **arguments)
+            return HttpResponse(status=204)
+
+        return handler
+
+    def delete(xrequest, credential):
+        check_params(xrequest, {resource.param, "profileId"})
+        profile_id = _required(xrequest, "profileId")
+        found = subject(xrequest, credential, write=True)
+        resource.delete(**found, profile_id=profile_id, if_match=xrequest.header("If-Match"))
         return HttpResponse(status=204)
 
-    return handler
+    return xapi_view({"GET": get, "PUT": write(resource.put), "POST": write(resource.post), "DELETE": delete})
 
 
-def _activity_delete(xrequest, credential):
-    check_params(xrequest, {"activityId", "profileId"})
-    profile_id = _required(xrequest, "profileId")
-    activity_id = _activity(xrequest, credential, write=True)
-    activity_profile_delete(activity_id=activity_id, profile_id=profile_id, if_match=xrequest.header("If-Match"))
-    return HttpResponse(status=204)
-
-
-activity_profile = xapi_view(
-    {"GET": _activity_get, "PUT": _activity_write(activity_profile_put),
-     "POST": _activity_write(activity_profile_post), "DELETE": _activity_delete}
+agent_profile = profile_view(
+    ProfileResource(
+        param="agent", keyword="agent", subject=_agent, missing="No such agent profile.", get=agent_profile_get,
+        ids=agent_profile_ids, put=agent_profile_put, post=agent_profile_post, delete=agent_profile_delete,
+    )
+)  # fmt: skip
+activity_profile = profile_view(
+    ProfileResource(
+        param="activityId", keyword="activity_id", subject=_activity, missing="No such activity profile.",
+        get=activity_profile_get, ids=activity_profile_ids, put=activity_profile_put, post=activity_profile_post,
+        delete=activity_profile_delete,
+    )
 )  # fmt: skip

@@ -20,6 +20,7 @@ from cms.services.versions import asset_record_versions
 from cms.tasks import extract_file_text
 from core.signals import asset_file_stored
 from tests.cms.file_samples import docx_bytes, pdf_bytes, png_bytes, pptx_bytes, xlsx_bytes
+from tests.cms.reports import assert_report_queries_do_not_grow
 
 State = AssetVersionText.State
 LIMITS = readers.Limits
@@ -310,3 +311,19 @@ def test_report_is_for_staff_who_may_change_assets(client):
     assert client.get(reverse("cms_reports:file_text")).status_code == 302
     client.force_login(staff_with("assets", "change_asset"))
     assert client.get(reverse("cms_reports:file_text")).status_code == 200
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("export", [None, "csv"])
+def test_report_query_count_does_not_grow_with_rows(superuser_client, django_assert_max_num_queries, export):
+    def make_rows(n):
+        for _ in range(n):
+            asset_with_file_text(data=b"%PDF-1.4\n%\n", name="broken.pdf", title="Broken deck")
+
+    assert_report_queries_do_not_grow(
+        superuser_client,
+        "file_text",
+        export=export,
+        make_rows=make_rows,
+        assert_max_num_queries=django_assert_max_num_queries,
+    )

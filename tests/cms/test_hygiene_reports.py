@@ -1,12 +1,9 @@
 """Reports "Assets: duplicate files" and "Assets: broken links", the edit view's duplicate notice and the upload
 warning: what they list, their filters and exports, who may see them, and their query counts."""
 
-import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.contrib.messages import get_messages
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,7 +11,6 @@ from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from wagtail.admin.menu import reports_menu
 
@@ -27,10 +23,10 @@ from cms.hygiene.probe import Outcome, ProbeResult
 from cms.models import Asset, LinkCheck
 from cms.services.link_checks import link_check_record
 from partners.factories import partner_user
+from tests.cms.reports import STAFF_LOGIN, assert_report_queries_do_not_grow, csv_rows, report_url, staff_with, titles
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
-STAFF_LOGIN = "/accounts/login/"
 PDF_A = b"%PDF-1.4\n% the partner guide\n"
 PDF_B = b"%PDF-1.4\n% the battlecard\n"
 
@@ -41,24 +37,8 @@ def frozen_now():
         yield
 
 
-def report_url(name, **params) -> str:
-    url = reverse(f"cms_reports:{name}")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
 def edit_url(asset) -> str:
     return reverse("wagtailsnippets_cms_asset:edit", args=[asset.pk])
-
-
-def titles(response) -> list[str]:
-    assert response.status_code == 200
-    return [item.title for item in response.context["object_list"]]
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def pdf(content: bytes, name="file.pdf") -> ContentFile:
@@ -285,20 +265,11 @@ def test_a_link_that_answers_again_leaves_the_report(superuser_client, links):
 # --- who may see them ---------------------------------------------------------------------------------------
 
 REPORTS = ["duplicate_files", "broken_links"]
+#: Every report of issue 18's asset hygiene, for the checks of who may open them.
+ASSET_REPORTS = [*REPORTS, "file_text", "file_scans"]
 
 
-def staff_with(*codenames):
-    user = get_user_model().objects.create_user("staff", "staff@example.test", "pw", is_staff=True)
-    group = Group.objects.create(name="Readers")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *(Permission.objects.get(content_type__app_label="cms", codename=codename) for codename in codenames),
-    )
-    user.groups.add(group)
-    return user
-
-
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", ASSET_REPORTS)
 def test_partner_users_and_visitors_are_sent_to_the_login(client, name, duplicates, links):
     anonymous = client.get(report_url(name))
     client.force_login(partner_user())
@@ -310,7 +281,7 @@ def test_partner_users_and_visitors_are_sent_to_the_login(client, name, duplicat
         assert response["Location"].startswith(STAFF_LOGIN)
 
 
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", ASSET_REPORTS)
 @pytest.mark.parametrize("codenames", [(), ("change_program", "change_bulletin"), ("view_asset",)])
 def test_staff_who_may_not_change_assets_are_refused(client, name, codenames, duplicates, links):
     client.force_login(staff_with(*codenames))
@@ -359,23 +330,13 @@ def make_rows(n, editor):
 def test_report_query_count_does_not_grow_with_rows(
     superuser_client, editor, django_assert_max_num_queries, name, export
 ):
-    params = {"export": export} if export else {}
-
-    def get():
-        response = superuser_client.get(report_url(name, **params))
-        assert response.status_code == 200
-        return csv_rows(response) if export else response.context["object_list"]
-
-    make_rows(3, editor)
-    get()  # warm up caches (content types, site) the first admin request fills
-    with CaptureQueriesContext(connection) as small:
-        few = get()
-    assert len(few) >= 3
-
-    make_rows(27, editor)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        many = get()
-    assert len(many) > len(few)
+    assert_report_queries_do_not_grow(
+        superuser_client,
+        name,
+        export=export,
+        make_rows=lambda n: make_rows(n, editor),
+        assert_max_num_queries=django_assert_max_num_queries,
+    )
 
 
 def test_the_edit_view_notice_costs_one_query(superuser_client, duplicates, django_assert_max_num_queries):

@@ -1,17 +1,13 @@
 """Content reports (expiring soon, review overdue, expired not archived, not downloaded) and the dashboard panel."""
 
-import csv
 import io
 import re
 from datetime import UTC, date, datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils.http import urlencode
 
 from wagtail.admin.menu import reports_menu
 
@@ -24,9 +20,9 @@ from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset, Bulletin, Download, Program
 from cms.services.activity import download_record
 from partners.factories import partner_user
+from tests.cms.reports import STAFF_LOGIN, assert_report_queries_do_not_grow, csv_rows, report_url, staff_with, titles
 
 pytestmark = pytest.mark.django_db
-STAFF_LOGIN = "/accounts/login/"  # where Wagtail sends the signed-out (WAGTAILADMIN_LOGIN_URL)
 
 NOW = datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
 TODAY = date(2027, 5, 10)
@@ -45,25 +41,8 @@ def frozen_now():
         yield
 
 
-def report_url(name, **params) -> str:
-    url = reverse(f"cms_reports:{name}")
-    return f"{url}?{urlencode(params)}" if params else url
-
-
 def days(n) -> datetime:
     return NOW + timedelta(days=n)
-
-
-def titles(response) -> list[str]:
-    """The titles listed, in their order."""
-    assert response.status_code == 200
-    return [item.title for item in response.context["object_list"]]
-
-
-def csv_rows(response) -> list[list[str]]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/csv"
-    return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
 
 
 def download(asset, *, at=None):
@@ -395,23 +374,13 @@ def make_rows(n, editor):
 def test_report_query_count_does_not_grow_with_rows(
     superuser_client, editor, django_assert_max_num_queries, name, export
 ):
-    params = {"export": export} if export else {}
-
-    def get():
-        response = superuser_client.get(report_url(name, **params))
-        assert response.status_code == 200
-        return csv_rows(response) if export else response.context["object_list"]
-
-    make_rows(3, editor)
-    get()  # warm up caches (content types, site) the first admin request fills
-    with CaptureQueriesContext(connection) as small:
-        few = get()
-    assert len(few) >= 3
-
-    make_rows(27, editor)
-    with django_assert_max_num_queries(len(small.captured_queries)):
-        many = get()
-    assert len(many) > len(few)
+    assert_report_queries_do_not_grow(
+        superuser_client,
+        name,
+        export=export,
+        make_rows=lambda n: make_rows(n, editor),
+        assert_max_num_queries=django_assert_max_num_queries,
+    )
 
 
 # --- the dashboard panel -----------------------------------------------------------------------
@@ -521,19 +490,8 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client):
     assert response["Location"].startswith(STAFF_LOGIN)
 
 
-def admin_user_with(*codenames):
-    user = get_user_model().objects.create_user("staff", "staff@example.test", "pw", is_staff=True)
-    group = Group.objects.create(name="Report readers")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *(Permission.objects.get(content_type__app_label="cms", codename=codename) for codename in codenames),
-    )
-    user.groups.add(group)
-    return user
-
-
 def test_staff_without_the_change_permission_is_refused_and_sees_no_panel(client, dashboard_content):
-    client.force_login(admin_user_with())
+    client.force_login(staff_with())
 
     response = client.get(report_url("expiring_soon"))
     home = client.get(reverse("wagtailadmin_home"))
@@ -544,7 +502,7 @@ def test_staff_without_the_change_permission_is_refused_and_sees_no_panel(client
 
 
 def test_staff_who_may_change_programs_only_see_programs(client, dashboard_content):
-    client.force_login(admin_user_with("change_program"))
+    client.force_login(staff_with("change_program"))
 
     expiring = client.get(report_url("expiring_soon", days=90))
     not_downloaded = client.get(report_url("not_downloaded"))

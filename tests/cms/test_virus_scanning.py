@@ -21,6 +21,7 @@ from cms.scanning.clamd import ClamdClient, ScannerUnavailable, parse_reply
 from cms.storage import private_storage
 from partners.factories import StaffUserFactory
 from tests.cms.fake_clamd import EICAR, FakeClamd
+from tests.cms.reports import assert_report_queries_do_not_grow
 
 pytestmark = pytest.mark.django_db
 
@@ -245,6 +246,7 @@ def test_the_importer_makes_a_clean_file_live(tmp_path, clamd):
     assert asset.live and scan_of(asset).status == "clean"
 
 
+<<<<<<< HEAD
 def test_with_scanning_off_the_report_lists_only_what_cannot_be_served(superuser_client, settings):
     settings.CLAMAV_URL = ""
     served, infected = AssetFactory(title="Stored unscanned"), AssetFactory(title="Found infected earlier")
@@ -255,3 +257,24 @@ def test_with_scanning_off_the_report_lists_only_what_cannot_be_served(superuser
 
     assert "Found infected earlier" in html
     assert "Stored unscanned" not in html  # downloadable while scanning is off: nothing to report
+=======
+@pytest.mark.parametrize("export", [None, "csv"])
+def test_the_scan_report_query_count_does_not_grow_with_rows(
+    superuser_client, django_assert_max_num_queries, django_capture_on_commit_callbacks, export
+):
+    uploader = StaffUserFactory()
+
+    def make_rows(n):  # files not scanned (scanning is off here), each pointing at its asset once committed
+        with django_capture_on_commit_callbacks(execute=True):
+            for _ in range(n):
+                AssetFactory(file=ContentFile(PDF, name="prices.pdf"), owner=uploader)
+
+    assert_report_queries_do_not_grow(
+        superuser_client,
+        "file_scans",
+        export=export,
+        make_rows=make_rows,
+        assert_max_num_queries=django_assert_max_num_queries,
+    )
+    assert FileScan.objects.filter(object_id__isnull=False).count() == 30
+>>>>>>> l18/review

@@ -48,3 +48,37 @@ def test_the_checks_look_at_real_code():
     # Guards the two tests above against passing because they found nothing to read.
     assert Path(ROOT / "cms" / "apps.py").exists()
     assert sum(1 for _ in (ROOT / "cms").rglob("*.py")) > 20
+
+
+def test_the_pdf_font_lives_in_core_where_every_app_that_draws_pdfs_reads_it():
+    """cms (the co-brand stamp) must not read certifications' folder: a lower layer never reaches a higher one,
+    by import or by path. The font is core's, and both cms' setting and certifications' PDFs point there."""
+    from django.conf import settings
+
+    from certifications import pdf
+    from core.fonts import FONTS_DIR
+
+    assert Path(settings.PARTNERHUB_COBRAND_FONT).parent == FONTS_DIR
+    assert Path(settings.PARTNERHUB_COBRAND_FONT).exists()
+    assert pdf.FONTS_DIR == FONTS_DIR
+    assert all((FONTS_DIR / name).exists() for name in pdf.FONT_FILES.values())
+    assert not (ROOT / "certifications" / "fonts").exists()
+
+
+def test_every_dependency_is_pinned_once():
+    """A package named twice (in one file or across both) drifts: one bump leaves the other line behind."""
+    seen: dict[str, str] = {}
+    twice, unpinned = [], []
+    for file_name in ("requirements.txt", "requirements-dev.txt"):
+        for line in (ROOT / file_name).read_text().splitlines():
+            requirement = line.split("#", 1)[0].strip()
+            if not requirement or requirement.startswith("-r "):
+                continue
+            name = requirement.split("==", 1)[0].split("[", 1)[0].strip().lower().replace("_", "-")
+            if "==" not in requirement:
+                unpinned.append(requirement)
+            if name in seen:
+                twice.append(f"{name} ({seen[name]} and {file_name})")
+            seen[name] = file_name
+    assert twice == []
+    assert unpinned == []

@@ -151,3 +151,21 @@ def _jpeg() -> bytes:
     out = io.BytesIO()
     Image.new("RGB", (200, 100), "#e76f51").save(out, "JPEG")
     return out.getvalue()
+
+
+def test_the_library_costs_a_fixed_number_of_queries_whatever_the_thumbnails(
+    client, world, django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    client.force_login(world["colleague"].user)
+
+    def count(expected_thumbnails: int) -> int:
+        with django_assert_max_num_queries(40) as captured:
+            assert len(IMG.findall(html(client.get("/library/")))) == expected_thumbnails
+        return len(captured)
+
+    pdf_asset(django_capture_on_commit_callbacks)
+    client.get("/library/")  # the first request of a site makes its branding settings row
+    few = count(1)
+    for _ in range(5):
+        pdf_asset(django_capture_on_commit_callbacks)
+    assert count(6) <= few

@@ -88,3 +88,22 @@ def test_a_german_user_reads_what_unlocks_it_in_german(client, world):
 
     assert "Erfordert die Zertifizierung „SD-WAN Pro“, die mindestens 2 aktive Benutzer Ihres Unternehmens" in page
     assert "Requires" not in page
+
+
+def test_the_learning_page_costs_a_fixed_number_of_queries_whatever_the_locked_courses(
+    client, world, django_assert_max_num_queries
+):
+    qualification = world["certification"].qualification
+    client.force_login(world["user"])
+
+    def count() -> int:
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get("/learning/").status_code == 200
+        return len(captured)
+
+    CourseFactory(**requirement(qualification))
+    client.get("/learning/")  # the first request of a site makes its branding settings row
+    few = count()
+    for number in range(8):
+        CourseFactory(**requirement(qualification, HeldBy.PARTNER if number % 2 else HeldBy.USER))
+    assert count() <= few

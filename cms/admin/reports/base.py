@@ -41,6 +41,16 @@ DEFAULT_EXPIRY_WINDOW = 30
 NOT_DOWNLOADED_DAYS = 90
 
 
+def asset_filters() -> tuple:
+    """The filters every asset report ends with: ``owner, asset_type = asset_filters()`` after its own."""
+    return (
+        OwnerFilter(label="Owner", queryset=staff_users, null_label="No owner"),
+        django_filters.ChoiceFilter(
+            label="Asset type", choices=Asset.AssetType.choices, empty_label="All", widget=forms.RadioSelect
+        ),
+    )
+
+
 class ContentKind(models.TextChoices):
     ASSET = "asset", "Asset"
     PROGRAM = "program", "Program"

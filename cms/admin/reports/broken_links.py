@@ -16,11 +16,10 @@ from wagtail.admin.ui.tables import Column
 
 import django_filters
 
-from cms.gating.filters import OwnerFilter, staff_users
 from cms.hygiene.selectors import broken_link_q
 from cms.models import Asset
 
-from .base import ContentReportView, days_between, owner_column, state_column, title_column
+from .base import ContentReportView, asset_filters, days_between, owner_column, state_column, title_column
 
 
 class BrokenLinksFilterSet(WagtailFilterSet):
@@ -34,10 +33,7 @@ class BrokenLinksFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         method="filter_problem",
     )
-    owner = OwnerFilter(label="Owner", queryset=staff_users, null_label="No owner")
-    asset_type = django_filters.ChoiceFilter(
-        label="Asset type", choices=Asset.AssetType.choices, empty_label="All", widget=forms.RadioSelect
-    )
+    owner, asset_type = asset_filters()
 
     class Meta:
         model = Asset

@@ -5,7 +5,6 @@ when it is stored), whatever the file names. The rows of one file come together 
 the first title), each with links to the other assets that have the same file.
 """
 
-from django import forms
 from django.contrib.admin.utils import quote
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
@@ -13,13 +12,10 @@ from django.utils.html import format_html, format_html_join
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.ui.tables import Column
 
-import django_filters
-
-from cms.gating.filters import OwnerFilter, staff_users
 from cms.hygiene.selectors import copies_by_hash, duplicate_file_q
 from cms.models import Asset
 
-from .base import ContentReportView, owner_column, state_column, title_column
+from .base import ContentReportView, asset_filters, owner_column, state_column, title_column
 
 
 def asset_edit_url(pk) -> str:
@@ -27,10 +23,7 @@ def asset_edit_url(pk) -> str:
 
 
 class DuplicateFilesFilterSet(WagtailFilterSet):
-    owner = OwnerFilter(label="Owner", queryset=staff_users, null_label="No owner")
-    asset_type = django_filters.ChoiceFilter(
-        label="Asset type", choices=Asset.AssetType.choices, empty_label="All", widget=forms.RadioSelect
-    )
+    owner, asset_type = asset_filters()
 
     class Meta:
         model = Asset

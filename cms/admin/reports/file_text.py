@@ -15,11 +15,10 @@ from wagtail.admin.ui.tables import Column
 import django_filters
 
 from cms.extraction.selectors import file_text_problems
-from cms.gating.filters import OwnerFilter, staff_users
 from cms.models import Asset, AssetVersionText
 from core.reports import AbsoluteDateColumn
 
-from .base import ContentReportView, owner_column, state_column, title_column
+from .base import ContentReportView, asset_filters, owner_column, state_column, title_column
 
 State = AssetVersionText.State
 
@@ -36,10 +35,7 @@ class FileTextFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         method="filter_state",
     )
-    owner = OwnerFilter(label="Owner", queryset=staff_users, null_label="No owner")
-    asset_type = django_filters.ChoiceFilter(
-        label="Asset type", choices=Asset.AssetType.choices, empty_label="All", widget=forms.RadioSelect
-    )
+    owner, asset_type = asset_filters()
 
     class Meta:
         model = Asset

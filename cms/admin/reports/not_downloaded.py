@@ -8,7 +8,6 @@ from wagtail.admin.ui.tables import Column
 
 import django_filters
 
-from cms.gating.filters import OwnerFilter, staff_users
 from cms.models import Asset
 from core.reports import AbsoluteDateColumn
 
@@ -16,6 +15,7 @@ from .base import (
     NOT_DOWNLOADED_DAYS,
     ContentReportView,
     asset_downloads,
+    asset_filters,
     not_downloaded_q,
     owner_column,
     state_column,
@@ -34,10 +34,7 @@ class NotDownloadedFilterSet(WagtailFilterSet):
         widget=forms.RadioSelect,
         method="filter_downloads",
     )
-    owner = OwnerFilter(label="Owner", queryset=staff_users, null_label="No owner")
-    asset_type = django_filters.ChoiceFilter(
-        label="Asset type", choices=Asset.AssetType.choices, empty_label="All", widget=forms.RadioSelect
-    )
+    owner, asset_type = asset_filters()
 
     class Meta:
         model = Asset

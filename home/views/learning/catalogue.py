@@ -34,8 +34,8 @@ def locked_courses(*, user) -> list[dict]:
     """Courses in my audience that a certification I (or my company) lack would unlock, with what unlocks each."""
     fields = ("pk", "title", "summary", "required_qualification_id", "required_qualification_mode", "required_holders")
     courses = list(locked_for(Course, user).order_by("title", "pk").only(*fields)[:LOCKED_COURSES])
-    unlock = unlock_payloads(user=user, items=courses) if courses else {}
-    return [{"course": course, "unlock": unlock[course.pk]} for course in courses]
+    unlock = unlock_payloads(user=user, items=courses) if courses else []
+    return [{"course": course, "unlock": hint} for course, hint in zip(courses, unlock, strict=True)]
 
 
 @portal_page

@@ -11,11 +11,8 @@ def role_choices():
     return Role.objects.order_by("name")
 
 
-class InvitationForm(forms.Form):
-    email = forms.EmailField(label=_("E-mail address"), max_length=254)
-    roles = forms.ModelMultipleChoiceField(
-        label=_("Roles"), queryset=role_choices(), required=False, widget=forms.CheckboxSelectMultiple
-    )
+class ServiceForm(forms.Form):
+    """A form whose data a service checks again: ``refused`` shows what the service refused."""
 
     def refused(self, error: ValidationError) -> None:
         """Show a service's refusal on the form (by field where it names one)."""
@@ -24,6 +21,13 @@ class InvitationForm(forms.Form):
                 self.add_error(field if field in self.fields else None, errors)
         else:
             self.add_error(None, error)
+
+
+class InvitationForm(ServiceForm):
+    email = forms.EmailField(label=_("E-mail address"), max_length=254)
+    roles = forms.ModelMultipleChoiceField(
+        label=_("Roles"), queryset=role_choices(), required=False, widget=forms.CheckboxSelectMultiple
+    )
 
 
 class RolesForm(forms.Form):
@@ -40,7 +44,7 @@ class MemberFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
 
 
-class CompanyBrandingForm(forms.Form):
+class CompanyBrandingForm(ServiceForm):
     """What co-branded downloads carry: the name and the logo (checked again by the partner's model)."""
 
     display_name = forms.CharField(
@@ -56,10 +60,3 @@ class CompanyBrandingForm(forms.Form):
         widget=forms.FileInput(attrs={"accept": "image/png,image/jpeg"}),
     )
     remove_logo = forms.BooleanField(label=_("Remove the current logo"), required=False)
-
-    def refused(self, error: ValidationError) -> None:
-        if hasattr(error, "error_dict"):
-            for field, errors in error.error_dict.items():
-                self.add_error(field if field in self.fields else None, errors)
-        else:
-            self.add_error(None, error)
