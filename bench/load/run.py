@@ -63,9 +63,13 @@ def main(argv=None) -> int:
     if not args.in_stack:
         fresh = [] if args.reuse else ["--fresh"]
         stack = [sys.executable, "-m", "devtools.stack", "run", "--dir", str(args.stack_dir), *fresh]
-        return subprocess.call(
+        wrapper = subprocess.Popen(
             [*stack, "--only", SERVICES, "--", sys.executable, "-m", "bench.load", *argv, "--in-stack"]
         )
+        try:
+            return wrapper.wait()
+        except KeyboardInterrupt:  # Ctrl-C reached the stack and the run too: wait while they stop everything
+            return wrapper.wait()
     # SIGTERM (a CI timeout, `kill`) ends the run like Ctrl-C: through the finally below, which stops everything.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     args.out.mkdir(parents=True, exist_ok=True)
@@ -94,6 +98,7 @@ def production_env(args) -> dict:
         "DATABASE_CONN_MAX_AGE": os.environ.get("DATABASE_CONN_MAX_AGE", "60"),
         "PARTNERHUB_VAR_DIR": str(args.out / "var"),
         "LOG_LEVEL": "WARNING",
+        "TQDM_DISABLE": "1",  # the generator's progress bars: pages of them in a log
         "PYTHONPATH": str(ROOT),
     }
 
