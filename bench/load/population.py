@@ -48,6 +48,21 @@ def ensure_quizzes(rng: random.Random) -> str:
     return "added 3 quizzes as the courses' final quizzes"
 
 
+def ensure_sample_file() -> str:
+    """The population's one file, stored again if the storage lost it: the stack's S3 server (moto) keeps its
+    objects in memory, so a run that reuses the database (``--reuse``) starts with an empty bucket."""
+    from django.core.files.base import ContentFile
+
+    from cms.models import Asset
+    from cms.storage import private_storage
+
+    name = Asset.objects.exclude(file="").values_list("file", flat=True).first()
+    if not name or private_storage().exists(name):
+        return "sample file present"
+    private_storage().save(name, ContentFile(b"%PDF-1.4\n% benchmark\n"))
+    return f"sample file {name} stored again"
+
+
 def scan_files() -> str:
     from cms.services.scanning import file_scans_rescan
 
@@ -108,6 +123,7 @@ def main(argv=None) -> int:
     rng = random.Random(args.seed)
     print(ensure_portal_content(rng), flush=True)
     print(ensure_quizzes(rng), flush=True)
+    print(ensure_sample_file(), flush=True)
     print(scan_files(), flush=True)
     if not args.no_reindex:
         print(reindex(), flush=True)

@@ -161,7 +161,8 @@ def start_processes(args, env, started: Started) -> list[str]:
         hosts.append(f"http://127.0.0.1:{port}")
     celery = [str(bin_dir / "celery"), "-A", "cms"]
     for n in range(args.workers):
-        worker = [*celery, "worker", "--concurrency", "2", "-n", f"load{n + 1}@%h", "--loglevel", "WARNING"]
+        # INFO: a line per task, so the log says what the worker and beat did during the load.
+        worker = [*celery, "worker", "--concurrency", "2", "-n", f"load{n + 1}@%h", "--loglevel", "INFO"]
         started.start(f"worker{n + 1}", worker, env)
     schedule = str(args.out / "celerybeat-schedule")
     started.start("beat", [*celery, "beat", "--schedule", schedule, "--loglevel", "WARNING"], env)
