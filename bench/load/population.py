@@ -69,6 +69,19 @@ def scan_files() -> str:
     return f"virus scans: {file_scans_rescan()}"
 
 
+def index_filled() -> bool:
+    """Whether the search index holds documents. The stack's Elasticsearch starts a new cluster each time, so a
+    run that reuses the database (``--reuse``) has no index: searches would all go to the database fallback."""
+    from search.client import get_client
+    from search.index import alias_name
+
+    client = get_client()
+    try:
+        return client is not None and client.count(index=alias_name())["count"] > 0
+    except Exception:  # no alias yet, or no cluster: either way there is no index to keep
+        return False
+
+
 def reindex() -> str:
     from django.core.management import call_command
 
@@ -112,7 +125,7 @@ def main(argv=None) -> int:
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--out", required=True)
     parser.add_argument("--seed", type=int, default=19)
-    parser.add_argument("--no-reindex", action="store_true")
+    parser.add_argument("--no-reindex", action="store_true", help="Keep the search index when it has documents.")
     args = parser.parse_args(argv)
 
     import django
@@ -125,7 +138,7 @@ def main(argv=None) -> int:
     print(ensure_quizzes(rng), flush=True)
     print(ensure_sample_file(), flush=True)
     print(scan_files(), flush=True)
-    if not args.no_reindex:
+    if not (args.no_reindex and index_filled()):
         print(reindex(), flush=True)
     users = partner_users(args.users, rng)
     if len(users) < args.users:
