@@ -148,7 +148,9 @@ def prepare(args, env) -> None:
     ]
     if args.reuse:  # the index of the population kept
         population.append("--no-reindex")
-    step("learning content, scans, search index, partner users", population, env)
+    # Rebuilding the index of 100k documents on a busy machine: bulk requests wait longer than a partner would.
+    slow_es = {**env, "ELASTICSEARCH_TIMEOUT": "60"}
+    step("learning content, scans, search index, partner users", population, slow_es)
 
 
 def start_processes(args, env, started: Started) -> list[str]:
