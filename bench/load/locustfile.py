@@ -129,11 +129,7 @@ class PartnerUser(FastHttpUser):
         course_id = course_id or (self.rng.choice(self.course_ids) if self.course_ids else None)
         if course_id is None:
             return None
-        course = self._json(f"/api/v1/courses/{course_id}", "course_detail")
-        if course:
-            lessons = [lesson["id"] for module in course["modules"] for lesson in module["lessons"]]
-            self.lesson_ids = lessons or self.lesson_ids
-        return course
+        return self._json(f"/api/v1/courses/{course_id}", "course_detail")
 
     def enroll(self):
         """Enrol in one course with a quiz (on start): the course whose lessons and quiz this user takes."""
@@ -142,6 +138,8 @@ class PartnerUser(FastHttpUser):
             if course and course.get("final_quiz"):
                 if self._post(f"/api/v1/courses/{course_id}/enroll", "enroll", None, expect=(200, 201)):
                     self.course, self.quiz_id = course_id, course["final_quiz"]["id"]
+                    # Lessons are opened in the course enrolled in (any other answers 409 "Enrol first").
+                    self.lesson_ids = [lesson["id"] for module in course["modules"] for lesson in module["lessons"]]
                 return
 
     def lesson(self):
