@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from urllib.parse import urlparse
 
 from django.conf import settings
 from django.core.cache import caches
@@ -107,8 +108,9 @@ def backup_create(
 
 
 def _copy_files(target, name: str, manifest: Manifest, progress: Progress) -> list[str]:
-    """Copy every file of the manifest's storages into the backup, adding each to the manifest."""
-    roots = tuple(manifest.storages.values())
+    """Copy every file of the manifest's storages into the backup, adding each to the manifest. A storage nested
+    in another (``private/`` in the bucket of the media) and the backups themselves are left out of the outer one."""
+    roots = (*manifest.storages.values(), storage_root(target))
     listed = [
         (alias, stored)
         for alias in manifest.storages
@@ -155,6 +157,7 @@ class RestorePlan:
     location: str
     database: str
     storages: dict[str, str]  # alias -> where its files will be written
+    cache_kept: list[str] = field(default_factory=list)  # caches not cleared: they share the broker's database
 
     def describe(self, database_description: str) -> str:
         lines = [
@@ -164,7 +167,7 @@ class RestorePlan:
         for alias, root in self.storages.items():
             count = sum(1 for entry in self.manifest.files if entry.storage == alias)
             lines.append(f"  writes {count} files into the {alias!r} storage ({root}),")
-        lines.append("  and clears the cache.")
+        lines.append("  and clears the cache (unless it shares the Celery broker's Redis database).")
         return "\n".join(lines)
 
 
@@ -195,9 +198,28 @@ def backup_restore(
         progress("database restore", 1)
         database_restore(alias=database, source=dump_path, dump=manifest.database)
     _restore_files(source, manifest, progress)
-    for alias in settings.CACHES:
-        caches[alias].clear()  # cached answers, tokens and counters describe the data before the restore
+    plan.cache_kept = caches_clear_after_restore()
     return plan
+
+
+def _redis_address(url) -> tuple:
+    parsed = urlparse(str(url))
+    return (parsed.scheme, parsed.hostname, parsed.port, parsed.path.strip("/") or "0")
+
+
+def caches_clear_after_restore() -> list[str]:
+    """Clear every cache (its answers, tokens and counters describe the data before the restore), except one in
+    the Celery broker's own Redis database, which ``clear()`` (FLUSHDB) would empty of queued tasks: answered."""
+    broker = _redis_address(settings.CELERY_BROKER_URL)
+    kept = []
+    for alias, config in settings.CACHES.items():
+        locations = config.get("LOCATION") or []
+        locations = [locations] if isinstance(locations, str) else locations
+        if any(_redis_address(location) == broker for location in locations):
+            kept.append(alias)
+        else:
+            caches[alias].clear()
+    return kept
 
 
 def _restore_plan(manifest: Manifest, location: str, database: str) -> RestorePlan:

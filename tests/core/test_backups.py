@@ -4,6 +4,7 @@ running during the backup: tests/integration/test_backups.py."""
 
 import hashlib
 import json
+from pathlib import Path
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
@@ -196,3 +197,29 @@ def test_no_pg_dump_of_the_servers_version_is_a_clear_error():
 )
 def test_safe_names(name, safe):
     assert safe_name(name) is safe
+
+
+def test_backups_kept_inside_a_backed_up_storage_are_not_backed_up_again(db, settings):
+    inside = Path(default_storage.path("backups-inside-media"))
+    settings.BACKUP_LOCATION = str(inside)
+    default_storage.save("images/backup-test/logo.png", ContentFile(b"\x89PNG logo"))
+    backup()
+    second = json.loads((inside / backup() / MANIFEST).read_text())
+    assert not [entry for entry in second["files"] if entry["name"].startswith("backups-inside-media/")]
+    assert [entry for entry in second["files"] if entry["name"] == "images/backup-test/logo.png"]
+
+
+def test_restore_never_clears_a_cache_that_is_the_brokers_redis_database(settings):
+    from core.backups.services import caches_clear_after_restore
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6399/0"
+    redis = "django.core.cache.backends.redis.RedisCache"
+    settings.CACHES = {
+        "default": {"BACKEND": redis, "LOCATION": "redis://127.0.0.1:6399"},  # FLUSHDB here drops queued tasks
+        "local": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "restore-test"},
+    }
+    from django.core.cache import caches
+
+    caches["local"].set("stale", 1)
+    assert caches_clear_after_restore() == ["default"]
+    assert caches["local"].get("stale") is None

@@ -35,6 +35,11 @@ class Command(BaseCommand):
                 plan = backup_restore(name=name, location=location, confirm=confirm, progress=bars)
         except (BackupRefused, BackupLocationError, DatabaseBackupError) as error:
             raise CommandError(str(error)) from None
+        for alias in plan.cache_kept:
+            self.stderr.write(
+                f"The cache {alias!r} was not cleared: it is the Celery broker's Redis database (CELERY_BROKER_URL), "
+                "and clearing it would drop queued tasks. Give the cache its own database (REDIS_URL=redis://…/1)."
+            )
         self.stdout.write(
             f"Restored backup {plan.manifest.name}: the database and {len(plan.manifest.files)} files. "
             "Run `manage.py migrate` if this code is newer than the backup, then rebuild the search index "
