@@ -32,8 +32,8 @@ from partners.factories import partner_user
 from .conftest import ROOT, _database_url_for
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
-WRITES_BEFORE = 3  # the writer has committed this many sets before the backup starts
-WRITES_AFTER = 3  # and this many after it ended
+WRITES_BEFORE = 2  # the writer has committed this many sets before the backup starts
+WRITES_AFTER = 2  # and this many after it ended
 
 
 @dataclass(frozen=True)
@@ -107,9 +107,9 @@ def test_a_backup_taken_while_partners_write_restores_everything_committed_befor
     writer.start()
     try:
         wait_for(lambda: len(written) >= WRITES_BEFORE or errors)
-        during_start = len(written)
+        during_start, started = len(written), time.monotonic()
         call_command("backup", "--location", location, "--no-progress", verbosity=0)
-        after_backup = len(written)
+        after_backup, timings = len(written), {"backup": time.monotonic() - started}
         wait_for(lambda: len(written) >= after_backup + WRITES_AFTER or errors)
     finally:
         stop.set()
@@ -139,6 +139,7 @@ def test_a_backup_taken_while_partners_write_restores_everything_committed_befor
         "DATABASE_URL": _database_url_for(restored_database),
         "AWS_STORAGE_BUCKET_NAME": restored_bucket,
     }
+    started = time.monotonic()
     restore = subprocess.run(
         [sys.executable, "manage.py", "restore", manifest["name"], "--location", location, "--noinput"],
         cwd=ROOT,
@@ -148,6 +149,7 @@ def test_a_backup_taken_while_partners_write_restores_everything_committed_befor
         timeout=300,
     )
     assert restore.returncode == 0, restore.stderr[-3000:]
+    timings["restore"] = time.monotonic() - started
 
     # The rows: every set committed before the snapshot, none after it, and what was there before.
     with psycopg.connect(_database_url_for(restored_database)) as restored:
@@ -163,6 +165,7 @@ def test_a_backup_taken_while_partners_write_restores_everything_committed_befor
         assert hashlib.sha256(body).hexdigest() == w.sha256, w.file_name
 
     # The restored hub answers partners: the list, each restored asset and its download; the later ones are 404.
+    started = time.monotonic()
     probe = subprocess.run(
         [sys.executable, "-m", "tests.integration.backup_probe"],
         cwd=ROOT,
@@ -178,3 +181,6 @@ def test_a_backup_taken_while_partners_write_restores_everything_committed_befor
     for w in kept:
         assert answer["present"][str(w.asset_id)] == {"detail": 200, "download": 302, "sha256": w.sha256}
     assert set(answer["absent"].values()) == {404}
+    timings["probe"] = time.monotonic() - started
+    phases = ", ".join(f"{phase} {seconds:.1f} s" for phase, seconds in timings.items())
+    print(f"{len(written)} sets written ({len(kept)} in the backup); {phases}")
