@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com CLAMAV_URL=tcp://127.0.0.1:3310
 
-.PHONY: install demo serve test lint format unit integration browser clamav screenshots stack stack-down stack-status bench load clean messages
+.PHONY: install demo serve test lint format unit integration browser clamav screenshots stack stack-down stack-status bench load clean messages backup restore
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -93,6 +93,17 @@ bench: $(INSTALLED)
 LOAD_ARGS ?=
 load: $(INSTALLED)
 	$(BIN)/python -m bench.load $(LOAD_ARGS)
+
+## Backups (core.backups): the database and every file of the storages, with a SHA-256 manifest, to BACKUP_LOCATION
+## (a folder, default var/backups, or s3://bucket/prefix). Settings from the environment (DJANGO_SETTINGS_MODULE,
+## default development; production: cms.settings.production with its variables). `make backup KEEP=7` keeps the
+## newest 7; `make restore` restores the newest finished backup, `make restore BACKUP=<name>` that one (it asks first).
+BACKUP_SETTINGS = DJANGO_SETTINGS_MODULE=$${DJANGO_SETTINGS_MODULE:-cms.settings.dev}
+backup: $(INSTALLED)
+	$(BACKUP_SETTINGS) $(BIN)/python manage.py backup $(if $(KEEP),--keep $(KEEP))
+
+restore: $(INSTALLED)
+	$(BACKUP_SETTINGS) $(BIN)/python manage.py restore $(BACKUP)
 
 ## The German catalogues of what learners and partners see: the portal (home), the package player (elearning) and
 ## certificates and transcripts (certifications), and cms's words that reach partners (what unlocks a locked item, why a

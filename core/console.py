@@ -28,12 +28,13 @@ class SectionProgress:
         self.prefix = prefix
         self.bar = None
 
-    def __call__(self, section: str, total: int):
+    def __call__(self, section: str, total: int, unit: str = "entry"):
         self.close()
         self.bar = tqdm(
             total=total,
             desc=f"{self.prefix}{section}",
-            unit="entry",
+            unit=unit,
+            unit_scale=unit == "B",  # bytes: kB, MB, GB
             disable=self.disable,
             leave=False,
             file=self.stream,

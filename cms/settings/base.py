@@ -329,6 +329,9 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Partner Hub <partnerhub@localhost>")
 
+# Backups of the database and the files (core.backups): cms/settings/backups.py.
+from .backups import *  # noqa: E402, F403
+
 # Content lifecycle
 ARCHIVE_AFTER_EXPIRY_DAYS = env.int("ARCHIVE_AFTER_EXPIRY_DAYS", default=30)
 # Owners are e-mailed this many days before an item expires / is due for review (each once).
