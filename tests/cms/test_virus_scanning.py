@@ -246,7 +246,6 @@ def test_the_importer_makes_a_clean_file_live(tmp_path, clamd):
     assert asset.live and scan_of(asset).status == "clean"
 
 
-<<<<<<< HEAD
 def test_with_scanning_off_the_report_lists_only_what_cannot_be_served(superuser_client, settings):
     settings.CLAMAV_URL = ""
     served, infected = AssetFactory(title="Stored unscanned"), AssetFactory(title="Found infected earlier")
@@ -257,7 +256,8 @@ def test_with_scanning_off_the_report_lists_only_what_cannot_be_served(superuser
 
     assert "Found infected earlier" in html
     assert "Stored unscanned" not in html  # downloadable while scanning is off: nothing to report
-=======
+
+
 @pytest.mark.parametrize("export", [None, "csv"])
 def test_the_scan_report_query_count_does_not_grow_with_rows(
     superuser_client, django_assert_max_num_queries, django_capture_on_commit_callbacks, export
@@ -277,4 +277,3 @@ def test_the_scan_report_query_count_does_not_grow_with_rows(
         assert_max_num_queries=django_assert_max_num_queries,
     )
     assert FileScan.objects.filter(object_id__isnull=False).count() == 30
->>>>>>> l18/review
