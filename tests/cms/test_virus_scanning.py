@@ -264,10 +264,11 @@ def test_the_scan_report_query_count_does_not_grow_with_rows(
 ):
     uploader = StaffUserFactory()
 
-    def make_rows(n):  # files not scanned (scanning is off here), each pointing at its asset once committed
+    def make_rows(n):  # files found infected, each pointing at its asset once committed
         with django_capture_on_commit_callbacks(execute=True):
             for _ in range(n):
                 AssetFactory(file=ContentFile(PDF, name="prices.pdf"), owner=uploader)
+        FileScan.objects.update(status=FileScan.Status.INFECTED)
 
     assert_report_queries_do_not_grow(
         superuser_client,
