@@ -1,1 +1,0 @@
-"""``make load``: the hub over HTTP under Locust, on the real stack with production settings (see ``run``)."""

@@ -1,7 +1,0 @@
-"""``python -m bench.load``: see ``bench.load.run``."""
-
-import sys
-
-from bench.load.run import main
-
-sys.exit(main())
