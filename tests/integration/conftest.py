@@ -269,3 +269,26 @@ def new_context(browser, live_server):
     yield make
     for context in contexts:
         context.close()
+    wait_for_requests_in_flight()
+
+
+def wait_for_requests_in_flight(timeout: float = 15.0) -> None:
+    """Wait until no other connection to the test database is inside a query or a transaction.
+
+    A closed browser may leave a request running in the live server (a player's last commit as its page
+    goes); the flush after a transactional test would then deadlock with that request's transaction.
+    """
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.1)
