@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
+from core.outbox.services import outbox_email_deliver, outbox_send_mail
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
@@ -270,41 +271,58 @@ def expiry_reminders_send(*, now=None) -> int:
             required_courses_total=Count("certification__required_courses", distinct=True),
         )
     )
-    sent = 0
+    decided: list[int] = []
     horizon = now + timedelta(days=max(lead_times, default=0))
     for certificate in current.filter(expires_at__gt=now, expires_at__lte=horizon):
         lead = reminder_lead_time((certificate.expires_at - now).days, lead_times)
         if lead is None or (certificate.reminded_days is not None and certificate.reminded_days <= lead):
             continue
-        if recipients := _recipients(certificate, today=today):
-            mail.send_mail(
-                subject=f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}",
-                message=(
-                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expires on "
-                    f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
-                    f"{how_to_renew(certificate)}\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-            sent += 1
-        Certificate.objects.filter(pk=certificate.pk).update(reminded_days=lead)
+        subject = f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}"
+        message = (
+            f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+            f"in “{certificate.certification.title}” expires on "
+            f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
+            f"{how_to_renew(certificate)}\n"
+        )
+        decided += _remind(
+            certificate,
+            f"certificate-expiry:{certificate.pk}:{lead}",
+            subject,
+            message,
+            today=today,
+            done={"reminded_days": lead},
+        )
     for certificate in current.filter(expires_at__lte=now, expiry_notified_at__isnull=True):
+        subject = f"“{certificate.certification.title}” has expired"
+        message = (
+            f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+            f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
+            "verification now says so.\n"
+        )
+        decided += _remind(
+            certificate,
+            f"certificate-expired:{certificate.pk}",
+            subject,
+            message,
+            today=today,
+            done={"expiry_notified_at": now},
+        )
+    for email_id in decided:  # sent here at once; the outbox's task sends any this run could not (or did not live to)
+        try:
+            outbox_email_deliver(email_id=email_id)
+        except Exception:
+            logger.exception("Could not send certificate reminder e-mail %s now; the worker retries it.", email_id)
+    return len(decided)
+
+
+def _remind(certificate, key: str, subject: str, message: str, *, today, done: dict) -> list[int]:
+    """Record the reminder e-mail and that it was decided in one transaction: each is decided and sent once."""
+    with transaction.atomic():
+        email = None
         if recipients := _recipients(certificate, today=today):
-            mail.send_mail(
-                subject=f"“{certificate.certification.title}” has expired",
-                message=(
-                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
-                    "verification now says so.\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-            sent += 1
-        Certificate.objects.filter(pk=certificate.pk).update(expiry_notified_at=now)
-    return sent
+            email = outbox_send_mail(dedupe_key=key, subject=subject, message=message, recipient_list=recipients)
+        Certificate.objects.filter(pk=certificate.pk).update(**done)
+    return [email.pk] if email else []
 
 
 def _alert_gaps(status: dict) -> list[dict]:

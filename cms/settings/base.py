@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certifications",
     "search",
     "home",
+    "core.outbox",  # the transactional outbox: tasks and e-mails recorded with the commit (cms/settings/outbox.py)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -253,6 +254,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "core.outbox.tasks.relay_outbox", "schedule": env.int("OUTBOX_RELAY_SECONDS", 20)},
     "lifecycle-sweep": {
         "task": "cms.tasks.lifecycle_sweep",
         "schedule": env.int("LIFECYCLE_SWEEP_SECONDS", default=60),
@@ -348,6 +350,7 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # The link checker (cms.hygiene): cms/settings/link_checks.py.
 from .link_checks import *  # noqa: E402, F403
+from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session

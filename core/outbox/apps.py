@@ -1,0 +1,10 @@
+"""The outbox app (``core.outbox``): installed on its own, since ``core`` itself holds only abstract models."""
+
+from django.apps import AppConfig
+
+
+class OutboxConfig(AppConfig):
+    name = "core.outbox"
+    label = "outbox"
+    verbose_name = "Outbox"
+    default_auto_field = "django.db.models.BigAutoField"
