@@ -136,6 +136,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A kept connection is checked before reuse: one a database restart dropped is replaced (cms/settings/outages.py).
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -351,6 +353,7 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 # The link checker (cms.hygiene): cms/settings/link_checks.py.
 from .link_checks import *  # noqa: E402, F403
 from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
+from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session
