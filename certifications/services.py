@@ -22,7 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
-from core.outbox.services import outbox_email_deliver, outbox_send_mail
+from core.outbox.services import outbox_mail_now
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
@@ -271,7 +271,7 @@ def expiry_reminders_send(*, now=None) -> int:
             required_courses_total=Count("certification__required_courses", distinct=True),
         )
     )
-    decided: list[int] = []
+    sent = 0
     horizon = now + timedelta(days=max(lead_times, default=0))
     for certificate in current.filter(expires_at__gt=now, expires_at__lte=horizon):
         lead = reminder_lead_time((certificate.expires_at - now).days, lead_times)
@@ -284,7 +284,7 @@ def expiry_reminders_send(*, now=None) -> int:
             f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
             f"{how_to_renew(certificate)}\n"
         )
-        decided += _remind(
+        sent += _remind(
             certificate,
             f"certificate-expiry:{certificate.pk}:{lead}",
             subject,
@@ -299,7 +299,7 @@ def expiry_reminders_send(*, now=None) -> int:
             f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
             "verification now says so.\n"
         )
-        decided += _remind(
+        sent += _remind(
             certificate,
             f"certificate-expired:{certificate.pk}",
             subject,
@@ -307,22 +307,21 @@ def expiry_reminders_send(*, now=None) -> int:
             today=today,
             done={"expiry_notified_at": now},
         )
-    for email_id in decided:  # sent here at once; the outbox's task sends any this run could not (or did not live to)
-        try:
-            outbox_email_deliver(email_id=email_id)
-        except Exception:
-            logger.exception("Could not send certificate reminder e-mail %s now; the worker retries it.", email_id)
-    return len(decided)
+    return sent
 
 
-def _remind(certificate, key: str, subject: str, message: str, *, today, done: dict) -> list[int]:
-    """Record the reminder e-mail and that it was decided in one transaction: each is decided and sent once."""
-    with transaction.atomic():
-        email = None
-        if recipients := _recipients(certificate, today=today):
-            email = outbox_send_mail(dedupe_key=key, subject=subject, message=message, recipient_list=recipients)
+def _remind(certificate, key: str, subject: str, message: str, *, today, done: dict) -> int:
+    """Record the reminder e-mail and its mark in one transaction, then send it: each is decided and sent once."""
+    recipients = _recipients(certificate, today=today)
+
+    def mark():
         Certificate.objects.filter(pk=certificate.pk).update(**done)
-    return [email.pk] if email else []
+
+    if not recipients:
+        mark()
+        return 0
+    sent = outbox_mail_now(dedupe_key=key, subject=subject, message=message, recipient_list=recipients, decided=mark)
+    return int(sent is not None)
 
 
 def _alert_gaps(status: dict) -> list[dict]:

@@ -226,12 +226,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Cache: Redis when REDIS_URL is set, otherwise a per-process memory cache.
+# Cache: Redis when REDIS_URL is set (django-redis, cms/settings/outbox.py), otherwise a per-process memory cache.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: Redis in production; kombu's filesystem transport (no server) for the embedded stack.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -352,8 +349,8 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # The link checker (cms.hygiene): cms/settings/link_checks.py.
 from .link_checks import *  # noqa: E402, F403
-from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
 from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)
+from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session

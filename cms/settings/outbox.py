@@ -11,6 +11,10 @@ env = environ.Env()
 # (a dead Redis costs one refused connection, not one per request). Sent e-mails are remembered (their dedupe
 # keys) for OUTBOX_EMAIL_KEEP_DAYS.
 OUTBOX_RELAY_BATCH = env.int("OUTBOX_RELAY_BATCH", default=500)
+# A task the broker took but no worker finished (or retried) in this many seconds is handed over again: a Redis
+# that died without persistence lost it. Longer than any task's run plus one retry's wait, and than the
+# visibility timeout below (a Redis that kept the task hands it out again itself, first).
+OUTBOX_REDELIVER_SECONDS = env.int("OUTBOX_REDELIVER_SECONDS", default=65 * 60)
 OUTBOX_OUTAGE_SECONDS = env.float("OUTBOX_OUTAGE_SECONDS", default=10.0)
 OUTBOX_EMAIL_KEEP_DAYS = env.int("OUTBOX_EMAIL_KEEP_DAYS", default=90)
 

@@ -8,3 +8,10 @@ class OutboxConfig(AppConfig):
     label = "outbox"
     verbose_name = "Outbox"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from celery.signals import task_postrun
+
+        from .signals import forget_finished_task
+
+        task_postrun.connect(forget_finished_task, dispatch_uid="outbox-task-finished")

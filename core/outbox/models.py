@@ -7,10 +7,12 @@ from django.utils import timezone
 
 
 class OutboxTask(models.Model):
-    """A Celery task asked for by a committed transaction and not yet accepted by the broker.
+    """A Celery task asked for by a committed transaction and not finished yet.
 
-    Deleted as soon as the broker has it. Its id is the Celery task id, so a task handed over
-    twice (the relay died between the hand-over and the delete) carries the same id twice.
+    Its id is the Celery task id. ``relayed_at`` says when the broker took it; the worker
+    deletes the row when the task has run (succeeded, or failed for good). A row relayed
+    longer than ``OUTBOX_REDELIVER_SECONDS`` ago is handed over again: the broker lost it
+    (a Redis killed without persistence loses what it held). Tasks are idempotent.
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -20,6 +22,7 @@ class OutboxTask(models.Model):
     # Work already waiting under this key is not recorded twice (e.g. one search sync per item).
     dedupe_key = models.CharField(max_length=200, null=True, blank=True, unique=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    relayed_at = models.DateTimeField(null=True, blank=True, db_index=True)
     attempts = models.PositiveIntegerField(default=0, help_text="Hand-overs the broker refused.")
     last_error = models.TextField(blank=True)
 

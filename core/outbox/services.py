@@ -6,8 +6,10 @@
   with their ids); what the broker refuses stays, and beat's sweep (``relay-outbox``) or
   ``manage.py relay_outbox`` hands it over later. Nothing raises into the caller: a broker
   that is down costs one refused connection, and then none for ``OUTBOX_OUTAGE_SECONDS``.
-* A row is deleted once the broker accepted it. Hand-over is at least once (the relay may
-  die between the broker's yes and the delete): every task behind the outbox is idempotent.
+* A row is marked relayed once the broker accepted it and deleted when its task has run
+  (``task_postrun``, :func:`outbox_task_finished`); one still there ``OUTBOX_REDELIVER_SECONDS``
+  after its hand-over is handed over again (the broker lost it). Hand-over is at least once:
+  every task behind the outbox is idempotent.
 * :func:`outbox_send_mail` records an e-mail under a dedupe key in the caller's transaction (a
   second one under the same key is not recorded) and queues its sending through the outbox;
   :func:`outbox_email_deliver` sends it under a row lock and marks it sent in the same transaction.
@@ -17,6 +19,7 @@ import logging
 import time
 import uuid
 from datetime import timedelta
+from importlib import import_module
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -71,11 +74,23 @@ def _relay_after_commit(ids: list, keys: list[str]) -> None:
         logger.exception("Could not relay %d outbox task(s) after the commit; the sweep will.", len(ids))
 
 
+def _task(name: str):
+    """The registered task of that name; its module (``app.module.function``) is imported first when needed."""
+    if name not in current_app.tasks:
+        try:
+            import_module(name.rpartition(".")[0])
+        except ImportError:
+            return None  # not a task of this code base: sent by name
+    return current_app.tasks.get(name)
+
+
 def _publish(row: OutboxTask) -> None:
-    task = current_app.tasks.get(row.task)
-    # One reconnection: a pooled connection that died with a restarted Redis is replaced, a dead one is not waited on.
+    task = _task(row.task)
+    # One reconnection: a pooled connection that died with a restarted Redis is replaced, a dead one is not waited
+    # on. No result is kept: waiting on the result backend (Redis too) would retry for 20 s before the hand-over.
     options = {
         "task_id": str(row.id),
+        "ignore_result": True,
         "retry": True,
         "retry_policy": {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2},
     }
@@ -96,7 +111,8 @@ def outbox_relay(*, ids: list | None = None, keys: list[str] = (), limit: int | 
     global _broker_down_until
     limit = limit or settings.OUTBOX_RELAY_BATCH
     eager = current_app.conf.task_always_eager
-    rows = OutboxTask.objects.all()
+    due = timezone.now() - timedelta(seconds=settings.OUTBOX_REDELIVER_SECONDS)
+    rows = OutboxTask.objects.filter(Q(relayed_at__isnull=True) | Q(relayed_at__lt=due))
     if ids is not None:
         rows = rows.filter(Q(pk__in=ids) | Q(dedupe_key__in=keys)) if keys else rows.filter(pk__in=ids)
     taken: list[OutboxTask] = []
@@ -114,7 +130,11 @@ def outbox_relay(*, ids: list | None = None, keys: list[str] = (), limit: int | 
                     )
                     break
             taken.append(row)
-        OutboxTask.objects.filter(pk__in=[row.pk for row in taken]).delete()
+        taken_ids = [row.pk for row in taken]
+        if eager:  # run below, outside this transaction: nothing left to wait for
+            OutboxTask.objects.filter(pk__in=taken_ids).delete()
+        else:  # the worker deletes each row when its task has run
+            OutboxTask.objects.filter(pk__in=taken_ids).update(relayed_at=timezone.now())
     if eager:
         for row in taken:
             try:
@@ -122,6 +142,25 @@ def outbox_relay(*, ids: list | None = None, keys: list[str] = (), limit: int | 
             except Exception:
                 logger.exception("Outbox task %s (%s) failed", row.pk, row.task)
     return len(taken)
+
+
+def _outbox_pk(task_id) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(task_id))
+    except ValueError:
+        return None
+
+
+def outbox_task_finished(*, task_id: str) -> None:
+    """A task has run (succeeded, or failed for good): its outbox row, if it had one, is done."""
+    if pk := _outbox_pk(task_id):
+        OutboxTask.objects.filter(pk=pk).delete()
+
+
+def outbox_task_retrying(*, task_id: str) -> None:
+    """A task will run again later (a retry with a countdown): its row counts as handed over from now."""
+    if pk := _outbox_pk(task_id):
+        OutboxTask.objects.filter(pk=pk).update(relayed_at=timezone.now())
 
 
 def outbox_sweep() -> int:
@@ -162,6 +201,25 @@ def outbox_send_mail(
     except IntegrityError:
         return None
     outbox_enqueue(task="core.outbox.tasks.send_outbox_email", args=[email.pk], dedupe_key=f"email:{email.pk}")
+    return email
+
+
+def outbox_mail_now(*, decided=None, **mail) -> OutboxEmail | None:
+    """For a task deciding e-mails one by one: record the e-mail (:func:`outbox_send_mail`, same arguments) and
+    what ``decided()`` writes (e.g. a reminder's sent mark) in one transaction, then send it at once.
+
+    A run killed before its commit decided nothing; one killed after it leaves the sending to the outbox's task;
+    a mail server that is down leaves it to that task's retries. Either way, each decision is sent once.
+    """
+    with transaction.atomic():
+        email = outbox_send_mail(**mail)
+        if decided is not None:
+            decided()
+    if email is not None:
+        try:
+            outbox_email_deliver(email_id=email.pk)
+        except Exception:
+            logger.exception("Could not send e-mail %s now; the outbox's task retries it.", email.pk)
     return email
 
 
