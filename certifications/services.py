@@ -286,7 +286,7 @@ def expiry_reminders_send(*, now=None) -> int:
         )
         sent += _remind(
             certificate,
-            f"certificate-expiry:{certificate.pk}:{lead}",
+            f"certificate-expiry:{certificate.pk}:{certificate.expires_at:%Y%m%d}:{lead}",
             subject,
             message,
             today=today,
@@ -301,7 +301,7 @@ def expiry_reminders_send(*, now=None) -> int:
         )
         sent += _remind(
             certificate,
-            f"certificate-expired:{certificate.pk}",
+            f"certificate-expired:{certificate.pk}:{certificate.expires_at:%Y%m%d}",
             subject,
             message,
             today=today,
