@@ -268,7 +268,7 @@ def test_redis_killed_requests_keep_answering_and_work_enqueued_meanwhile_arrive
     assert set(get_client().indices.get_alias(name=alias_name())) - index_before  # rebuilt into a new index
     print(
         f"Redis down for {outage:.1f}s; everything delivered {time.monotonic() - started:.1f}s after the kill; "
-        f"worker restarts: {len(workers) - 1}; seconds: { ({k: round(v, 1) for k, v in phases.items()}) }"
+        f"worker restarts: {len(workers) - 1}; seconds: {phases}; each (api, portal) request: {requests}"
     )
 
 
