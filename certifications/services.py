@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
+from core.outbox.services import outbox_mail_now
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
@@ -276,35 +277,51 @@ def expiry_reminders_send(*, now=None) -> int:
         lead = reminder_lead_time((certificate.expires_at - now).days, lead_times)
         if lead is None or (certificate.reminded_days is not None and certificate.reminded_days <= lead):
             continue
-        if recipients := _recipients(certificate, today=today):
-            mail.send_mail(
-                subject=f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}",
-                message=(
-                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expires on "
-                    f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
-                    f"{how_to_renew(certificate)}\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-            sent += 1
-        Certificate.objects.filter(pk=certificate.pk).update(reminded_days=lead)
+        subject = f"“{certificate.certification.title}” expires on {_day(certificate.expires_at)}"
+        message = (
+            f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+            f"in “{certificate.certification.title}” expires on "
+            f"{_day(certificate.expires_at, '%A %B %-d, %Y')}. "
+            f"{how_to_renew(certificate)}\n"
+        )
+        sent += _remind(
+            certificate,
+            f"certificate-expiry:{certificate.pk}:{certificate.expires_at:%Y%m%d}:{lead}",
+            subject,
+            message,
+            today=today,
+            done={"reminded_days": lead},
+        )
     for certificate in current.filter(expires_at__lte=now, expiry_notified_at__isnull=True):
-        if recipients := _recipients(certificate, today=today):
-            mail.send_mail(
-                subject=f"“{certificate.certification.title}” has expired",
-                message=(
-                    f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
-                    f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
-                    "verification now says so.\n"
-                ),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                recipient_list=recipients,
-            )
-            sent += 1
-        Certificate.objects.filter(pk=certificate.pk).update(expiry_notified_at=now)
+        subject = f"“{certificate.certification.title}” has expired"
+        message = (
+            f"The certificate of {certificate.user.get_full_name() or certificate.user.get_username()} "
+            f"in “{certificate.certification.title}” expired on {_day(certificate.expires_at)}; "
+            "verification now says so.\n"
+        )
+        sent += _remind(
+            certificate,
+            f"certificate-expired:{certificate.pk}:{certificate.expires_at:%Y%m%d}",
+            subject,
+            message,
+            today=today,
+            done={"expiry_notified_at": now},
+        )
     return sent
+
+
+def _remind(certificate, key: str, subject: str, message: str, *, today, done: dict) -> int:
+    """Record the reminder e-mail and its mark in one transaction, then send it: each is decided and sent once."""
+    recipients = _recipients(certificate, today=today)
+
+    def mark():
+        Certificate.objects.filter(pk=certificate.pk).update(**done)
+
+    if not recipients:
+        mark()
+        return 0
+    sent = outbox_mail_now(dedupe_key=key, subject=subject, message=message, recipient_list=recipients, decided=mark)
+    return int(sent is not None)
 
 
 def _alert_gaps(status: dict) -> list[dict]:

@@ -2,12 +2,12 @@
 a published certification goes to those who have done its path already; every certificate written keeps
 what its holder holds (``qualifications``)."""
 
-from django.db import transaction
 from django.db.models import Q
 from django.db.models.signals import post_delete, post_save
 
 from wagtail.signals import published
 
+from core.outbox.services import outbox_enqueue
 from core.signals import course_completed, quiz_passed
 from courses.models import Course, Quiz
 
@@ -31,7 +31,8 @@ def issue_after_exam_pass(sender, user, quiz, attempt=None, **kwargs):
 
 
 def issue_after_publish(sender, instance, **kwargs):
-    transaction.on_commit(lambda: issue_to_earners.delay(instance.pk))
+    # In the outbox, with the publish: the worker issues it to earners once the broker takes it (Redis down: later).
+    outbox_enqueue(task=issue_to_earners, args=[instance.pk], dedupe_key=f"issue-to-earners:{instance.pk}")
 
 
 def connect():

@@ -15,13 +15,13 @@ worker (``cms.services.file_text``).
 Its own cross-app signals (``items_changed``, ``content_event``) are in ``core.signals``.
 """
 
-from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 
 from wagtail.log_actions import get_active_log_context
 from wagtail.models import TranslatableMixin
 from wagtail.signals import copy_for_translation_done, published, unpublished
 
+from core.outbox.services import outbox_enqueue
 from core.signals import asset_file_stored
 
 from . import webhooks
@@ -88,9 +88,8 @@ def submit_translation(sender, instance, created=False, raw=False, **kwargs):
 
 def previews_on_file_stored(sender, asset_id, version_id, **kwargs):
     """A version's file (or its PDF rendition) was stored: the worker makes its previews."""
-    from .tasks import generate_version_previews
-
-    transaction.on_commit(lambda: generate_version_previews.delay(version_id), robust=True)
+    # In the outbox, with the version's transaction: the worker gets it once the broker can take it.
+    outbox_enqueue(task="cms.tasks.generate_version_previews", args=[version_id], dedupe_key=f"previews:{version_id}")
 
 
 def connect():

@@ -36,3 +36,6 @@ if settings.DEBUG:
     urlpatterns += staticfiles_urlpatterns() + static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
 urlpatterns += [path("", include("home.urls")), path("", include(wagtail_urls))]
+
+# An unreachable database answers 503 + Retry-After (JSON under /api/), any other error Django's 500 page.
+handler500 = "cms.outages.server_error"

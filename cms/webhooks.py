@@ -4,8 +4,9 @@ Writes live here, in the style of ``cms.services``; ``cms.tasks.deliver_webhook`
 calls :func:`deliver` and lets Celery retry it.
 
 * :func:`emit` records one ``WebhookDelivery`` per (active endpoint that wants the
-  event, item) pair in a single bulk INSERT, and once the transaction commits queues a
-  ``deliver_webhook`` task for each. Without endpoints it costs one query.
+  event, item) pair in a single bulk INSERT, and a ``deliver_webhook`` task for each in
+  the outbox (``core.outbox``) in the same transaction: handed to the broker after the
+  commit, or by the outbox's sweep when Redis was down. Without endpoints it costs one query.
 * :func:`deliver` POSTs one delivery and records the attempt. A 2xx answer marks it
   succeeded (and a succeeded delivery is never sent again); anything else raises
   :class:`WebhookDeliveryError` so that the task retries with backoff, and the last
@@ -52,6 +53,7 @@ from urllib.parse import urlsplit
 from django.db import transaction
 from django.utils import timezone
 
+from core.outbox.services import outbox_enqueue_each
 from core.signals import content_event
 
 from . import webhook_targets
@@ -63,6 +65,7 @@ Event = WebhookEndpoint.Event
 
 USER_AGENT = "PartnerHub-Webhooks/1"
 TIMEOUT_SECONDS = 5
+DELIVER_TASK = "cms.tasks.deliver_webhook"
 SIGNATURE_TOLERANCE_SECONDS = 300
 _ERROR_CHARS = 1000
 
@@ -124,21 +127,17 @@ def _emit(event: str, subjects: list[tuple], *, occurred_at=None) -> list[Webhoo
         for endpoint in endpoints
         for model, pk, title in subjects
     )
-    transaction.on_commit(lambda: _queue([delivery.pk for delivery in deliveries]), robust=True)
+    _queue([delivery.pk for delivery in deliveries])
     return deliveries
 
 
 def _queue(delivery_ids: list[int]) -> None:
-    """Queue a task per delivery; one that cannot be queued is logged and stays pending."""
-    from .tasks import deliver_webhook
-
-    for delivery_id in delivery_ids:
-        try:
-            deliver_webhook.delay(delivery_id)
-        except Exception:
-            # After the commit the change is done: a broker outage (or, with eager tasks, a failing
-            # endpoint) must not turn an editor's publish into an error.
-            logger.exception("Could not queue webhook delivery %s", delivery_id)
+    """A ``deliver_webhook`` task per delivery, in the outbox: it commits with the deliveries, and nothing raises
+    into the change when the broker is down (the outbox's sweep hands them over once it is back)."""
+    outbox_enqueue_each(
+        task=DELIVER_TASK,
+        calls=[([delivery_id], {}, f"webhook-delivery:{delivery_id}") for delivery_id in delivery_ids],
+    )
 
 
 # --- signing ---------------------------------------------------------------------------------
@@ -255,17 +254,28 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
     """Send one delivery now and record the attempt; raise ``WebhookDeliveryError`` unless it succeeded.
 
     A delivery that already succeeded is not sent again (a task the broker hands out
-    twice does nothing), and one whose endpoint was deleted is gone. After a failed
-    ``final_attempt`` the delivery is marked failed, before the error is raised.
+    twice does nothing), and one whose endpoint was deleted is gone. The delivery's row is
+    locked while it is sent, so two workers never send it at once: the second one waits and
+    then finds it succeeded. After a failed ``final_attempt`` the delivery is marked failed,
+    before the error is raised.
     """
-    delivery = WebhookDelivery.objects.select_related("endpoint").filter(pk=delivery_id).first()
+    with transaction.atomic():
+        delivery, error = _attempt(delivery_id, final_attempt=final_attempt)
+    if error:
+        raise WebhookDeliveryError(f"Webhook delivery {delivery.pk} to {delivery.endpoint.url}: {error}")
+    return delivery
+
+
+def _attempt(delivery_id: int, *, final_attempt: bool) -> tuple[WebhookDelivery | None, str]:
+    rows = WebhookDelivery.objects.select_for_update(of=("self",)).select_related("endpoint")
+    delivery = rows.filter(pk=delivery_id).first()
     if delivery is None or delivery.status == WebhookDelivery.Status.SUCCEEDED:
-        return delivery
+        return delivery, ""
     endpoint = delivery.endpoint
     if not endpoint.is_active:
-        return _give_up(delivery, "Not sent: the endpoint was deactivated.")
+        return _give_up(delivery, "Not sent: the endpoint was deactivated."), ""
     if urlsplit(endpoint.url).scheme not in webhook_targets.SCHEMES:
-        return _give_up(delivery, "Not sent: the endpoint's URL is not http(s).")
+        return _give_up(delivery, "Not sent: the endpoint's URL is not http(s)."), ""
 
     body = _body(delivery)
     timestamp = str(int(time.time()))
@@ -283,7 +293,7 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
         # Not a passing outage: retrying would only knock on the same door again.
         delivery.attempts += 1
         delivery.last_status_code = None
-        return _give_up(delivery, f"Refused: {refused}.")
+        return _give_up(delivery, f"Refused: {refused}."), ""
 
     delivery.attempts += 1
     delivery.last_status_code = status_code
@@ -294,9 +304,7 @@ def deliver(delivery_id: int, *, final_attempt: bool = False) -> WebhookDelivery
     elif final_attempt:
         delivery.status = WebhookDelivery.Status.FAILED
     delivery.save(update_fields=["attempts", "last_status_code", "last_error", "status", "delivered_at"])
-    if error:
-        raise WebhookDeliveryError(f"Webhook delivery {delivery.pk} to {endpoint.url}: {error}")
-    return delivery
+    return delivery, error
 
 
 def _give_up(delivery: WebhookDelivery, reason: str) -> WebhookDelivery:
@@ -318,6 +326,5 @@ def requeue_stalled(*, older_than_minutes: int = 15) -> int:
             status=WebhookDelivery.Status.PENDING, attempts=0, created_at__lt=cutoff
         ).values_list("pk", flat=True)[:1000]
     )
-    if stalled:
-        transaction.on_commit(lambda: _queue(stalled), robust=True)
+    _queue(stalled)  # a delivery still waiting in the outbox is not queued twice (its dedupe key)
     return len(stalled)

@@ -5,8 +5,9 @@
   deletes them), with a short timeout, so an archived or narrowed item leaves search at
   once even when no Celery worker runs. When that write fails, the items are recorded as
   ``PendingSearchSync`` (Elasticsearch results leave them out) and a Celery task
-  (``search.tasks.sync_search_documents``) retries. Both read the state from the
-  database instead of trusting the event, so they are idempotent and safe to repeat.
+  (``search.tasks.sync_search_documents``), recorded with the mark in the outbox
+  (``core.outbox``), retries. Both read the state from the database instead of trusting
+  the event, so they are idempotent and safe to repeat.
 * ``search_reindex`` builds a new index from the database with bulk requests and moves
   the alias to it in one atomic call (no downtime), then catches up on what changed
   while it ran.
@@ -14,6 +15,7 @@
   (a lost task, an outage): run by celery beat.
 """
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable
@@ -28,6 +30,7 @@ from wagtail.models import ModelLogEntry
 
 from elasticsearch.helpers import scan
 
+from core.outbox.services import outbox_enqueue
 from core.search import search_kind_of, search_kinds
 from partners.audience import viewer_for
 
@@ -80,11 +83,17 @@ def search_sync_now(*, kind: str, pks: list[int]) -> bool:
             return True
         except (SearchUnavailable, RuntimeError) as error:
             logger.warning("Could not update the search index for %s %s now, retrying later: %s", kind, pks, error)
-    PendingSearchSync.objects.bulk_create(
-        [PendingSearchSync(kind=kind, item_id=pk) for pk in pks], ignore_conflicts=True
-    )
-    tasks.sync_search_documents.delay(kind, pks)
+    with transaction.atomic():  # the mark and the retry task commit together (core.outbox): Redis down loses neither
+        PendingSearchSync.objects.bulk_create(
+            [PendingSearchSync(kind=kind, item_id=pk) for pk in pks], ignore_conflicts=True
+        )
+        outbox_enqueue(task=tasks.sync_search_documents, args=[kind, pks], dedupe_key=_sync_key(kind, pks))
     return False
+
+
+def _sync_key(kind: str, pks: list[int]) -> str:
+    key = f"search-sync:{kind}:{','.join(map(str, pks))}"
+    return key if len(key) <= 200 else f"search-sync:{kind}:{hashlib.sha256(key.encode()).hexdigest()}"
 
 
 def search_documents_sync(*, kind: str, pks: list[int], client=None, refresh="wait_for") -> int:

@@ -14,11 +14,11 @@ kind do nothing (``search_sync_later``), so kinds registered after search's own
 """
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_save
 
 from cms.gating.models import gated_content_models
 from cms.models import Language, Product
+from core.outbox.services import outbox_enqueue
 from core.search import search_kinds
 from core.signals import items_changed
 from partners.models import Tier
@@ -56,7 +56,7 @@ def sync_items_of_tier(sender, instance, created=False, raw=False, **kwargs):
 
 def rebuild_after_synonyms_change(sender, instance, raw=False, **kwargs):
     if not raw and elasticsearch_configured():
-        transaction.on_commit(rebuild_search_index.delay, robust=True)
+        outbox_enqueue(task=rebuild_search_index, dedupe_key="search-rebuild")  # one rebuild for many changes
 
 
 def forget_facet_labels(sender, **kwargs):

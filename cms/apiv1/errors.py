@@ -2,11 +2,13 @@
 
 import math
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 
 from ninja.errors import AuthenticationError, HttpError, Throttled, ValidationError
 
 from cms.gating.locking import ItemLocked
+from cms.outages import api_unavailable_response, database_unavailable
 
 UNAUTHORIZED = "Authentication credentials were not provided or are not valid."
 NOT_FOUND = "Not found."
@@ -50,3 +52,11 @@ def install_error_handlers(api) -> None:
         if isinstance(exc, Throttled) and exc.wait is not None:
             response["Retry-After"] = str(math.ceil(exc.wait))
         return response
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_error(request, exc):
+        """The database cannot be reached (a restart): 503 with Retry-After; any other database error stays a 500."""
+        if database_unavailable(exc):
+            return api_unavailable_response()
+        raise exc

@@ -6,6 +6,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, patch_vary_headers, set_response_etag
 
+from cms.outages import database_unavailable, unavailable_response
+
 logger = logging.getLogger("partnerhub.api")
 
 API_PREFIX = "/api/"
@@ -35,6 +37,8 @@ class JsonApiErrorsMiddleware:
     def process_exception(self, request, exception):
         if not request.path.startswith(API_PREFIX) or isinstance(exception, Http404 | PermissionDenied):
             return None
+        if database_unavailable(exception):
+            return unavailable_response(request)
         logger.exception("Unhandled error in %s", request.path)
         return JsonResponse({"detail": _MESSAGES[500]}, status=500)
 

@@ -1,7 +1,7 @@
 """Writes of file text: asking for a version's text, reading it (the worker), and the catch-up of lost requests.
 
-* ``file_text_request`` marks versions' text pending and, after the transaction commits,
-  hands each to the worker (``cms.tasks.extract_file_text``); ``cms.signals`` calls it for
+* ``file_text_request`` marks versions' text pending and, through the outbox (``core.outbox``,
+  in the same transaction), hands each to the worker (``cms.tasks.extract_file_text``); ``cms.signals`` calls it for
   every new version (``core.signals.asset_file_stored``).
 * ``file_text_extract`` reads one version's file (``cms.extraction.readers``) within the
   ``FILE_TEXT_*`` limits and stores its units. A file that cannot be parsed, is too large or
@@ -27,6 +27,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from cms.extraction import readers
 from cms.models import Asset, AssetTextUnit, AssetVersion, AssetVersionText
 from cms.uploads import extension_of
+from core.outbox.services import outbox_enqueue_each
 from core.signals import items_changed
 
 State = AssetVersionText.State
@@ -53,16 +54,16 @@ def file_text_request(*, version_ids, queue: bool = True) -> int:
             [AssetVersionText(version_id=pk, requested_at=now) for pk in version_ids if pk not in existing],
             ignore_conflicts=True,
         )
-    if queue:
-        transaction.on_commit(lambda: _queue(version_ids), robust=True)  # a broker that is down: the catch-up
+        if queue:
+            _queue(version_ids)
     return len(version_ids)
 
 
 def _queue(version_ids):
-    from cms import tasks  # the tasks import this module: reached at call time
-
-    for pk in version_ids:
-        tasks.extract_file_text.delay(pk)
+    """A task per version in the outbox: it commits with the request, and reaches the worker once the broker can."""
+    outbox_enqueue_each(
+        task="cms.tasks.extract_file_text", calls=[([pk], {}, f"file-text:{pk}") for pk in version_ids]
+    )
 
 
 def file_text_requeue_stalled(*, older_than: timedelta = timedelta(minutes=30)) -> int:

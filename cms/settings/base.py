@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "certifications",
     "search",
     "home",
+    "core.outbox",  # the transactional outbox: tasks and e-mails recorded with the commit (cms/settings/outbox.py)
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -135,6 +136,8 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
+# A kept connection is checked before reuse: one a database restart dropped is replaced (cms/settings/outages.py).
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -223,12 +226,9 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# Cache: Redis when REDIS_URL is set, otherwise a per-process memory cache.
+# Cache: Redis when REDIS_URL is set (django-redis, cms/settings/outbox.py), otherwise a per-process memory cache.
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # Celery: Redis in production; kombu's filesystem transport (no server) for the embedded stack.
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
@@ -253,6 +253,7 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "core.outbox.tasks.relay_outbox", "schedule": env.int("OUTBOX_RELAY_SECONDS", 20)},
     "lifecycle-sweep": {
         "task": "cms.tasks.lifecycle_sweep",
         "schedule": env.int("LIFECYCLE_SWEEP_SECONDS", default=60),
@@ -351,6 +352,8 @@ WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # The link checker (cms.hygiene): cms/settings/link_checks.py.
 from .link_checks import *  # noqa: E402, F403
+from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)
+from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
 
 # Partner API
 PARTNERHUB_API_RATE = env.str("PARTNERHUB_API_RATE", default="1200/m")  # per token or session

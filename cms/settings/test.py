@@ -14,7 +14,9 @@ from .base import env
 DEBUG = False
 SECRET_KEY = "test-only-secret-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# In memory; the worker processes of a fault test write files instead (TEST_EMAIL_BACKEND, TEST_EMAIL_FILE_PATH).
+EMAIL_BACKEND = env.str("TEST_EMAIL_BACKEND", default="django.core.mail.backends.locmem.EmailBackend")
+EMAIL_FILE_PATH = env.str("TEST_EMAIL_FILE_PATH", default="")
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-media-"))
 STATIC_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-static-"))
 PRIVATE_MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="partnerhub-test-private-"))

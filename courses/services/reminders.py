@@ -3,11 +3,11 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.utils import timezone
 
 from accounts.preferences import COURSE_REMINDERS, wants_email
 from cms.selectors import reminder_lead_time
+from core.outbox.services import outbox_mail_now
 from partners.models import past_last_day
 
 from ..models import Course, Enrollment
@@ -49,7 +49,8 @@ def due_reminders_send(*, now=None) -> int:
         if lead is None or (enrollment.reminded_days is not None and enrollment.reminded_days <= lead):
             continue
         progress = course_progress(user=enrollment.user, course=enrollment.course, enrollment=enrollment)
-        send_mail(
+        outbox_mail_now(  # the e-mail and its mark commit together; sent once (core.outbox)
+            dedupe_key=f"course-due:{enrollment.pk}:{enrollment.due_date:%Y-%m-%d}:{lead}",
             subject=f"“{enrollment.course.title}” is due on {enrollment.due_date:%B %-d}",
             message=(
                 f"Hello {enrollment.user.get_full_name() or enrollment.user.get_username()},\n\n"
@@ -58,9 +59,8 @@ def due_reminders_send(*, now=None) -> int:
                 f"({progress.lessons_done} of {progress.lessons_total} lessons, "
                 f"{progress.quizzes_passed} of {progress.quizzes_total} quizzes passed).\n"
             ),
-            from_email=settings.DEFAULT_FROM_EMAIL,
             recipient_list=[enrollment.user.email],
+            decided=lambda pk=enrollment.pk, lead=lead: Enrollment.objects.filter(pk=pk).update(reminded_days=lead),
         )
-        Enrollment.objects.filter(pk=enrollment.pk).update(reminded_days=lead)
         sent += 1
     return sent

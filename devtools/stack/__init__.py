@@ -4,6 +4,7 @@
     python -m devtools.stack down [--dir DIR]
     python -m devtools.stack status [--dir DIR]
     python -m devtools.stack run  [--dir DIR] -- COMMAND ...   (up, run COMMAND with the env, down)
+    python -m devtools.stack stop|start|restart SERVICE [--kill] [--dir DIR]   (one service, same port and data)
 
 Where each service comes from:
 
@@ -23,10 +24,12 @@ Where each service comes from:
 services boot in parallel.
 
 ``up`` writes ``DIR/env`` (``export NAME=value`` lines) pointing the project at
-them and prints how long each service took to start. A service that cannot start is
+them (and ``PARTNERHUB_STACK_DIR`` at DIR, for fault tests that stop a service of it: ``control``)
+and prints how long each service took to start. A service that cannot start is
 an error with its log's last lines, never a silent skip.
 
 Modules: ``processes`` (spawning and waiting, shared helpers), ``services`` (how each
-service starts), ``keycloak`` (Keycloak's), ``cli`` (the commands and their state in DIR);
+service starts), ``keycloak`` (Keycloak's), ``control`` (stop and start one service of a running
+stack: ``stop_service``, ``start_service``, ``restart_service``), ``cli`` (the commands and their state in DIR);
 ``__main__`` runs ``cli.main``.
 """

@@ -31,7 +31,7 @@ def build_database(home: Path, sigtool: str) -> Path:
     return database
 
 
-def start_clamav(base: Path):
+def start_clamav(base: Path, port: int | None = None):
     from devtools.clamav import ensure_clamav  # installs clamav-daemon as root when missing
 
     binaries = ensure_clamav()
@@ -39,7 +39,7 @@ def start_clamav(base: Path):
     home.mkdir(parents=True, exist_ok=True)
     (home / "tmp").mkdir(exist_ok=True)
     database = build_database(home, binaries["sigtool"])
-    port = free_port()
+    port = port or free_port()
     config = home / "clamd.conf"
     config.write_text(
         "\n".join(

@@ -1,10 +1,12 @@
-"""The commands of ``python -m devtools.stack``: up, down, status, run; their state in ``DIR/state.json``."""
+"""The commands of ``python -m devtools.stack``: up, down, status, run, stop/start/restart SERVICE.
+
+Their state lives in ``DIR/state.json`` (``control`` reads and writes it).
+"""
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import json
 import os
 import shutil
 import signal
@@ -12,24 +14,17 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from devtools import stack
 
+from .control import STACK_DIR_VAR, URL_VARS, read_state, restart_service, start_service, state_path, stop_service
+from .control import alive as _alive
+from .control import write_state as _write_state
 from .processes import ROOT, StackError, log, wait_until
 from .services import SERVICES, START_ORDER, START_TIMEOUT, STARTERS
 
 DEFAULT_DIR = ROOT / ".stack" / "dev"
-
-
-def state_path(base: Path) -> Path:
-    return base / "state.json"
-
-
-def read_state(base: Path) -> dict:
-    try:
-        return json.loads(state_path(base).read_text())
-    except (OSError, ValueError):
-        return {"services": {}}
 
 
 def write_env(base: Path, env: dict[str, str]) -> Path:
@@ -53,17 +48,18 @@ def up(base: Path, only: list[str]) -> dict[str, str]:
             process, ready, finish, logfile = STARTERS[name](base)
             started[name] = (process, ready, finish, logfile, t0)
             state["services"][name] = {"pid": process.pid, "log": str(logfile)}
-            state_path(base).write_text(json.dumps(state, indent=2))
-        env = {}
+            _write_state(base, state)
+        env = {STACK_DIR_VAR: str(base)}  # fault tests find the stack to stop a service of it
         for name in sorted(only, key=SERVICES.index):  # the slowest last
             process, ready, finish, logfile, t0 = started[name]
             wait_until(ready, timeout=START_TIMEOUT[name], what=name, process=process, logfile=logfile)
             env.update(finish())
+            state["services"][name]["port"] = urlsplit(env[URL_VARS[name]]).port
             seconds = time.monotonic() - t0
             state["services"][name]["seconds"] = round(seconds, 2)
             log(f"{name:<14} ready in {seconds:5.1f}s (pid {process.pid}, log {logfile})")
         state["env"] = env
-        state_path(base).write_text(json.dumps(state, indent=2))
+        _write_state(base, state)
         write_env(base, env)
         return env
     except BaseException:
@@ -71,25 +67,9 @@ def up(base: Path, only: list[str]) -> dict[str, str]:
         raise
 
 
-def _alive(pid: int) -> bool:
-    try:
-        # Reap it if it is our own child (after `run`), or a zombie would look alive.
-        if os.waitpid(pid, os.WNOHANG)[0] == pid:
-            return False
-    except ChildProcessError:
-        pass
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def down(base: Path, quiet: bool = False) -> None:
     state = read_state(base)
-    pids = {name: info["pid"] for name, info in state.get("services", {}).items()}
+    pids = {name: info["pid"] for name, info in state.get("services", {}).items() if info.get("pid")}
     for pid in pids.values():
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(pid, signal.SIGTERM)
@@ -114,7 +94,10 @@ def status(base: Path) -> int:
         print(f"No stack in {base}.")
         return 1
     for name, info in state["services"].items():
-        print(f"{name:<14} {'running' if _alive(info['pid']) else 'STOPPED':<8} pid {info['pid']}  log {info['log']}")
+        print(
+            f"{name:<14} {'running' if _alive(info['pid']) else 'STOPPED':<8} pid {info['pid']}  "
+            f"port {info.get('port')}  log {info['log']}"
+        )
     for key, value in sorted(state.get("env", {}).items()):
         print(f"export {key}={value}")
     return 0
@@ -122,7 +105,9 @@ def status(base: Path) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m devtools.stack", description=stack.__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=["up", "down", "status", "run"])
+    parser.add_argument("command", choices=["up", "down", "status", "run", "stop", "start", "restart"])
+    parser.add_argument("service", nargs="?", choices=SERVICES, help="the one service to stop, start or restart")
+    parser.add_argument("--kill", action="store_true", help="stop/restart with SIGKILL (a crash), not cleanly")
     parser.add_argument("--dir", type=Path, default=DEFAULT_DIR, help=f"state and data folder (default {DEFAULT_DIR})")
     parser.add_argument("--only", default=",".join(SERVICES), help=f"comma-separated subset of {', '.join(SERVICES)}")
     parser.add_argument("--fresh", action="store_true", help="delete the folder's data first")
@@ -141,6 +126,16 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "status":
             return status(base)
+        if args.command in ("stop", "start", "restart"):
+            if not args.service:
+                parser.error(f"{args.command} needs a SERVICE: one of {', '.join(SERVICES)}")
+            if args.command == "stop":
+                stop_service(base, args.service, kill=args.kill)
+            elif args.command == "start":
+                start_service(base, args.service)
+            else:
+                restart_service(base, args.service, kill=args.kill)
+            return 0
         if args.fresh and base.exists():
             down(base, quiet=True)
             shutil.rmtree(base)

@@ -142,10 +142,10 @@ def prepare_home(base: Path) -> Path:
     return home
 
 
-def start_keycloak(base: Path):
+def start_keycloak(base: Path, port: int | None = None):
     home = prepare_home(base)
     logfile = base / "keycloak" / "keycloak.log"
-    port = free_port()
+    port = port or free_port()
     url = f"http://127.0.0.1:{port}"
     heap = os.environ.get("PARTNERHUB_KC_HEAP", "1g")
     env = {

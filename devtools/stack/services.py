@@ -1,13 +1,16 @@
 """How each service of the stack starts: PostgreSQL, Redis, Elasticsearch, S3 (moto), ClamAV, Keycloak.
 
-Each ``start_<service>(base)`` spawns its process in ``base`` and answers
-``(process, ready, finish, logfile)``: ``ready()`` is polled until true, then ``finish()``
-prepares the service and answers the environment variables pointing the project at it.
+Each ``start_<service>(base, port=None)`` spawns its process in ``base`` (on ``port``, or a free one)
+and answers ``(process, ready, finish, logfile)``: ``ready()`` is polled until true, then ``finish()``
+prepares the service and answers the environment variables pointing the project at it. Started again
+on its old port (``control.start_service``) a service finds its data where it left it (PostgreSQL's
+data folder, Redis's ``dump.rdb``, Elasticsearch's node folder); moto's S3 keeps nothing.
 Keycloak's and ClamAV's starters live in their own modules, ``keycloak`` and ``clamav``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -54,7 +57,7 @@ def as_postgres(cmd: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *cmd] if is_root() else cmd
 
 
-def start_postgres(base: Path) -> tuple[subprocess.Popen, callable]:
+def start_postgres(base: Path, port: int | None = None) -> tuple[subprocess.Popen, callable]:
     bindir = postgres_bindir()
     home = base / "postgres"
     data = home / "data"
@@ -83,7 +86,7 @@ def start_postgres(base: Path) -> tuple[subprocess.Popen, callable]:
         )
         if init.returncode != 0:
             raise StackError(f"initdb failed:\n{init.stdout[-1000:]}{init.stderr[-2000:]}")
-    port = free_port()
+    port = port or free_port()
     if is_root():
         logfile.touch()
         shutil.chown(logfile, "postgres", "postgres")
@@ -150,7 +153,7 @@ def start_postgres(base: Path) -> tuple[subprocess.Popen, callable]:
 # --- Redis ------------------------------------------------------------------------------------
 
 
-def start_redis(base: Path):
+def start_redis(base: Path, port: int | None = None):
     server = shutil.which("redis-server")
     if server is None:
         apt_install("redis-server")
@@ -160,7 +163,7 @@ def start_redis(base: Path):
     home = base / "redis"
     home.mkdir(parents=True, exist_ok=True)
     logfile = home / "redis.log"
-    port = free_port()
+    port = port or free_port()
     process = spawn(
         [
             server,
@@ -223,16 +226,24 @@ def es_classpath() -> str:
     return classpath
 
 
-def start_elasticsearch(base: Path):
+def es_cluster_name(base: Path) -> str:
+    # One name per stack folder: two stacks never join each other, and a restart finds its cluster again.
+    return "partnerhub-" + hashlib.sha1(str(base.resolve()).encode()).hexdigest()[:10]  # noqa: S324 - a name
+
+
+def start_elasticsearch(base: Path, port: int | None = None):
     classpath = es_classpath()
     home = base / "elasticsearch"
-    if home.exists():
-        shutil.rmtree(home)  # the runner wants to create its base path itself
+    if port is None and home.exists():
+        shutil.rmtree(home)  # a new stack: the runner wants to create its base path itself
     base.mkdir(parents=True, exist_ok=True)
     logfile = base / "elasticsearch.log"
-    base_port = next((p for p in ES_PORT_RANGE if port_is_free(p + 1)), None)
-    if base_port is None:
-        raise StackError("no free HTTP port for Elasticsearch in 9201-9298 (the cluster runner's range)")
+    if port is None:
+        base_port = next((p for p in ES_PORT_RANGE if port_is_free(p + 1)), None)
+        if base_port is None:
+            raise StackError("no free HTTP port for Elasticsearch in 9201-9298 (the cluster runner's range)")
+    else:
+        base_port = port - 1  # started again: its old port, and its data in `home`
     http_port = base_port + 1
     heap = os.environ.get("PARTNERHUB_ES_HEAP", "1g")
     process = spawn(
@@ -250,7 +261,7 @@ def start_elasticsearch(base: Path):
             "-baseHttpPort",
             str(base_port),
             "-clusterName",
-            f"partnerhub-{os.getpid()}",
+            es_cluster_name(base),
         ],
         logfile=logfile,
     )
@@ -273,14 +284,14 @@ def start_elasticsearch(base: Path):
 # --- S3 (moto) --------------------------------------------------------------------------------
 
 
-def start_s3(base: Path):
+def start_s3(base: Path, port: int | None = None):
     server = shutil.which("moto_server") or str(Path(sys.executable).parent / "moto_server")
     if not Path(server).exists():
         raise StackError("moto_server not found: install requirements-dev.txt (moto[server])")
     home = base / "s3"
     home.mkdir(parents=True, exist_ok=True)
     logfile = home / "moto.log"
-    port = free_port()
+    port = port or free_port()
     process = spawn([server, "-H", "127.0.0.1", "-p", str(port)], logfile=logfile)
     endpoint = f"http://127.0.0.1:{port}"
 

@@ -218,14 +218,15 @@ def test_reading_again_a_text_that_is_done_changes_nothing():
 
 
 @pytest.mark.django_db
-def test_lost_requests_are_queued_again_but_not_those_given_up(settings):
+def test_lost_requests_are_queued_again_but_not_those_given_up(settings, django_capture_on_commit_callbacks):
     stalled = AssetFactory(file=ContentFile(pdf_bytes(["Stalled"]), name="s.pdf"))
     given_up = AssetFactory(file=ContentFile(pdf_bytes(["Given up"]), name="g.pdf"))
     versions = asset_record_versions(assets=[stalled, given_up])  # no commit in a test: never handed over
     hour_ago = timezone.now() - timedelta(hours=1)
     AssetVersionText.objects.update(requested_at=hour_ago)
     AssetVersionText.objects.filter(version=versions[1]).update(attempts=settings.FILE_TEXT_MAX_ATTEMPTS)
-    assert file_text_requeue_stalled() == 1  # eager: read now
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox hands it over after the commit
+        assert file_text_requeue_stalled() == 1  # eager: read then
     assert AssetVersionText.objects.get(version=versions[0]).state == State.EXTRACTED
     assert AssetVersionText.objects.get(version=versions[1]).state == State.PENDING
 
