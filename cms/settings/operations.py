@@ -31,9 +31,8 @@ WORKER_METRICS_ADDRESS = env.str("WORKER_METRICS_ADDRESS", default="127.0.0.1")
 # Logs: "text" for people, "json" (one object per line, with request_id) for a log pipeline; production's default.
 LOG_FORMAT = env.str("LOG_FORMAT", default="text")
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
+# The worker and beat log through LOGGING too (same format, with the task and its request's id): cms/celery.py.
 LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
-# The worker logs through LOGGING too (same format, with the task and its request's id), not Celery's own.
-CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Sentry: errors of the web and the worker when SENTRY_DSN is set; nothing at all otherwise.
 SENTRY_DSN = env.str("SENTRY_DSN", default="")

@@ -18,6 +18,7 @@ them up (``prometheus_client.multiprocess``). Without it, each process shows its
 """
 
 import os
+from pathlib import Path
 
 from django.db import transaction
 
@@ -35,6 +36,14 @@ from prometheus_client.core import GaugeMetricFamily
 from core.signals import content_event
 
 from .readiness import backlog_counts
+
+
+def multiprocess_dir() -> str | None:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+
+
+if multiprocess_dir():  # each process writes its files there; the first one to start makes the folder
+    Path(multiprocess_dir()).mkdir(parents=True, exist_ok=True)
 
 LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 QUEUE_BUCKETS = (0.01, 0.05, 0.1, 0.5, 1.0, 5.0, 15.0, 60.0, 300.0, 900.0, 3600.0)
@@ -99,10 +108,6 @@ class BacklogCollector:
             if count is not None:  # not counted (database down): no sample rather than a wrong one
                 family.add_metric([name], count)
         yield family
-
-
-def multiprocess_dir() -> str | None:
-    return os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
 
 
 _backlog_collector = BacklogCollector()

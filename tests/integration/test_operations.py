@@ -36,7 +36,7 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 60) -> None:
+def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
@@ -44,7 +44,7 @@ def wait_for(url: str, process: subprocess.Popen, log: Path, seconds: float = 60
         try:
             requests.get(url, timeout=1)
             return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still starting
             time.sleep(0.2)
     pytest.fail(f"{url} did not answer within {seconds}s: {log.read_text()[-3000:]}")
 
