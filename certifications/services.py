@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
+from core.operations.metrics import count_certificate_on_commit
 from core.outbox.services import outbox_mail_now
 from courses.models import Enrollment, QuizAttempt
 from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
@@ -142,6 +143,7 @@ def certificate_issue_if_earned(*, user, certification: Certification, now=None)
         except IntegrityError:  # issued by a parallel completion that skipped the lock
             return None
         log(certificate, action)
+        count_certificate_on_commit(how="renewed" if renewing else "issued")
         return certificate
 
 

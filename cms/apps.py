@@ -12,9 +12,10 @@ class CmsConfig(AppConfig):
         from core.api import register_api_router
         from core.demo import register_demo
         from core.importer.registry import register_sections
+        from core.operations.readiness import register_backlog
         from core.search import FileText, SearchKind, register_search_kind
 
-        from . import demo, importing, signals, spreadsheets
+        from . import demo, importing, readiness, signals, spreadsheets
         from .api import router
         from .api_locked import router as locked_router
         from .extraction.selectors import file_text_q, file_text_where, file_units_for
@@ -43,3 +44,9 @@ class CmsConfig(AppConfig):
         register_scanned_files(Asset, "file")
         register_scanned_files(AssetVersion, "file")
         register_demo(self.label, after=["partners"], prepare=[demo.demo_content])
+        register_backlog("virus_scans", readiness.pending_scan_count, help="Stored files waiting for their scan.")
+        register_backlog(
+            "webhook_deliveries",
+            readiness.pending_webhook_delivery_count,
+            help="Webhook deliveries not delivered yet.",
+        )

@@ -187,3 +187,31 @@ def publish(asset):
     """Publish ``asset`` as an editor would (a revision, then publish): its file becomes a version."""
     asset.save_revision().publish()
     return type(asset).objects.get(pk=asset.pk)
+
+
+class FileScanFactory(factory.django.DjangoModelFactory):
+    """A stored file's scan record, pending unless told otherwise."""
+
+    class Meta:
+        model = "cms.FileScan"
+
+    name = factory.Sequence(lambda n: f"assets/file-{n}.pdf")
+
+
+class WebhookEndpointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "cms.WebhookEndpoint"
+
+    name = factory.Sequence(lambda n: f"Receiver {n}")
+    url = factory.Sequence(lambda n: f"https://portal{n}.example.test/hook")
+
+
+class WebhookDeliveryFactory(factory.django.DjangoModelFactory):
+    """One delivery of an event to an endpoint, pending unless told otherwise."""
+
+    class Meta:
+        model = "cms.WebhookDelivery"
+
+    endpoint = factory.SubFactory(WebhookEndpointFactory)
+    event = "published"
+    payload = factory.LazyAttribute(lambda o: {"event": o.event, "kind": "asset", "id": 1, "title": "An asset"})

@@ -33,3 +33,13 @@ class SearchClickFactory(factory.django.DjangoModelFactory):
     kind = "asset"
     item_id = factory.Sequence(lambda n: n + 1)
     position = 1
+
+
+class PendingSearchSyncFactory(factory.django.DjangoModelFactory):
+    """An item whose change has not reached the index yet."""
+
+    class Meta:
+        model = "search.PendingSearchSync"
+
+    kind = "asset"
+    item_id = factory.Sequence(lambda n: n + 1)

@@ -15,6 +15,7 @@ from django.db.models.functions import Cast
 from django.utils import timezone
 
 from cms.models import Language, Product
+from core.operations.metrics import count_search
 from core.search import search_kinds
 from partners.audience import viewer_for
 
@@ -42,7 +43,9 @@ def _answer(method: str, user, *args, **kwargs):
     now = timezone.now()
     if elasticsearch_usable():
         try:
-            return getattr(ElasticsearchBackend(), method)(user, *args, now, **kwargs)
+            answer = getattr(ElasticsearchBackend(), method)(user, *args, now, **kwargs)
+            count_search(method=method, backend="elasticsearch")
+            return answer
         except SearchIndexMissing:
             logger.warning("The search index does not exist yet (run `manage.py search_reindex`); using the database.")
         except SearchUnavailable as error:
@@ -52,6 +55,7 @@ def _answer(method: str, user, *args, **kwargs):
                 error,
             )
             cache.set(OUTAGE_KEY, True, settings.SEARCH_OUTAGE_SECONDS)
+    count_search(method=method, backend="database")
     return getattr(DatabaseBackend(), method)(user, *args, now, **kwargs)
 
 

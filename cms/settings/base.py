@@ -28,10 +28,14 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True  # only ever sent to the origins above (django-cors-headers never answers "*" then)
 CORS_URLS_REGEX = r"^/(api|xapi)/.*$"  # the APIs only (partner API, LRS): sign-in pages and the admin never do
 CORS_ALLOW_HEADERS = [*default_headers, "x-experience-api-version", "if-match", "if-none-match"]  # xAPI's headers
-CORS_EXPOSE_HEADERS = ["x-experience-api-version", "x-experience-api-consistent-through", "etag", "last-modified"]
+CORS_EXPOSE_HEADERS = [
+    *["x-experience-api-version", "x-experience-api-consistent-through", "etag", "last-modified"],
+    "x-request-id",  # the id to quote when reporting a problem (core.operations)
+]
 CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALLOWED_ORIGINS]
 
 INSTALLED_APPS = [
+    "core.operations",  # /healthz, /readyz, /metrics; the readiness registry the apps below register into
     "cms",
     "lrs",  # the xAPI learning record store (/xapi/)
     "elearning",  # learning packages: SCORM 1.2/2004 and cmi5 (/learn/)
@@ -85,6 +89,8 @@ INSTALLED_APPS = [
 SITE_ID = 1
 
 MIDDLEWARE = [
+    # First: the request id, and the probes (/healthz, /readyz, /metrics) answered before host checks, sessions, CSRF.
+    "core.operations.middleware.OperationsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",  # the portal's and sign-in pages' Content-Security-Policy (below)
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -440,13 +446,5 @@ PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=14)
 PARTNERHUB_TOKEN_DEFAULT_DAYS = 90
 PARTNERHUB_TOKEN_MAX_DAYS = 365
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "INFO"},
-        "elasticsearch": {"level": "WARNING"},  # not one line per request
-    },
-}
+# What operators watch: /healthz, /readyz, /metrics, JSON logs with a request id, Sentry (cms/settings/operations.py).
+from .operations import *  # noqa: E402, F403

@@ -6,8 +6,10 @@ HTTPS-only cookies, HSTS and the other ``check --deploy`` settings are on.
 
 from django.core.exceptions import ImproperlyConfigured
 
+from core.operations.logs import logging_config
+
 from .base import *  # noqa: F403
-from .base import env
+from .base import LOG_LEVEL, env
 
 HOW_TO_DEVELOP = "(for development, choose DJANGO_SETTINGS_MODULE=cms.settings.dev, as `make serve` does)"
 
@@ -56,3 +58,9 @@ SESSION_COOKIE_HTTPONLY = True
 # The link checker never reaches loopback or private addresses here, whatever the environment says: an address
 # on premises that must be checked is named in LINK_CHECK_ALLOWED_HOSTS instead.
 LINK_CHECK_BLOCK_PRIVATE_ADDRESSES = True
+
+# What operators watch: JSON log lines (one object each, with the request id) unless LOG_FORMAT says "text", and
+# /metrics answers only a scraper with METRICS_TOKEN or from METRICS_ALLOWED_ADDRESSES.
+LOG_FORMAT = env.str("LOG_FORMAT", default="json")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+METRICS_REQUIRE_PROTECTION = True
