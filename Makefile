@@ -81,7 +81,8 @@ bench: $(INSTALLED)
 	$(BIN)/python -m devtools.stack run --dir .stack/bench --fresh --only postgres,redis,elasticsearch -- sh -c '\
 		step() { "$$@" || { rc=$$?; echo "make bench: FAILED (exit $$rc): $$*; later steps not run" >&2; exit $$rc; }; }; \
 		step env $(DEV_ENV) $(BIN)/python manage.py migrate -v0 && step $(BIN)/python -m bench.generate_data && \
-		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.search_latency && \
+		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.floor && \
+		step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.file_text && \
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
 

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Prefetch, Q, Subquery
 from django.utils import timezone
 
 from wagtail.models import Locale, ModelLogEntry
@@ -31,6 +31,7 @@ from .models import (
     OwnerReminder,
     Program,
 )
+from .summary_rows import summary_relation_rows
 from .uploads import stored_asset_file_problem
 
 
@@ -48,37 +49,21 @@ def attach_summary_relations(assets) -> list[Asset]:
     """Load products, languages and the latest version of a page of assets: two light queries, whatever its size.
 
     Sets ``product_refs`` and ``language_refs`` (``[{"key", "name"}]``, by name) and
-    ``latest_version`` (a dict, or ``None``) on each asset. Plain value rows instead of
-    ``prefetch_related`` (no model instances for lookup tables), products and languages in
-    one query.
+    ``latest_version`` (a dict, or ``None``) on each asset. Plain rows of SQL written once per process
+    (``cms.summary_rows``; no ORM query compiled per request, no model instances for lookup tables),
+    products and languages in one query.
     """
     assets = list(assets)
     ids = [asset.pk for asset in assets]
-    products = Asset.products.through.objects.filter(asset_id__in=ids).values_list(
-        "asset_id", Value("products"), "product__key", "product__name"
-    )
-    languages = Asset.languages.through.objects.filter(asset_id__in=ids).values_list(
-        "asset_id", Value("languages"), "language__key", "language__name"
-    )
     relations = {"products": {}, "languages": {}}
-    for asset_id, relation, key, label in sorted(products.union(languages, all=True), key=lambda row: row[3]):
+    related, latest = summary_relation_rows(ids)
+    for asset_id, relation, key, label in sorted(related, key=lambda row: row[3]):
         relations[relation].setdefault(asset_id, []).append({"key": key, "name": label})
-    newest = Subquery(AssetVersion.objects.filter(asset=OuterRef("asset")).order_by("-number").values("number")[:1])
-    versions = {
-        row["asset_id"]: row
-        for row in AssetVersion.objects.filter(asset_id__in=ids, number=newest)
-        .order_by()
-        .values("asset_id", "number", "change_note", "created_at")
-    }
+    versions = {asset_id: {"number": n, "note": note, "created_at": at} for asset_id, n, note, at in latest}
     for asset in assets:
         asset.product_refs = relations["products"].get(asset.pk, [])
         asset.language_refs = relations["languages"].get(asset.pk, [])
-        version = versions.get(asset.pk)
-        asset.latest_version = version and {
-            "number": version["number"],
-            "note": version["change_note"],
-            "created_at": version["created_at"],
-        }
+        asset.latest_version = versions.get(asset.pk)
     return assets
 
 

@@ -18,12 +18,14 @@ class PartnersConfig(AppConfig):
         from . import demo, importing
         from .api import people, router, tokens
         from .audience import protect_audience_references
+        from .identity_cache import connect_identity_receivers
         from .models import PartnerType, Region, Role
 
         for model in (PartnerType, Region, Role):
             pre_delete.connect(
                 protect_audience_references, sender=model, dispatch_uid=f"protect-audience-{model.__name__}"
             )
+        connect_identity_receivers()
         register_api_router(router)
         register_api_router(people.router)
         register_api_router(tokens.router)

@@ -22,6 +22,7 @@ It exists in three forms built from the same data, and tests prove they agree:
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from datetime import date
 
 from django.apps import apps
 from django.db import models
@@ -54,6 +55,8 @@ class Viewer:
     region_id: int
     role_ids: frozenset[int]
     tier_id: int | None = None  # for reports; the rule itself compares ranks
+    #: The member's last day (``PartnerMembership.leaves_on``), if any: what is cached about them ends with it.
+    last_day: date | None = field(default=None, compare=False, repr=False)
     #: What the user and their partner hold; read on first need (``viewer_qualifications``).
     qualifications: Qualifications | None = field(default=None, compare=False, repr=False)
 
@@ -142,16 +145,18 @@ def viewer_for(user) -> Viewer | None:
 
     ``None`` covers anonymous users, inactive users, users without a partner
     membership, users past their last day (``leaves_on``) and members of inactive partners.
-    The answer is cached on the user object, which lives for one request.
+    The answer is kept on the user object, which lives for one request, and its facts in the cache under the
+    identity generation (``identity_cache``) for the next requests.
     """
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
         return None
     if hasattr(user, _VIEWER_CACHE_ATTR):
         return getattr(user, _VIEWER_CACHE_ATTR)
 
+    from .identity_cache import cached_audience_facts
     from .selectors import audience_facts_for_user
 
-    facts = audience_facts_for_user(user=user)
+    facts = cached_audience_facts(user_id=user.pk, read=lambda: audience_facts_for_user(user=user))
     viewer = Viewer(user_id=user.pk, **facts) if facts is not None else None
     setattr(user, _VIEWER_CACHE_ATTR, viewer)
     return viewer

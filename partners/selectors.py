@@ -28,18 +28,20 @@ def audience_facts_for_user(*, user) -> dict | None:
             "partner__tier__rank",
             "partner__partner_type_id",
             "partner__region_id",
+            "leaves_on",
             "roles",
         )
     )
     if not rows:
         return None
-    partner_id, tier_id, tier_rank, partner_type_id, region_id, _role = rows[0]
+    partner_id, tier_id, tier_rank, partner_type_id, region_id, last_day, _role = rows[0]
     return {
         "partner_id": partner_id,
         "tier_id": tier_id,
         "tier_rank": tier_rank,
         "partner_type_id": partner_type_id,
         "region_id": region_id,
+        "last_day": last_day,
         "role_ids": frozenset(role for *_facts, role in rows if role is not None),
     }
 

@@ -17,6 +17,7 @@ from wagtail.models import APIToken
 from core.models import keyed_upsert, model_update
 from core.signals import access_revoked, identity_event
 
+from .identity_cache import identity_changed
 from .models import Partner, PartnerMembership, PartnerType, Region, Role, Tier
 
 
@@ -120,6 +121,7 @@ def partner_user_set_active(*, user, active: bool, actor=None, request=None):
 def partner_user_access_changed(*, user, was_active: bool, actor=None, request=None) -> None:
     """``user`` was saved active or not (here, in Wagtail's user editor or bulk action): when that changed for a
     partner user, their sessions end (``access_revoked``) or the audit records access restored."""
+    identity_changed()  # the bulk action writes with an UPDATE, which no signal reports: cached tokens end here
     if bool(was_active) == user.is_active:
         return
     membership = PartnerMembership.objects.select_related("partner").filter(user=user).first()
@@ -321,6 +323,8 @@ def held_qualifications_replace(*, qualification_ids, wanted: dict[tuple[int, in
         if key not in stored
     ]
     HeldQualification.objects.bulk_create(new, batch_size=1000)
+    if gone or changed or new:  # bulk writes send no signals: what viewers hold is cached (``identity_cache``)
+        identity_changed()
     return {"created": len(new), "updated": len(changed), "deleted": len(gone)}
 
 

@@ -357,6 +357,8 @@ PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", d
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
 # The link checker (cms.hygiene): cms/settings/link_checks.py.
+# The hot paths of the partner API (partner identity cache, search analytics): cms/settings/hot_paths.py.
+from .hot_paths import *  # noqa: E402, F403
 from .link_checks import *  # noqa: E402, F403
 from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)
 from .outbox import *  # noqa: E402, F403 - the outbox, late acknowledgement, a cache that survives Redis going away
