@@ -9,7 +9,7 @@ TEST_STACK := .stack/test
 DEV_ENV := DJANGO_SETTINGS_MODULE=cms.settings.dev
 PRODUCTION_ENV := DJANGO_SETTINGS_MODULE=cms.settings.production SECRET_KEY=check-deploy-only-0123456789-abcdefghijklmnopqrstuvwxyz ALLOWED_HOSTS=partners.example.com CLAMAV_URL=tcp://127.0.0.1:3310
 
-.PHONY: install demo serve test lint format unit integration browser clamav screenshots stack stack-down stack-status bench clean messages backup restore
+.PHONY: install demo serve test lint format unit integration browser clamav screenshots stack stack-down stack-status bench load clean messages backup restore
 
 $(INSTALLED): requirements.txt requirements-dev.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -85,6 +85,15 @@ bench: $(INSTALLED)
 		step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.file_text && \
 		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
+
+## The hub over HTTP (bench/load): a fresh PostgreSQL, Redis, Elasticsearch, S3 and ClamAV, the bench population,
+## gunicorn (gunicorn.conf.py) with production settings, a Celery worker and beat, then Locust with 200 partner users
+## for 3 minutes. Prints requests/s and p50/p95/p99 per endpoint; fails on any error, under 150 requests/s or over
+## 250 ms p95. LOAD_ARGS passes options, e.g. LOAD_ARGS="--web-processes 2 --workers 2" (two of everything),
+## "--population small --duration 60" (a quick run), "--profile 60" (where the web workers' time goes).
+LOAD_ARGS ?=
+load: $(INSTALLED)
+	$(BIN)/python -m bench.load $(LOAD_ARGS)
 
 ## Backups (core.backups): the database and every file of the storages, with a SHA-256 manifest, to BACKUP_LOCATION
 ## (a folder, default var/backups, or s3://bucket/prefix). Settings from the environment (DJANGO_SETTINGS_MODULE,
