@@ -92,8 +92,14 @@ bench: $(INSTALLED)
 ## 250 ms p95. LOAD_ARGS passes options, e.g. LOAD_ARGS="--web-processes 2 --workers 2" (two of everything),
 ## "--population small --duration 60" (a quick run), "--profile 60" (where the web workers' time goes).
 LOAD_ARGS ?=
-load: $(INSTALLED)
-	$(BIN)/python -m bench.load $(LOAD_ARGS)
+LOAD_VENV := .venv-load
+$(LOAD_VENV)/.installed: requirements-load.txt
+	@test -x $(LOAD_VENV)/bin/python || $(PYTHON) -m venv $(LOAD_VENV)
+	$(LOAD_VENV)/bin/pip install --disable-pip-version-check -q -r requirements-load.txt
+	@touch $(LOAD_VENV)/.installed
+
+load: $(INSTALLED) $(LOAD_VENV)/.installed
+	LOCUST=$(LOAD_VENV)/bin/locust $(BIN)/python -m bench.load $(LOAD_ARGS)
 
 ## Backups (core.backups): the database and every file of the storages, with a SHA-256 manifest, to BACKUP_LOCATION
 ## (a folder, default var/backups, or s3://bucket/prefix). Settings from the environment (DJANGO_SETTINGS_MODULE,

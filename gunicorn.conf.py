@@ -56,3 +56,6 @@ proc_name = "partnerhub"
 # a process manager that restarts them) never fight over the default path in $HOME.
 control_socket = os.environ.get("GUNICORN_CONTROL_SOCKET", "")
 control_socket_disable = not control_socket
+# Prometheus's multiprocess mode (PROMETHEUS_MULTIPROC_DIR): the folder emptied at start, a dead worker's gauges
+# dropped (core.operations.gunicorn).
+from core.operations.gunicorn import child_exit, on_starting  # noqa: E402, F401

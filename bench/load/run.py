@@ -23,6 +23,7 @@ import argparse
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -60,6 +61,7 @@ def parse(argv):
 def main(argv=None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parse(argv)
+    locust_program()  # before minutes of stack and population: say at once when Locust is missing
     if not args.in_stack:
         fresh = [] if args.reuse else ["--fresh"]
         stack = [sys.executable, "-m", "devtools.stack", "run", "--dir", str(args.stack_dir), *fresh]
@@ -186,11 +188,21 @@ def stack_pids(stack_dir: Path) -> dict[str, int]:
     return {name: info["pid"] for name, info in services.items()}
 
 
+def locust_program() -> str:
+    """Locust's own virtualenv (``make load`` makes it from requirements-load.txt and names it in ``LOCUST``)."""
+    program = os.environ.get("LOCUST") or shutil.which("locust")
+    if not program or not Path(program).exists():
+        raise SystemExit(
+            "load: Locust is not installed. Run `make load` (it makes .venv-load from requirements-load.txt), "
+            "or set LOCUST to a locust program."
+        )
+    return program
+
+
 def load(args, env, started: Started, hosts: list[str]) -> int:
-    bin_dir = Path(sys.executable).parent
     prefix = args.out / "locust"
     locust = [
-        str(bin_dir / "locust"), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
+        locust_program(), "-f", str(ROOT / "bench" / "load" / "locustfile.py"), "--headless",
         "--users", str(args.users), "--spawn-rate", str(args.spawn_rate), "--run-time", f"{args.duration}s",
         "--host", hosts[0], "--csv", str(prefix), "--only-summary", "--stop-timeout", "10", "--loglevel", "WARNING",
     ]  # fmt: skip

@@ -28,10 +28,8 @@ CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True  # only ever sent to the origins above (django-cors-headers never answers "*" then)
 CORS_URLS_REGEX = r"^/(api|xapi)/.*$"  # the APIs only (partner API, LRS): sign-in pages and the admin never do
 CORS_ALLOW_HEADERS = [*default_headers, "x-experience-api-version", "if-match", "if-none-match"]  # xAPI's headers
-CORS_EXPOSE_HEADERS = [
-    *["x-experience-api-version", "x-experience-api-consistent-through", "etag", "last-modified"],
-    "x-request-id",  # the id to quote when reporting a problem (core.operations)
-]
+CORS_EXPOSE_HEADERS = ["x-experience-api-version", "x-experience-api-consistent-through", "etag", "last-modified"]
+CORS_EXPOSE_HEADERS += ["x-request-id"]  # the id to quote when reporting a problem (core.operations)
 CSRF_TRUSTED_ORIGINS = [*env.list("CSRF_TRUSTED_ORIGINS", default=[]), *CORS_ALLOWED_ORIGINS]
 
 INSTALLED_APPS = [
@@ -356,8 +354,7 @@ PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", d
 # Webhooks go to public addresses only; these hosts (names or IPs, comma-separated) are exempt: receivers on premises.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
-# The link checker (cms.hygiene): cms/settings/link_checks.py.
-# The hot paths of the partner API (partner identity cache, search analytics): cms/settings/hot_paths.py.
+# Own modules: the partner API's hot paths (identity cache, search analytics), the link checker (cms.hygiene).
 from .hot_paths import *  # noqa: E402, F403
 from .link_checks import *  # noqa: E402, F403
 from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)

@@ -17,3 +17,13 @@ def outbox_depth() -> dict:
         "oldest_seconds": round((timezone.now() - oldest).total_seconds(), 1) if oldest else 0.0,
         "emails_unsent": OutboxEmail.objects.filter(sent_at__isnull=True).count(),
     }
+
+
+def waiting_task_count() -> int:
+    """Tasks recorded with their commit that the broker has not taken yet (``/readyz``'s ``outbox_tasks``)."""
+    return OutboxTask.objects.filter(relayed_at__isnull=True).count()
+
+
+def unsent_email_count() -> int:
+    """E-mails recorded with their commit and not sent yet (``/readyz``'s ``outbox_emails``)."""
+    return OutboxEmail.objects.filter(sent_at__isnull=True).count()

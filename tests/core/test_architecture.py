@@ -69,7 +69,7 @@ def test_every_dependency_is_pinned_once():
     """A package named twice (in one file or across both) drifts: one bump leaves the other line behind."""
     seen: dict[str, str] = {}
     twice, unpinned = [], []
-    for file_name in ("requirements.txt", "requirements-dev.txt"):
+    for file_name in ("requirements.txt", "requirements-dev.txt", "requirements-load.txt"):
         for line in (ROOT / file_name).read_text().splitlines():
             requirement = line.split("#", 1)[0].strip()
             if not requirement or requirement.startswith("-r "):

@@ -71,6 +71,20 @@ def test_the_sweep_hands_over_what_waited(capsys, django_capture_on_commit_callb
     assert not OutboxTask.objects.exists()
 
 
+def test_readyz_reports_the_work_still_waiting_in_the_outbox(client, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks():  # never handed over: as if the broker had been down at the commit
+        outbox_enqueue(task=PROBE, dedupe_key="a")
+        outbox_enqueue(task=PROBE, dedupe_key="b")
+        outbox_send_mail(dedupe_key="reminder:9", subject="Hello", message="Body", recipient_list=["a@x.test"])
+
+    checks = client.get("/readyz").json()["checks"]
+
+    assert checks["outbox_tasks"]["pending"] == 3  # the two, and the e-mail's delivery
+    assert checks["outbox_emails"]["pending"] == 1
+    call_command("relay_outbox")
+    assert client.get("/readyz").json()["checks"]["outbox_tasks"]["pending"] == 0
+
+
 def test_an_e_mail_is_recorded_once_per_decision_and_sent_once(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         email = outbox_send_mail(dedupe_key="reminder:1", subject="Hello", message="Body", recipient_list=["a@x.test"])
