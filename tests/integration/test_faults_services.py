@@ -145,7 +145,7 @@ class Load:
                         body,
                     )
                 )
-                time.sleep(0.02)
+                time.sleep(0.05)  # steady load that leaves the restarting service some CPU on a small machine
 
     def __enter__(self):
         self._thread.start()
@@ -168,6 +168,30 @@ class Load:
 
 def in_index(pk) -> bool:
     return get_client().exists(index=alias_name(), id=document_id("asset", pk))
+
+
+# --- The stack's own stop and start ------------------------------------------------------------------
+
+
+def test_one_service_stops_and_starts_again_on_its_port_with_its_data(stack):
+    """What the fault tests rely on (``devtools.stack.control``), shown on Redis, the quickest to restart."""
+    import redis
+
+    url = os.environ["REDIS_URL"]
+    before = control.read_state(stack)["services"]["redis"]
+    redis.Redis.from_url(url).set("faults:probe", "kept")
+    control.stop_service(stack, "redis")  # a clean stop writes dump.rdb
+    assert not control.is_listening(before["port"])
+    assert control.read_state(stack)["services"]["redis"]["pid"] is None
+    with pytest.raises(StackError, match="not running"):
+        control.stop_service(stack, "redis")
+    assert control.start_service(stack, "redis")["REDIS_URL"] == url  # the same port, so the same URL
+    after = control.read_state(stack)["services"]["redis"]
+    assert after["port"] == before["port"] and after["pid"] != before["pid"]
+    assert redis.Redis.from_url(url).get("faults:probe") == b"kept"
+
+    control.restart_service(stack, "redis", kill=True)  # a crash: Redis runs without persistence
+    assert redis.Redis.from_url(url).get("faults:probe") is None
 
 
 # --- PostgreSQL restarted ----------------------------------------------------------------------
@@ -196,11 +220,13 @@ def test_a_postgresql_restart_answers_503_with_retry_after_and_the_app_recovers_
         load.wait_for(lambda: len(load.since(back)) >= 15, timeout=30, what="too few answers after the restart")
     connection.close()  # this process's own connection died with the server; the next query reconnects
 
+    unavailable = [answer for answer in load.answers if answer.status == 503]
+    away, restart = starting - down, back - starting
+    print(f"PostgreSQL away {away:.1f}s, back in {restart:.1f}s: {len(unavailable)}/{len(load.answers)} answers 503")
     assert load.errors == []
     statuses = {answer.status for answer in load.answers}
     assert statuses <= {200, 503}, statuses
     gap = [answer for answer in load.since(down) if answer.started < starting]
-    unavailable = [answer for answer in load.answers if answer.status == 503]
     assert unavailable and all(answer.status == 503 for answer in gap)  # the gap was seen, and only as 503
     for answer in unavailable:
         assert answer.retry_after == str(settings.DATABASE_UNAVAILABLE_RETRY_AFTER)
@@ -268,10 +294,11 @@ def test_elasticsearch_killed_search_falls_back_and_changes_reach_the_index_afte
             what="search did not go back to Elasticsearch",
         )
 
+    outage = [answer for answer in searches(load.since(killed)) if answer.started < back]
+    print(f"Elasticsearch away {back - killed:.1f}s: {len(outage)} searches from the database")
     assert load.errors == []
     assert [answer for answer in load.answers if answer.status >= 500] == []
     assert {answer.status for answer in load.answers} == {200}
-    outage = [answer for answer in searches(load.since(killed)) if answer.started < back]
     assert outage and {answer.body["backend"] for answer in outage} == {"database"}
     for answer in searches(load.since(changed)):  # never the expired sheet, from either backend
         assert "Price sheet" not in titles(answer)
