@@ -10,9 +10,9 @@ The command line does the same: ``python -m devtools.stack stop|start|restart SE
 
 What survives a stop: PostgreSQL keeps its data folder (a kill means crash recovery on start);
 Elasticsearch keeps its node folder (indices, documents); Redis runs without persistence, so a clean
-stop writes ``dump.rdb`` (``SHUTDOWN SAVE``) and the start loads it, while a kill loses what it held
-(queued tasks, cache), like a crashed Redis without AOF; moto's S3 is in memory and comes back with
-an empty bucket; ClamAV and Keycloak rebuild their state at start (signatures, realms).
+stop writes ``dump.rdb`` (``SHUTDOWN SAVE``) and the start loads it (then deletes it), while a kill
+loses what it held (queued tasks, cache), like a crashed Redis without AOF; moto's S3 is in memory
+and comes back with an empty bucket; ClamAV and Keycloak rebuild their state at start.
 
 ``state.json`` in the stack folder follows: a stopped service keeps its port and log with ``pid`` null.
 """
@@ -196,6 +196,8 @@ def start_service(base: Path, name: str, *, timeout: float | None = None) -> dic
     write_state(base, state)
     wait_until(ready, timeout=timeout or START_TIMEOUT[name], what=name, process=process, logfile=logfile)
     env = finish()
+    if name == "redis":  # loaded now: a later crash must lose what Redis held, not bring this snapshot back
+        (base / "redis" / "dump.rdb").unlink(missing_ok=True)
     if urlsplit(env[URL_VARS[name]]).port != port:
         raise StackError(f"{name} came back on {env[URL_VARS[name]]}, not on port {port}")
     info["seconds"] = round(time.monotonic() - t0, 2)
