@@ -11,9 +11,12 @@ from core.operations.sentry import sentry_init
 env = environ.Env()
 
 # /readyz: each check waits at most this long (seconds) for its service. A required check that fails answers 503;
-# name checks here (comma-separated, e.g. "broker") that this deployment can serve without.
+# an optional one that fails answers 200 "degraded". Optional by default: the cache and the broker (Redis). The hub
+# serves partners without them (a cache that fails misses; work waits in the outbox), and a 503 from every web
+# process at once would let a load balancer turn a Redis restart into an outage. READINESS_OPTIONAL_CHECKS=""
+# makes them required; name other checks (comma-separated) a deployment can serve without.
 READINESS_TIMEOUT = env.float("READINESS_TIMEOUT", default=2.0)
-READINESS_OPTIONAL_CHECKS = env.list("READINESS_OPTIONAL_CHECKS", default=[])
+READINESS_OPTIONAL_CHECKS = env.list("READINESS_OPTIONAL_CHECKS", default=["cache", "broker"])
 
 # /metrics: a scraper sends "Authorization: Bearer <METRICS_TOKEN>" and/or connects from one of
 # METRICS_ALLOWED_ADDRESSES (addresses or networks, e.g. 10.0.0.0/8; the connection's own address, never

@@ -83,7 +83,7 @@ def _timed(call):
 
 def readiness_report() -> tuple[bool, dict]:
     """``(ready, report)``: every dependency and backlog asked once, in registration order."""
-    checks, ready = {}, True
+    checks, ready, degraded = {}, True, False
     for dependency in dependencies():
         state, error, latency = _timed(dependency.probe)
         required = _is_required(dependency)
@@ -93,6 +93,7 @@ def readiness_report() -> tuple[bool, dict]:
         if error:
             entry["error"] = error
             ready = ready and not required
+            degraded = True
         checks[dependency.name] = entry
     for backlog in backlogs():
         count, error, latency = _timed(backlog.count)
@@ -100,7 +101,8 @@ def readiness_report() -> tuple[bool, dict]:
         if error:
             entry["error"] = error
         checks[backlog.name] = entry
-    return ready, {"status": "ready" if ready else "unready", "checks": checks}
+    status = ("degraded" if degraded else "ready") if ready else "unready"
+    return ready, {"status": status, "checks": checks}
 
 
 def backlog_counts() -> dict[str, int | None]:
