@@ -1,5 +1,6 @@
 """Reports "Assets: duplicate files" and "Assets: broken links", the edit view's duplicate notice and the upload
-warning: what they list, their filters and exports, who may see them, and their query counts."""
+warning: what they list, their filters and exports, who may see them, and the notice's query count (the reports':
+tests/cms/test_report_query_counts.py)."""
 
 import io
 from datetime import UTC, datetime, timedelta
@@ -23,7 +24,7 @@ from cms.hygiene.probe import Outcome, ProbeResult
 from cms.models import Asset, LinkCheck
 from cms.services.link_checks import link_check_record
 from partners.factories import partner_user
-from tests.cms.reports import STAFF_LOGIN, assert_report_queries_do_not_grow, csv_rows, report_url, staff_with, titles
+from tests.cms.reports import HYGIENE_REPORTS, STAFF_LOGIN, csv_rows, report_url, staff_with, titles
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
@@ -264,9 +265,8 @@ def test_a_link_that_answers_again_leaves_the_report(superuser_client, links):
 
 # --- who may see them ---------------------------------------------------------------------------------------
 
-REPORTS = ["duplicate_files", "broken_links"]
 #: Every report of issue 18's asset hygiene, for the checks of who may open them.
-ASSET_REPORTS = [*REPORTS, "file_text", "file_scans"]
+ASSET_REPORTS = [*HYGIENE_REPORTS, "file_text", "file_scans"]
 
 
 @pytest.mark.parametrize("name", ASSET_REPORTS)
@@ -292,7 +292,7 @@ def test_staff_who_may_not_change_assets_are_refused(client, name, codenames, du
         assert b"Partner guide" not in response.content and b"old.example" not in response.content
 
 
-@pytest.mark.parametrize("name", REPORTS)
+@pytest.mark.parametrize("name", HYGIENE_REPORTS)
 def test_staff_who_may_change_assets_see_them(client, name, duplicates, links):
     client.force_login(staff_with("change_asset"))
 
@@ -314,29 +314,6 @@ def test_the_reports_are_in_the_reports_menu_for_asset_editors_only(admin_user):
 
 
 # --- query counts -----------------------------------------------------------------------------------------------
-
-
-def make_rows(n, editor):
-    for i in range(n):
-        owner = editor if i % 2 else None
-        content = b"%PDF-1.4\n% shared " + str(i).encode() + b"\n"
-        AssetFactory(file=pdf(content), owner=owner)
-        AssetFactory(file=pdf(content), owner=owner, live=False)
-        broken(LinkAssetFactory(owner=owner), at=NOW - timedelta(days=i))
-
-
-@pytest.mark.parametrize("name", REPORTS)
-@pytest.mark.parametrize("export", [None, "csv"])
-def test_report_query_count_does_not_grow_with_rows(
-    superuser_client, editor, django_assert_max_num_queries, name, export
-):
-    assert_report_queries_do_not_grow(
-        superuser_client,
-        name,
-        export=export,
-        make_rows=lambda n: make_rows(n, editor),
-        assert_max_num_queries=django_assert_max_num_queries,
-    )
 
 
 def test_the_edit_view_notice_costs_one_query(superuser_client, duplicates, django_assert_max_num_queries):
