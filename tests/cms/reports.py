@@ -1,13 +1,11 @@
 """What the tests of the admin's content reports share: their names and URLs, reading their rows and CSV exports,
-staff with chosen permissions, rows for every report, and the check that a report's queries do not grow with its
-rows."""
+rows for every report, and the check that a report's queries do not grow with its rows. (Staff with chosen
+permissions: ``partners.factories.staff_user_with_permissions``.)"""
 
 import csv
 import io
 from datetime import timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
 from django.core.files.base import ContentFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -44,18 +42,6 @@ def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv"
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
-
-
-def staff_with(*codenames):
-    """A staff user who may open the admin, with these permissions of cms (``change_asset``…)."""
-    user = get_user_model().objects.create_user("staff", "staff@example.test", "pw", is_staff=True)
-    group = Group.objects.create(name="Report readers")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *(Permission.objects.get(content_type__app_label="cms", codename=codename) for codename in codenames),
-    )
-    user.groups.add(group)
-    return user
 
 
 def content_report_rows(n, owner) -> None:

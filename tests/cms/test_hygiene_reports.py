@@ -23,8 +23,8 @@ from cms.factories import AssetFactory, LinkAssetFactory
 from cms.hygiene.probe import Outcome, ProbeResult
 from cms.models import Asset, LinkCheck
 from cms.services.link_checks import link_check_record
-from partners.factories import partner_user
-from tests.cms.reports import HYGIENE_REPORTS, STAFF_LOGIN, csv_rows, report_url, staff_with, titles
+from partners.factories import partner_user, staff_user_with_permissions
+from tests.cms.reports import HYGIENE_REPORTS, STAFF_LOGIN, csv_rows, report_url, titles
 
 pytestmark = pytest.mark.django_db
 NOW = datetime(2027, 5, 10, 8, 0, tzinfo=UTC)
@@ -282,9 +282,9 @@ def test_partner_users_and_visitors_are_sent_to_the_login(client, name, duplicat
 
 
 @pytest.mark.parametrize("name", ASSET_REPORTS)
-@pytest.mark.parametrize("codenames", [(), ("change_program", "change_bulletin"), ("view_asset",)])
-def test_staff_who_may_not_change_assets_are_refused(client, name, codenames, duplicates, links):
-    client.force_login(staff_with(*codenames))
+@pytest.mark.parametrize("permissions", [(), ("cms.change_program", "cms.change_bulletin"), ("cms.view_asset",)])
+def test_staff_who_may_not_change_assets_are_refused(client, name, permissions, duplicates, links):
+    client.force_login(staff_user_with_permissions(*permissions))
 
     for response in (client.get(report_url(name)), client.get(report_url(name, export="csv"))):
         assert response.status_code == 302
@@ -294,7 +294,7 @@ def test_staff_who_may_not_change_assets_are_refused(client, name, codenames, du
 
 @pytest.mark.parametrize("name", HYGIENE_REPORTS)
 def test_staff_who_may_change_assets_see_them(client, name, duplicates, links):
-    client.force_login(staff_with("change_asset"))
+    client.force_login(staff_user_with_permissions("cms.change_asset"))
 
     assert len(titles(client.get(report_url(name)))) == (4 if name == "duplicate_files" else 3)
 
@@ -303,7 +303,7 @@ def test_the_reports_are_in_the_reports_menu_for_asset_editors_only(admin_user):
     request = RequestFactory().get("/admin/")
     request.user = admin_user
     items = {item.name: item for item in reports_menu.menu_items_for_request(request)}
-    request.user = staff_with("change_program")
+    request.user = staff_user_with_permissions("cms.change_program")
     program_editor_items = {item.name for item in reports_menu.menu_items_for_request(request)}
 
     assert str(items["content-duplicate-files"].url) == reverse("cms_reports:duplicate_files")
@@ -346,7 +346,7 @@ def test_the_dashboard_counts_duplicate_files_and_broken_links_with_links_to_the
 
 
 def test_the_dashboard_says_nothing_of_assets_to_program_editors(client, duplicates, links):
-    client.force_login(staff_with("change_program"))
+    client.force_login(staff_user_with_permissions("cms.change_program"))
 
     html = client.get(reverse("wagtailadmin_home")).content.decode()
 

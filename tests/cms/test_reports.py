@@ -19,14 +19,13 @@ from cms.admin.dashboard import ContentHealthPanel
 from cms.factories import AssetFactory, BulletinFactory, ProgramFactory
 from cms.models import Asset, Bulletin, Download, Program
 from cms.services.activity import download_record
-from partners.factories import partner_user
+from partners.factories import partner_user, staff_user_with_permissions
 from tests.cms.reports import (
     CONTENT_REPORTS,
     STAFF_LOGIN,
     content_report_rows,
     csv_rows,
     report_url,
-    staff_with,
     titles,
 )
 
@@ -473,7 +472,7 @@ def test_an_anonymous_visitor_is_sent_to_the_login(client):
 
 
 def test_staff_without_the_change_permission_is_refused_and_sees_no_panel(client, dashboard_content):
-    client.force_login(staff_with())
+    client.force_login(staff_user_with_permissions())
 
     response = client.get(report_url("expiring_soon"))
     home = client.get(reverse("wagtailadmin_home"))
@@ -484,7 +483,7 @@ def test_staff_without_the_change_permission_is_refused_and_sees_no_panel(client
 
 
 def test_staff_who_may_change_programs_only_see_programs(client, dashboard_content):
-    client.force_login(staff_with("change_program"))
+    client.force_login(staff_user_with_permissions("cms.change_program"))
 
     expiring = client.get(report_url("expiring_soon", days=90))
     not_downloaded = client.get(report_url("not_downloaded"))
