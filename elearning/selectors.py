@@ -3,7 +3,7 @@
 import mimetypes
 import posixpath
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count
 from django.http import Http404
 
 from cms.models import FileScan
@@ -50,14 +50,10 @@ def packages_for_admin():
 
 def package_versions(*, package):
     """The versions of ``package``, newest first, with who uploaded them and their ZIP's virus scan."""
-    scans = FileScan.objects.filter(name=OuterRef("archive"))
     return (
         PackageVersion.objects.filter(package=package)
         .select_related("uploaded_by")
-        .annotate(
-            file_scan_status=Subquery(scans.values("status")[:1]),
-            file_scan_signature=Subquery(scans.values("signature")[:1]),
-        )
+        .annotate(**FileScan.objects.scan_annotations("archive"))
         .order_by("-number")
     )
 

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 import factory
@@ -110,6 +111,21 @@ class StaffUserFactory(UserFactory):
     def second_factor(obj, create, extracted, **kwargs):
         if create and extracted is not False:
             give_second_factor(obj)
+
+
+def staff_user_with_permissions(*permissions: str, **kwargs):
+    """A staff user (not a superuser) who may open the admin, in a group of their own holding ``permissions``,
+    named as ``user.has_perm`` names them (``"cms.change_asset"``); the group is ``user.groups.get()``.
+
+    Without a second factor unless ``second_factor=True``; other ``kwargs`` go to ``StaffUserFactory``.
+    """
+    user = StaffUserFactory(**{"is_superuser": False, "second_factor": False, **kwargs})
+    group = Group.objects.create(name=f"Permissions of {user.username}")
+    for permission in ("wagtailadmin.access_admin", *permissions):
+        app_label, codename = permission.split(".")
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    user.groups.add(group)
+    return user
 
 
 class PartnerMembershipFactory(factory.django.DjangoModelFactory):

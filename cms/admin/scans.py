@@ -8,7 +8,6 @@ wait (the scanner was down), each with its item, its uploader and when it was sc
 from collections import defaultdict
 
 from django import forms
-from django.db.models import OuterRef, Subquery
 
 from wagtail.admin.admin_url_finder import AdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
@@ -29,15 +28,7 @@ class AssetIndexView(GatedContentIndexView):
     """The asset listing, with each row's file scan loaded in the page's query (for the "Virus scan" column)."""
 
     def get_base_queryset(self):
-        scans = FileScan.objects.filter(name=OuterRef("file"))
-        return (
-            super()
-            .get_base_queryset()
-            .annotate(
-                file_scan_status=Subquery(scans.values("status")[:1]),
-                file_scan_signature=Subquery(scans.values("signature")[:1]),
-            )
-        )
+        return super().get_base_queryset().annotate(**FileScan.objects.scan_annotations("file"))
 
 
 def scan_label(item, field: str = "file") -> str:

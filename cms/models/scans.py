@@ -3,7 +3,20 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.db.models import OuterRef, Subquery
 from django.utils import timezone
+
+
+class FileScanQuerySet(models.QuerySet):
+    def scan_annotations(self, field: str = "file") -> dict[str, Subquery]:
+        """The scan of each row's file, for another model's ``queryset.annotate(**…)``: ``file_scan_status`` and
+        ``file_scan_signature`` (``None`` for a file without a scan). ``field`` holds the file's name in the private
+        storage (an asset's ``file``, a package version's ``archive``); the admin's ``scan_label`` reads them."""
+        scans = self.filter(name=OuterRef(field))
+        return {
+            "file_scan_status": Subquery(scans.values("status")[:1]),
+            "file_scan_signature": Subquery(scans.values("signature")[:1]),
+        }
 
 
 class FileScan(models.Model):
@@ -36,6 +49,8 @@ class FileScan(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     scanned_at = models.DateTimeField(null=True, blank=True)
     notified_at = models.DateTimeField(null=True, blank=True)
+
+    objects = FileScanQuerySet.as_manager()
 
     class Meta:
         indexes = [models.Index(fields=["content_type", "object_id"], name="file_scan_item_idx")]

@@ -1,6 +1,6 @@
 """Who must have a second factor: staff who can publish or administer, and users of partners that require it."""
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 
 from wagtail.models import GroupPagePermission, Page
 
@@ -8,7 +8,7 @@ import pytest
 
 from accounts.factories import partner_user_with_password
 from accounts.mfa.policy import mfa_enabled_for, mfa_required_for
-from partners.factories import PartnerFactory, UserFactory
+from partners.factories import PartnerFactory, UserFactory, staff_user_with_permissions
 from partners.models import PartnerMfaPolicy
 
 from .mfa import enrol
@@ -18,19 +18,13 @@ pytestmark = pytest.mark.django_db
 
 def staff_with(*permissions: str, page_permission: str | None = None):
     """A staff user who may use the admin, in a group with ``permissions`` ("app.codename") and a page permission."""
-    user = UserFactory(is_staff=True)
-    group = Group.objects.create(name=f"Group of {user.username}")
-    codenames = ["wagtailadmin.access_admin", *permissions]
-    for name in codenames:
-        app_label, codename = name.split(".")
-        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    user = staff_user_with_permissions(*permissions)
     if page_permission:
         GroupPagePermission.objects.create(
-            group=group,
+            group=user.groups.get(),
             page=Page.get_first_root_node(),
             permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=page_permission),
         )
-    user.groups.add(group)
     return user
 
 

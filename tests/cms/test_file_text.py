@@ -19,6 +19,7 @@ from cms.services.file_text import file_text_extract, file_text_request, file_te
 from cms.services.versions import asset_record_versions
 from cms.tasks import extract_file_text
 from core.signals import asset_file_stored
+from partners.factories import staff_user_with_permissions
 from tests.cms.file_samples import docx_bytes, pdf_bytes, png_bytes, pptx_bytes, xlsx_bytes
 from tests.cms.reports import assert_report_queries_do_not_grow
 
@@ -294,23 +295,11 @@ def test_report_lists_assets_whose_current_file_failed_or_was_too_large(superuse
     assert "Broken deck" not in superuser_client.get(url).content.decode()
 
 
-def staff_with(username, codename):
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-
-    user = get_user_model().objects.create_user(username, f"{username}@example.test", "pw", is_staff=True)
-    user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        Permission.objects.get(content_type__app_label="cms", codename=codename),
-    )
-    return user
-
-
 @pytest.mark.django_db
 def test_report_is_for_staff_who_may_change_assets(client):
-    client.force_login(staff_with("programs", "change_program"))
+    client.force_login(staff_user_with_permissions("cms.change_program"))
     assert client.get(reverse("cms_reports:file_text")).status_code == 302
-    client.force_login(staff_with("assets", "change_asset"))
+    client.force_login(staff_user_with_permissions("cms.change_asset"))
     assert client.get(reverse("cms_reports:file_text")).status_code == 200
 
 

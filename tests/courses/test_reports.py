@@ -5,8 +5,7 @@ import io
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.db import connection
 from django.test import RequestFactory
@@ -27,7 +26,14 @@ from courses.reports import enrollment_progress
 from courses.selectors import course_progress
 from courses.services.attempts import quiz_attempt_start, quiz_attempt_submit
 from courses.services.enrollment import course_enroll, lesson_complete
-from partners.factories import PartnerFactory, PartnerTypeFactory, TierFactory, UserFactory, partner_user
+from partners.factories import (
+    PartnerFactory,
+    PartnerTypeFactory,
+    TierFactory,
+    UserFactory,
+    partner_user,
+    staff_user_with_permissions,
+)
 
 pytestmark = pytest.mark.django_db
 STAFF_LOGIN = "/accounts/login/"  # where Wagtail sends the signed-out (WAGTAILADMIN_LOGIN_URL)
@@ -37,7 +43,7 @@ TODAY = date(2027, 5, 10)
 REPORT_NAMES = ["enrolments", "question_stats"]
 MENU_NAMES = {"enrolments": "courses-enrolments", "question_stats": "courses-question-stats"}
 # The report each permission opens.
-PERMISSION_OF = {"enrolments": "view_enrollment", "question_stats": "view_quizattempt"}
+PERMISSION_OF = {"enrolments": "courses.view_enrollment", "question_stats": "courses.view_quizattempt"}
 
 # The questions, by a short name; their texts sort in this order.
 DEAL = "Deal registration: who registers?"
@@ -74,18 +80,6 @@ def csv_rows(response) -> list[list[str]]:
 
 def message_texts(response) -> list[str]:
     return [str(message.message).split("\n")[0] for message in get_messages(response.wsgi_request)]
-
-
-def staff_user_with(*codenames):
-    """A staff user who may open the admin, with these permissions of the ``courses`` app."""
-    user = get_user_model().objects.create_user("staff", "staff@example.test", "pw", is_staff=True)
-    group = Group.objects.create(name="Learning analysts")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *(Permission.objects.get(content_type__app_label="courses", codename=codename) for codename in codenames),
-    )
-    user.groups.add(group)
-    return user
 
 
 def menu_names(user) -> set[str]:
@@ -707,7 +701,7 @@ def test_the_reports_are_in_the_reports_menu_for_a_superuser(admin_user):
 @pytest.mark.parametrize("name", REPORT_NAMES)
 def test_staff_see_the_report_their_view_permission_opens_and_not_the_other(client, learning, name):
     other = next(report for report in REPORT_NAMES if report != name)
-    user = staff_user_with(PERMISSION_OF[name])
+    user = staff_user_with_permissions(PERMISSION_OF[name])
     client.force_login(user)
 
     assert rows(client.get(report_url(name)))
@@ -724,7 +718,9 @@ def test_staff_see_the_report_their_view_permission_opens_and_not_the_other(clie
 
 @pytest.mark.parametrize("name", REPORT_NAMES)
 def test_staff_without_the_view_permissions_are_refused_and_see_no_menu_items(client, learning, name):
-    user = staff_user_with("change_course", "view_course", "add_quiz", "change_quiz")
+    user = staff_user_with_permissions(
+        "courses.change_course", "courses.view_course", "courses.add_quiz", "courses.change_quiz"
+    )
     client.force_login(user)
 
     response = client.get(report_url(name))

@@ -273,10 +273,12 @@ def new_context(browser, live_server):
 
 
 def wait_for_requests_in_flight(timeout: float = 15.0) -> None:
-    """Wait until no other connection to the test database is inside a query or a transaction.
+    """Wait until no other client of the test database is inside a query or a transaction.
 
     A closed browser may leave a request running in the live server (a player's last commit as its page
     goes); the flush after a transactional test would then deadlock with that request's transaction.
+    Connections still busy after ``timeout`` seconds are ended, so that the flush does not hang on them,
+    and the test fails naming each one (its application, state, for how long, and its query).
     """
     from django.db import connection
 
@@ -284,11 +286,27 @@ def wait_for_requests_in_flight(timeout: float = 15.0) -> None:
         return
     deadline = time.monotonic() + timeout
     with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
+        while True:
+            # Inside a transaction PostgreSQL shows one snapshot of pg_stat_activity until it is cleared.
+            cursor.execute("SELECT pg_stat_clear_snapshot()")
             cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid() "
+                "SELECT pid, application_name, state, now() - xact_start, left(query, 200) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid() AND backend_type = 'client backend' "
                 "AND state IN ('active', 'idle in transaction', 'idle in transaction (aborted)')"
             )
-            if cursor.fetchone()[0] == 0:
+            busy = cursor.fetchall()
+            if not busy:
                 return
+            if time.monotonic() >= deadline:
+                break
             time.sleep(0.1)
+        cursor.execute("SELECT pg_terminate_backend(pid) FROM unnest(%s::int[]) AS pid", [[row[0] for row in busy]])
+    named = "; ".join(
+        f"pid {pid} ({application or 'no application name'}) {state} for {age}: {query}"
+        for pid, application, state, age, query in busy
+    )
+    pytest.fail(
+        f"{len(busy)} connection(s) to the test database still busy after {timeout:g} s, ended so that the "
+        f"database can be flushed: {named}",
+        pytrace=False,
+    )

@@ -4,8 +4,7 @@ import csv
 import io
 from datetime import UTC, datetime, timedelta
 
-from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.contrib.messages import get_messages
 from django.test import RequestFactory
 from django.urls import reverse
@@ -18,7 +17,14 @@ import openpyxl
 import pytest
 import time_machine
 
-from partners.factories import PartnerFactory, PartnerMembershipFactory, TierFactory, UserFactory, partner_user
+from partners.factories import (
+    PartnerFactory,
+    PartnerMembershipFactory,
+    TierFactory,
+    UserFactory,
+    partner_user,
+    staff_user_with_permissions,
+)
 from search.factories import SearchClickFactory, SearchQueryFactory, SynonymFactory
 from search.models import Synonym
 
@@ -60,18 +66,6 @@ def csv_rows(response) -> list[list[str]]:
 
 def message_texts(response) -> list[str]:
     return [str(message.message).split("\n")[0] for message in get_messages(response.wsgi_request)]
-
-
-def staff_user_with(*codenames):
-    """A staff user who may open the admin, with these permissions of the ``search`` app."""
-    user = get_user_model().objects.create_user("staff", "staff@example.test", "pw", is_staff=True)
-    group = Group.objects.create(name="Search analysts")
-    group.permissions.add(
-        Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin"),
-        *(Permission.objects.get(content_type__app_label="search", codename=codename) for codename in codenames),
-    )
-    user.groups.add(group)
-    return user
 
 
 def searched(text, *, member, days_ago, results=3, clicks=0):
@@ -330,7 +324,7 @@ def test_the_reports_are_in_the_reports_menu_for_a_superuser(admin_user):
 
 @pytest.mark.parametrize("name", REPORT_NAMES)
 def test_staff_without_the_permission_are_refused_and_see_no_menu_items(client, searches, name):
-    user = staff_user_with("add_synonym", "change_synonym")
+    user = staff_user_with_permissions("search.add_synonym", "search.change_synonym")
     client.force_login(user)
 
     response = client.get(report_url(name))
@@ -345,7 +339,7 @@ def test_staff_without_the_permission_are_refused_and_see_no_menu_items(client, 
 
 @pytest.mark.parametrize("name", REPORT_NAMES)
 def test_staff_with_the_view_permission_of_search_queries_see_the_reports(client, searches, name):
-    user = staff_user_with("view_searchquery")
+    user = staff_user_with_permissions("search.view_searchquery")
     client.force_login(user)
 
     assert listed(client.get(report_url(name)))
