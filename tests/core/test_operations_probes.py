@@ -80,9 +80,7 @@ def test_readyz_stays_ready_but_degraded_when_the_cache_is_down(client, settings
 
 
 @pytest.mark.django_db
-def test_readyz_is_503_when_a_required_broker_is_down_and_shows_no_address_or_password(
-    client, settings, closed_port
-):
+def test_readyz_is_503_when_a_required_broker_is_down_and_shows_no_address_or_password(client, settings, closed_port):
     settings.CELERY_BROKER_URL = f"redis://:s3cret-password@127.0.0.1:{closed_port}/0"
     settings.READINESS_OPTIONAL_CHECKS = []  # a deployment that wants the broker required
     response = client.get("/readyz")
