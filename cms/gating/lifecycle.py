@@ -13,6 +13,7 @@ Every transition is written to Wagtail's audit log and told to webhook endpoints
 run, and a second run finds nothing left to do.
 """
 
+import logging
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -29,6 +30,8 @@ from wagtail.permissions import policy_registry
 
 from cms import webhooks
 from cms.models import Asset
+from cms.models.content import FileNotCleared
+from cms.scanning.gate import refused_file_names
 from cms.services.versions import asset_record_versions
 from core.signals import items_changed
 
@@ -40,6 +43,8 @@ EXPIRE_ACTION = "wagtail.unpublish.scheduled"
 SCHEDULED_PUBLISH_ACTION = "wagtail.publish.scheduled"
 AUTO_ARCHIVE_ACTION = "partnerhub.archive.scheduled"
 
+
+logger = logging.getLogger("partnerhub.lifecycle")
 
 _VERSION_FIELDS = {Asset: ("file", "version_note", "pdf_rendition")}
 
@@ -204,6 +209,10 @@ def _publish_scheduled(*, model, now, batch_size: int) -> int:
     (a constant number of queries per batch). A scheduled change to an item that is
     already live has its content only in the revision, so it goes through Wagtail's
     own ``Revision.publish`` one by one.
+
+    An asset whose file is not cleared by its virus scan (pending, infected, unscannable) stays
+    scheduled: it goes live at the first sweep after its file is found clean, and it never stops
+    the sweep for the other items.
     """
     content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
     due = Revision.objects.filter(base_content_type=content_type, approved_go_live_at__lte=now)
@@ -226,6 +235,15 @@ def _publish_scheduled(*, model, now, batch_size: int) -> int:
                 .select_for_update()
                 .only("pk", "title", "latest_revision_id", "first_published_at", *_VERSION_FIELDS.get(model, ()))
             )
+            if model is Asset:
+                refused = refused_file_names(item.file.name for item in items if item.file)
+                held = [item for item in items if item.file and item.file.name in refused]
+                for item in held:
+                    logger.info("Scheduled asset %s not published yet: its file is not cleared", item.pk)
+                items = [item for item in items if item not in held]
+                held_pks = {revision_by_object[item.pk] for item in held}
+            else:
+                held_pks = set()
             for item in items:
                 revision_pk = revision_by_object[item.pk]
                 item.live = True
@@ -261,14 +279,19 @@ def _publish_scheduled(*, model, now, batch_size: int) -> int:
             published += len(items)
             # Scheduled changes to live items (and leftovers of archived ones) go one by one.
             for revision_pk, _object_id in revisions:
-                if revision_pk in bulk_pks:
+                if revision_pk in bulk_pks or revision_pk in held_pks:
                     continue
                 revision = Revision.objects.get(pk=revision_pk)
                 if model.objects.filter(pk=int(revision.object_id), archived_at__isnull=False).exists():
                     revision.approved_go_live_at = None
                     revision.save(update_fields=["approved_go_live_at"])
                     continue
-                revision.publish(log_action=SCHEDULED_PUBLISH_ACTION, skip_permission_checks=True)
+                try:
+                    with transaction.atomic():
+                        revision.publish(log_action=SCHEDULED_PUBLISH_ACTION, skip_permission_checks=True)
+                except FileNotCleared:
+                    logger.info("Scheduled change %s not published yet: its file is not cleared", revision_pk)
+                    continue
                 published += 1
 
 

@@ -72,6 +72,15 @@ def file_scan_refusal(scan: FileScan | None) -> str | None:
     return template.format(signature=scan.signature if scan else "", detail=scan.detail if scan else "")
 
 
+def refused_file_names(names) -> set[str]:
+    """Those of the stored files ``names`` that may not be published or served (one query for all)."""
+    names = {name for name in names if name}
+    if not names:
+        return set()
+    statuses = dict(FileScan.objects.filter(name__in=names).values_list("name", "status"))
+    return {name for name in names if not is_servable_status(statuses.get(name))}
+
+
 def file_refusal(name: str) -> str | None:
     """``file_scan_refusal`` of the stored file ``name`` (one query)."""
     return file_scan_refusal(scan_status_of(name))

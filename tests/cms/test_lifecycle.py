@@ -260,3 +260,35 @@ def test_archiving_cancels_a_running_review(people):
     workflow_state.refresh_from_db()
     assert workflow_state.status == "cancelled"
     assert fresh(asset).current_workflow_state is None
+
+
+def test_a_scheduled_asset_whose_file_is_not_cleared_waits_and_never_stops_the_sweep(people, settings, clamd_down):
+    """Scheduled while scanning was off; at go-live time scanning is on and two files are still pending."""
+    from cms.models import FileScan
+
+    with time_machine.travel(T0, tick=False):
+        settings.CLAMAV_URL = ""  # scanning off while they are scheduled
+        pending_new = AssetFactory(live=False, go_live_at=GO_LIVE, title="Pending new")
+        pending_new.save_revision().publish()
+        clean_new = AssetFactory(live=False, go_live_at=GO_LIVE, title="Clean new")
+        clean_new.save_revision().publish()
+        live = AssetFactory(live=False, title="Live")
+        live.save_revision().publish()
+        live = fresh(live)
+        live.title, live.go_live_at = "Live, changed", GO_LIVE
+        live.save_revision().publish()  # a scheduled change of a live asset: its content waits in the revision
+    settings.CLAMAV_URL = clamd_down  # on at go-live time
+    FileScan.objects.update_or_create(name=clean_new.file.name, defaults={"status": FileScan.Status.CLEAN})
+    for item in (pending_new, live):
+        FileScan.objects.update_or_create(name=item.file.name, defaults={"status": FileScan.Status.PENDING})
+
+    with time_machine.travel(GO_LIVE + timedelta(hours=1), tick=False):
+        assert lifecycle_sweep().published == 1  # no error: the sweep went on past both
+        assert fresh(clean_new).live
+        assert not fresh(pending_new).live and fresh(pending_new).lifecycle_state == "scheduled"
+        assert fresh(live).title == "Live"
+
+        FileScan.objects.filter(status=FileScan.Status.PENDING).update(status=FileScan.Status.CLEAN)
+        assert lifecycle_sweep().published == 2  # found clean: both go live at the next sweep
+        assert fresh(pending_new).live and fresh(live).title == "Live, changed"
+        assert lifecycle_sweep().published == 0
