@@ -42,6 +42,7 @@ from cms.gating.models import GatedContent
 from cms.gating.ownership import CHANGE_OWNER_ACTION
 from cms.models import Asset
 from cms.scanning.gate import file_refusal
+from core.admin.dashboard import hide_page_site_summary
 
 register_snippet(ContentViewSetGroup)
 
@@ -165,6 +166,29 @@ def add_content_health_panel(request, panels):
     panel = ContentHealthPanel(request)
     if panel.is_shown():
         panels.append(panel)
+
+
+# --- the page-site furniture of Wagtail's admin, which says nothing about a partner hub -----------------
+# The summary line's figures come from the apps (``core.admin.dashboard``) and the dashboard searches assets
+# (cms/templates/wagtailadmin/home.html). Superusers keep the page tree and page reports (they set up the
+# portal's one home page); for everyone else "Portal home page" (``home``) stands in for the tree.
+
+PAGE_SITE_REPORTS = {"aging-pages", "page-types-usage", "locked-pages"}
+
+# After Wagtail's own hooks (order 0) have added their page, image and document counts.
+hooks.register("construct_homepage_summary_items", hide_page_site_summary, order=1000)
+
+
+@hooks.register("construct_main_menu")
+def hide_the_page_tree(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "explorer"]
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_reports(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name not in PAGE_SITE_REPORTS]
 
 
 # --- webhooks (``cms.webhooks``): endpoints and their delivery log, under Settings ---------------
