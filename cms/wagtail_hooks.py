@@ -37,7 +37,14 @@ from cms.gating.admin import (
     is_archived_in_db,
     lifecycle_listing_buttons,
 )
-from cms.gating.lifecycle import ARCHIVE_ACTION, AUTO_ARCHIVE_ACTION, RESTORE_ACTION, user_can_publish
+from cms.gating.editing import name_a_scheduling_approval, put_submit_first
+from cms.gating.lifecycle import (
+    ARCHIVE_ACTION,
+    AUTO_ARCHIVE_ACTION,
+    EXPIRE_ACTION,
+    RESTORE_ACTION,
+    user_can_publish,
+)
 from cms.gating.models import GatedContent
 from cms.gating.ownership import CHANGE_OWNER_ACTION
 from cms.models import Asset
@@ -64,6 +71,11 @@ def register_restore_menu_item(model):
     if issubclass(model, GatedContent):
         return RestoreMenuItem(order=5)
     return None
+
+
+# For an editor who may not publish, submitting is the main button; an approval that schedules says so.
+hooks.register("construct_snippet_action_menu", put_submit_first)
+hooks.register("construct_snippet_action_menu", name_a_scheduling_approval)
 
 
 @hooks.register("construct_snippet_action_menu")
@@ -131,8 +143,10 @@ for _bulk_action in (ArchiveBulkAction, RestoreBulkAction, ChangeOwnerBulkAction
 # --- audit log -------------------------------------------------------------------------------
 
 
-@hooks.register("register_log_actions")
+@hooks.register("register_log_actions", order=1)  # after Wagtail's own, so that its wording is replaced
 def register_content_log_actions(actions):
+    # The sweep records expiry as Wagtail's scheduled unpublish ("Unpublished scheduled draft"): say what it is.
+    actions.register_action(EXPIRE_ACTION, "Expire", "Expired")
     actions.register_action(ARCHIVE_ACTION, "Archive", "Archived")
     actions.register_action(RESTORE_ACTION, "Restore", "Restored as a draft")
     actions.register_action(AUTO_ARCHIVE_ACTION, "Archive after expiry", "Archived automatically after expiry")
