@@ -37,11 +37,19 @@ from cms.gating.admin import (
     is_archived_in_db,
     lifecycle_listing_buttons,
 )
-from cms.gating.lifecycle import ARCHIVE_ACTION, AUTO_ARCHIVE_ACTION, RESTORE_ACTION, user_can_publish
+from cms.gating.editing import name_a_scheduling_approval, put_submit_first
+from cms.gating.lifecycle import (
+    ARCHIVE_ACTION,
+    AUTO_ARCHIVE_ACTION,
+    EXPIRE_ACTION,
+    RESTORE_ACTION,
+    user_can_publish,
+)
 from cms.gating.models import GatedContent
 from cms.gating.ownership import CHANGE_OWNER_ACTION
 from cms.models import Asset
 from cms.scanning.gate import file_refusal
+from core.admin.dashboard import hide_page_site_summary
 
 register_snippet(ContentViewSetGroup)
 
@@ -63,6 +71,11 @@ def register_restore_menu_item(model):
     if issubclass(model, GatedContent):
         return RestoreMenuItem(order=5)
     return None
+
+
+# For an editor who may not publish, submitting is the main button; an approval that schedules says so.
+hooks.register("construct_snippet_action_menu", put_submit_first)
+hooks.register("construct_snippet_action_menu", name_a_scheduling_approval)
 
 
 @hooks.register("construct_snippet_action_menu")
@@ -130,8 +143,10 @@ for _bulk_action in (ArchiveBulkAction, RestoreBulkAction, ChangeOwnerBulkAction
 # --- audit log -------------------------------------------------------------------------------
 
 
-@hooks.register("register_log_actions")
+@hooks.register("register_log_actions", order=1)  # after Wagtail's own, so that its wording is replaced
 def register_content_log_actions(actions):
+    # The sweep records expiry as Wagtail's scheduled unpublish ("Unpublished scheduled draft"): say what it is.
+    actions.register_action(EXPIRE_ACTION, "Expire", "Expired")
     actions.register_action(ARCHIVE_ACTION, "Archive", "Archived")
     actions.register_action(RESTORE_ACTION, "Restore", "Restored as a draft")
     actions.register_action(AUTO_ARCHIVE_ACTION, "Archive after expiry", "Archived automatically after expiry")
@@ -165,6 +180,29 @@ def add_content_health_panel(request, panels):
     panel = ContentHealthPanel(request)
     if panel.is_shown():
         panels.append(panel)
+
+
+# --- the page-site furniture of Wagtail's admin, which says nothing about a partner hub -----------------
+# The summary line's figures come from the apps (``core.admin.dashboard``) and the dashboard searches assets
+# (cms/templates/wagtailadmin/home.html). Superusers keep the page tree and page reports (they set up the
+# portal's one home page); for everyone else "Portal home page" (``home``) stands in for the tree.
+
+PAGE_SITE_REPORTS = {"aging-pages", "page-types-usage", "locked-pages"}
+
+# After Wagtail's own hooks (order 0) have added their page, image and document counts.
+hooks.register("construct_homepage_summary_items", hide_page_site_summary, order=1000)
+
+
+@hooks.register("construct_main_menu")
+def hide_the_page_tree(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name != "explorer"]
+
+
+@hooks.register("construct_reports_menu")
+def hide_page_reports(request, menu_items):
+    if not request.user.is_superuser:
+        menu_items[:] = [item for item in menu_items if item.name not in PAGE_SITE_REPORTS]
 
 
 # --- webhooks (``cms.webhooks``): endpoints and their delivery log, under Settings ---------------

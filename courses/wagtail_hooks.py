@@ -6,12 +6,14 @@ course-from-package view in ``courses.admin.packages``.
 """
 
 from django.contrib import messages
-from django.urls import include, path
+from django.urls import include, path, reverse
 
 from wagtail import hooks
 from wagtail.admin.widgets import ListingButton
+from wagtail.permissions import policy_registry
 from wagtail.snippets.models import register_snippet
 
+from core.admin.dashboard import CountSummaryItem
 from core.reports import permissions_named
 from elearning.models import Package
 
@@ -20,7 +22,7 @@ from .admin.packages import CourseFromPackageView, from_package_url, may_create_
 from .admin.reports.menu import PERMISSIONS, report_menu_items
 from .admin.reports.menu import urlpatterns as report_urlpatterns
 from .admin.viewsets import LearningViewSetGroup
-from .models import CourseAssignment
+from .models import Course, CourseAssignment
 from .services.assignments import course_assignment_saved
 
 register_snippet(LearningViewSetGroup)
@@ -72,3 +74,21 @@ for _menu_item in report_menu_items():
 def register_learning_report_permissions():
     # Django's "view" permissions of enrolments and quiz attempts, so that the group editor offers them.
     return permissions_named(PERMISSIONS)
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_course_figure(request, items):
+    """The dashboard's summary line: live courses, for staff who may change courses."""
+    policy = policy_registry.get_by_type(Course)
+    items.append(
+        CountSummaryItem(
+            request,
+            name="courses",
+            order=200,
+            icon="list-ol",
+            label="live courses",
+            count=Course.objects.live_for_partners().count,
+            url=f"{reverse(Course.snippet_viewset.get_url_name('list'))}?state=live",
+            shown=policy.user_has_any_permission(request.user, ["change", "publish"]),
+        )
+    )

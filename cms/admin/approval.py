@@ -13,8 +13,9 @@ from django.contrib import messages
 from django.db import transaction
 from django.shortcuts import redirect
 
-from wagtail.snippets.views.snippets import EditView, WorkflowActionView
+from wagtail.snippets.views.snippets import WorkflowActionView
 
+from cms.gating.editing import GatedContentEditView
 from cms.models.content import FileNotCleared
 
 
@@ -22,7 +23,7 @@ def refused_message(error: FileNotCleared) -> str:
     return f"Nothing was approved or published. {error}"
 
 
-class AssetEditView(EditView):
+class AssetEditView(GatedContentEditView):
     def workflow_action_action(self):
         try:
             with transaction.atomic():

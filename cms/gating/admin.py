@@ -42,13 +42,8 @@ from cms.gating.models import GatedContent, gated_content_models
 from cms.views import ArchiveView, RestoreView, archive_refusal, lock_refusal, restore_refusal
 from core.reports import AbsoluteDateColumn
 
+from .editing import GatedContentEditView, is_archived_in_db
 from .ownership import content_change_owner
-
-
-def is_archived_in_db(item) -> bool:
-    """The edit view works on the latest revision, whose copy of ``archived_at`` may be stale: ask the row."""
-    return type(item).objects.filter(pk=item.pk, archived_at__isnull=False).exists()
-
 
 # --- listings --------------------------------------------------------------------------------
 
@@ -136,6 +131,7 @@ class GatedContentViewSet(SnippetViewSet):
     """Listing, filters, export and the archive / restore views shared by every kind of gated content."""
 
     index_view_class = GatedContentIndexView
+    edit_view_class = GatedContentEditView
     index_template_name = "cms/admin/gated_content_index.html"  # the bulk actions the user may use
     archive_view_class = ArchiveView
     restore_view_class = RestoreView

@@ -38,6 +38,8 @@ from partners.audience import AUDIENCE_LISTS, AudienceMixin, AudienceQuerySetMix
 from partners.panels import audience_panel, qualification_panel
 from partners.qualifications import QualificationMixin
 
+from .panels import SchedulingPanel
+
 
 def snippet_generic_relation(model: str, query_name: str) -> GenericRelation:
     """The reverse relation Wagtail's snippet mixins need on each concrete model (revisions, workflow states)."""
@@ -69,7 +71,7 @@ def gated_content_tabs(content_panels: list) -> TabbedInterface:
         heading="Ownership",
         help_text="The owner is reminded before the review date and before expiry.",
     )
-    scheduling = MultiFieldPanel(
+    scheduling = SchedulingPanel(
         [FieldRowPanel([FieldPanel("go_live_at"), FieldPanel("expire_at")])], heading="Scheduling"
     )
     return TabbedInterface(

@@ -7,6 +7,9 @@ from django.urls import reverse
 from wagtail.admin.templatetags.wagtailadmin_tags import bulk_action_choices
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.widgets import ButtonWithDropdown
+from wagtail.permissions import policy_registry
+
+from cms.models import Asset
 
 register = template.Library()
 
@@ -32,3 +35,12 @@ def permitted_bulk_action_choices(context, app_label, model_name):
             continue
         buttons.append(button)
     return {**choices, "buttons": buttons}
+
+
+@register.simple_tag(takes_context=True)
+def asset_search_url(context) -> str:
+    """Where the dashboard's search box sends an editor: the asset listing's search; "" when they may not see it."""
+    user = context["request"].user
+    if not policy_registry.get_by_type(Asset).user_has_any_permission(user, ["change", "publish"]):
+        return ""
+    return reverse(Asset.snippet_viewset.get_url_name("list"))
