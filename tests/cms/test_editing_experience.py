@@ -226,3 +226,15 @@ def test_the_history_says_approved_not_edited_and_expired_not_unpublished(client
     history = client.get(reverse("wagtailsnippets_cms_asset:history", args=[asset.pk])).content.decode()
     assert "Expired" in history and "Unpublished scheduled draft" not in history
     assert "Approved" in history or "Approve" in history
+
+
+def test_the_add_form_does_not_autosave_a_draft_before_the_editor_saves(client, editor):
+    client.force_login(editor)
+    add = client.get(reverse("wagtailsnippets_cms_asset:add"))
+    assert add.context["autosave_enabled"] is False
+    assert 'data-controller="w-unsaved w-autosave"' not in add.content.decode()  # nothing saves an abandoned form
+
+    asset = AssetFactory(live=False)
+    edit = client.get(edit_url(asset))
+    assert edit.context["autosave_enabled"] is True  # once saved, edits are autosaved as Wagtail does
+    assert 'data-controller="w-unsaved w-autosave"' in edit.content.decode()
