@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -364,3 +365,12 @@ def partners_compliance(*, partners=None, now=None) -> list[dict]:
         }
         for partner in partners
     ]
+
+
+def compliance_alert_recipients(*, partner) -> list[str]:
+    """Who a compliance alert of ``partner`` is e-mailed to: its active channel manager with an address, or else
+    ``COMPLIANCE_ALERT_FALLBACK_EMAILS`` (possibly no one)."""
+    manager = partner.channel_manager
+    if manager and manager.is_active and manager.email:
+        return [manager.email]
+    return list(settings.COMPLIANCE_ALERT_FALLBACK_EMAILS)

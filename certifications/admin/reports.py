@@ -33,7 +33,7 @@ from wagtail.admin.utils import get_user_display_name
 import django_filters
 
 from certifications.models import Certificate, ComplianceAlert, TierRequirement
-from certifications.selectors import FORECAST_DAYS, partners_compliance
+from certifications.selectors import FORECAST_DAYS, compliance_alert_recipients, partners_compliance
 from core.reports import ViewPermissionReportView, report_urlpatterns, view_permission_menu_items
 from partners.models import Partner, Tier
 
@@ -225,6 +225,8 @@ class ComplianceReportView(CertificationReportView):
             "requirements_text": "; ".join(
                 f"{r['certification'].title}: {r['holders']}/{r['required']}" for r in requirements
             ),
+            # The spreadsheets' column per certification ("2 of 3": never "2/3", which spreadsheets read as a date).
+            "certifications": {r["certification"]: f"{r['holders']} of {r['required']}" for r in requirements},
             "gap": sum(r["gap"] for r in requirements),
             **{f"met_in_{days}": _yes_no(status["met_in"][str(days)]) for days in FORECAST_DAYS},
             "at_risk": len({h.user_id for r in requirements for h in r["at_risk"]}),
@@ -235,6 +237,22 @@ class ComplianceReportView(CertificationReportView):
         for row in rows:
             row["state_label"] = _state_label(row)
         return rows
+
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """CSV and XLSX: a column per required certification ("certified of required", blank where the partner's
+        tier does not require it) in place of the table's one "Certified / required" cell."""
+        rows = self.decorate_paginated_queryset(queryset)
+        certifications = sorted({c for row in rows for c in row["certifications"]}, key=lambda c: (c.title, c.pk))
+        columns = {f"certification_{c.pk}": c for c in certifications}
+        for row in rows:
+            row.update({key: row["certifications"].get(c, "") for key, c in columns.items()})
+        at = self.list_export.index("requirements_text")
+        self.list_export = [*self.list_export[:at], *columns, *self.list_export[at + 1 :]]
+        self.export_headings = {
+            **self.export_headings,
+            **{key: f"{c.title} (certified of required)" for key, c in columns.items()},
+        }
+        return super().as_spreadsheet(rows, spreadsheet_format)
 
     @cached_property
     def columns(self):
@@ -319,8 +337,16 @@ class ComplianceAlertReportView(CertificationReportView):
     def decorate_paginated_queryset(self, object_list):
         alerts = list(object_list)
         for alert in alerts:
-            alert.notified_text = ", ".join(alert.notified_to) or "No one"
+            alert.notified_text = ", ".join(alert.notified_to) or self.why_no_one_was_told(alert)
         return alerts
+
+    @staticmethod
+    def why_no_one_was_told(alert) -> str:
+        if alert.resolved_at is None and compliance_alert_recipients(partner=alert.partner):
+            return "No one yet: the e-mail could not be sent; the next daily check tries again"
+        if alert.partner.channel_manager_id is None:
+            return "No one: the partner has no channel manager, and no fallback address is set"
+        return "No one: its channel manager has no e-mail address or is inactive, and no fallback address is set"
 
     @cached_property
     def columns(self):
