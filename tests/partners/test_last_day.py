@@ -156,7 +156,9 @@ def test_no_version_digest_after_the_last_day():
     asset.save_revision().publish()
     for user in (stays, leaver):
         download_record(asset=asset, user=user)
-    PartnerMembership.objects.filter(user=leaver).update(leaves_on=days_from_today(-1))
+    membership = PartnerMembership.objects.get(user=leaver)
+    membership.leaves_on = days_from_today(-1)  # the partner admin records that they left yesterday
+    membership.save()
     with time_machine.travel(timezone.now() + datetime.timedelta(minutes=1)):  # version 2
         asset.file = ContentFile(b"%PDF-1.4 new", name="new.pdf")
         asset.version_note = "2027 prices"

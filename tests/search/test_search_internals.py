@@ -10,13 +10,23 @@ import pytest
 from cms.factories import AssetFactory, BulletinFactory, ProductFactory
 from core.search import search_kinds
 from partners.audience import Viewer
+from partners.qualifications import Qualifications
 from search.backends import SearchRequest, search_body, suggest_body
 from search.documents import documents_for
 from search.factories import SynonymFactory
 from search.index import index_settings, synonym_rules
 
 NOW = datetime(2026, 11, 25, 12, tzinfo=UTC)
-VIEWER = Viewer(user_id=1, partner_id=1, tier_rank=20, partner_type_id=3, region_id=4, role_ids=frozenset({5}))
+# Holds nothing, said outright: a query body needs no database (else the first test to build one reads it).
+VIEWER = Viewer(
+    user_id=1,
+    partner_id=1,
+    tier_rank=20,
+    partner_type_id=3,
+    region_id=4,
+    role_ids=frozenset({5}),
+    qualifications=Qualifications(),
+)
 SYNTAX_QUERIES = ["title:secret", 'a" OR "b', "*", "x~2", "(a AND b)", "{!lucene}", "\\", "a^9"]
 
 
