@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localdate
 
-from core.links import link_for
+from core.links import link_for, public_url
 from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
 from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, past_last_day
@@ -70,7 +70,7 @@ def certificate_of(*, user, certificate_id: int) -> Certificate | None:
 def verification_url(request, certificate) -> str:
     """The human-readable verification page when the portal serves one (``core.links``), else the API's."""
     code = certificate.verification_code
-    return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
+    return link_for(VERIFICATION_LINK, request, code=code) or public_url(
         reverse("api-v1:verify_certificate", args=[code])
     )
 

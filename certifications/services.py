@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
+from core.links import public_url
 from core.operations.metrics import count_certificate_on_commit
 from core.outbox.services import outbox_mail_now
 from courses.models import Enrollment, QuizAttempt
@@ -339,7 +340,7 @@ def _send_alert(alert: ComplianceAlert) -> list[str]:
     if not recipients:
         return []
     lines = [f"- {g['certification']}: {g['holders']} of {g['required']} certified" for g in alert.gaps]
-    report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certifications_reports:compliance")
+    report_url = public_url(reverse("certifications_reports:compliance"))
     mail.send_mail(
         subject=f"{alert.partner.name} is below the {alert.tier.name} tier's certification requirements",
         message=(
