@@ -80,9 +80,10 @@ hooks.register("construct_snippet_action_menu", name_a_scheduling_approval)
 
 @hooks.register("construct_snippet_action_menu")
 def only_restore_an_archived_item(menu_items, request, context):
-    """An archived item offers Restore only: saving or publishing it would bypass the restore."""
-    # The Restore item is only shown (by its is_shown) in the edit view of an archived item.
-    if any(isinstance(item, RestoreMenuItem) for item in menu_items):
+    """An archived item offers Restore only (to those who may restore it; nothing to the others): saving,
+    submitting or publishing it would bypass the restore."""
+    instance = context.get("instance")
+    if isinstance(instance, GatedContent) and instance.pk and is_archived_in_db(instance):
         menu_items[:] = [item for item in menu_items if isinstance(item, RestoreMenuItem)]
 
 
@@ -93,8 +94,9 @@ def refuse_to_edit_an_archived_item(request, instance):
     if request.method == "POST":
         messages.error(request, f"“{instance}” is archived: restore it before you change it.")
         return redirect(instance.snippet_viewset.get_url_name("edit"), quote(instance.pk))
+    who = "Restore it" if user_can_publish(user=request.user, item=instance) else "Ask a moderator to restore it"
     messages.warning(
-        request, f"This {instance._meta.verbose_name} is archived: partners don't see it. Restore it to change it."
+        request, f"This {instance._meta.verbose_name} is archived: partners don't see it. {who} to change it."
     )
     return None
 

@@ -238,3 +238,16 @@ def test_the_add_form_does_not_autosave_a_draft_before_the_editor_saves(client, 
     edit = client.get(edit_url(asset))
     assert edit.context["autosave_enabled"] is True  # once saved, edits are autosaved as Wagtail does
     assert 'data-controller="w-unsaved w-autosave"' in edit.content.decode()
+
+
+def test_an_editor_who_may_not_restore_gets_no_action_on_an_archived_item(client, editor, moderator):
+    asset = AssetFactory(live=False, title="Old deck")
+    content_archive(item=asset)
+    client.force_login(editor)
+    response = client.get(edit_url(asset))
+    assert response.context["action_menu"].default_item is None  # no Submit, no Save: nothing to do here
+    assert "Ask a moderator to restore it to change it." in html.unescape(response.content.decode())
+
+    client.force_login(moderator)
+    menu = client.get(edit_url(asset)).context["action_menu"]
+    assert [menu.default_item.name, *[item.name for item in menu.menu_items]] == ["action-restore"]
