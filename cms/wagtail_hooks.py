@@ -15,7 +15,9 @@ gated content (``GatedContent``), whichever app declares it:
 
 from django.contrib.admin.utils import quote
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin import messages
@@ -175,6 +177,11 @@ def register_content_report_urls():
 
 for _menu_item in report_menu_items():
     hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("insert_global_admin_css")
+def report_styles():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/reports.css"))
 
 
 @hooks.register("construct_homepage_panels")

@@ -25,6 +25,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -153,6 +154,16 @@ class CertificationReportView(ViewPermissionReportView):
         return reverse("partners:edit", args=[partner_id]) if self.may_edit_partners else None
 
 
+def _requirements_list(row) -> str:
+    """One line per required certification: "SD-WAN Pro 1/2"."""
+    items = format_html_join("", "<li>{} {}/{}</li>", row["requirements"])
+    return format_html('<ul class="partnerhub-cell-list">{}</ul>', items)
+
+
+def _forecast_text(row) -> str:
+    return " / ".join(row[f"met_in_{days}"] for days in FORECAST_DAYS)
+
+
 class ComplianceReportView(CertificationReportView):
     page_title = "Certifications: tier compliance"
     header_icon = "success"
@@ -225,6 +236,7 @@ class ComplianceReportView(CertificationReportView):
             "requirements_text": "; ".join(
                 f"{r['certification'].title}: {r['holders']}/{r['required']}" for r in requirements
             ),
+            "requirements": [(r["certification"].title, r["holders"], r["required"]) for r in requirements],
             # The spreadsheets' column per certification ("2 of 3": never "2/3", which spreadsheets read as a date).
             "certifications": {r["certification"]: f"{r['holders']} of {r['required']}" for r in requirements},
             "gap": sum(r["gap"] for r in requirements),
@@ -263,6 +275,7 @@ class ComplianceReportView(CertificationReportView):
                 accessor="partner_name",
                 get_url=lambda row: self.partner_url(row["partner_id"]),
                 sort_key="partner",
+                classname="partnerhub-name",
             ),
             Column("tier", label="Tier", accessor="tier_name", sort_key="tier"),
             Column("channel_manager", label="Channel manager", accessor="channel_manager_name"),
@@ -273,9 +286,10 @@ class ComplianceReportView(CertificationReportView):
                 primary=lambda row: row["state"] == ComplianceState.MET,
                 sort_key="state",
             ),
-            Column("requirements", label="Certified / required", accessor="requirements_text"),
+            Column("requirements", label="Certified / required", accessor=_requirements_list),
             Column("gap", label="Gap today", sort_key="gap"),
-            *[Column(f"met_in_{days}", label=f"Met in {days} days") for days in FORECAST_DAYS],
+            # One column for the forecast (the export keeps one per horizon): the table fits a 1366 px screen.
+            Column("met_in", label=f"Met in {' / '.join(map(str, FORECAST_DAYS))} days", accessor=_forecast_text),
             Column("at_risk", label="Holders at risk", sort_key="at_risk"),
         ]
 
@@ -342,8 +356,9 @@ class ComplianceAlertReportView(CertificationReportView):
 
     @staticmethod
     def why_no_one_was_told(alert) -> str:
-        if alert.resolved_at is None and compliance_alert_recipients(partner=alert.partner):
-            return "No one yet: the e-mail could not be sent; the next daily check tries again"
+        recipients = compliance_alert_recipients(partner=alert.partner)
+        if alert.resolved_at is None and recipients:  # the e-mail failed, or the check ran without e-mailing
+            return f"No one yet: the next daily check e-mails {', '.join(recipients)}"
         if alert.partner.channel_manager_id is None:
             return "No one: the partner has no channel manager, and no fallback address is set"
         return "No one: its channel manager has no e-mail address or is inactive, and no fallback address is set"

@@ -98,7 +98,7 @@ def test_the_compliance_report_filters_by_state_and_exports_a_column_per_certifi
         ["Crane", "Gold", "Carla Manager", "Below its tier", "", "0 of 2", "2", "No", "No", "No", "0"],
     ]
     table = admin_client.get(report_url("compliance", state="below")).content.decode()
-    assert "Certified engineer: 0/1; Certified seller: 0/3" in table  # the table keeps one cell per partner
+    assert "<li>Certified engineer 0/1</li><li>Certified seller 0/3</li>" in table  # the table: a line each
 
 
 def test_the_alerts_report_shows_open_alerts_and_who_was_told(admin_client, partners):
@@ -137,7 +137,7 @@ def test_the_alerts_report_says_why_no_one_was_told(admin_client, partners, sett
 
     settings.COMPLIANCE_ALERT_FALLBACK_EMAILS = ["channel@vendor.test"]  # someone to tell, not told yet
     (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
-    assert alert.notified_text == "No one yet: the e-mail could not be sent; the next daily check tries again"
+    assert alert.notified_text == "No one yet: the next daily check e-mails channel@vendor.test"
     compliance_check()
     (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
     assert alert.notified_text == "channel@vendor.test"
@@ -152,3 +152,12 @@ def test_the_reports_need_their_view_permissions(client, partners):
     group.permissions.add(Permission.objects.get(codename="view_tierrequirement"))
     assert client.get(report_url("compliance")).status_code == 200
     assert client.get(report_url("alerts")).status_code == 302
+
+
+def test_the_compliance_table_lists_each_requirement_on_its_own_line_and_the_forecast_in_one_column(
+    admin_client, partners
+):
+    html = admin_client.get(report_url("compliance")).content.decode()
+    assert '<ul class="partnerhub-cell-list"><li>Certified seller 0/2</li></ul>' in html
+    assert "Met in 30 / 60 / 90 days" in html and "No / No / No" in html
+    assert 'class="partnerhub-name' in html  # names never broken inside a word (cms/admin/reports.css)
