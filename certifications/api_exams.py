@@ -12,7 +12,6 @@ only, never the questions, my answers, the correct ones or explanations.
 """
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.http import Http404
@@ -46,7 +45,7 @@ class ExamAttemptSummaryOut(Schema):
     started_at: datetime
     deadline: datetime | None
     submitted_at: datetime | None
-    score: Decimal | None
+    score: float | None
     passed: bool | None
     late: bool
 
@@ -70,7 +69,7 @@ class ExamOut(Schema):
         description="Answers after the time limit: refused (the attempt fails) or graded and marked late."
     )
     passed: bool
-    best_score: Decimal | None
+    best_score: float | None
     in_progress: ExamAttemptSummaryOut | None
     attempts: list[ExamAttemptSummaryOut]
     can_start: bool

@@ -14,6 +14,8 @@ import hmac
 
 from django.conf import settings
 
+from core.links import public_url
+
 CONTEXT = "https://w3id.org/openbadges/v2"
 
 # A plain badge for certifications without a badge image (Open Badges needs an image; a data URI is allowed).
@@ -38,7 +40,7 @@ def issuer_profile(*, url: str) -> dict:
         "id": f"{url}#issuer",
         "type": "Profile",
         "name": settings.PARTNERHUB_BADGE_ISSUER_NAME,
-        "url": settings.PARTNERHUB_BADGE_ISSUER_URL or settings.WAGTAILADMIN_BASE_URL,
+        "url": settings.PARTNERHUB_BADGE_ISSUER_URL or public_url(),
         "email": settings.PARTNERHUB_BADGE_ISSUER_EMAIL,
     }
 

@@ -179,7 +179,7 @@ def demo_steps(run: DemoRun) -> None:
     alerts = compliance_check(notify=False)
     run.summary.append(f"partners below their tier: {alerts['raised'] + alerts['open']}")
     token = issue_demo_token(DEMO_PARTNER_ADMIN)
-    base_url = settings.WAGTAILADMIN_BASE_URL
+    base_url = settings.PARTNERHUB_PUBLIC_URL
     run.logins += [
         f"Acme's partner admin {DEMO_PARTNER_ADMIN} (sees Acme's certification compliance) token:",
         f"  {token}",

@@ -3,12 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
 from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Max, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.timezone import localdate
 
-from core.links import link_for
+from core.links import link_for, public_url
 from courses.models import Course, Enrollment, QuizAttempt
 from courses.selectors import quizzes_for_partner
 from partners.models import PARTNER_ADMIN_ROLE, Partner, PartnerMembership, past_last_day
@@ -69,7 +70,7 @@ def certificate_of(*, user, certificate_id: int) -> Certificate | None:
 def verification_url(request, certificate) -> str:
     """The human-readable verification page when the portal serves one (``core.links``), else the API's."""
     code = certificate.verification_code
-    return link_for(VERIFICATION_LINK, request, code=code) or request.build_absolute_uri(
+    return link_for(VERIFICATION_LINK, request, code=code) or public_url(
         reverse("api-v1:verify_certificate", args=[code])
     )
 
@@ -364,3 +365,12 @@ def partners_compliance(*, partners=None, now=None) -> list[dict]:
         }
         for partner in partners
     ]
+
+
+def compliance_alert_recipients(*, partner) -> list[str]:
+    """Who a compliance alert of ``partner`` is e-mailed to: its active channel manager with an address, or else
+    ``COMPLIANCE_ALERT_FALLBACK_EMAILS`` (possibly no one)."""
+    manager = partner.channel_manager
+    if manager and manager.is_active and manager.email:
+        return [manager.email]
+    return list(settings.COMPLIANCE_ALERT_FALLBACK_EMAILS)

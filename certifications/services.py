@@ -22,6 +22,7 @@ from wagtail.log_actions import log
 
 from accounts.preferences import CERTIFICATE_REMINDERS, email_wanted, wants_email
 from cms.selectors import reminder_lead_time
+from core.links import public_url
 from core.operations.metrics import count_certificate_on_commit
 from core.outbox.services import outbox_mail_now
 from courses.models import Enrollment, QuizAttempt
@@ -29,7 +30,7 @@ from partners.models import PARTNER_ADMIN_ROLE, PartnerMembership, past_last_day
 
 from .models import Certificate, Certification, ComplianceAlert
 from .renewal import how_to_renew, renewal_completed_since, renewal_counts_from
-from .selectors import partners_compliance
+from .selectors import compliance_alert_recipients, partners_compliance
 
 ISSUE_ACTION = "partnerhub.certificate.issue"
 RENEW_ACTION = "partnerhub.certificate.renew"
@@ -334,20 +335,12 @@ def _alert_gaps(status: dict) -> list[dict]:
     ]
 
 
-def _alert_recipients(partner) -> list[str]:
-    """The partner's channel manager, or ``COMPLIANCE_ALERT_FALLBACK_EMAILS`` when it has none (or no address)."""
-    manager = partner.channel_manager
-    if manager and manager.is_active and manager.email:
-        return [manager.email]
-    return list(settings.COMPLIANCE_ALERT_FALLBACK_EMAILS)
-
-
 def _send_alert(alert: ComplianceAlert) -> list[str]:
-    recipients = _alert_recipients(alert.partner)
+    recipients = compliance_alert_recipients(partner=alert.partner)
     if not recipients:
         return []
     lines = [f"- {g['certification']}: {g['holders']} of {g['required']} certified" for g in alert.gaps]
-    report_url = settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("certifications_reports:compliance")
+    report_url = public_url(reverse("certifications_reports:compliance"))
     mail.send_mail(
         subject=f"{alert.partner.name} is below the {alert.tier.name} tier's certification requirements",
         message=(

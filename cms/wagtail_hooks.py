@@ -15,7 +15,9 @@ gated content (``GatedContent``), whichever app declares it:
 
 from django.contrib.admin.utils import quote
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.urls import include, path
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.admin import messages
@@ -80,9 +82,10 @@ hooks.register("construct_snippet_action_menu", name_a_scheduling_approval)
 
 @hooks.register("construct_snippet_action_menu")
 def only_restore_an_archived_item(menu_items, request, context):
-    """An archived item offers Restore only: saving or publishing it would bypass the restore."""
-    # The Restore item is only shown (by its is_shown) in the edit view of an archived item.
-    if any(isinstance(item, RestoreMenuItem) for item in menu_items):
+    """An archived item offers Restore only (to those who may restore it; nothing to the others): saving,
+    submitting or publishing it would bypass the restore."""
+    instance = context.get("instance")
+    if isinstance(instance, GatedContent) and instance.pk and is_archived_in_db(instance):
         menu_items[:] = [item for item in menu_items if isinstance(item, RestoreMenuItem)]
 
 
@@ -93,8 +96,9 @@ def refuse_to_edit_an_archived_item(request, instance):
     if request.method == "POST":
         messages.error(request, f"“{instance}” is archived: restore it before you change it.")
         return redirect(instance.snippet_viewset.get_url_name("edit"), quote(instance.pk))
+    who = "Restore it" if user_can_publish(user=request.user, item=instance) else "Ask a moderator to restore it"
     messages.warning(
-        request, f"This {instance._meta.verbose_name} is archived: partners don't see it. Restore it to change it."
+        request, f"This {instance._meta.verbose_name} is archived: partners don't see it. {who} to change it."
     )
     return None
 
@@ -173,6 +177,11 @@ def register_content_report_urls():
 
 for _menu_item in report_menu_items():
     hooks.register("register_reports_menu_item", lambda item=_menu_item: item)
+
+
+@hooks.register("insert_global_admin_css")
+def report_styles():
+    return format_html('<link rel="stylesheet" href="{}">', static("cms/admin/reports.css"))
 
 
 @hooks.register("construct_homepage_panels")

@@ -7,9 +7,15 @@ without importing it. The higher app registers a builder from its ``AppConfig.re
 
 and the lower one asks ``link_for("certificate_verification", request, code=...)``, which answers ``None``
 when nobody registered it (the portal switched off, or not installed): the caller falls back to its own URL.
+
+``public_url(path)``: every link that leaves the request it was made in (e-mails, PDFs, the Open Badge's
+issuer, what a Celery task writes) is on ``PARTNERHUB_PUBLIC_URL``, the one configured public address, never
+on whatever host a request happened to arrive by.
 """
 
 from collections.abc import Callable
+
+from django.conf import settings
 
 LinkBuilder = Callable[..., str | None]
 
@@ -24,3 +30,8 @@ def register_link(name: str, builder: LinkBuilder) -> None:
 def link_for(name: str, request, **arguments) -> str | None:
     builder = _links.get(name)
     return builder(request, **arguments) if builder is not None else None
+
+
+def public_url(path: str = "/") -> str:
+    """``path`` on the site's one public address (``PARTNERHUB_PUBLIC_URL``)."""
+    return settings.PARTNERHUB_PUBLIC_URL + path

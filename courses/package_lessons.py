@@ -129,11 +129,15 @@ def result_summary(results: list[PackageResult]) -> dict | None:
     if not results:
         return None
     result = results[0]
+
+    def number(value):  # scores are JSON numbers in the API, like the pass mark
+        return None if value is None else float(value)
+
     return {
         "completed": result.completed,
         "passed": result.passed,
-        "score": result.score,
-        "best_score": result.best_score,
+        "score": number(result.score),
+        "best_score": number(result.best_score),
         "rule_met": result.rule_met_at is not None,
         "updated_at": result.updated_at,
     }

@@ -46,7 +46,7 @@ def issue_demo_token(username: str) -> str:
 
 
 def demo_logins(run: DemoRun) -> None:
-    base_url = settings.WAGTAILADMIN_BASE_URL
+    base_url = settings.PARTNERHUB_PUBLIC_URL
     token = issue_demo_token(DEMO_PARTNER_USER)
     partner_users = get_user_model().objects.filter(username__in=[DEMO_PARTNER_USER, DEMO_PARTNER_ADMIN])
     for user in partner_users:

@@ -138,6 +138,12 @@ class Partner(models.Model):
         default=True,
         help_text="Inactive partners' users are refused everywhere, API tokens included.",
     )
+    is_test = models.BooleanField(
+        "test partner",
+        default=False,
+        help_text="A partner for trying the hub out (demos, training, QA): its users' activity is left out of "
+        "analytics unless a report is asked to include it. Its users see the portal as any partner's do.",
+    )
     channel_manager = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -182,6 +188,7 @@ class Partner(models.Model):
         FieldPanel("channel_manager"),
         FieldPanel("mfa_policy"),
         FieldPanel("is_active"),
+        FieldPanel("is_test"),
         MultiFieldPanel(
             [FieldPanel("display_name"), FieldPanel("logo", widget=PrivateFileInput)], heading="Co-branding"
         ),

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, HelpPanel, MultiFieldPanel
 
 AUDIENCE_HELP = "Who may see this. Empty lists mean everyone; a partner must match every restriction set here."
 
@@ -15,6 +15,8 @@ def audience_panel(*, help_text: str = AUDIENCE_HELP) -> MultiFieldPanel:
             FieldPanel("partner_types", widget=forms.CheckboxSelectMultiple),
             FieldPanel("regions", widget=forms.CheckboxSelectMultiple),
             FieldPanel("roles", widget=forms.CheckboxSelectMultiple),
+            # How many partners and users it reaches now, updated as the editor changes it (partners.admin.reach).
+            HelpPanel(template="partners/admin/audience_reach_panel.html"),
         ],
         heading="Audience",
         help_text=help_text,

@@ -1,6 +1,8 @@
 """Reads of partner data."""
 
-from .models import PartnerMembership
+from dataclasses import dataclass
+
+from .models import Partner, PartnerMembership, Tier
 
 
 def membership_for_user(*, user) -> PartnerMembership | None:
@@ -84,3 +86,40 @@ def viewers_of(*, memberships) -> list:
         )
         for pk, user_id, partner_id, tier_id, rank, type_id, region_id in rows
     ]
+
+
+@dataclass(frozen=True)
+class AudienceReach:
+    partners: int
+    users: int
+    sample: list[str]  # names of some partners reached, in name order
+
+    @property
+    def more(self) -> int:
+        """Partners reached beyond the sample."""
+        return self.partners - len(self.sample)
+
+
+def audience_reach(*, min_tier=None, partner_type_ids=(), region_ids=(), role_ids=(), sample=5) -> AudienceReach:
+    """How many active partners, and current active users of theirs, an audience reaches right now (the audience
+    rule's tier, type, region and role conditions; an item's required qualification narrows it further). Three
+    queries."""
+    partners = Partner.objects.active()
+    if min_tier is not None:
+        partners = partners.filter(tier__rank__gte=min_tier.rank)
+    if partner_type_ids:
+        partners = partners.filter(partner_type_id__in=partner_type_ids)
+    if region_ids:
+        partners = partners.filter(region_id__in=region_ids)
+    users = PartnerMembership.objects.current().filter(partner__in=partners, user__is_active=True)
+    if role_ids:
+        users = users.filter(roles__in=role_ids)
+    return AudienceReach(
+        partners=partners.count(),
+        users=users.values("user_id").distinct().count(),
+        sample=list(partners.order_by("name").values_list("name", flat=True)[:sample]),
+    )
+
+
+def tier_named(pk) -> Tier | None:
+    return Tier.objects.filter(pk=pk).first() if pk else None

@@ -2,7 +2,9 @@
 invitations' permission policy (resend and revoke, never edit or delete), and lock-out from Wagtail's own
 user editor and bulk action (a partner user deactivated there loses their sessions at once)."""
 
-from django.urls import reverse
+from django.templatetags.static import static
+from django.urls import path, reverse
+from django.utils.html import format_html
 
 from wagtail import hooks
 from wagtail.permissions import policy_registry, register_permission_policy
@@ -11,6 +13,7 @@ from core.admin.dashboard import CountSummaryItem
 
 from .admin import lockout
 from .admin.invitations import InvitationPermissionPolicy
+from .admin.reach import audience_reach_view
 from .admin.viewsets import PartnersViewSetGroup
 from .models import Invitation, Partner, PartnerMembership
 
@@ -58,3 +61,16 @@ def add_partner_figures(request, items):
             shown=may_view(PartnerMembership),
         ),
     ]
+
+
+# --- the audience tab's live reach (``partners.admin.reach``) -----------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_audience_reach_url():
+    return [path("partners/audience-reach/", audience_reach_view, name="partners_audience_reach")]
+
+
+@hooks.register("insert_editor_js")
+def audience_reach_script():
+    return format_html('<script src="{}" defer></script>', static("partners/admin/audience_reach.js"))

@@ -62,8 +62,13 @@ class SearchRequest:
     locale: str | None = None  # one language variant per item of a translatable kind, this language first
 
     @property
+    def browsing(self) -> bool:
+        """No word to search for (blank, or punctuation only): the listing, newest first, on both backends."""
+        return not has_words(self.text)
+
+    @property
     def by_relevance(self) -> bool:
-        return self.ordering == "relevance" and bool(self.text.strip())
+        return self.ordering == "relevance" and not self.browsing
 
     @property
     def offset(self) -> int:
@@ -73,6 +78,11 @@ class SearchRequest:
     def words(self) -> list[str]:
         """The query's words, for the database fallback (punctuation is not syntax, just dropped)."""
         return re.findall(r"\w+", self.text.lower())[:12]
+
+
+def has_words(text: str) -> bool:
+    """Whether ``text`` has a letter or a digit (in any script) to search for."""
+    return re.search(r"\w", text) is not None
 
 
 @dataclass
@@ -155,7 +165,7 @@ def text_query(text: str) -> dict:
     in the title scores more; and words within a typo or two (``fuzziness: AUTO``) of a
     title or summary word still match, with a lower score.
     """
-    if not text.strip():
+    if not has_words(text):
         return {"match_all": {}}
     should_match = "3<75%"
     return {
@@ -258,7 +268,7 @@ def search_body(viewer: Viewer, request: SearchRequest, now: datetime, excluded:
         body["sort"] = [{"title.sort": {"order": "asc", "unmapped_type": "keyword"}}, {"item_id": "asc"}]
     elif not request.by_relevance:
         body["sort"] = [{"published_at": {"order": "desc", "missing": "_last"}}, {"item_id": "desc"}]
-    if not request.text.strip():
+    if request.browsing:
         del body["highlight"]
     return body
 

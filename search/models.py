@@ -57,6 +57,12 @@ class Synonym(index.Indexed, models.Model):
         self.terms = ", ".join(dict.fromkeys(terms))
 
 
+class SearchQueryQuerySet(models.QuerySet):
+    def by_partner_users(self):
+        """Searches by users of real partners: no staff (previewing, testing) and no users of test partners."""
+        return self.exclude(user__is_staff=True).exclude(partner__is_test=True)
+
+
 class SearchQuery(models.Model):
     """One search a partner user ran: what they typed, what they got, who they were."""
 
@@ -69,6 +75,8 @@ class SearchQuery(models.Model):
     partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")
     tier = models.ForeignKey(Tier, null=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = SearchQueryQuerySet.as_manager()
 
     class Meta:
         verbose_name_plural = "search queries"

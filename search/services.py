@@ -229,8 +229,9 @@ def normalize_query(text: str) -> str:
 
 
 def search_query_record(*, user, request: SearchRequest, results: SearchResults) -> SearchQuery | None:
-    """Record one search for the analytics reports (blank queries, i.e. browsing, are not recorded)."""
-    if not request.text.strip():
+    """Record one search for the analytics reports. Browsing is not recorded: a blank query, or one of punctuation
+    only, which searches for nothing and answers the whole library."""
+    if request.browsing:
         return None
     viewer = viewer_for(user)
     filters = {name: value for name in ("type", "product", "language") if (value := getattr(request, name))}

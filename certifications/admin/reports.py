@@ -25,6 +25,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from django.utils.functional import cached_property
+from django.utils.html import format_html, format_html_join
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
 from wagtail.admin.ui.tables import Column, DateColumn, StatusTagColumn, TitleColumn
@@ -33,7 +34,7 @@ from wagtail.admin.utils import get_user_display_name
 import django_filters
 
 from certifications.models import Certificate, ComplianceAlert, TierRequirement
-from certifications.selectors import FORECAST_DAYS, partners_compliance
+from certifications.selectors import FORECAST_DAYS, compliance_alert_recipients, partners_compliance
 from core.reports import ViewPermissionReportView, report_urlpatterns, view_permission_menu_items
 from partners.models import Partner, Tier
 
@@ -153,6 +154,16 @@ class CertificationReportView(ViewPermissionReportView):
         return reverse("partners:edit", args=[partner_id]) if self.may_edit_partners else None
 
 
+def _requirements_list(row) -> str:
+    """One line per required certification: "SD-WAN Pro 1/2"."""
+    items = format_html_join("", "<li>{} {}/{}</li>", row["requirements"])
+    return format_html('<ul class="partnerhub-cell-list">{}</ul>', items)
+
+
+def _forecast_text(row) -> str:
+    return " / ".join(row[f"met_in_{days}"] for days in FORECAST_DAYS)
+
+
 class ComplianceReportView(CertificationReportView):
     page_title = "Certifications: tier compliance"
     header_icon = "success"
@@ -225,6 +236,9 @@ class ComplianceReportView(CertificationReportView):
             "requirements_text": "; ".join(
                 f"{r['certification'].title}: {r['holders']}/{r['required']}" for r in requirements
             ),
+            "requirements": [(r["certification"].title, r["holders"], r["required"]) for r in requirements],
+            # The spreadsheets' column per certification ("2 of 3": never "2/3", which spreadsheets read as a date).
+            "certifications": {r["certification"]: f"{r['holders']} of {r['required']}" for r in requirements},
             "gap": sum(r["gap"] for r in requirements),
             **{f"met_in_{days}": _yes_no(status["met_in"][str(days)]) for days in FORECAST_DAYS},
             "at_risk": len({h.user_id for r in requirements for h in r["at_risk"]}),
@@ -236,6 +250,22 @@ class ComplianceReportView(CertificationReportView):
             row["state_label"] = _state_label(row)
         return rows
 
+    def as_spreadsheet(self, queryset, spreadsheet_format):
+        """CSV and XLSX: a column per required certification ("certified of required", blank where the partner's
+        tier does not require it) in place of the table's one "Certified / required" cell."""
+        rows = self.decorate_paginated_queryset(queryset)
+        certifications = sorted({c for row in rows for c in row["certifications"]}, key=lambda c: (c.title, c.pk))
+        columns = {f"certification_{c.pk}": c for c in certifications}
+        for row in rows:
+            row.update({key: row["certifications"].get(c, "") for key, c in columns.items()})
+        at = self.list_export.index("requirements_text")
+        self.list_export = [*self.list_export[:at], *columns, *self.list_export[at + 1 :]]
+        self.export_headings = {
+            **self.export_headings,
+            **{key: f"{c.title} (certified of required)" for key, c in columns.items()},
+        }
+        return super().as_spreadsheet(rows, spreadsheet_format)
+
     @cached_property
     def columns(self):
         return [
@@ -245,6 +275,7 @@ class ComplianceReportView(CertificationReportView):
                 accessor="partner_name",
                 get_url=lambda row: self.partner_url(row["partner_id"]),
                 sort_key="partner",
+                classname="partnerhub-name",
             ),
             Column("tier", label="Tier", accessor="tier_name", sort_key="tier"),
             Column("channel_manager", label="Channel manager", accessor="channel_manager_name"),
@@ -255,9 +286,10 @@ class ComplianceReportView(CertificationReportView):
                 primary=lambda row: row["state"] == ComplianceState.MET,
                 sort_key="state",
             ),
-            Column("requirements", label="Certified / required", accessor="requirements_text"),
+            Column("requirements", label="Certified / required", accessor=_requirements_list),
             Column("gap", label="Gap today", sort_key="gap"),
-            *[Column(f"met_in_{days}", label=f"Met in {days} days") for days in FORECAST_DAYS],
+            # One column for the forecast (the export keeps one per horizon): the table fits a 1366 px screen.
+            Column("met_in", label=f"Met in {' / '.join(map(str, FORECAST_DAYS))} days", accessor=_forecast_text),
             Column("at_risk", label="Holders at risk", sort_key="at_risk"),
         ]
 
@@ -319,8 +351,17 @@ class ComplianceAlertReportView(CertificationReportView):
     def decorate_paginated_queryset(self, object_list):
         alerts = list(object_list)
         for alert in alerts:
-            alert.notified_text = ", ".join(alert.notified_to) or "No one"
+            alert.notified_text = ", ".join(alert.notified_to) or self.why_no_one_was_told(alert)
         return alerts
+
+    @staticmethod
+    def why_no_one_was_told(alert) -> str:
+        recipients = compliance_alert_recipients(partner=alert.partner)
+        if alert.resolved_at is None and recipients:  # the e-mail failed, or the check ran without e-mailing
+            return f"No one yet: the next daily check e-mails {', '.join(recipients)}"
+        if alert.partner.channel_manager_id is None:
+            return "No one: the partner has no channel manager, and no fallback address is set"
+        return "No one: its channel manager has no e-mail address or is inactive, and no fallback address is set"
 
     @cached_property
     def columns(self):

@@ -42,7 +42,7 @@ from cms.gating.models import GatedContent, gated_content_models
 from cms.views import ArchiveView, RestoreView, archive_refusal, lock_refusal, restore_refusal
 from core.reports import AbsoluteDateColumn
 
-from .editing import GatedContentEditView, is_archived_in_db
+from .editing import GatedContentCreateView, GatedContentEditView, is_archived_in_db
 from .ownership import content_change_owner
 
 # --- listings --------------------------------------------------------------------------------
@@ -131,6 +131,7 @@ class GatedContentViewSet(SnippetViewSet):
     """Listing, filters, export and the archive / restore views shared by every kind of gated content."""
 
     index_view_class = GatedContentIndexView
+    add_view_class = GatedContentCreateView  # no autosave before the editor first saves
     edit_view_class = GatedContentEditView
     index_template_name = "cms/admin/gated_content_index.html"  # the bulk actions the user may use
     archive_view_class = ArchiveView

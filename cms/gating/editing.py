@@ -5,6 +5,8 @@
 * After a workflow action the message says what happened: approved and published, approved and scheduled
   (with the date), approved and waiting for the next task, or changes requested; never just "updated".
 * An approval or a change request that edits nothing leaves no "Edited" entry before it in the history.
+* A new item is not saved until its editor saves it: no autosave on the add form, which left a draft (and
+  copies of its file) behind when an editor abandoned the form; once saved, the edit view autosaves.
 * An archived item's fields are read-only (restoring it is the only action offered, ``cms.wagtail_hooks``).
 """
 
@@ -16,7 +18,7 @@ from django.utils.text import capfirst
 
 from wagtail.admin.utils import get_latest_str
 from wagtail.snippets.action_menu import SubmitForModerationMenuItem
-from wagtail.snippets.views.snippets import EditView
+from wagtail.snippets.views.snippets import CreateView, EditView
 
 from .models import GatedContent
 
@@ -53,6 +55,12 @@ def when(moment) -> str:
     """``1 December 2026, 14:43 (CET)`` in the time zone the admin shows the user (Wagtail activates it)."""
     local = timezone.localtime(moment)
     return f"{date_format(local, 'j F Y, H:i')} ({local.tzname()})"
+
+
+class GatedContentCreateView(CreateView):
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.autosave_enabled = False
 
 
 class GatedContentEditView(EditView):

@@ -5,7 +5,6 @@ Each is recorded when sent, so that each reminder and each notice goes out once.
 
 from datetime import timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.mail import send_mail
@@ -19,6 +18,7 @@ from wagtail.admin.admin_url_finder import AdminURLFinder
 from accounts.preferences import ASSET_UPDATES, wants_email
 from cms.models import Asset, AssetVersion, Download, OwnerReminder, VersionNotice
 from cms.selectors import freshness_reminders_due
+from core.links import public_url
 
 
 def freshness_reminders_send(*, now=None) -> int:
@@ -34,7 +34,7 @@ def freshness_reminders_send(*, now=None) -> int:
         lines = [
             {
                 "reminder": r,
-                "url": settings.WAGTAILADMIN_BASE_URL + (url_finder.get_edit_url(r.item) or ""),
+                "url": public_url(url_finder.get_edit_url(r.item) or "/admin/"),
                 "type": r.item._meta.verbose_name,
             }
             for r in reminders

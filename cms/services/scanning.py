@@ -24,6 +24,7 @@ from cms.scanning.clamd import ClamdClient, ScannerUnavailable
 from cms.scanning.gate import scanning_enabled
 from cms.scanning.registry import scanned_file_sources
 from cms.storage import private_storage
+from core.links import public_url
 
 logger = logging.getLogger("partnerhub.scanning")
 Status = FileScan.Status
@@ -180,7 +181,7 @@ def file_scan_notify(*, scan: FileScan, item=None) -> int:
     context = {
         "scan": scan,
         "item": item,
-        "url": settings.WAGTAILADMIN_BASE_URL + path if path else "",
+        "url": public_url(path) if path else "",
     }
     if recipients:
         send_mail(

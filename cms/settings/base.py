@@ -410,7 +410,12 @@ PARTNERHUB_API_DEFAULT_PAGE_SIZE = 20
 # Wagtail
 WAGTAIL_SITE_NAME = "Partner Hub"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # staff avatars: uploaded or Wagtail's default, no e-mail hash sent to Gravatar
-WAGTAILADMIN_BASE_URL = env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+# The one public address of the hub (core.links.public_url): links in e-mails, PDFs, the badge issuer, the admin's.
+PARTNERHUB_PUBLIC_URL = env.str(
+    "PARTNERHUB_PUBLIC_URL", default=env.str("WAGTAILADMIN_BASE_URL", default="http://localhost:8000")
+)
+PARTNERHUB_PUBLIC_URL = PARTNERHUB_PUBLIC_URL.rstrip("/")
+WAGTAILADMIN_BASE_URL = PARTNERHUB_PUBLIC_URL  # Wagtail's own e-mails (workflow notifications) link there too
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 50 * 1024 * 1024
 # Checks a new document's content as well as its extension (cms.uploads), e.g. an HTML page named .pdf.
@@ -436,13 +441,9 @@ CLAMAV_URL = env.str("CLAMAV_URL", default="")
 CLAMAV_TIMEOUT = env.float("CLAMAV_TIMEOUT", default=120.0)  # seconds to scan one file, the largest included
 CLAMAV_MAX_ATTEMPTS = env.int("CLAMAV_MAX_ATTEMPTS", default=5)  # a file the daemon cannot scan is retried this often
 
-# Invitations and personal API tokens (partners)
-# Where people open the links that e-mails send them (invitations): this site's public address.
-PARTNERHUB_PUBLIC_URL = env.str("PARTNERHUB_PUBLIC_URL", default=WAGTAILADMIN_BASE_URL).rstrip("/")
 # Invitations (partners.invitations): how many days an invitation link works, counted from its last sending.
 PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=14)
-# Personal API tokens (POST /api/v1/auth/tokens): default and longest lifetime, in days.
-PARTNERHUB_TOKEN_DEFAULT_DAYS = 90
+PARTNERHUB_TOKEN_DEFAULT_DAYS = 90  # personal API tokens (POST /api/v1/auth/tokens): default and longest, in days
 PARTNERHUB_TOKEN_MAX_DAYS = 365
 
 # What operators watch: /healthz, /readyz, /metrics, JSON logs with a request id, Sentry (cms/settings/operations.py).

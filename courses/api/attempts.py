@@ -38,7 +38,7 @@ class QuestionOut(Schema):
 
 class ReviewOut(Schema):
     question_id: int
-    credit: Decimal = Field(description="0 to 1 (partial for multiple choice).")
+    credit: float = Field(description="0 to 1 (partial for multiple choice).")
     your_choice_ids: list[int]
     correct_choice_ids: list[int]
     explanation: str
@@ -60,7 +60,7 @@ class AttemptOut(Schema):
     submitted_at: datetime | None
     questions: list[QuestionOut]
     answers: dict[str, list[int]]
-    score: Decimal | None
+    score: float | None
     pass_mark: int
     passed: bool | None
     late: bool

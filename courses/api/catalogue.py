@@ -6,7 +6,6 @@ A course the caller may not see is a 404; an enrolment that does not apply now i
 """
 
 from datetime import date, datetime
-from decimal import Decimal
 from typing import Literal
 
 from django.http import Http404
@@ -66,8 +65,8 @@ class CourseSummaryOut(Schema):
 class LessonPackageOut(Schema):
     completed: bool
     passed: bool | None
-    score: Decimal | None = Field(description="Percent, the package's latest reported score.")
-    best_score: Decimal | None
+    score: float | None = Field(description="Percent, the package's latest reported score.")
+    best_score: float | None
     rule_met: bool
     updated_at: datetime
 
@@ -90,7 +89,7 @@ class QuizRefOut(Schema):
     time_limit_minutes: int | None
     attempts_used: int = Field(description="In my current round (a retake counts its own attempts).")
     passed: bool = Field(description="Passed in my current round.")
-    best_score: Decimal | None
+    best_score: float | None
 
 
 class ModuleOut(Schema):

@@ -6,7 +6,6 @@ of a course the caller may not see is a 404 and launches nothing; not enrolled, 
 """
 
 from datetime import datetime
-from decimal import Decimal
 
 from django.http import Http404
 
@@ -30,7 +29,7 @@ class PackageAttemptOut(Schema):
     status: str
     completion_status: str
     success_status: str
-    score: Decimal | None = Field(description="Percent, as the package reports it.")
+    score: float | None = Field(description="Percent, as the package reports it.")
     started_at: datetime
     last_activity_at: datetime
 
@@ -50,8 +49,8 @@ class LaunchIn(Schema):
 class PackageResultOut(Schema):
     completed: bool
     passed: bool | None
-    score: Decimal | None
-    best_score: Decimal | None
+    score: float | None
+    best_score: float | None
     rule_met: bool = Field(description="The block's completion rule is met (the lesson is done).")
     updated_at: datetime
 

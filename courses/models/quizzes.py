@@ -122,7 +122,11 @@ class Quiz(index.Indexed, models.Model):
         null=True, blank=True, validators=[MinValueValidator(1)], help_text="Blank: unlimited attempts."
     )
     time_limit_minutes = models.PositiveIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(24 * 60)], help_text="Blank: none."
+        "time limit (minutes)",
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(24 * 60)],
+        help_text="Blank: none.",
     )
     late_submission = models.CharField(
         max_length=10,

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET
 
 from certifications.api import VerifyThrottle
 from certifications.selectors import verification_of
+from core.links import public_url
 
 from ..access import portal_enabled
 
@@ -21,7 +22,7 @@ def verification_page_url(request, *, code: str) -> str | None:
     """``core.links``' builder of the page's address (``None`` with the portal switched off)."""
     if not portal_enabled():
         return None
-    return request.build_absolute_uri(reverse("home:verify_certificate", args=[code]))
+    return public_url(reverse("home:verify_certificate", args=[code]))
 
 
 @require_GET

@@ -10,7 +10,8 @@ grouped by the normalized query text (``search.selectors.query_stats``), most se
   or the synonyms to add.
 
 Both cover a date range (the last ``DEFAULT_DAYS`` days unless other dates are given; either
-date may be left open), optionally only the searches of partners of one tier (their
+date may be left open), the searches of partner users only (staff and users of test partners,
+``Partner.is_test``, left out unless "Everyone" is chosen), optionally only partners of one tier (their
 tier when they searched), a search in the query texts, and export CSV and XLSX with those
 filters. URL names are in the ``search_reports`` namespace (``search_reports:top_queries``,
 ``search_reports:no_results``, each with a ``…_results`` twin for the listing's filter
@@ -60,6 +61,16 @@ class SearchReportFilterSet(WagtailFilterSet):
     """Which searches a report counts: when they were run, and by partners of which tier."""
 
     created_at = django_filters.DateFromToRangeFilter(label="Searched between", widget=DateRangePickerWidget)
+    searchers = django_filters.ChoiceFilter(
+        label="Who searched",
+        choices=[
+            ("partners", "Partner users (no staff, no test partners)"),
+            ("everyone", "Everyone, staff and test partners included"),
+        ],
+        empty_label=None,
+        method="filter_searchers",
+        widget=forms.RadioSelect,
+    )
     tier = django_filters.ModelChoiceFilter(
         label="Partner tier",
         queryset=Tier.objects.all(),
@@ -78,9 +89,16 @@ class SearchReportFilterSet(WagtailFilterSet):
             data = data.copy()
             for key, day in zip(keys, (start, end), strict=True):
                 data[key] = day.isoformat()
+        if data is not None and not data.get("searchers"):  # staff and test partners left out unless asked
+            data = data.copy()
+            data["searchers"] = "partners"
         super().__init__(data, *args, **kwargs)
-        # The default range is not a filter of the user's: no "active filter" tag for it.
+        # The defaults are not filters of the user's: no "active filter" tag for them.
         self.filters["created_at"].extra["initial"] = [start, end]
+        self.filters["searchers"].extra["initial"] = "partners"
+
+    def filter_searchers(self, queryset, name, value):
+        return queryset if value == "everyone" else queryset.by_partner_users()
 
 
 # --- the reports ---------------------------------------------------------------------------------

@@ -126,7 +126,8 @@ def test_a_required_course_i_may_not_see_is_counted_never_named(client, certifie
     assert "Platinum" not in json.dumps(row)
 
 
-def test_the_open_badge_is_a_hosted_assertion_with_a_hashed_recipient(client, certified):
+def test_the_open_badge_is_a_hosted_assertion_with_a_hashed_recipient(client, certified, settings):
+    settings.PARTNERHUB_PUBLIC_URL = "https://partners.example.com"
     learner, _certification = certified
     certificate = Certificate.objects.get()
     (mine,) = client.get("/api/v1/me/certificates", **learner.headers).json()["results"]
@@ -142,6 +143,7 @@ def test_the_open_badge_is_a_hosted_assertion_with_a_hashed_recipient(client, ce
     assert "SD-WAN selling" not in response.content.decode()  # the public badge names no gated course
     assert badge["badge"]["image"].startswith("data:image/svg+xml;base64,")
     assert badge["badge"]["issuer"]["type"] == "Profile"
+    assert badge["badge"]["issuer"]["url"] == "https://partners.example.com/"  # the one public address
     recipient = badge["recipient"]
     expected = hashlib.sha256((learner.user.email.lower() + recipient["salt"]).encode()).hexdigest()
     assert recipient == {"type": "email", "hashed": True, "salt": recipient["salt"], "identity": f"sha256${expected}"}

@@ -167,7 +167,7 @@ def test_a_graded_attempt_shows_the_score_and_pass_or_fail_only(client, learner)
     result = graded.json()
     assert (result["status"], result["score"], result["passed"], result["attempts_left"]) == (
         "graded",
-        "0.00",
+        0.0,
         False,
         0,
     )
@@ -268,7 +268,7 @@ def test_answers_after_the_time_limit_are_refused(client, learner):
     assert body["deadline"].startswith("2027-06-01T09:10:00")
     with time_machine.travel(T0 + timedelta(minutes=11), tick=False):
         late = submit(client, learner, certification, body["id"], answers_of(body["id"])).json()
-    assert (late["status"], late["score"], late["passed"], late["late"]) == ("timed_out", "0.00", False, True)
+    assert (late["status"], late["score"], late["passed"], late["late"]) == ("timed_out", 0.0, False, True)
     assert not Certificate.objects.exists()
 
 

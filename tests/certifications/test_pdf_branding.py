@@ -51,7 +51,12 @@ def download(client, holder, certificate) -> bytes:
     return response.content
 
 
-def test_the_pdf_is_landscape_a4_with_the_vendor_holder_certification_dates_code_and_verification_link(client, holder):
+def test_the_pdf_is_landscape_a4_with_the_vendor_holder_certification_dates_code_and_verification_link(
+    client, holder, settings
+):
+    settings.PARTNERHUB_PUBLIC_URL = (
+        "https://partners.example.com"  # links leave the request: on the one public address
+    )
     set_branding()
     certificate = CertificateFactory(
         user=holder.user, certification=CertificationFactory(title="Certified SD-WAN Architect")
@@ -65,9 +70,9 @@ def test_the_pdf_is_landscape_a4_with_the_vendor_holder_certification_dates_code
         assert expected in text
     assert certificate.verification_code in text
     assert f"{certificate.issued_at:%Y}" in text and f"{certificate.expires_at:%Y}" in text
-    assert f"http://testserver/verify/{certificate.verification_code}/" in text
+    assert f"https://partners.example.com/verify/{certificate.verification_code}/" in text
     links = [annotation.get_object()["/A"]["/URI"] for annotation in page["/Annots"]]
-    assert f"http://testserver/verify/{certificate.verification_code}/" in links  # the link and the QR code
+    assert f"https://partners.example.com/verify/{certificate.verification_code}/" in links  # the link and the QR code
     assert reader.metadata.author == "Northwind Networks"
 
 

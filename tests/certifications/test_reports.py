@@ -69,25 +69,36 @@ def test_the_compliance_report_costs_a_fixed_number_of_queries(admin_client, par
     assert len(response.context["object_list"]) == 23
 
 
-def test_the_compliance_report_filters_by_state_and_exports(admin_client, partners):
+def test_the_compliance_report_filters_by_state_and_exports_a_column_per_certification(admin_client, partners):
     at_risk = admin_client.get(report_url("compliance", state="at_risk"))
     assert [r["partner_name"] for r in at_risk.context["object_list"]] == ["Brick"]
+    platinum = TierFactory(key="platinum", name="Platinum", rank=40)
+    TierRequirementFactory(tier=platinum, certification=partners["seller"], minimum_holders=3)
+    engineer = CertificationFactory(title="Certified engineer")
+    TierRequirementFactory(tier=platinum, certification=engineer, minimum_holders=1)
+    PartnerFactory(name="Eagle", tier=platinum, channel_manager=partners["carla"])
+
     exported = csv_rows(admin_client.get(report_url("compliance", export="csv", state="below")))
+
     assert exported == [
         [
             "Partner",
             "Tier",
             "Channel manager",
             "State",
-            "Certified / required",
+            "Certified engineer (certified of required)",
+            "Certified seller (certified of required)",
             "Gap today",
             "Met in 30 days",
             "Met in 60 days",
             "Met in 90 days",
             "Holders at risk (90 days)",
         ],
-        ["Crane", "Gold", "Carla Manager", "Below its tier", "Certified seller: 0/2", "2", "No", "No", "No", "0"],
+        ["Eagle", "Platinum", "Carla Manager", "Below its tier", "0 of 1", "0 of 3", "4", "No", "No", "No", "0"],
+        ["Crane", "Gold", "Carla Manager", "Below its tier", "", "0 of 2", "2", "No", "No", "No", "0"],
     ]
+    table = admin_client.get(report_url("compliance", state="below")).content.decode()
+    assert "<li>Certified engineer 0/1</li><li>Certified seller 0/3</li>" in table  # the table: a line each
 
 
 def test_the_alerts_report_shows_open_alerts_and_who_was_told(admin_client, partners):
@@ -110,6 +121,28 @@ def test_the_alerts_report_shows_open_alerts_and_who_was_told(admin_client, part
     assert list(resolved.context["object_list"]) == []
 
 
+def test_the_alerts_report_says_why_no_one_was_told(admin_client, partners, settings):
+    settings.COMPLIANCE_ALERT_FALLBACK_EMAILS = []
+    partners["carla"].email = ""
+    partners["carla"].save()
+    compliance_check()  # Carla, Crane's channel manager, has no e-mail address
+    (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
+    assert alert.notified_text == (
+        "No one: its channel manager has no e-mail address or is inactive, and no fallback address is set"
+    )
+    partners["crane"].channel_manager = None
+    partners["crane"].save()
+    (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
+    assert alert.notified_text == "No one: the partner has no channel manager, and no fallback address is set"
+
+    settings.COMPLIANCE_ALERT_FALLBACK_EMAILS = ["channel@vendor.test"]  # someone to tell, not told yet
+    (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
+    assert alert.notified_text == "No one yet: the next daily check e-mails channel@vendor.test"
+    compliance_check()
+    (alert,) = admin_client.get(report_url("alerts")).context["object_list"]
+    assert alert.notified_text == "channel@vendor.test"
+
+
 def test_the_reports_need_their_view_permissions(client, partners):
     editor = StaffUserFactory(username="editor", is_superuser=False)
     editor.groups.add(group := Group.objects.create(name="Channel team"))
@@ -119,3 +152,12 @@ def test_the_reports_need_their_view_permissions(client, partners):
     group.permissions.add(Permission.objects.get(codename="view_tierrequirement"))
     assert client.get(report_url("compliance")).status_code == 200
     assert client.get(report_url("alerts")).status_code == 302
+
+
+def test_the_compliance_table_lists_each_requirement_on_its_own_line_and_the_forecast_in_one_column(
+    admin_client, partners
+):
+    html = admin_client.get(report_url("compliance")).content.decode()
+    assert '<ul class="partnerhub-cell-list"><li>Certified seller 0/2</li></ul>' in html
+    assert "Met in 30 / 60 / 90 days" in html and "No / No / No" in html
+    assert 'class="partnerhub-name' in html  # names never broken inside a word (cms/admin/reports.css)

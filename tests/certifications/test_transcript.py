@@ -84,7 +84,10 @@ def request():
     return RequestFactory().get("/")
 
 
-def test_the_csv_has_every_round_attempt_package_and_certificate(learner):
+def test_the_csv_has_every_round_attempt_package_and_certificate(learner, settings):
+    settings.PARTNERHUB_PUBLIC_URL = (
+        "https://partners.example.com"  # links leave the request: on the one public address
+    )
     rows = rows_of(transcript_csv(transcript_of(user=learner.user, request=request())))
     assert rows[0] == [
         "Kind",
@@ -118,7 +121,7 @@ def test_the_csv_has_every_round_attempt_package_and_certificate(learner):
     (certificate,) = [row for row in rows if row[0] == "Certificate"]
     assert certificate[1:3] == ["Routing Expert", "Acme Networks"] and certificate[6] == "Active"
     code = Certificate.objects.get(user=learner.user).verification_code
-    assert certificate[9].endswith(f"verify: http://testserver/verify/{code}/")
+    assert certificate[9].endswith(f"verify: https://partners.example.com/verify/{code}/")
 
 
 def test_a_cell_that_would_start_a_formula_is_text(scorm12):  # noqa: F811

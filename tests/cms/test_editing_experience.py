@@ -226,3 +226,28 @@ def test_the_history_says_approved_not_edited_and_expired_not_unpublished(client
     history = client.get(reverse("wagtailsnippets_cms_asset:history", args=[asset.pk])).content.decode()
     assert "Expired" in history and "Unpublished scheduled draft" not in history
     assert "Approved" in history or "Approve" in history
+
+
+def test_the_add_form_does_not_autosave_a_draft_before_the_editor_saves(client, editor):
+    client.force_login(editor)
+    add = client.get(reverse("wagtailsnippets_cms_asset:add"))
+    assert add.context["autosave_enabled"] is False
+    assert 'data-controller="w-unsaved w-autosave"' not in add.content.decode()  # nothing saves an abandoned form
+
+    asset = AssetFactory(live=False)
+    edit = client.get(edit_url(asset))
+    assert edit.context["autosave_enabled"] is True  # once saved, edits are autosaved as Wagtail does
+    assert 'data-controller="w-unsaved w-autosave"' in edit.content.decode()
+
+
+def test_an_editor_who_may_not_restore_gets_no_action_on_an_archived_item(client, editor, moderator):
+    asset = AssetFactory(live=False, title="Old deck")
+    content_archive(item=asset)
+    client.force_login(editor)
+    response = client.get(edit_url(asset))
+    assert response.context["action_menu"].default_item is None  # no Submit, no Save: nothing to do here
+    assert "Ask a moderator to restore it to change it." in html.unescape(response.content.decode())
+
+    client.force_login(moderator)
+    menu = client.get(edit_url(asset)).context["action_menu"]
+    assert [menu.default_item.name, *[item.name for item in menu.menu_items]] == ["action-restore"]

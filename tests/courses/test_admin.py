@@ -149,3 +149,11 @@ def test_a_bank_feeds_quizzes_showing_answers_or_never_showing_them_not_both(adm
     same = admin_client.post(reverse("wagtailsnippets_courses_quiz:add"), quiz_form(exam.bank, existing, "Sibling"))
     assert same.status_code == 302
     assert admin_client.post(edit, quiz_form(exam.bank, existing, "Exam")).status_code == 302
+
+
+def test_the_quiz_time_limit_says_its_unit_in_the_listing_and_the_form(admin_client):
+    QuizFactory(time_limit_minutes=20)
+    listing = admin_client.get(reverse("wagtailsnippets_courses_quiz:list")).content.decode()
+    form = admin_client.get(reverse("wagtailsnippets_courses_quiz:add")).content.decode()
+    for page in (listing, form):
+        assert "Time limit (minutes)" in page and "Time limit minutes" not in page

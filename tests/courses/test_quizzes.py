@@ -110,7 +110,7 @@ def test_an_attempt_is_graded_on_the_server_with_partial_credit(client, learner)
             truth.pk: choice_ids(body, truth.pk, "False"),  # wrong
         },
     ).json()
-    assert graded["status"] == "graded" and graded["score"] == "50.00" and graded["passed"] is False
+    assert graded["status"] == "graded" and graded["score"] == 50.0 and graded["passed"] is False
     assert graded["attempts_left"] == 2
     assert_no_answers_in(graded)  # failed, attempts left: no answers yet
     credits = dict(QuestionResult.objects.values_list("question_id", "credit"))
@@ -128,7 +128,7 @@ def test_answers_are_shown_after_a_pass(client, learner):
     assert graded["review"] == [
         {
             "question_id": question.pk,
-            "credit": "1.000",
+            "credit": 1.0,
             "your_choice_ids": right,
             "correct_choice_ids": right,
             "explanation": "Only Paris is the capital.",
@@ -171,13 +171,13 @@ def test_a_second_submit_answers_the_first_grade(client, learner):
     body = start(client, learner, quiz).json()
     first = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Wrong")}).json()
     second = submit(client, learner, body["id"], {question.pk: choice_ids(body, question.pk, "Right")}).json()
-    assert first["score"] == second["score"] == "0.00"
+    assert first["score"] == second["score"] == 0.0
     assert QuestionResult.objects.count() == 1
 
 
 @pytest.mark.parametrize(
     ("late_submission", "status", "score", "late"),
-    [("refuse", "timed_out", "0.00", True), ("grade", "graded", "100.00", True)],
+    [("refuse", "timed_out", 0.0, True), ("grade", "graded", 100.0, True)],
 )
 def test_time_limit(client, learner, late_submission, status, score, late):
     quiz, course = quiz_in_course(time_limit_minutes=10, late_submission=late_submission)

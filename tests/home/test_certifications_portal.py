@@ -130,10 +130,13 @@ def test_the_pdf_is_mine_only(client, member):
     assert client.get("/certifications/999999/").status_code == 404
 
 
-def test_the_share_link_leads_to_the_verification_page(client, member):
+def test_the_share_link_leads_to_the_verification_page(client, member, settings):
+    settings.PARTNERHUB_PUBLIC_URL = (
+        "https://partners.example.com"  # links leave the request: on the one public address
+    )
     mine = certificate(member, "Shareable cert")
     card = card_of(html(client.get("/certifications/")), "Shareable cert")
-    url = f"http://testserver/verify/{mine.verification_code}/"
+    url = f"https://partners.example.com/verify/{mine.verification_code}/"
     assert re.search(rf'<input[^>]*value="{re.escape(url)}"[^>]*readonly', card)
     assert 'for="share-' in card  # labelled
     linkedin = re.search(r'href="(https://www\.linkedin\.com/profile/add\?[^"]+)"', card).group(1)

@@ -54,20 +54,26 @@ def test_checking_too_often_from_one_address_is_429(client, certificate):
     assert statuses[:30] == [200] * 30 and statuses[30] == 429  # PARTNERHUB_VERIFY_RATE, as the API
 
 
-def test_the_pdf_and_the_api_lead_to_this_page(client, certificate):
+def test_the_pdf_and_the_api_lead_to_this_page(client, certificate, settings):
+    settings.PARTNERHUB_PUBLIC_URL = (
+        "https://partners.example.com"  # links leave the request: on the one public address
+    )
     holder = make_token_user()
     mine = CertificateFactory(user=holder.user)
     listed = client.get("/api/v1/me/certificates", **holder.headers).json()["results"][0]
-    assert listed["verification_url"] == f"http://testserver/verify/{mine.verification_code}/"
+    assert listed["verification_url"] == f"https://partners.example.com/verify/{mine.verification_code}/"
     pdf = client.get(f"/api/v1/certificates/{mine.pk}/pdf", **holder.headers)
     text = PdfReader(io.BytesIO(pdf.content)).pages[0].extract_text()
     assert f"/verify/{mine.verification_code}/" in text and "/api/v1/verify/" not in text
 
 
-def test_with_the_portal_switched_off_the_links_fall_back_to_the_api(client):
+def test_with_the_portal_switched_off_the_links_fall_back_to_the_api(client, settings):
+    settings.PARTNERHUB_PUBLIC_URL = (
+        "https://partners.example.com"  # links leave the request: on the one public address
+    )
     holder = make_token_user()
     mine = CertificateFactory(user=holder.user, issued_at=timezone.now())
     with override_settings(PARTNERHUB_PORTAL_ENABLED=False):
         listed = client.get("/api/v1/me/certificates", **holder.headers).json()["results"][0]
-        assert listed["verification_url"] == f"http://testserver/api/v1/verify/{mine.verification_code}"
+        assert listed["verification_url"] == f"https://partners.example.com/api/v1/verify/{mine.verification_code}"
         assert client.get(f"/verify/{mine.verification_code}/").status_code == 404

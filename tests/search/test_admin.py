@@ -236,6 +236,27 @@ def test_the_results_view_answers_the_filter_refresh(admin_client, searches):
     assert "by partners of the Silver tier" in html
 
 
+def test_staff_and_test_partners_searches_are_left_out_unless_everyone_is_asked_for(admin_client, searches):
+    trial = PartnerFactory(key="trial", name="Trial Co", tier=searches["gold"], is_test=True)
+    tester = PartnerMembershipFactory(partner=trial, user=UserFactory(username="tess"))
+    searched("SD-WAN pricing", member=tester, days_ago=1)
+    searched("trial query", member=tester, days_ago=1)
+    staff = PartnerMembershipFactory(partner=PartnerFactory(key="acme-2"), user=UserFactory(is_staff=True))
+    searched("SD-WAN pricing", member=staff, days_ago=1)
+
+    by_default = rows_by_query(admin_client.get(report_url("top_queries")))
+    assert by_default["sd-wan pricing"]["searches"] == 4  # as before: only real partners' users
+    assert "trial query" not in by_default
+
+    everyone = rows_by_query(admin_client.get(report_url("top_queries", searchers="everyone")))
+    assert everyone["sd-wan pricing"]["searches"] == 6
+    assert everyone["trial query"]["searches"] == 1
+    exported = csv_rows(admin_client.get(report_url("top_queries", export="csv", searchers="everyone")))
+    assert "trial query" in [row[0] for row in exported[1:]]  # the export follows the choice
+    exported = csv_rows(admin_client.get(report_url("top_queries", export="csv")))
+    assert "trial query" not in [row[0] for row in exported[1:]]
+
+
 def test_an_empty_period_says_so(admin_client):
     response = admin_client.get(report_url("top_queries"))
 

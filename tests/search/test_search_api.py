@@ -145,6 +145,18 @@ def test_each_search_is_recorded_with_its_result_count_partner_and_tier(client, 
     )
 
 
+@pytest.mark.parametrize("punctuation", ["?!", " ... ", "—", "&&||"])
+def test_a_query_of_punctuation_only_browses_like_a_blank_one_and_is_not_recorded(
+    client, gold_partner_user, punctuation
+):
+    AssetFactory.create_batch(3)
+    browsing = search(client, gold_partner_user.headers, "")
+    body = search(client, gold_partner_user.headers, punctuation)
+    assert [hit["id"] for hit in body["results"]] == [hit["id"] for hit in browsing["results"]]
+    assert body["count"] == browsing["count"] == 3
+    assert not SearchQuery.objects.exists()  # no search ran: nothing for the analytics
+
+
 def test_clicks_are_recorded_once_and_only_for_my_search_and_visible_results(client, gold_partner_user):
     from partners.factories import TierFactory
 
