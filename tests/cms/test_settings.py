@@ -126,3 +126,12 @@ def test_production_trusts_one_proxy_by_default_and_the_environment_says_how_man
     assert manage(*shell, **PRODUCTION).stdout.strip() == "1"
     assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="2").stdout.strip() == "2"
     assert manage(*shell, **PRODUCTION, NINJA_NUM_PROXIES="0").stdout.strip() == "0"
+
+
+PRINT_CONNECTIONS = "from django.db import connection; print(connection.settings_dict['CONN_MAX_AGE'])"
+
+
+def test_production_keeps_database_connections_a_minute_unless_told():
+    shell = ("shell", "--verbosity", "0", "-c", PRINT_CONNECTIONS)
+    assert manage(*shell, **PRODUCTION).stdout.strip() == "60"
+    assert manage(*shell, **PRODUCTION, DATABASE_CONN_MAX_AGE="0").stdout.strip() == "0"
