@@ -13,6 +13,7 @@ from django.core.management.utils import get_random_secret_key
 
 from .base import *  # noqa: F403
 from .base import DATABASES, VAR_DIR, env
+from .hot_paths import with_session_options
 
 
 def checkout_secret_key(path: Path) -> str:
@@ -34,6 +35,7 @@ def checkout_secret_key(path: Path) -> str:
 DEBUG = env.bool("DEBUG", default=True)
 SECRET_KEY = env.str("SECRET_KEY", default="") or checkout_secret_key(VAR_DIR / "secret_key")
 
+with_session_options(DATABASES["default"])  # PostgreSQL's JIT off (cms/settings/hot_paths.py)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # The embedded stack's web server, worker and beat write to one file: each transaction takes the write lock
     # when it begins and waits up to 20 s for it, instead of failing with "database is locked" on an upgrade.

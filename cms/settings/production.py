@@ -10,6 +10,7 @@ from core.operations.logs import logging_config
 
 from .base import *  # noqa: F403
 from .base import DATABASES, LOG_LEVEL, env
+from .hot_paths import with_session_options
 
 HOW_TO_DEVELOP = "(for development, choose DJANGO_SETTINGS_MODULE=cms.settings.dev, as `make serve` does)"
 
@@ -31,6 +32,7 @@ SECRET_KEY = required("SECRET_KEY")
 # not a new PostgreSQL backend and its authentication for every request. DATABASE_CONN_MAX_AGE=0 closes it each time
 # (behind a pooler in transaction mode, e.g. PgBouncer, that may be what it wants).
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("DATABASE_CONN_MAX_AGE", default=60)
+with_session_options(DATABASES["default"])  # PostgreSQL's JIT off (cms/settings/hot_paths.py)
 # A key that has been published signs nothing: with it anyone forges sessions and preview tokens. (A merely
 # short or repetitive key is Django's security.W009, reported by `manage.py check --deploy`.)
 PUBLISHED_KEYS = {"dev-only-insecure-key-change-me", "test-only-secret-key"}

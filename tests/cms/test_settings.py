@@ -135,3 +135,14 @@ def test_production_keeps_database_connections_a_minute_unless_told():
     shell = ("shell", "--verbosity", "0", "-c", PRINT_CONNECTIONS)
     assert manage(*shell, **PRODUCTION).stdout.strip() == "60"
     assert manage(*shell, **PRODUCTION, DATABASE_CONN_MAX_AGE="0").stdout.strip() == "0"
+
+
+PRINT_OPTIONS = "from django.db import connection; print(connection.settings_dict['OPTIONS'].get('options', ''))"
+
+
+def test_postgresql_connections_run_without_jit_unless_told():
+    postgres = {**PRODUCTION, "DATABASE_URL": "postgres://hub@127.0.0.1:1/hub"}  # settings only: nothing connects
+    shell = ("shell", "--verbosity", "0", "-c", PRINT_OPTIONS)
+    assert manage(*shell, **postgres).stdout.strip() == "-c jit=off"
+    assert manage(*shell, **postgres, DATABASE_JIT="true").stdout.strip() == ""
+    assert manage(*shell, **PRODUCTION, DATABASE_URL="sqlite:///:memory:").stdout.strip() == ""
