@@ -65,9 +65,13 @@ def _require_services():
         pytest.fail(f"Integration services missing: {', '.join(missing)}. {HOW}.", pytrace=False)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def celery_worker_process(django_db_setup, django_db_blocker):
-    """A real ``celery worker`` process consuming from Redis, on the same test database."""
+    """A real ``celery worker`` process consuming from Redis, on the same test database.
+
+    One per module, stopped after it: a worker kept for the whole session would still be consuming while the
+    fault tests run their own workers (taking their tasks, with other settings), and would not outlive their
+    Redis restarts (kombu stops a worker whose broker goes away under it)."""
     from django.db import connection
 
     from cms.celery import app
@@ -243,13 +247,16 @@ def _migrations_data_for_the_live_server(request, _serialized_migrations_data):
 
 
 @pytest.fixture
-def new_context(browser, live_server):
+def new_context(browser, live_server, settings):
     """``new_context(user=None, viewport=None)``: a browser context on the live server (relative URLs work).
 
     With a ``user``, already signed in: a session made as the test client's ``force_login`` makes it, its cookie
     handed to the browser (the sign-in form itself is tested once, in the flows). Closed after the test.
+    The live server is the site's public address here (``PARTNERHUB_PUBLIC_URL``: links in PDFs and e-mails).
     """
     from django.test import Client
+
+    settings.PARTNERHUB_PUBLIC_URL = live_server.url
 
     contexts = []
 
