@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "courses",
     "certifications",
     "search",
+    "analytics",  # daily rollups, the engagement dashboard, partner scorecards, content performance
     "home",
     "core.outbox",  # the transactional outbox: tasks and e-mails recorded with the commit (cms/settings/outbox.py)
     "wagtail.contrib.forms",
@@ -314,6 +315,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.purge_sign_in_events",
         "schedule": env.int("SIGN_IN_AUDIT_PURGE_SECONDS", default=60 * 60 * 24),
     },
+    "roll-up-analytics": {"task": "analytics.tasks.roll_up_analytics", "schedule": env.int("ANALYTICS_SECONDS", 3600)},
 }
 
 # Search: Elasticsearch when ELASTICSEARCH_URL is set, otherwise the database fallback.
@@ -354,7 +356,6 @@ PARTNERHUB_PREVIEW_TOKEN_SECONDS = env.int("PARTNERHUB_PREVIEW_TOKEN_SECONDS", d
 # Webhooks go to public addresses only; these hosts (names or IPs, comma-separated) are exempt: receivers on premises.
 WEBHOOK_ALLOWED_HOSTS = env.list("WEBHOOK_ALLOWED_HOSTS", default=[])
 
-# Own modules: the partner API's hot paths (identity cache, search analytics), the link checker (cms.hygiene).
 from .hot_paths import *  # noqa: E402, F403
 from .link_checks import *  # noqa: E402, F403
 from .outages import *  # noqa: E402, F403  (a database that goes away: 503 + Retry-After)
@@ -443,8 +444,7 @@ CLAMAV_MAX_ATTEMPTS = env.int("CLAMAV_MAX_ATTEMPTS", default=5)  # a file the da
 
 # Invitations (partners.invitations): how many days an invitation link works, counted from its last sending.
 PARTNER_INVITATION_DAYS = env.int("PARTNER_INVITATION_DAYS", default=14)
-PARTNERHUB_TOKEN_DEFAULT_DAYS = 90  # personal API tokens (POST /api/v1/auth/tokens): default and longest, in days
-PARTNERHUB_TOKEN_MAX_DAYS = 365
+PARTNERHUB_TOKEN_DEFAULT_DAYS, PARTNERHUB_TOKEN_MAX_DAYS = 90, 365  # personal API tokens: default and longest, days
 
 # What operators watch: /healthz, /readyz, /metrics, JSON logs with a request id, Sentry (cms/settings/operations.py).
 from .operations import *  # noqa: E402, F403
