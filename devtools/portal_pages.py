@@ -196,6 +196,7 @@ PAGES: list[PortalPage] = [
     PortalPage("certificate", "/certifications/{certificate_id}/", (PARTNER,), title="A certificate, to share"),
     PortalPage("team", "/team/", (PARTNER_ADMIN,), title="My team (partner admins)"),
     PortalPage("team-member", "/team/{member_id}/", (PARTNER_ADMIN,), title="A member's learning and certificates"),
+    PortalPage("scorecard", "/team/scorecard/", (PARTNER_ADMIN,), title="Scorecard: score, trend, what to do next"),
     PortalPage("compliance", "/team/compliance/", (PARTNER_ADMIN,), title="Tier compliance and its forecast"),
     PortalPage("company", "/team/company/", (PARTNER_ADMIN,), title="Company: co-branding logo and name"),
     PortalPage("profile", "/profile/", (PARTNER,), title="Profile"),

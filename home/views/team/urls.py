@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import company, compliance, invitations, members, people
+from . import company, compliance, invitations, members, people, scorecard
 
 urlpatterns = [
     path("", members.team, name="team"),
+    path("scorecard/", scorecard.scorecard, name="team_scorecard"),
     path("compliance/", compliance.compliance, name="team_compliance"),
     path("company/", company.company, name="team_company"),
     path("company/logo/", company.company_logo, name="team_company_logo"),
