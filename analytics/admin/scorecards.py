@@ -80,19 +80,26 @@ def export_points(value):
 
 
 def trend_cell(value, *, days: int = TREND_DAYS) -> str:
-    """The change of score as an arrow and a number, said in words for screen readers."""
+    """The change of score as an arrow and a number, said in words to screen readers."""
     if value is None:
-        return format_html('<span title="{}">—</span>', f"No score {days} days before")
+        return format_html(
+            '<span aria-hidden="true">—</span><span class="w-sr-only">No score {} days before</span>', days
+        )
     if round(value, 1) == 0:
-        return format_html('<span aria-label="{}">→ 0</span>', f"Unchanged since {days} days before")
+        return format_html(
+            '<span aria-hidden="true">→ 0</span><span class="w-sr-only">Unchanged in {} days</span>', days
+        )
     arrow, word = ("↑", "Up") if value > 0 else ("↓", "Down")
     number = points(abs(value))
     return format_html(
-        '<span class="partnerhub-trend partnerhub-trend--{}" aria-label="{}">{} {}</span>',
+        '<span class="partnerhub-trend partnerhub-trend--{}" aria-hidden="true">{} {}</span>'
+        '<span class="w-sr-only">{} {} points in {} days</span>',
         word.lower(),
-        f"{word} {number} points in {days} days",
         arrow,
         number,
+        word,
+        number,
+        days,
     )
 
 

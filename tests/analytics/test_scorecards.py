@@ -155,8 +155,8 @@ def test_the_trend_is_the_change_since_30_days_before(admin_client, world):
     assert trends["Brick"] == pytest.approx(82.22 - 90.0, abs=0.01)
     assert trends["Crane"] is None  # no row 30 days before
     html = response.content.decode()
-    assert 'aria-label="Up 12.7 points in 30 days">↑ 12.7</span>' in html
-    assert 'aria-label="Down 7.8 points in 30 days">↓ 7.8</span>' in html
+    assert '↑ 12.7</span><span class="w-sr-only">Up 12.7 points in 30 days</span>' in html
+    assert '↓ 7.8</span><span class="w-sr-only">Down 7.8 points in 30 days</span>' in html
 
 
 def test_the_ranking_filters_by_tier_type_region_and_channel_manager(admin_client, world):
