@@ -26,6 +26,7 @@ from django.db.models import (
     Window,
 )
 from django.db.models.functions import Coalesce, NullIf, Rank
+from django.utils.formats import date_format
 
 from certifications.selectors import FORECAST_DAYS, partner_compliance
 
@@ -207,10 +208,6 @@ def exceptions(
     )
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {day:%b} {day.year}"
-
-
 def exception_reasons(row) -> list[Reason]:
     """Why a row of ``exceptions`` is listed, in words (no query)."""
     reasons = []
@@ -219,7 +216,9 @@ def exception_reasons(row) -> list[Reason]:
             reasons.append(Reason("inactive", "No activity recorded"))
         else:
             days = (row.day - row.last_active_on).days
-            reasons.append(Reason("inactive", f"No activity for {days} days (last active {_day(row.last_active_on)})"))
+            reasons.append(
+                Reason("inactive", f"No activity for {days} days (last active {date_format(row.last_active_on)})")
+            )
     if row.tier_met is False:
         reasons.append(
             Reason(
@@ -228,13 +227,13 @@ def exception_reasons(row) -> list[Reason]:
                 f"{row.certifications_required} certified)",
             )
         )
-    elif row.tier_met and row.tier_falls_below_within:
-        reasons.append(
-            Reason("falls_below", f"Falls below its tier within {row.tier_falls_below_within} days", warning=True)
-        )
     if row.overdue:
         courses = "course" if row.overdue == 1 else "courses"
         reasons.append(Reason("overdue", f"{row.overdue} assigned {courses} overdue"))
+    if row.tier_met and row.tier_falls_below_within:  # a warning, after the exceptions
+        reasons.append(
+            Reason("falls_below", f"Falls below its tier within {row.tier_falls_below_within} days", warning=True)
+        )
     return reasons
 
 

@@ -22,7 +22,8 @@ from .access import team_page
 
 #: The trend table: the score every this many days, back from the last day.
 STEP_DAYS = 7
-WIDTH, HEIGHT, PAD = 320, 96, 6
+#: The trend line's drawing: its size and the room left for the axes' labels.
+WIDTH, HEIGHT, LEFT, RIGHT, TOP, BOTTOM = 480, 150, 30, 10, 10, 24
 
 
 @dataclass(frozen=True)
@@ -115,13 +116,26 @@ def _trend_rows(card) -> list[tuple]:
 
 
 @dataclass(frozen=True)
+class Tick:
+    value: int
+    y: float
+
+
+@dataclass(frozen=True)
 class Line:
     segments: list[str]  # "x,y x,y …" of each run of days with a score
+    ticks: list[Tick]  # 0, 50 and 100
+    first_day: str
+    last_day: str
     width: int = WIDTH
     height: int = HEIGHT
-    baseline: float = HEIGHT - PAD
-    top: float = PAD
-    midline: float = HEIGHT / 2
+    left: int = LEFT
+    right_edge: int = WIDTH - RIGHT
+    label_y: int = HEIGHT - 6
+
+    @property
+    def tick_x(self) -> int:
+        return self.left - 6
 
 
 def _line(card) -> Line | None:
@@ -129,7 +143,11 @@ def _line(card) -> Line | None:
     series = card.series
     if not series or all(score is None for _day, score in series):
         return None
-    step = (WIDTH - 2 * PAD) / max(1, len(series) - 1)
+    step = (WIDTH - LEFT - RIGHT) / max(1, len(series) - 1)
+
+    def y(score: float) -> float:
+        return round(TOP + (HEIGHT - TOP - BOTTOM) * (1 - score / 100), 1)
+
     segments, current = [], []
     for index, (_day, score) in enumerate(series):
         if score is None:
@@ -137,13 +155,16 @@ def _line(card) -> Line | None:
                 segments.append(current)
             current = []
             continue
-        x = PAD + index * step
-        y = PAD + (HEIGHT - 2 * PAD) * (1 - score / 100)
-        current.append(f"{x:.1f},{y:.1f}")
+        current.append(f"{LEFT + index * step:.1f},{y(score)}")
     if current:
         segments.append(current)
-    # A single day draws a short flat stroke, so that it shows.
-    return Line(segments=[" ".join(s if len(s) > 1 else [*s, s[0]]) for s in segments])
+    return Line(
+        # A single day draws a dot (a stroke from the point to itself, with round caps), so that it shows.
+        segments=[" ".join(points if len(points) > 1 else [*points, points[0]]) for points in segments],
+        ticks=[Tick(value, y(value)) for value in (0, 50, 100)],
+        first_day=date_format(series[0][0], "SHORT_DATE_FORMAT"),
+        last_day=date_format(series[-1][0], "SHORT_DATE_FORMAT"),
+    )
 
 
 def _next_steps(card, partner) -> list[NextStep]:
