@@ -125,6 +125,7 @@ def test_partners_are_ranked_by_the_weighted_average_of_the_parts_that_apply(adm
     assert listed(response) == [(1, "Brick", 82.2), (2, "Acme", 72.7), (3, "Delta", 55.4), (4, "Crane", 30.0)]
     html = response.content.decode()
     assert "72.7" in html and "82.2" in html
+    assert '<table class="listing partnerhub-scorecards"' in html  # Wagtail's table, with closer cells
 
 
 def test_a_part_that_does_not_apply_is_left_out_and_a_weight_of_zero_leaves_a_part_out(admin_client, world):
