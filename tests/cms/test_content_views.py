@@ -48,6 +48,15 @@ def test_an_api_detail_read_records_one_view_with_the_item_and_the_users_partner
     assert ContentView.objects.count() == 2  # every read counts: unique viewers are the reader's business
 
 
+def test_a_304_revalidation_is_a_read_too(client, gold_partner_user):
+    """The view ran and the client shows the item it holds (``ApiCachingMiddleware`` answers 304 on its ETag)."""
+    asset = AssetFactory()
+    etag = client.get(f"/api/v1/assets/{asset.pk}", **gold_partner_user.headers)["ETag"]
+    again = client.get(f"/api/v1/assets/{asset.pk}", HTTP_IF_NONE_MATCH=etag, **gold_partner_user.headers)
+    assert again.status_code == 304
+    assert ContentView.objects.count() == 2
+
+
 @pytest.mark.parametrize("path", list(KINDS))
 def test_a_404_records_nothing(client, gold_partner_user, path):
     hidden = KINDS[path](min_tier=TierFactory(key="platinum", rank=40))  # outside a Gold partner's audience
