@@ -74,13 +74,11 @@ class EngagementFilterForm(forms.Form):
 
     period = forms.ChoiceField(
         label="Period",
-        choices=[*((str(days), f"Last {days} days") for days in PRESET_DAYS), (CUSTOM, "Dates chosen below")],
+        choices=[*((str(days), f"Last {days} days") for days in PRESET_DAYS), (CUSTOM, "Custom dates")],
         required=False,
     )
-    start = forms.DateField(
-        label="From", required=False, widget=AdminDateInput, help_text="With “Dates chosen below”."
-    )
-    end = forms.DateField(label="To", required=False, widget=AdminDateInput, help_text="Today at the latest.")
+    start = forms.DateField(label="From", required=False, widget=AdminDateInput)
+    end = forms.DateField(label="To", required=False, widget=AdminDateInput)
     tier = forms.ModelChoiceField(
         label="Tier", queryset=Tier.objects.order_by("rank"), required=False, empty_label="All"
     )
@@ -143,7 +141,7 @@ def _number(value) -> str:
 
 
 def tiles(report, keys) -> list[dict]:
-    """The summary tiles of ``keys``: label, figure, the previous period's, and the change in words."""
+    """The summary tiles of ``keys``: label, figure, and its change on the previous period in words."""
     shown = []
     for key in keys:
         total = report.totals[key]
@@ -151,20 +149,12 @@ def tiles(report, keys) -> list[dict]:
         if change is None:
             trend, arrow = ("none in the previous period" if total.value else "none in either period"), ""
         elif change == 0:
-            trend, arrow = "no change", "="
+            trend, arrow = f"no change from {_number(total.previous)}", ""
         else:
             size = f"{abs(change):.0f}" if abs(change) >= 10 else f"{abs(change):.1f}".removesuffix(".0")
-            trend, arrow = f"{'+' if change > 0 else MINUS}{size}%", "▲" if change > 0 else "▼"
-        shown.append(
-            {
-                "key": key,
-                "label": total.label,
-                "value": _number(total.value),
-                "previous": _number(total.previous),
-                "trend": trend,
-                "arrow": arrow,
-            }
-        )
+            sign, arrow = ("+", "▲") if change > 0 else (MINUS, "▼")
+            trend = f"{sign}{size}% from {_number(total.previous)}"
+        shown.append({"key": key, "label": total.label, "value": _number(total.value), "trend": trend, "arrow": arrow})
     return shown
 
 

@@ -233,6 +233,20 @@ def _series(period, by_day, known_days, partner_rows, user_rows) -> dict[str, li
 # --- the charts ------------------------------------------------------------------------------------------
 
 
+@dataclass
+class BarsAndLinesChart(Chart):
+    """A bar chart whose ``line_series`` (their names) are drawn as lines over the bars (``charts.js``)."""
+
+    line_series: tuple = ()
+
+    def config(self) -> dict:
+        config = super().config()
+        for dataset in config["datasets"]:
+            if dataset["label"] in self.line_series:
+                dataset["type"] = "line"
+        return config
+
+
 def engagement_charts(report: Engagement) -> list[Chart]:
     """The dashboard's charts, in order, each with its table's and CSV's figures."""
     each = "week" if report.period.weekly else "day"
@@ -241,8 +255,8 @@ def engagement_charts(report: Engagement) -> list[Chart]:
     def series(*keys, names=None):
         return [Series((names or {}).get(key, LABELS[key]), report.series[key]) for key in keys]
 
-    def chart(id, title, kind, keys, description, names=None):
-        return Chart(
+    def chart(id, title, kind, keys, description, names=None, line_series=()):
+        return BarsAndLinesChart(
             id=id,
             title=title,
             labels=report.buckets,
@@ -250,6 +264,7 @@ def engagement_charts(report: Engagement) -> list[Chart]:
             kind=kind,
             description=description,
             extra=extra,
+            line_series=line_series,
         )
 
     return [
@@ -282,6 +297,7 @@ def engagement_charts(report: Engagement) -> list[Chart]:
             f"Certificates issued each {each}, and certificates held that expire within the next 30 days "
             f"(on the {each}'s last day).",
             names={"certificates_issued": "Issued", "certificates_expiring": "Expiring within 30 days"},
+            line_series=("Expiring within 30 days",),  # a stock, not a count of the day's events
         ),
         chart(
             "acknowledgements",

@@ -22,14 +22,19 @@ def chart_csv_url(context, chart, base=""):
 
 @register.filter
 def chart_label(value) -> str:
-    """A label of the x axis as the table shows it: a day in words ("Mon 2 Nov 2026"), anything else as it is."""
-    return date_filter(value, "D j M Y") if isinstance(value, date) else str(value)
+    """A label of the x axis as the table shows it: a day with its weekday ("Mon, Nov. 2, 2026"), else as it is."""
+    return date_filter(value, "D, N j, Y") if isinstance(value, date) else str(value)
 
 
 @register.simple_tag
 def chart_summary(chart) -> str:
     """What a screen reader says of the drawing: its kind, series and range, and where the figures are."""
-    kind = {"line": "Line chart", "bar": "Bar chart"}.get(chart.kind, "Chart")
+    drawn_as = {dataset.get("type", chart.kind) for dataset in chart.config()["datasets"]}
+    kind = (
+        {"line": "Line chart", "bar": "Bar chart"}.get(chart.kind, "Chart")
+        if len(drawn_as) < 2
+        else "Bar and line chart"
+    )
     names = [series.name for series in chart.series]
     named = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
     span = ""

@@ -3,7 +3,7 @@
  *
  * Each chart's figures come from its JSON (analytics.charts.Chart.config(), in a json_script element
  * named by the canvas's data-chart-config): no inline script, so a strict Content-Security-Policy
- * (script-src 'self') allows it. Colours are the config's (a palette told apart with colour-vision
+ * (script-src 'self') allows it. A dataset with its own "type" ("line") is drawn so over a bar chart. Colours are the config's (a palette told apart with colour-vision
  * deficiencies); lines also differ by dash pattern and point shape; the y axis starts at 0; tooltips
  * show every series of a day; no animation for those who ask for reduced motion. A drawn canvas gets
  * data-chart-drawn. Charts added later (a refreshed listing) are drawn by window.analyticsCharts.draw(root),
@@ -37,9 +37,15 @@
         return ISO_DAY.test(label) ? format.format(new Date(label + 'T00:00:00Z')) : label;
     }
 
+    function isLine(config, entry) {
+        return (entry.type || config.type) === 'line';
+    }
+
     function dataset(config, entry, index) {
-        var line = config.type === 'line';
+        var line = isLine(config, entry);
         return {
+            type: entry.type || undefined, // a line over a bar chart's bars, when its series says so
+            order: line ? 0 : 1, // lines drawn over bars
             label: entry.label,
             data: entry.data,
             borderColor: entry.color,
@@ -58,7 +64,6 @@
         var text = style.color;
         var grid = 'rgba(128, 128, 128, 0.25)';
         var stacked = Boolean(config.stacked);
-        var line = config.type === 'line';
         return {
             responsive: true,
             maintainAspectRatio: false,
@@ -91,9 +96,29 @@
             plugins: {
                 legend: {
                     position: 'bottom',
-                    labels: { color: text, usePointStyle: line, pointStyleWidth: 28, boxHeight: 8 },
+                    labels: {
+                        color: text,
+                        // A line's key is a stretch of the line itself, dashed as it is; a bar's, a swatch.
+                        usePointStyle: true,
+                        pointStyleWidth: 32,
+                        sort: function (a, b) {
+                            return a.datasetIndex - b.datasetIndex; // the series' order, not the drawing order
+                        },
+                        generateLabels: function (chart) {
+                            var items = window.Chart.defaults.plugins.legend.labels.generateLabels(chart);
+                            items.forEach(function (item) {
+                                var line = isLine(config, config.datasets[item.datasetIndex]);
+                                item.pointStyle = line ? 'line' : 'rect';
+                                item.lineWidth = line ? 3 : 0;
+                            });
+                            return items;
+                        },
+                    },
                 },
                 tooltip: {
+                    itemSort: function (a, b) {
+                        return a.datasetIndex - b.datasetIndex;
+                    },
                     callbacks: {
                         title: function (items) {
                             return items.length ? labelOf(items[0].label, LONG_DAY) : '';
