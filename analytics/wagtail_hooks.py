@@ -3,9 +3,42 @@
 ``wagtail_hooks.py`` only registers; the views live in ``analytics.admin``.
 """
 
-from wagtail import hooks  # noqa: F401
+from django.urls import include, path
+
+from wagtail import hooks
+
+from core.reports import permissions_named
+
+from .admin import engagement
 
 # --- engagement dashboard (analytics.admin.engagement) ------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_engagement_urls():
+    # /admin/reports/engagement/: Wagtail's own reports include stops at its own routes and lets this through.
+    return [
+        path(
+            "reports/engagement/",
+            include((engagement.urlpatterns, "analytics_engagement"), namespace="analytics_engagement"),
+        )
+    ]
+
+
+hooks.register("register_reports_menu_item", engagement.engagement_menu_item)
+
+
+@hooks.register("register_permissions")
+def register_engagement_permission():
+    # analytics.view_engagement, so that the group editor offers it (under "Daily partner activity").
+    return permissions_named([engagement.PERMISSION])
+
+
+@hooks.register("construct_homepage_panels")
+def add_engagement_panel(request, panels):
+    panel = engagement.EngagementPanel(request)
+    if panel.is_shown():
+        panels.append(panel)
 
 
 # --- partner scorecards (analytics.admin.scorecards) ---------------------------------------------------
