@@ -9,7 +9,8 @@ seeded, so every chart and scorecard has something to show on the first visit:
   three items they may see, acknowledge required bulletins, sometimes download an asset and
   search the library (the searches' results are items they may see; a few texts find nothing,
   a few results are never opened);
-* Coho Networks has done nothing for 45 days and Bellows Group for 35 (exceptions in the scorecards);
+* Coho Networks has done nothing for 45 days and Bellows Group for 35, and Wide World Networks has
+  an assigned course ten days overdue (exceptions in the scorecards);
 * then every day of the 90 is rolled up (``roll_up_day``), as the hourly job would have done.
 
 A re-run on a database that already has the records rolls up again and adds nothing.
@@ -23,9 +24,10 @@ from django.utils import timezone
 from accounts.models import SignInEvent, SignInEventType, SignInMethod
 from cms.models import Asset, Bulletin, BulletinAcknowledgement, ContentView, Download, Program
 from core.demo import DemoRun
-from courses.models import Course
+from courses.models import Course, CourseAssignment
+from courses.services.assignments import course_assignment_apply
 from partners.demo import DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER
-from partners.models import PartnerMembership
+from partners.models import Partner, PartnerMembership
 from search.models import SearchClick, SearchQuery
 
 from .services import roll_up_day
@@ -33,6 +35,8 @@ from .services import roll_up_day
 DAYS = 90
 #: Partners quiet for a while: key -> days since anyone of theirs did anything.
 DORMANT = {"coho-networks": 45, "bellows-group": 35}
+#: A partner with an assigned course past its due date (an exception in the scorecards).
+OVERDUE_PARTNER = "wide-world-networks"
 FINDING = ["edge firewall", "pricing", "sd-wan", "battlecard", "case study", "renewal", "secure access", "deck"]
 #: The demo's own sign-ins (``partners.demo``) are regulars: what the README's walkthroughs show has history.
 ALWAYS = {DEMO_PARTNER_ADMIN, DEMO_PARTNER_USER}
@@ -40,6 +44,9 @@ NOTHING = ["firewal 9 launch kit", "mdf claim form", "quantum vpn", "kubernetes 
 
 
 def demo_activity(run: DemoRun) -> None:
+    overdue = _overdue_assignment(today=run.today)
+    if overdue:
+        run.summary.append(f"analytics: {overdue}")
     if not ContentView.objects.exists():
         made = _make_activity(rng=random.Random(20), today=run.today)
         run.summary.append(f"analytics: {made} records of partner activity over {DAYS} days")
@@ -124,6 +131,24 @@ def _make_activity(*, rng: random.Random, today) -> int:
         batch_size=500,
     )
     return len(sign_ins) + len(views) + len(downloads) + len(searches) + len(clicks) + len(acknowledged)
+
+
+def _overdue_assignment(*, today) -> str:
+    """Wide World Networks was assigned a course six weeks ago, due ten days ago, and nobody finished it."""
+    partner = Partner.objects.filter(key=OVERDUE_PARTNER).first()
+    member = PartnerMembership.objects.filter(partner=partner, user__is_active=True).select_related("user").first()
+    if partner is None or member is None or CourseAssignment.objects.filter(partner=partner).exists():
+        return ""
+    course = Course.objects.visible_to(member.user).order_by("-pk").first()
+    if course is None:
+        return ""
+    assignment = CourseAssignment(course=course, partner=partner, due_date=today - timedelta(days=10))
+    assignment.full_clean()
+    assignment.save()
+    enrolled = course_assignment_apply(
+        assignment=assignment, now=timezone.make_aware(datetime.combine(today - timedelta(days=42), time(9)))
+    )
+    return f"“{course}” assigned to {partner}, due {assignment.due_date}, {enrolled} enrolled, none finished"
 
 
 def _visible_items(user) -> list[tuple[str, int]]:

@@ -368,7 +368,7 @@ def _learning_by_partner(*, day, end, start_of_window) -> dict[int, tuple[int, i
         total=Count("pk"),
         on_track=Count("pk", filter=~late),
         completions=Count("pk", filter=Q(completed_at__gte=start_of_window, completed_at__lt=end)),
-        overdue=Count("pk", filter=late & Q(source=Enrollment.Source.ASSIGNED)),
+        overdue=Count("pk", filter=late & (Q(source=Enrollment.Source.ASSIGNED) | Q(assignment__isnull=False))),
     )
     return {partner_id: (total, on_track, done_, overdue) for partner_id, total, on_track, done_, overdue in rows}
 
