@@ -1,7 +1,8 @@
 """Partner API routes of content: assets (list, detail, download), programs and bulletins.
 
 Thin: every read goes through ``cms.selectors`` (the audience rule) and every write
-through ``cms.services``. Whatever the caller may not see answers 404. The headless
+through ``cms.services``. Whatever the caller may not see answers 404. Each detail a partner
+user reads is recorded (``activity.record_content_view``), once its answer is ready. The headless
 preview answers ``preview_payload`` of any kind of gated content.
 """
 
@@ -121,7 +122,7 @@ def get_asset(request, asset_id: int, response: HttpResponse):
     translations = selectors.asset_translations_for_partner(user=request.auth, asset=asset)
     attach_previews([asset], thumbnails_only=False)
     pages = previews_payload(request=request, user=request.auth, images=asset.preview_images)["preview_pages"]
-    return {
+    payload = {
         **asset_summary(request, asset),
         "external_url": asset.external_url or None,
         "file_name": downloads.download_name(asset) if asset.file else None,
@@ -129,6 +130,8 @@ def get_asset(request, asset_id: int, response: HttpResponse):
         "page_count": asset.preview_page_count if pages else None,
         "preview_pages": pages,
     }
+    activity.record_content_view(user=request.auth, item=asset)
+    return payload
 
 
 def _last_modified(response, item) -> None:
@@ -193,7 +196,9 @@ def get_program(request, program_id: int, response: HttpResponse):
         raise_if_locked(Program, user=request.auth, pk=program_id)
         raise Http404
     _last_modified(response, program)
-    return _program(program)
+    payload = _program(program)
+    activity.record_content_view(user=request.auth, item=program)
+    return payload
 
 
 def _bulletin_mapper(user, acknowledged=None):
@@ -234,7 +239,9 @@ def get_bulletin(request, bulletin_id: int, response: HttpResponse):
         raise_if_locked(Bulletin, user=request.auth, pk=bulletin_id)
         raise Http404
     _last_modified(response, bulletin)
-    return _bulletin_mapper(request.auth)(bulletin)
+    payload = _bulletin_mapper(request.auth)(bulletin)
+    activity.record_content_view(user=request.auth, item=bulletin)
+    return payload
 
 
 @router.post(

@@ -189,6 +189,24 @@ def publish(asset):
     return type(asset).objects.get(pk=asset.pk)
 
 
+class ContentViewFactory(factory.django.DjangoModelFactory):
+    """A partner user's view of an item's detail. ``item=`` any gated item (kind and id follow); without it an asset
+    id that need not exist. The partner is the user's unless given."""
+
+    class Meta:
+        model = "cms.ContentView"
+
+    class Params:
+        item = None
+
+    kind = factory.LazyAttribute(lambda o: o.item._meta.model_name if o.item is not None else "asset")
+    item_id = factory.LazyAttributeSequence(lambda o, n: o.item.pk if o.item is not None else n + 1)
+    user = None
+    partner = factory.LazyAttribute(
+        lambda o: membership.partner if (membership := getattr(o.user, "partner_membership", None)) else None
+    )
+
+
 class FileScanFactory(factory.django.DjangoModelFactory):
     """A stored file's scan record, pending unless told otherwise."""
 

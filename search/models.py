@@ -70,6 +70,11 @@ class SearchQuery(models.Model):
     normalized = models.CharField(max_length=MAX_QUERY_LENGTH, db_index=True, help_text="Lower case, single spaces.")
     filters = models.JSONField(default=dict, blank=True)
     result_count = models.PositiveIntegerField()
+    results = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The results shown on that page, in rank order: [kind, item id] pairs (kinds as in SearchClick).",
+    )
     backend = models.CharField(max_length=20)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     partner = models.ForeignKey(Partner, null=True, on_delete=models.SET_NULL, related_name="+")

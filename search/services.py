@@ -35,7 +35,7 @@ from core.search import search_kind_of, search_kinds
 from partners.audience import viewer_for
 
 from . import tasks  # tasks import this module too: both use the other's names only when called
-from .backends import SearchRequest, SearchResults, SearchUnavailable, elasticsearch_errors
+from .backends import SearchHit, SearchRequest, SearchResults, SearchUnavailable, elasticsearch_errors
 from .client import elasticsearch_configured, get_client, get_quick_client
 from .documents import build_documents, document_id, documents_for, parse_document_id
 from .index import alias_name, bulk_write, create_index, ensure_index, new_index_name, swap_alias
@@ -228,9 +228,15 @@ def normalize_query(text: str) -> str:
     return " ".join(text.lower().split())[:MAX_QUERY_LENGTH]
 
 
-def search_query_record(*, user, request: SearchRequest, results: SearchResults) -> SearchQuery | None:
+def search_query_record(
+    *, user, request: SearchRequest, results: SearchResults, shown: list[SearchHit] | None = None
+) -> SearchQuery | None:
     """Record one search for the analytics reports. Browsing is not recorded: a blank query, or one of punctuation
-    only, which searches for nothing and answers the whole library."""
+    only, which searches for nothing and answers the whole library.
+
+    ``results`` of the row are the hits shown on that page, in rank order, as ``[kind, item id]`` pairs (the
+    impressions): ``shown`` when the page left some hits out, else all of ``results.hits``.
+    """
     if request.browsing:
         return None
     viewer = viewer_for(user)
@@ -240,6 +246,7 @@ def search_query_record(*, user, request: SearchRequest, results: SearchResults)
         normalized=normalize_query(request.text),
         filters=filters,
         result_count=results.count,
+        results=[[hit.kind, hit.id] for hit in (results.hits if shown is None else shown)],
         backend=results.backend,
         user=user,
         partner_id=viewer.partner_id if viewer else None,

@@ -2,13 +2,13 @@
 
 ``content`` (assets, versions, programs, bulletins, products, languages), ``hygiene``
 (link checks of assets' external URLs), ``activity``
-(feed visits, acknowledgements, downloads, notices, owner reminders), ``preview``
+(feed visits, acknowledgements, content views, downloads, notices, owner reminders), ``preview``
 (preview snapshots), ``previews`` (page previews, thumbnails, co-branded copies), ``scans`` (virus scans
 of stored files), ``webhooks`` and ``file_text`` (the text of asset files, per version).
 The gated content base is ``cms.gating.models``.
 """
 
-from .activity import BulletinAcknowledgement, Download, FeedVisit, OwnerReminder, VersionNotice
+from .activity import BulletinAcknowledgement, ContentView, Download, FeedVisit, OwnerReminder, VersionNotice
 from .content import Asset, AssetVersion, Bulletin, Language, Product, Program, ProgramKeyDate
 from .file_text import AssetTextUnit, AssetVersionText
 from .hygiene import LinkCheck
@@ -25,6 +25,7 @@ __all__ = [
     "Bulletin",
     "BulletinAcknowledgement",
     "CobrandedFile",
+    "ContentView",
     "Download",
     "FeedVisit",
     "FileScan",

@@ -1,4 +1,4 @@
-"""What partner users did with content: feed visits, acknowledgements, downloads, and who was told what."""
+"""What partner users did with content: feed visits, acknowledgements, views, downloads, and who was told what."""
 
 from django.conf import settings
 from django.db import models
@@ -48,6 +48,42 @@ class Download(models.Model):
 
     def __str__(self):
         return f"{self.user} downloaded {self.asset} at {self.downloaded_at:%Y-%m-%d %H:%M}"
+
+
+class ContentViewQuerySet(models.QuerySet):
+    def by_partner_users(self):
+        """Views by users of real partners: no staff (testing as a partner) and no users of test partners
+        (as ``SearchQuery.objects.by_partner_users``)."""
+        return self.exclude(user__is_staff=True).exclude(partner__is_test=True)
+
+
+class ContentView(models.Model):
+    """A partner user read one gated item's detail (API or portal): which item, who, which partner, when.
+
+    Recorded by ``cms.services.activity.record_content_view`` on every successful detail read; lists, searches,
+    404s, locked items (403) and editors' previews record nothing. ``kind`` is the item's model name ("asset",
+    "program", "bulletin", "course"), the same as the search kinds', so any gated kind fits without a foreign key.
+    """
+
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    partner = models.ForeignKey(
+        "partners.Partner",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="The user's partner when they viewed the item.",
+    )
+    viewed_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    objects = ContentViewQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["kind", "item_id", "viewed_at"], name="contentview_item_time_idx")]
+
+    def __str__(self):
+        return f"{self.user} viewed {self.kind} {self.item_id} at {self.viewed_at:%Y-%m-%d %H:%M}"
 
 
 class VersionNotice(models.Model):

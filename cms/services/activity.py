@@ -1,8 +1,8 @@
-"""Writes of what partner users do: read their feed, acknowledge a bulletin, download an asset."""
+"""Writes of what partner users do: read their feed, acknowledge a bulletin, view an item, download an asset."""
 
 from django.utils import timezone
 
-from cms.models import Asset, BulletinAcknowledgement, Download, FeedVisit
+from cms.models import Asset, BulletinAcknowledgement, ContentView, Download, FeedVisit
 from partners.audience import viewer_for
 
 
@@ -23,6 +23,26 @@ def bulletin_acknowledge(*, bulletin, user) -> BulletinAcknowledgement:
         bulletin=bulletin, user=user, defaults={"partner": membership.partner if membership else None}
     )
     return acknowledgement
+
+
+def record_content_view(*, user, item) -> ContentView | None:
+    """Record that a partner user read ``item``'s detail (an asset, program, bulletin, course: any gated kind).
+
+    Called by the detail endpoints (API and portal) once the item is found visible, so 404s and locked items
+    (403) never get here. One INSERT and nothing else: the partner is the request's ``viewer_for`` (already
+    loaded when the audience rule ran), the item is the row just read. A user with no partner access today
+    (anonymous, staff without a membership) records nothing; editors' previews never call this. Staff who are
+    members of a partner are recorded like anyone of that partner (as their downloads and searches are);
+    ``ContentView.objects.by_partner_users()`` leaves them out.
+    """
+    viewer = viewer_for(user)  # already loaded by the request's audience rule: no query
+    if viewer is None:
+        return None
+    view = ContentView(kind=item._meta.model_name, item_id=item.pk, user=user, partner_id=viewer.partner_id)
+    # The user and partner come from the authenticated request: checking they exist would cost two queries.
+    view.full_clean(exclude=["user", "partner"])
+    view.save()
+    return view
 
 
 def download_record(*, asset: Asset, user, cobranded: bool = False) -> Download:

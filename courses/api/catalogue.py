@@ -2,7 +2,8 @@
 and retakes (a new round of a completed course; progress is always the current round's).
 
 Reads are ``courses.selectors`` (the audience rule of the course), writes ``courses.services``.
-A course the caller may not see is a 404; an enrolment that does not apply now is a 409 saying why.
+A course the caller may not see is a 404; an enrolment that does not apply now is a 409 saying why. Reading a
+course's detail is recorded as a content view (``cms.services.activity.record_content_view``).
 """
 
 from datetime import date, datetime
@@ -16,6 +17,7 @@ from ninja.pagination import paginate
 from cms.api import MappedPage
 from cms.gating.locking import raise_if_locked
 from cms.schemas import LockedOut
+from cms.services.activity import record_content_view
 from core.api import PageNumberPagination
 
 from .. import selectors
@@ -260,7 +262,9 @@ def get_course(request, course_id: int):
     if course is None:
         raise_if_locked(Course, user=request.auth, pk=course_id)  # 403 saying which certification unlocks it
         raise Http404
-    return _course_detail(request.auth, course)
+    payload = _course_detail(request.auth, course)
+    record_content_view(user=request.auth, item=course)
+    return payload
 
 
 @router.post(

@@ -3,7 +3,7 @@
 Reads go through ``cms.selectors.bulletins_for_partner``, the API's own (the audience rule, live only), with when
 the user acknowledged each one; a bulletin the user may not see is 404 (one locked by a certification: 403 saying
 what unlocks it). Acknowledging is the home page's endpoint (``home:acknowledge_bulletin``), whose fragment both
-pages swap in.
+pages swap in. Each detail read is recorded as a content view (``cms.services.activity.record_content_view``).
 """
 
 from django.core.paginator import Paginator
@@ -15,6 +15,7 @@ from cms.gating.locking import raise_if_locked
 from cms.models import Bulletin, BulletinAcknowledgement
 from cms.rich_text import rich_text_html
 from cms.selectors import bulletins_for_partner
+from cms.services.activity import record_content_view
 
 from ..access import portal_page
 
@@ -60,6 +61,7 @@ def bulletin_detail(request, bulletin_id: int):
     if bulletin is None:
         raise_if_locked(Bulletin, user=request.user, pk=bulletin_id)
         raise Http404
+    record_content_view(user=request.user, item=bulletin)
     # Stored rich text is whitelisted when written (Wagtail's editor, the importer's clean_rich_text).
     return TemplateResponse(
         request, "home/bulletins/detail.html", {"bulletin": bulletin, "body": rich_text_html(bulletin.body)}

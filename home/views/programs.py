@@ -2,7 +2,8 @@
 
 Reads go through ``cms.selectors.programs_for_partner``, the API's own (the audience rule, live only); a program
 the user may not see is 404 (one locked by a certification: 403 saying what unlocks it). Related assets are only
-those the user may see, linked to their library page.
+those the user may see, linked to their library page. Each detail read is recorded as a content view
+(``cms.services.activity.record_content_view``).
 """
 
 from django.core.paginator import Paginator
@@ -13,6 +14,7 @@ from cms.gating.locking import raise_if_locked
 from cms.models import Program
 from cms.rich_text import rich_text_html
 from cms.selectors import programs_for_partner
+from cms.services.activity import record_content_view
 
 from ..access import portal_page
 
@@ -31,6 +33,7 @@ def program_detail(request, program_id: int):
     if program is None:
         raise_if_locked(Program, user=request.user, pk=program_id)
         raise Http404
+    record_content_view(user=request.user, item=program)
     return TemplateResponse(
         request,
         "home/programs/detail.html",

@@ -3,6 +3,8 @@ the course's completion (with the certificates it earned).
 
 A course, lesson or quiz of a course the user may not see is 404 (``courses.selectors``); the writes are the
 API's services (``lesson_open``, ``lesson_complete``), so resume points and completion are the same in both.
+Opening a course's page is recorded as a content view (``cms.services.activity.record_content_view``), whether
+it shows the course or sends an enrolled learner on to where they left off, as the API's course detail is.
 """
 
 from django.contrib import messages
@@ -14,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from certifications.selectors import certificates_of
+from cms.services.activity import record_content_view
 from courses.selectors import lesson_for_partner
 from courses.services.enrollment import lesson_complete, lesson_open
 from courses.services.errors import CourseError
@@ -31,6 +34,8 @@ def course_overview_response(request, outline, *, error: str | None = None, stat
 def course(request, course_id: int):
     """Not enrolled: the course's page with "Enrol". Enrolled: straight to where I left off. Done: the overview."""
     outline = outline_or_404(user=request.user, course_id=course_id)
+    # A view of the course whether it is shown (200) or the learner is sent on to where they left off (302).
+    record_content_view(user=request.user, item=outline.course)
     if outline.enrollment and not outline.completed:
         step = outline.resume_step()
         if step is not None:

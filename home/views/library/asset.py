@@ -5,7 +5,7 @@ notes, the preview pictures of the current version (signed URLs for this user), 
 the programs and courses that use the asset, each only where the user may see it (an asset locked by a
 certification: 403 saying what unlocks it). The download is the API's audited one (``cms.services.downloads``):
 recorded, then the signed short-lived URL (S3) or the file itself (local storage). An asset the user may not see is
-404, download too.
+404, download too. Each page read is recorded as a content view (``cms.services.activity.record_content_view``).
 """
 
 from contextlib import suppress
@@ -28,6 +28,7 @@ from cms.selectors import (
     last_download_at,
     programs_with_asset_for_partner,
 )
+from cms.services.activity import record_content_view
 from cms.services.downloads import AssetFileMissing, AssetFileNotServable, asset_download_response
 from courses.selectors import courses_using_asset_for_partner
 from search.services import SearchError, search_click_record
@@ -88,6 +89,7 @@ def asset_detail(request, asset_id: int):
         "downloaded_at": downloaded_at,
         "new_version_since_download": bool(downloaded_at and latest and latest["created_at"] > downloaded_at),
     }
+    record_content_view(user=request.user, item=asset)
     return TemplateResponse(request, "home/library/asset.html", context)
 
 

@@ -3,8 +3,8 @@
 Reads are ``search.selectors`` (Elasticsearch, or the database fallback: the audience rule inside the query,
 facets counted over what the user may see), with ``kind="asset"`` and the active language picking one
 language variant per asset, as the API's ``locale`` does; each query is recorded for the search reports
-like the API's. An htmx request gets the results region (or the suggestions) as a fragment, any other
-request the whole page, from the same view.
+like the API's, with the results the page shows. An htmx request gets the results region (or the suggestions)
+as a fragment, any other request the whole page, from the same view.
 """
 
 from math import ceil
@@ -132,7 +132,9 @@ def library(request):
             beyond_last_page=library_url(params, page=last_page),
         )
         return _render(request, context, status=404)
-    query = services.search_query_record(user=request.user, request=search_request, results=results)
+    cards = _cards(request.user, results.hits)
+    shown = [card["hit"] for card in cards]  # the hits the page shows (not those archived a moment ago)
+    query = services.search_query_record(user=request.user, request=search_request, results=results, shown=shown)
     page_links = [
         {"number": number, "url": library_url(params, page=number) if number != paginator.ELLIPSIS else None}
         for number in paginator.get_elided_page_range(search_request.page, on_each_side=1, on_ends=1)
@@ -142,7 +144,7 @@ def library(request):
         query=search_request.text,
         query_id=query.pk if query else None,
         count=results.count,
-        cards=_cards(request.user, results.hits),
+        cards=cards,
         first_position=search_request.offset + 1,
         facets=_facets(results, params),
         filtered=any(params.get(name) for name in FACETS),
