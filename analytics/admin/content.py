@@ -63,6 +63,7 @@ from ..selectors.content import (
     unfound_assets,
     with_titles,
 )
+from .paging import CountedRowsPaginator
 
 PERMISSION = "analytics.view_dailycontentactivity"
 KIND_CHOICES = [("asset", "Assets"), ("program", "Programs"), ("bulletin", "Bulletins"), ("course", "Courses")]
@@ -245,6 +246,16 @@ class ContentReportBase(ContentFiltersMixin, ViewPermissionReportView):
     custom_field_preprocess = {
         "click_through_rate": {ReportView.FORMAT_CSV: export_percent, ReportView.FORMAT_XLSX: export_percent}
     }
+
+    def get_paginator(self, queryset, per_page, orphans=0, allow_empty_first_page=True, **kwargs):
+        return CountedRowsPaginator(
+            queryset,
+            per_page,
+            orphans=orphans,
+            allow_empty_first_page=allow_empty_first_page,
+            number=self.request.GET.get(self.page_kwarg),
+            verbose_names=(self.verbose_name, self.verbose_name_plural),
+        )
 
     def decorate_paginated_queryset(self, object_list):
         if self.is_export:  # every row, titled a chunk at a time as it is written
@@ -505,9 +516,8 @@ class NotFoundView(ContentReportBase):
     @cached_property
     def searches(self):
         """The searches that found nothing, most often first: a page of them, and how many there are."""
-        terms = searches_without_results(self.content_filters)
-        rows = list(terms[:SEARCHES_SHOWN])
-        total = len(rows) if len(rows) < SEARCHES_SHOWN else terms.count()
+        rows = list(searches_without_results(self.content_filters)[:SEARCHES_SHOWN])
+        total = rows[0]["row_count"] if rows else 0
         report = self.search_report_url()
         for row in rows:
             row["url"] = with_query(report, self.search_report_query(q=row["normalized"])) if report else None

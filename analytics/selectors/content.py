@@ -11,7 +11,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, When
+from django.db.models import Case, Count, F, FloatField, Q, QuerySet, Sum, When, Window
 from django.db.models.functions import Cast
 
 from cms.models import Asset, Bulletin, Program
@@ -88,6 +88,12 @@ def _totals(rows: QuerySet, *group_by: str) -> QuerySet:
     )
 
 
+def with_row_count(rows: QuerySet) -> QuerySet:
+    """Grouped ``rows`` with ``row_count`` on each, the number of rows in all, counted in the same query (a window
+    over the groups): one query answers a page and the number of pages (``analytics.admin.paging``)."""
+    return rows.annotate(row_count=Window(Count("*")))
+
+
 def _ordered(totals: QuerySet, ordering: str, ties: tuple[str, ...]) -> QuerySet:
     """``totals`` by the metric ``ordering`` names (``-`` for descending; empty rates last), then the most viewed
     first, then by ``ties``."""
@@ -102,8 +108,10 @@ def _ordered(totals: QuerySet, ordering: str, ties: tuple[str, ...]) -> QuerySet
 def item_totals(filters: ContentFilters, *, ordering: str = "-views") -> QuerySet:
     """Per item (``kind``, ``item_id``): views, downloads, distinct partners, search impressions and clicks, and
     the click-through rate, sorted by ``ordering`` (a metric of ``METRICS``, ``-`` for descending), ties the most
-    viewed first, then by kind and id. Dicts, not yet sliced: a paginator asks for one page and the count."""
-    return _ordered(_totals(content_activity(filters), "kind", "item_id"), ordering, ("kind", "item_id"))
+    viewed first, then by kind and id. Dicts with ``row_count`` (how many items in all), not yet sliced: a
+    paginator asks for one page."""
+    totals = _ordered(_totals(content_activity(filters), "kind", "item_id"), ordering, ("kind", "item_id"))
+    return with_row_count(totals)
 
 
 def deleted_title(item_id: int) -> str:
@@ -187,7 +195,8 @@ def item_breakdown(filters: ContentFilters, *, kind: str, item_id: int) -> ItemB
 def unfound_assets(filters: ContentFilters) -> QuerySet:
     """Assets shown in search results in the period and never opened from them (impressions, no clicks), most
     impressions first: ``item_id``, ``impressions``, ``partners`` (distinct partners shown it) and ``views``
-    (opened another way). ``filters``' kind does not apply. Dicts with ``kind``, not yet sliced."""
+    (opened another way), and ``row_count`` (how many in all). ``filters``' kind does not apply. Dicts with
+    ``kind``, not yet sliced."""
     rows = content_activity(
         ContentFilters(
             filters.start,
@@ -198,7 +207,7 @@ def unfound_assets(filters: ContentFilters) -> QuerySet:
             include_test_partners=filters.include_test_partners,
         )
     )
-    return (
+    unfound = (
         rows.values("kind", "item_id")
         .annotate(
             # First: its condition is on the rows' impressions, before the total of that name is annotated.
@@ -210,13 +219,15 @@ def unfound_assets(filters: ContentFilters) -> QuerySet:
         .filter(impressions__gt=0, clicks=0)
         .order_by("-impressions", "item_id")
     )
+    return with_row_count(unfound)
 
 
 def searches_without_results(filters: ContentFilters) -> QuerySet:
     """What partners searched for in the period and found nothing, by text, most often first: ``normalized``,
     ``without_results`` (searches that found nothing), ``searches`` (all searches of the text) and ``partners``
-    (distinct partners whose search of it found nothing). ``filters``' tier and region are the partner's now
-    (search terms are rolled up by partner only); its kind does not apply. Dicts, not yet sliced."""
+    (distinct partners whose search of it found nothing), and ``row_count`` (how many texts in all).
+    ``filters``' tier and region are the partner's now (search terms are rolled up by partner only); its kind does
+    not apply. Dicts, not yet sliced."""
     terms = DailySearchTerm.objects.between(filters.start, filters.end)
     if not filters.include_test_partners:
         terms = terms.of_real_partners()
@@ -224,7 +235,7 @@ def searches_without_results(filters: ContentFilters) -> QuerySet:
         terms = terms.filter(partner__tier_id=filters.tier_id)
     if filters.region_id:
         terms = terms.filter(partner__region_id=filters.region_id)
-    return (
+    terms = (
         terms.order_by()
         .values("normalized")
         .annotate(
@@ -236,3 +247,4 @@ def searches_without_results(filters: ContentFilters) -> QuerySet:
         .filter(without_results__gt=0)
         .order_by("-without_results", "normalized")
     )
+    return with_row_count(terms)
