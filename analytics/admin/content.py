@@ -26,7 +26,9 @@ from django.urls import path, reverse, reverse_lazy
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import cached_property
+from django.utils.html import format_html
 from django.utils.http import urlencode
+from django.utils.text import capfirst
 from django.views.generic import TemplateView
 
 from wagtail.admin.filters import DateRangePickerWidget, WagtailFilterSet
@@ -201,14 +203,18 @@ class ContentFiltersMixin:
 
     @cached_property
     def audience(self) -> str:
+        """Whose activity counts, in words: " by partners of the Gold tier in EMEA", or nothing for everyone."""
         cleaned = self.filters.form.cleaned_data
         parts = []
         if cleaned.get("tier"):
             parts.append(f"of the {cleaned['tier'].name} tier")
         if cleaned.get("region"):
             parts.append(f"in {cleaned['region'].name}")
-        who = "by partners " + " ".join(parts) if parts else "by partners"
-        return who + (" (test partners included)" if self.content_filters.include_test_partners else "")
+        return f" by partners {' '.join(parts)}" if parts else ""
+
+    @cached_property
+    def test_partners(self) -> str:
+        return "Test partners included." if self.content_filters.include_test_partners else "Test partners left out."
 
     @cached_property
     def rolled_up_at(self):
@@ -316,7 +322,7 @@ class ContentPerformanceView(ContentReportBase):
     @cached_property
     def columns(self):
         return [
-            TitleColumn("title", label="Title", get_url=self.edit_url),
+            TitleColumn("title", label="Title", get_url=self.edit_url, classname="partnerhub-name"),
             Column("kind", label="Type", accessor="kind_label"),
             NumberColumn("views", label="Views", sort_key="views"),
             NumberColumn("downloads", label="Downloads", sort_key="downloads"),
@@ -324,8 +330,10 @@ class ContentPerformanceView(ContentReportBase):
             NumberColumn("impressions", label="Search impressions", sort_key="impressions"),
             NumberColumn("clicks", label="Search clicks", sort_key="clicks"),
             PercentColumn("click_through_rate", label="Click-through rate"),
-            TitleColumn(
-                "breakdown", label="By tier and region", accessor=lambda row: "Breakdown", get_url=self.item_url
+            Column(
+                "breakdown",
+                label="By tier, region, day",
+                accessor=lambda row: format_html('<a href="{}">Breakdown</a>', self.item_url(row)),
             ),
         ]
 
@@ -341,8 +349,9 @@ class ContentPerformanceView(ContentReportBase):
     def description(self):
         kind = dict(KIND_CHOICES).get(self.content_filters.kind, "Items").lower()
         return (
-            f"What partners did with each of the {kind} {period_words(self.content_filters)}, {self.audience}; "
-            "most viewed first. Partners: how many different partners viewed, downloaded or were shown it. "
+            f"What partners did with each of the {kind} {period_words(self.content_filters)}{self.audience}, most "
+            f"viewed first. {self.test_partners} Partners: how many different partners viewed, downloaded or were "
+            "shown it. "
             "Search impressions: times it was shown in search results; search clicks: times it was opened from "
             "them; click-through rate: clicks over impressions."
         )
@@ -359,7 +368,11 @@ def breakdown_columns(name: str, label: str, accessor) -> list:
         NumberColumn("partners", label="Partners"),
         NumberColumn("impressions", label="Search impressions"),
         NumberColumn("clicks", label="Search clicks"),
-        PercentColumn("click_through_rate", label="Click-through rate"),
+        Column(
+            "click_through_rate",
+            label="Click-through rate",
+            accessor=lambda row: percent_label(row["click_through_rate"]),
+        ),
     ]
 
 
@@ -490,7 +503,7 @@ class NotFoundView(ContentReportBase):
         "edit_url": "Edit URL",
     }
     columns = [
-        TitleColumn("title", label="Asset", get_url=lambda row: row["edit_link"]),
+        TitleColumn("title", label="Asset", get_url=lambda row: row["edit_link"], classname="partnerhub-name"),
         NumberColumn("impressions", label="Search impressions"),
         NumberColumn("partners", label="Partners shown it"),
         NumberColumn("views", label="Views"),
@@ -558,10 +571,10 @@ class NotFoundView(ContentReportBase):
     @property
     def description(self):
         return (
-            f"{period_words(self.content_filters).capitalize()}, {self.audience}. Left: assets shown in search "
-            "results and never opened from them, most often shown first: a title or summary that does not say what "
-            "the asset is, or an asset found for the wrong words. Right: what partners searched for and did not find: "
-            "content to publish, or a synonym to add."
+            f"{capfirst(period_words(self.content_filters))}{self.audience}. {self.test_partners} Left: assets "
+            "shown in search results and never opened from them, most often shown first: a title or summary that does "
+            "not say what the asset is, or an asset found for the wrong words. Right: what partners searched for and "
+            "did not find: content to publish, or a synonym to add."
         )
 
 
