@@ -332,7 +332,7 @@ class ContentPerformanceView(ContentReportBase):
             PercentColumn("click_through_rate", label="Click-through rate"),
             Column(
                 "breakdown",
-                label="By tier, region, day",
+                label="Details",
                 accessor=lambda row: format_html('<a href="{}">Breakdown</a>', self.item_url(row)),
             ),
         ]
