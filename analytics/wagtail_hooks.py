@@ -9,7 +9,7 @@ from wagtail import hooks
 
 from core.reports import permissions_named
 
-from .admin import engagement
+from .admin import content, engagement
 
 # --- engagement dashboard (analytics.admin.engagement) ------------------------------------------------
 
@@ -45,3 +45,26 @@ def add_engagement_panel(request, panels):
 
 
 # --- content performance (analytics.admin.content) -----------------------------------------------------
+
+
+@hooks.register("register_admin_urls")
+def register_content_performance_urls():
+    # /admin/reports/content-performance/…: Wagtail's own reports include stops at its own routes and lets these
+    # through.
+    return [
+        path(
+            "reports/content-performance/",
+            include((content.urlpatterns, "analytics_content"), namespace="analytics_content"),
+        )
+    ]
+
+
+@hooks.register("register_reports_menu_item")
+def register_content_performance_menu_item():
+    return content.report_menu_item()
+
+
+@hooks.register("register_permissions")
+def register_content_performance_permission():
+    # analytics.view_dailycontentactivity (migration 0004), so that the group editor offers it.
+    return permissions_named([content.PERMISSION])
