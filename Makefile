@@ -84,7 +84,8 @@ bench: $(INSTALLED)
 		step $(BIN)/python -m bench.api_latency && step $(BIN)/python -m bench.floor && \
 		step $(BIN)/python -m bench.search_latency && \
 		step $(BIN)/python -m bench.file_text && \
-		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency'
+		step $(BIN)/python -m bench.compliance_latency && step $(BIN)/python -m bench.portal_latency && \
+		step $(BIN)/python -m bench.analytics_latency'
 
 ## The hub over HTTP (bench/load): a fresh PostgreSQL, Redis, Elasticsearch, S3 and ClamAV, the bench population,
 ## gunicorn (gunicorn.conf.py) with production settings, a Celery worker and beat, then Locust with 200 partner users

@@ -115,12 +115,9 @@ def roll_up_due(*, now: datetime | None = None, on_day=None) -> list[RolledUp]:
 
 
 def _members_by_user(*, start, end) -> dict[int, int]:
-    """Each partner user's partner on the day (memberships that began by its end and had not ended)."""
-    return dict(
-        PartnerMembership.objects.filter(created_at__lt=end)
-        .exclude(leaves_on__lt=start.date())
-        .values_list("user_id", "partner_id")
-    )
+    """Each partner user's partner on the day: memberships not ended before it. (When a membership began is not
+    asked: a rollup runs on the day itself, and a backfill of imported users should count their history.)"""
+    return dict(PartnerMembership.objects.exclude(leaves_on__lt=start.date()).values_list("user_id", "partner_id"))
 
 
 def _user_activity(*, start, end, members) -> dict[tuple[int, int], dict]:
@@ -287,12 +284,8 @@ def _partner_scores(*, day: date, end: datetime) -> list[PartnerScore]:
     """Every active partner's scorecard facts and component scores on ``day``, over the window up to it."""
     window_start = day - timedelta(days=SCORE_WINDOW_DAYS - 1)
     start_of_window, _ = day_bounds(window_start)
-    partners = list(Partner.objects.filter(is_active=True, created_at__lt=end).values_list("pk", flat=True))
-    memberships = (
-        PartnerMembership.objects.filter(created_at__lt=end, user__is_active=True)
-        .exclude(leaves_on__lt=day)
-        .order_by()
-    )
+    partners = list(Partner.objects.filter(is_active=True).values_list("pk", flat=True))
+    memberships = PartnerMembership.objects.filter(user__is_active=True).exclude(leaves_on__lt=day).order_by()
     members = dict(memberships.values_list("partner_id").annotate(count=Count("pk")))
     active = dict(
         DailyUserActivity.objects.between(window_start, day)
@@ -375,7 +368,7 @@ def _learning_by_partner(*, day, end, start_of_window) -> dict[int, tuple[int, i
         total=Count("pk"),
         on_track=Count("pk", filter=~late),
         completions=Count("pk", filter=Q(completed_at__gte=start_of_window, completed_at__lt=end)),
-        overdue=Count("pk", filter=late & Q(source=Enrollment.Source.ASSIGNED)),
+        overdue=Count("pk", filter=late & (Q(source=Enrollment.Source.ASSIGNED) | Q(assignment__isnull=False))),
     )
     return {partner_id: (total, on_track, done_, overdue) for partner_id, total, on_track, done_, overdue in rows}
 

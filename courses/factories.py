@@ -89,6 +89,17 @@ class CourseFactory(GatedContentFactory):
     estimated_minutes = 45
 
 
+class EnrollmentFactory(factory.django.DjangoModelFactory):
+    """A learner's current round of a course, self-enrolled now unless told otherwise (``source``, ``due_date``,
+    ``completed_at``): for histories the services would take weeks to make."""
+
+    class Meta:
+        model = Enrollment
+
+    user = factory.SubFactory("partners.factories.UserFactory")
+    course = factory.SubFactory(CourseFactory)
+
+
 class CourseModuleFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = CourseModule

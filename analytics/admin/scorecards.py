@@ -10,18 +10,17 @@
 * ``partner`` (``<partner id>/``): one partner's scorecard: each component's facts, score and weight, the
   score over 90 days, the certification forecast per requirement, bulletins and overdue courses.
 
-URL names are in the ``scorecards_reports`` namespace, under ``/admin/reports/scorecards/``. They read
+URL names are in the ``analytics_scorecards`` namespace, under ``/admin/reports/scorecards/``. They read
 ``PartnerScore`` only (``analytics.selectors.scorecards``), the partner page also its live compliance.
 
-Who sees them: users with ``analytics.view_partnerscore`` (migration 0003 creates it and gives it to the
+Who sees them: users with ``analytics.view_partnerscore`` (migration 0005 creates it and gives it to the
 Editors, the channel managers' group); superusers.
 """
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.urls import path, reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html, format_html_join
@@ -47,7 +46,7 @@ from core.reports import (
 )
 from partners.models import Partner, PartnerType, Region, Tier
 
-from ..charts import Chart, Series
+from ..charts import Chart, Series, chart_csv_response
 from ..models import PartnerScore, ScorecardWeights
 from ..selectors.scorecards import (
     TREND_DAYS,
@@ -58,10 +57,9 @@ from ..selectors.scorecards import (
     partner_scorecard,
     scorecards,
 )
+from .charting import chart_media
 
 PERMISSION = "analytics.view_partnerscore"
-#: The chart include another part of analytics ships; until it is there the page shows the trend as a table.
-CHART_INCLUDE = "analytics/includes/chart.html"
 MINE = "mine"
 NOTHING_YET = (
     "No scorecards yet: the worker rolls up each day's activity every hour. To fill the last 90 days now, run "
@@ -248,7 +246,7 @@ class ScorecardReportView(ViewPermissionReportView):
         return rows
 
     def scorecard_url(self, row) -> str:
-        return reverse("scorecards_reports:partner", args=[row.partner_id])
+        return reverse("analytics_scorecards:partner", args=[row.partner_id])
 
     @cached_property
     def day_label(self) -> str:
@@ -258,8 +256,8 @@ class ScorecardReportView(ViewPermissionReportView):
 class RankingView(ScorecardReportView):
     page_title = "Partner scorecards"
     header_icon = "list-ol"
-    index_url_name = "scorecards_reports:ranking"
-    index_results_url_name = "scorecards_reports:ranking_results"
+    index_url_name = "analytics_scorecards:ranking"
+    index_results_url_name = "analytics_scorecards:ranking_results"
     export_filename = "partner-scorecards"
     default_ordering = "-score"
     table_classname = "listing partnerhub-scorecards"  # closer cells: twelve columns fit a 1366 px screen
@@ -321,7 +319,7 @@ class RankingView(ScorecardReportView):
     @cached_property
     def header_buttons(self):
         button = HeaderButton(
-            "Exceptions", url=reverse("scorecards_reports:exceptions"), icon_name="warning", priority=10
+            "Exceptions", url=reverse("analytics_scorecards:exceptions"), icon_name="warning", priority=10
         )
         return [button, *weights_button(self.request.user)]
 
@@ -390,8 +388,8 @@ class RankingView(ScorecardReportView):
 class ExceptionsView(ScorecardReportView):
     page_title = "Partner scorecards: exceptions"
     header_icon = "warning"
-    index_url_name = "scorecards_reports:exceptions"
-    index_results_url_name = "scorecards_reports:exceptions_results"
+    index_url_name = "analytics_scorecards:exceptions"
+    index_results_url_name = "analytics_scorecards:exceptions_results"
     export_filename = "partner-scorecard-exceptions"
     default_ordering = None  # the selector's: the viewer's own first, most reasons first, lowest score first
     list_export = [
@@ -430,7 +428,7 @@ class ExceptionsView(ScorecardReportView):
     @cached_property
     def header_buttons(self):
         ranking = HeaderButton(
-            "All partners", url=reverse("scorecards_reports:ranking"), icon_name="list-ol", priority=10
+            "All partners", url=reverse("analytics_scorecards:ranking"), icon_name="list-ol", priority=10
         )
         return [ranking, *weights_button(self.request.user)]
 
@@ -532,14 +530,6 @@ def trend_chart(scorecard) -> Chart:
     )
 
 
-def chart_include() -> str | None:
-    try:
-        get_template(CHART_INCLUDE)
-    except TemplateDoesNotExist:
-        return None
-    return CHART_INCLUDE
-
-
 class PartnerScorecardView(PermissionCheckedMixin, WagtailAdminTemplateMixin, TemplateView):
     """One partner's scorecard; users without the permission are sent back to the dashboard."""
 
@@ -562,7 +552,7 @@ class PartnerScorecardView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
     def get_breadcrumbs_items(self):
         return [
             *self.breadcrumbs_items,
-            {"url": reverse("scorecards_reports:ranking"), "label": "Partner scorecards"},
+            {"url": reverse("analytics_scorecards:ranking"), "label": "Partner scorecards"},
             {"url": "", "label": self.partner.name},
         ]
 
@@ -572,19 +562,28 @@ class PartnerScorecardView(PermissionCheckedMixin, WagtailAdminTemplateMixin, Te
         if policy_registry.get_by_type(Partner).user_has_permission(self.request.user, "change"):
             edit_url = reverse("partners:edit", args=[self.partner.pk])
             buttons.append(HeaderButton("Edit partner", url=edit_url, icon_name="edit", priority=10))
-        exceptions_url = reverse("scorecards_reports:exceptions")
+        exceptions_url = reverse("analytics_scorecards:exceptions")
         buttons.append(HeaderButton("Exceptions", url=exceptions_url, icon_name="warning", priority=20))
         return buttons + weights_button(self.request.user)
 
+    def get(self, request, *args, **kwargs):
+        weights = ScorecardWeights.load(request_or_site=request)
+        self.scorecard = partner_scorecard(partner=self.partner, weights=weights)
+        self.chart = trend_chart(self.scorecard)
+        if "csv" in request.GET:  # the chart's CSV link
+            if request.GET["csv"] != self.chart.id:
+                raise Http404
+            return chart_csv_response(self.chart, prefix="partner-hub-scorecard")
+        return super().get(request, *args, **kwargs)
+
     def get_context_data(self, **kwargs):
-        weights = ScorecardWeights.load(request_or_site=self.request)
-        scorecard = partner_scorecard(partner=self.partner, weights=weights)
+        scorecard = self.scorecard
         facts = component_facts(scorecard.row)
         return super().get_context_data(
             scorecard=scorecard,
             components=[(component, facts.get(component.key, [])) for component in scorecard.components],
-            chart=trend_chart(scorecard),
-            chart_include=chart_include(),
+            chart=self.chart,
+            media=chart_media(),
             forecast=forecast_rows(scorecard.compliance),
             trend=trend_cell(scorecard.trend),
             score=points(scorecard.score),
@@ -602,7 +601,7 @@ def _as_exception(scorecard):
 
 REPORTS = {"ranking": ("", RankingView), "exceptions": ("exceptions/", ExceptionsView)}
 
-# Included by the ``register_admin_urls`` hook under ``reports/scorecards/``, namespace ``scorecards_reports``.
+# Included by the ``register_admin_urls`` hook under ``reports/scorecards/``, namespace ``analytics_scorecards``.
 urlpatterns = [
     *report_urlpatterns(REPORTS),
     path("<int:partner_id>/", PartnerScorecardView.as_view(), name="partner"),
@@ -610,9 +609,9 @@ urlpatterns = [
 
 
 def report_menu_items():
-    """The reports' entries in the admin's Reports menu, after the sign-ins (160 on)."""
+    """The reports' entries in the admin's Reports menu, after the engagement dashboard (95 on)."""
     entries = [
         ("Partner scorecards", "ranking", "list-ol", PartnerScore),
         ("Partner scorecards: exceptions", "exceptions", "warning", PartnerScore),
     ]
-    return view_permission_menu_items("scorecards_reports", entries, first_order=160)
+    return view_permission_menu_items("analytics_scorecards", entries, first_order=95)

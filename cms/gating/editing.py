@@ -17,13 +17,13 @@ from django.utils.formats import date_format
 from django.utils.text import capfirst
 
 from wagtail.admin.utils import get_latest_str
-from wagtail.snippets.action_menu import SubmitForModerationMenuItem
+from wagtail.snippets.action_menu import PublishMenuItem, SubmitForModerationMenuItem
 from wagtail.snippets.views.snippets import CreateView, EditView
 
 from .models import GatedContent
 
 SUBMIT = SubmitForModerationMenuItem.name
-PUBLISH = "action-publish"
+PUBLISH = PublishMenuItem.name
 
 
 def is_archived_in_db(item) -> bool:

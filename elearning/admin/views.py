@@ -44,6 +44,10 @@ def _size(size: int) -> str:
     return ""
 
 
+#: What the inspect view shows for a field with no value (rather than "None" or nothing).
+EMPTY = "—"
+
+
 class PackageCreateView(CreateView):
     """Uploads the package through ``package_upload`` instead of saving the form."""
 
@@ -88,6 +92,13 @@ class PackageInspectView(InspectView):
 
     def get_fields(self):
         return ["title", "key", "standard", "description", "created_at", "created_by"]
+
+    def get_field_display_value(self, field_name, field):
+        """An em dash for a field without a value (no key, no uploader, no description), never "None"."""
+        value = super().get_field_display_value(field_name, field)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return EMPTY
+        return value
 
     @cached_property
     def can_change(self) -> bool:

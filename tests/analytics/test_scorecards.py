@@ -30,7 +30,7 @@ PERMISSION = "analytics.view_partnerscore"
 
 
 def url(name, *args, **params) -> str:
-    address = reverse(f"scorecards_reports:{name}", args=args)
+    address = reverse(f"analytics_scorecards:{name}", args=args)
     return f"{address}?{urlencode(params)}" if params else address
 
 
@@ -48,6 +48,12 @@ def names(response) -> list[str]:
 def csv_rows(response) -> list[list[str]]:
     assert response.status_code == 200 and response["Content-Type"] == "text/csv"
     return list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+
+
+def csv_rows_of(response) -> list[list[str]]:
+    """A CSV answered as a whole (a chart's), not streamed."""
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return list(csv.reader(io.StringIO(response.content.decode())))
 
 
 def set_weights(**weights):
@@ -396,6 +402,10 @@ def test_a_partners_scorecard_shows_each_part_its_weight_the_trend_and_the_forec
     ]
     assert "Lena Lapse" in html
     assert reverse("partners:edit", args=[acme.pk]) in html  # to the partner itself
+    rows = csv_rows_of(admin_client.get(url("partner", acme.pk, csv="score-trend")))  # the chart's CSV link
+    assert rows[0] == ["Day", "Score"] and len(rows) == 91
+    assert rows[-1] == [today.isoformat(), "72.7"] and rows[1] == [(today - timedelta(days=89)).isoformat(), ""]
+    assert admin_client.get(url("partner", acme.pk, csv="nothing")).status_code == 404
 
 
 def test_a_partner_never_rolled_up_has_an_empty_scorecard(admin_client, world):

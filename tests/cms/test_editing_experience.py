@@ -19,6 +19,7 @@ from wagtail.users.models import UserProfile
 import pytest
 
 from cms.factories import AssetFactory
+from cms.gating.editing import PUBLISH
 from cms.gating.lifecycle import content_archive
 from cms.models import Asset
 from partners.factories import StaffUserFactory
@@ -126,6 +127,7 @@ def test_submitting_is_the_main_action_of_an_editor_who_may_not_publish(client, 
     client.force_login(moderator)  # who may publish: Wagtail's order (save first, publish in the menu)
     menu = client.get(edit_url(asset)).context["action_menu"]
     assert menu.default_item.name != "action-submit"
+    assert PUBLISH in [item.name for item in menu.menu_items]  # the name put_submit_first looks for is the menu's
 
 
 def test_go_live_and_expiry_say_which_time_zone_they_are_in(client, editor, settings):

@@ -1,5 +1,7 @@
 """The package admin (Learning → Learning packages): upload, inspect, versions, with permissions."""
 
+import re
+
 from django.contrib.auth.models import Group, Permission
 from django.urls import reverse
 
@@ -89,6 +91,22 @@ def test_the_inspect_view_does_not_grow_with_versions(admin_client, django_asser
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = admin_client.get(reverse(INSPECT, args=[package.pk])).content.decode()
     assert "v6" in page and "CompletedAndPassed" in page
+
+
+def test_the_inspect_view_shows_an_empty_field_as_a_dash_never_none(admin_client):
+    package = PackageFactory(key=None, uploaded_by=None)  # no key, no uploader, no description
+    page = admin_client.get(reverse(INSPECT, args=[package.pk])).content.decode()
+    fields = page[page.index("<dl>") : page.index("</dl>")]  # the package's own fields, before its structure
+    values = dict(
+        zip(
+            [" ".join(dt.split()) for dt in re.findall(r"<dt>(.*?)</dt>", fields, re.S)],
+            [" ".join(dd.split()) for dd in re.findall(r"<dd>(.*?)</dd>", fields, re.S)],
+            strict=True,
+        )
+    )
+    assert values["Title"] == package.title
+    assert values["Key"] == values["Description"] == values["Created by"] == "—"
+    assert "None" not in fields
 
 
 def test_upload_a_new_version_and_keep_the_current_one(admin_client):

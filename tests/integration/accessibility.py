@@ -20,10 +20,11 @@ AXE_OPTIONS = {
 _axe = Axe()  # reads the vendored axe.min.js once
 
 
-def axe_violations(page) -> list[dict]:
+def axe_violations(page, context=None) -> list[dict]:
     """axe-core's violations on the page as it is now (the script is injected through DevTools: the strict CSP
-    does not stop it, and the page's own code is untouched)."""
-    return _axe.run(page, options=AXE_OPTIONS).response["violations"]
+    does not stop it, and the page's own code is untouched); ``context`` limits them to parts of it (axe's own
+    ``{"include": [[selector], …]}``)."""
+    return _axe.run(page, context=context, options=AXE_OPTIONS).response["violations"]
 
 
 def violation_lines(violations: list[dict], impacts=FAILING_IMPACTS) -> list[str]:

@@ -125,6 +125,10 @@ def test_a_channel_manager_reads_the_ranked_scorecards_and_a_partners_scorecard(
     expect(page.get_by_role("heading", name="What the score is made of")).to_be_visible()
     expect(page.locator("[data-forecast]")).to_contain_text("Certified Sales Associate")
     expect(page.locator("[data-reasons]")).to_contain_text("2 assigned courses overdue")
+    chart = page.locator("figure[data-analytics-chart][data-chart-id='score-trend']")
+    expect(chart.locator("canvas")).to_be_visible()  # drawn by charts.js, the figures in its table
+    chart.get_by_text("Show the figures as a table").click()
+    expect(chart.locator("tbody tr")).to_have_count(90)
     assert_fits_the_width(page, where="a partner's scorecard at 1366 px")
     page.set_viewport_size({"width": 1366, "height": 2000})
     page.screenshot(path=screenshot_dir / "scorecards-3-partner-1366.png", full_page=True)

@@ -2,12 +2,20 @@
 
 from datetime import timedelta
 
+from django.contrib.auth.models import Permission
 from django.urls import reverse
 from django.utils import timezone
 
+from wagtail.models import GroupPagePermission, Page
+
 import pytest
 
+from certifications.models import Certification
 from cms.factories import AssetFactory
+from cms.models import Asset, Bulletin, Program
+from courses.models import Course
+from partners.admin.reach import may_set_audiences
+from partners.audience import gated_models
 from partners.factories import (
     PartnerFactory,
     PartnerMembershipFactory,
@@ -72,6 +80,36 @@ def test_partner_users_and_visitors_cannot_ask(client, world):
     assert client.get(reverse("partners_audience_reach")).status_code == 302  # to the sign-in
     client.force_login(partner_user(partner=PartnerFactory()))
     assert client.get(reverse("partners_audience_reach")).status_code in (302, 403)
+
+
+def test_staff_who_may_set_no_audience_are_refused_and_see_no_counts(client, world):
+    client.force_login(staff_user_with_permissions("partners.view_partner"))  # may open the admin, edit no content
+    response = client.get(reverse("partners_audience_reach"))
+    assert response.status_code == 403
+    assert "reaches" not in response.content.decode() and "Acme" not in response.content.decode()
+
+
+def test_an_editor_who_may_add_assets_gets_the_counts(client, world):
+    client.force_login(staff_user_with_permissions("cms.add_asset"))
+    assert "reaches <strong>2 partners</strong> and <strong>3 partner users</strong>: Acme, Bolt." in reach(client)
+
+
+def test_a_page_editor_gets_the_counts_for_the_home_pages_banners(client, world):
+    user = staff_user_with_permissions()
+    GroupPagePermission.objects.create(
+        group=user.groups.get(),
+        page=Page.get_first_root_node(),
+        permission=Permission.objects.get(content_type__app_label="wagtailcore", codename="change_page"),
+    )
+    client.force_login(user)
+    assert "reaches <strong>2 partners</strong>" in reach(client)
+
+
+def test_may_set_audiences_asks_every_model_with_an_audience(world):
+    assert {Asset, Program, Bulletin, Course, Certification} <= set(gated_models())
+    assert not may_set_audiences(staff_user_with_permissions())
+    for permission in ("cms.change_bulletin", "courses.add_course", "certifications.change_certification"):
+        assert may_set_audiences(staff_user_with_permissions(permission)), permission
 
 
 def test_the_audience_tab_has_the_live_reach_and_its_script(client, world):
