@@ -84,6 +84,31 @@ class DailyPartnerActivity(models.Model):
         return f"{self.partner_id} on {self.day}"
 
 
+class PartnerWindowActivity(models.Model):
+    """How many of a partner's users were active in the ``window_days`` days ending on ``day`` (a row only when any).
+
+    Distinct users cannot be added up from days, but they can across partners (a user belongs to
+    one): the dashboard's active users and partners of a 7, 30, 90 or 365-day period, and of each
+    week of a long chart, are sums of these rows instead of a distinct count over every day's users.
+    """
+
+    day = models.DateField()
+    window_days = models.PositiveSmallIntegerField()
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    active_users = models.PositiveIntegerField()
+
+    objects = RollupQuerySet.as_manager()
+
+    class Meta:
+        default_permissions = ()
+        constraints = [
+            models.UniqueConstraint(fields=["day", "window_days", "partner"], name="partnerwindowactivity_once")
+        ]
+
+    def __str__(self):
+        return f"{self.partner_id}: {self.active_users} active in the {self.window_days} days to {self.day}"
+
+
 class DailyContentActivity(models.Model):
     """What one partner did with one item (asset, program, bulletin, course) on one day."""
 

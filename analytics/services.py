@@ -29,6 +29,7 @@ from .models import (
     DailySearchTerm,
     DailyUserActivity,
     PartnerScore,
+    PartnerWindowActivity,
     RollupRun,
 )
 
@@ -36,6 +37,8 @@ from .models import (
 SCORE_WINDOW_DAYS = 90
 #: A certificate counts as "expiring" on a day when it ends within this many days after it.
 EXPIRING_WITHIN_DAYS = 30
+#: The windows whose distinct active users are kept per partner and day (``PartnerWindowActivity``).
+WINDOWS = (7, 30, 90, 365)
 USER_METRICS = ("sign_ins", "views", "downloads", "searches", "acknowledgements", "learning")
 
 
@@ -69,7 +72,14 @@ def roll_up_day(*, day: date, now: datetime | None = None) -> RolledUp:
     items = _content_activity(start=start, end=end)
     terms = _search_terms(start=start, end=end)
     with transaction.atomic():
-        for model in (DailyUserActivity, DailyPartnerActivity, DailyContentActivity, DailySearchTerm, PartnerScore):
+        for model in (
+            DailyUserActivity,
+            DailyPartnerActivity,
+            PartnerWindowActivity,
+            DailyContentActivity,
+            DailySearchTerm,
+            PartnerScore,
+        ):
             model.objects.filter(day=day).delete()
         DailyUserActivity.objects.bulk_create(
             [
@@ -82,6 +92,7 @@ def roll_up_day(*, day: date, now: datetime | None = None) -> RolledUp:
             [DailyPartnerActivity(day=day, partner_id=pk, **counts) for pk, counts in partners.items()],
             batch_size=2000,
         )
+        roll_up_windows(day=day)
         DailyContentActivity.objects.bulk_create(items, batch_size=2000)
         DailySearchTerm.objects.bulk_create([DailySearchTerm(day=day, **term) for term in terms], batch_size=2000)
         scores = _partner_scores(day=day, end=min(end, now))
@@ -195,6 +206,23 @@ def _partner_activity(*, start, end, users, members) -> dict[int, dict]:
     ):
         partners[partner_id]["certificates_expiring"] += count
     return {partner_id: dict(counts) for partner_id, counts in partners.items()}
+
+
+@transaction.atomic
+def roll_up_windows(*, day: date, windows=WINDOWS) -> int:
+    """Replace each partner's distinct active users in the ``windows`` ending on ``day``, from the users' daily
+    rows (``roll_up_day`` does it for the day it rolls up). Answers the rows written."""
+    PartnerWindowActivity.objects.filter(day=day, window_days__in=windows).delete()
+    rows = [
+        PartnerWindowActivity(day=day, window_days=window, partner_id=partner_id, active_users=users)
+        for window in windows
+        for partner_id, users in DailyUserActivity.objects.between(day - timedelta(days=window - 1), day)
+        .order_by()
+        .values_list("partner_id")
+        .annotate(users=Count("user_id", distinct=True))
+    ]
+    PartnerWindowActivity.objects.bulk_create(rows, batch_size=2000)
+    return len(rows)
 
 
 def _held_at(certificates, moment):

@@ -10,7 +10,8 @@ for it (``ensure_raw_day``: sign-ins, views, downloads, searches with their resu
 and times that rollup as the worker runs it.
 
 Each admin page is then requested as a superuser through Django's test client (in-process, no
-network; ``DEBUG`` off), and each request is followed by its **floor**: the SQL that very request
+network; ``DEBUG`` off) with a second factor (superusers must have one), and each request is followed by its
+**floor**: the SQL that very request
 ran, replayed on a cursor with every row fetched (``bench.floor.replay_sql``). Prints p50 and p95
 of each page, of its floor, the ratio and the queries per request; exits 1 when a page's p95 is
 over 1 s (issue 20), 2 when it cannot run.
@@ -39,12 +40,15 @@ def pages(partner_id: int, asset_id: int) -> dict[str, str]:
         "engagement CSV": "/admin/reports/engagement/?period=90&csv=active",
         "scorecards": "/admin/reports/scorecards/",
         "scorecards by tier": "/admin/reports/scorecards/?tier=__TIER__",
+        "scorecards CSV": "/admin/reports/scorecards/?export=csv",
         "scorecard exceptions": "/admin/reports/scorecards/exceptions/",
-        "one scorecard": f"/admin/reports/scorecards/partner/{partner_id}/",
-        "content 30 days": "/admin/reports/content/",
-        "content 90 days by views": "/admin/reports/content/?period=90&ordering=-views",
-        "content one asset": f"/admin/reports/content/asset/{asset_id}/",
-        "content not found": "/admin/reports/content/not-found/",
+        "one scorecard": f"/admin/reports/scorecards/{partner_id}/",
+        "content 7 days": "/admin/reports/content-performance/?period=7",
+        "content 30 days": "/admin/reports/content-performance/",
+        "content 90 days by partners": "/admin/reports/content-performance/?period=90&ordering=-partners",
+        "content 30 days, one tier": "/admin/reports/content-performance/?tier=__TIER__",
+        "content one asset": f"/admin/reports/content-performance/asset/{asset_id}/",
+        "content not found": "/admin/reports/content-performance/not-found/",
     }
 
 
@@ -163,6 +167,24 @@ def ensure_history(*, days: int) -> str:
     return f"rollup history of {days} days written in {time.perf_counter() - started:.0f}s"
 
 
+def ensure_windows() -> str:
+    """The distinct active users per partner the dashboard reads (``roll_up_windows``, as ``roll_up_day`` writes
+    them each day): each preset's window on the day its previous period ends, and each Sunday's week."""
+    from django.utils import timezone
+
+    from analytics.models import PartnerWindowActivity
+    from analytics.services import WINDOWS, roll_up_windows
+
+    today = timezone.localdate()
+    if PartnerWindowActivity.objects.filter(day=today - timedelta(days=365)).exists():
+        return "active-user windows already there"
+    started = time.perf_counter()
+    rows = sum(roll_up_windows(day=today - timedelta(days=window)) for window in WINDOWS)
+    sundays = [today - timedelta(days=n) for n in range(1, 372) if (today - timedelta(days=n)).weekday() == 6]
+    rows += sum(roll_up_windows(day=sunday, windows=(7,)) for sunday in sundays)
+    return f"active-user windows: {rows} rows in {time.perf_counter() - started:.0f}s"
+
+
 def ensure_raw_day(rng) -> str:
     """Raw records of today for the rollup to read: about what a busy day of the population makes."""
     from django.db import connection, transaction
@@ -241,6 +263,7 @@ def main(argv=None) -> int:
     from analytics.services import roll_up_day
     from bench.floor import SqlRecorder, replay_sql
     from cms.models import Asset
+    from partners.factories import give_second_factor
     from partners.models import Partner, PartnerMembership, Tier
 
     settings.ALLOWED_HOSTS = ["*"]
@@ -255,6 +278,7 @@ def main(argv=None) -> int:
         print("No bench population: run `python -m bench.generate_data` first.")
         return 2
     print(ensure_history(days=args.days), flush=True)
+    print(ensure_windows(), flush=True)
     print(ensure_raw_day(rng), flush=True)
     started = time.perf_counter()
     rolled = roll_up_day(day=timezone.localdate())
@@ -268,6 +292,7 @@ def main(argv=None) -> int:
     staff, _ = get_user_model().objects.get_or_create(
         username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "email": "bench-admin@example.test"}
     )
+    give_second_factor(staff)  # superusers must have one (accounts.mfa) before the admin lets them in
     client = Client()
     client.force_login(staff)
     partner = Partner.objects.filter(is_active=True).order_by("?").first()

@@ -1,8 +1,8 @@
 """The permission to see the engagement dashboard (Reports → Engagement, the admin home's panel).
 
 The rollup tables have no default permissions (nobody adds or changes their rows); this one is
-attached to "daily partner activity", where the group editor offers it. No group is given it here:
-like the hub's other reports, superusers see it and administrators grant it to groups.
+attached to "daily partner activity", where the group editor offers it. 0007 gives it to the Editors
+and Moderators groups.
 """
 
 from django.db import migrations

@@ -20,11 +20,12 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncWeek
 
 from analytics.charts import Chart, Series
-from analytics.models import DailyPartnerActivity, DailyUserActivity, RollupRun
+from analytics.models import DailyPartnerActivity, DailyUserActivity, PartnerWindowActivity, RollupRun
+from analytics.services import WINDOWS
 
 PRESET_DAYS = (7, 30, 90, 365)
 DEFAULT_DAYS = 30
@@ -135,7 +136,8 @@ class Engagement:
 
 
 def engagement(*, period: Period, scope: Scope | None = None) -> Engagement:
-    """Totals of ``period`` and the period before it, and the series of its charts (five queries, six by week)."""
+    """Totals of ``period`` and the period before it, and the series of its charts (at most five queries, seven by
+    week)."""
     scope = scope or Scope()
     previous = period.previous()
     partner_rows = scope.apply(DailyPartnerActivity.objects.all()).order_by()
@@ -155,16 +157,27 @@ def engagement(*, period: Period, scope: Scope | None = None) -> Engagement:
     }
     # 2. The days rolled up: a day rolled up with no rows counts (as zero) for certificates expiring.
     rolled_up = RollupRun.objects.filter(day__gte=previous.start, day__lte=period.end)
-    known_days = set(rolled_up.values_list("day", flat=True)) | set(by_day)
-    # 3 and 4. Distinct partners and users of each period.
-    partners = partner_rows.filter(active_users__gt=0).aggregate(
-        current=Count("partner", distinct=True, filter=current_q),
-        previous=Count("partner", distinct=True, filter=previous_q),
-    )
-    users = user_rows.aggregate(
-        current=Count("user", distinct=True, filter=current_q),
-        previous=Count("user", distinct=True, filter=previous_q),
-    )
+    run_days = set(rolled_up.values_list("day", flat=True))
+    known_days = run_days | set(by_day)
+    # 3 and 4. Distinct partners and users of each period: from the windows the worker keeps when the period is
+    # one of their lengths (a sum over partners), else counted over every day's rows of both periods.
+    windows = _window_totals(scope, window=period.days, days=[period.end, previous.end], rolled_up=run_days)
+    if windows is not None:
+        partners = {"current": windows[period.end][0], "previous": windows[previous.end][0]}
+        users = {"current": windows[period.end][1], "previous": windows[previous.end][1]}
+    else:
+        partners = (
+            partner_rows.between(previous.start, period.end)
+            .filter(active_users__gt=0)
+            .aggregate(
+                current=Count("partner", distinct=True, filter=current_q),
+                previous=Count("partner", distinct=True, filter=previous_q),
+            )
+        )
+        users = user_rows.between(previous.start, period.end).aggregate(
+            current=Count("user", distinct=True, filter=current_q),
+            previous=Count("user", distinct=True, filter=previous_q),
+        )
 
     def summed(key, days: Period) -> int:
         return sum(row[key] or 0 for day, row in by_day.items() if day in days)
@@ -191,11 +204,51 @@ def engagement(*, period: Period, scope: Scope | None = None) -> Engagement:
         scope=scope,
         totals=totals,
         buckets=period.buckets(),
-        series=_series(period, by_day, known_days, partner_rows, user_rows),
+        series=_series(period, by_day, known_days, partner_rows, user_rows, scope),
     )
 
 
-def _series(period, by_day, known_days, partner_rows, user_rows) -> dict[str, list[int]]:
+def _window_totals(scope: Scope, *, window: int, days: list[date], rolled_up) -> dict[date, tuple[int, int]] | None:
+    """``{day: (active partners, active users)}`` in the ``window`` days ending on each of ``days``, from
+    ``PartnerWindowActivity`` (one query); ``None`` when it keeps no such window or a day was not rolled up."""
+    if window not in WINDOWS or not set(days) <= set(rolled_up):
+        return None
+    rows = scope.apply(PartnerWindowActivity.objects.filter(window_days=window, day__in=days)).order_by()
+    found = {
+        row["day"]: (row["partners"], row["users"])
+        for row in rows.values("day").annotate(partners=Count("pk"), users=Sum("active_users"))
+    }
+    return {day: found.get(day, (0, 0)) for day in days}
+
+
+def _weekly_active(period, buckets, found, partner_rows, user_rows, scope) -> None:
+    """Active partners and users of each week: a whole week's are its Sunday's 7-day window (one query); only a
+    part week at either end of the period is counted from its days' rows (two more)."""
+    whole_weeks = {
+        bucket + timedelta(days=6): bucket
+        for bucket in buckets
+        if bucket.weekday() == 0 and bucket + timedelta(days=6) <= period.end
+    }
+    windows = scope.apply(PartnerWindowActivity.objects.filter(window_days=7, day__in=list(whole_weeks))).order_by()
+    for row in windows.values("day").annotate(partners=Count("pk"), users=Sum("active_users")):
+        found["active_partners"][whole_weeks[row["day"]]] = row["partners"]
+        found["active_users"][whole_weeks[row["day"]]] = row["users"]
+    part_weeks = Q(pk__in=[])
+    for bucket in buckets:
+        if bucket not in whole_weeks.values():
+            part_weeks |= Q(day__gte=bucket, day__lte=min(bucket + timedelta(days=6 - bucket.weekday()), period.end))
+    week = TruncWeek("day")
+    for row in (
+        partner_rows.filter(part_weeks, active_users__gt=0)
+        .values(bucket=week)
+        .annotate(count=Count("partner", distinct=True))
+    ):
+        found["active_partners"][period.bucket(row["bucket"])] = row["count"]
+    for row in user_rows.filter(part_weeks).values(bucket=week).annotate(count=Count("user", distinct=True)):
+        found["active_users"][period.bucket(row["bucket"])] = row["count"]
+
+
+def _series(period, by_day, known_days, partner_rows, user_rows, scope) -> dict[str, list[int]]:
     """Each metric's value per bucket of ``period`` (zero where nothing was rolled up)."""
     buckets = period.buckets()
     found: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
@@ -208,25 +261,17 @@ def _series(period, by_day, known_days, partner_rows, user_rows) -> dict[str, li
                 found[key][period.bucket(day)] += row[key] or 0
     for bucket, day in last_known.items():
         found["certificates_expiring"][bucket] = by_day.get(day, {}).get("certificates_expiring") or 0
-    # 5 (weekly charts) and 6. Distinct partners and users of each bucket.
-    bucket = TruncWeek("day") if period.weekly else F("day")
+    # 5 and 6. Distinct partners and users of each bucket.
     if period.weekly:
-        weekly_partners = (
-            partner_rows.between(period.start, period.end)
-            .filter(active_users__gt=0)
-            .values(bucket=bucket)
-            .annotate(count=Count("partner", distinct=True))
-        )
-        for row in weekly_partners:
-            found["active_partners"][period.bucket(row["bucket"])] = row["count"]
+        _weekly_active(period, buckets, found, partner_rows, user_rows, scope)
     else:
         for day, row in by_day.items():
             if day in period:
                 found["active_partners"][day] = row["active_partners"]
-    for row in (
-        user_rows.between(period.start, period.end).values(bucket=bucket).annotate(count=Count("user", distinct=True))
-    ):
-        found["active_users"][period.bucket(row["bucket"])] = row["count"]
+        for row in (
+            user_rows.between(period.start, period.end).values("day").annotate(count=Count("user", distinct=True))
+        ):
+            found["active_users"][row["day"]] = row["count"]
     return {key: [found[key].get(day, 0) for day in buckets] for key in LABELS}
 
 
