@@ -16,8 +16,10 @@ from analytics.models import (
     DailySearchTerm,
     DailyUserActivity,
     PartnerScore,
+    PartnerWindowActivity,
     RollupRun,
 )
+from analytics.selectors.engagement import Period, engagement
 from analytics.services import roll_up_day, roll_up_due
 from analytics.tasks import roll_up_analytics
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
@@ -221,3 +223,19 @@ def test_a_role_limited_bulletin_asks_only_the_users_it_reaches(world):
 
     score = PartnerScore.objects.get(day=timezone.localdate(), partner=acme)
     assert (score.bulletins_required, score.bulletins_acknowledged, score.bulletins) == (1, 0, 0.0)
+
+
+def test_each_days_rollup_keeps_partners_active_users_of_the_last_7_30_90_and_365_days(world):
+    ann, bob, acme = world["ann"], world["bob"], world["acme"]
+    for user, days_before in ((bob, 40), (bob, 10), (ann, 0)):
+        SignInEventFactory(user=user, at=at(DAY - timedelta(days=days_before)))
+    for days_before in (40, 30, 10, 0):
+        roll_up_day(day=DAY - timedelta(days=days_before), now=at(DAY, 23))
+
+    windows = PartnerWindowActivity.objects.filter(day=DAY, partner=acme)
+    assert {row.window_days: row.active_users for row in windows} == {7: 1, 30: 2, 90: 2, 365: 2}
+    # The dashboard reads a 30-day period from the windows and a 31-day one from the days: the same people.
+    from_windows = engagement(period=Period.last(30, today=DAY)).totals
+    from_days = engagement(period=Period.last(31, today=DAY)).totals
+    assert from_windows["active_users"].value == from_days["active_users"].value == 2
+    assert (from_windows["active_users"].previous, from_windows["active_partners"].previous) == (1, 1)
