@@ -23,7 +23,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench.common import percentile, setup_django_as_in_production
+from bench.common import admin_client, percentile, setup_django_as_in_production
 
 BUDGET_MS = 1000.0
 ROLLUP_BUDGET_S = 300.0
@@ -46,6 +46,7 @@ def pages(partner_id: int, asset_id: int) -> dict[str, str]:
         "content 7 days": "/admin/reports/content-performance/?period=7",
         "content 30 days": "/admin/reports/content-performance/",
         "content 90 days by partners": "/admin/reports/content-performance/?period=90&ordering=-partners",
+        "content 365 days": "/admin/reports/content-performance/?period=365",
         "content 30 days, one tier": "/admin/reports/content-performance/?tier=__TIER__",
         "content one asset": f"/admin/reports/content-performance/asset/{asset_id}/",
         "content not found": "/admin/reports/content-performance/not-found/",
@@ -254,25 +255,14 @@ def main(argv=None) -> int:
     setup_django_as_in_production()
     import random
 
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
-    from django.test import Client, override_settings
     from django.utils import timezone
 
     from analytics.services import roll_up_day
     from bench.floor import SqlRecorder, replay_sql
     from cms.models import Asset
-    from partners.factories import give_second_factor
     from partners.models import Partner, PartnerMembership, Tier
 
-    settings.ALLOWED_HOSTS = ["*"]
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
     rng = random.Random(args.seed)
     if PartnerMembership.objects.count() < 1000:
         print("No bench population: run `python -m bench.generate_data` first.")
@@ -289,12 +279,7 @@ def main(argv=None) -> int:
         flush=True,
     )
 
-    staff, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "email": "bench-admin@example.test"}
-    )
-    give_second_factor(staff)  # superusers must have one (accounts.mfa) before the admin lets them in
-    client = Client()
-    client.force_login(staff)
+    client = admin_client()
     partner = Partner.objects.filter(is_active=True).order_by("?").first()
     asset = Asset.objects.order_by("pk").first()
     tier = Tier.objects.order_by("rank").last()

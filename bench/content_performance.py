@@ -20,7 +20,7 @@ import sys
 import time
 from datetime import timedelta
 
-from bench.common import percentile, setup_django_as_in_production
+from bench.common import admin_client, percentile, setup_django_as_in_production
 
 BUDGET_MS = 1000.0
 
@@ -90,41 +90,24 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
 
     setup_django_as_in_production()
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
     from django.db import connection
     from django.db.models import Sum
     from django.template import TemplateDoesNotExist
     from django.template.loader import get_template
-    from django.test import Client, override_settings
     from django.utils import timezone
 
     from analytics.models import DailyContentActivity, DailySearchTerm
-    from partners.factories import give_second_factor
     from partners.models import Partner, Tier
 
     if connection.vendor != "postgresql" or not Partner.objects.exists():
         print("Needs the bench population on PostgreSQL: run `python -m bench.generate_data` first.")
         return 2
-    settings.ALLOWED_HOSTS = ["*"]
-    # The admin's pages ask for static files: without a collectstatic manifest, plain static URLs (same work).
-    override_settings(
-        STORAGES={
-            **settings.STORAGES,
-            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
-        }
-    ).enable()
     if not DailyContentActivity.objects.exists():
         fill("analytics_dailycontentactivity", CONTENT_DAY, days=args.days, rows_per_day=args.rows_per_day)
     if not DailySearchTerm.objects.exists():
         fill("analytics_dailysearchterm", TERMS_DAY, days=args.days, rows_per_day=args.terms_per_day)
 
-    staff, _ = get_user_model().objects.get_or_create(
-        username="bench-admin", defaults={"is_staff": True, "is_superuser": True, "email": "bench-admin@example.test"}
-    )
-    give_second_factor(staff)  # superusers must have one (accounts.mfa)
-    client = Client()
-    client.force_login(staff)
+    client = admin_client()
     today = timezone.localdate()
     month = DailyContentActivity.objects.filter(day__gt=today - timedelta(days=30))
     top = month.values("kind", "item_id").annotate(views=Sum("views")).order_by("-views").first()
