@@ -138,6 +138,37 @@ class DailyContentActivity(models.Model):
         return f"{self.kind} {self.item_id} by {self.partner_id} on {self.day}"
 
 
+class ContentPeriodActivity(models.Model):
+    """An item's totals over a preset period (7, 30, 90 or 365 days) ending on ``day``, per tier, region and
+    whether the partners are test partners: what Content performance lists for a preset period, so that a year
+    is a row per item and group rather than per item, partner and day. Written by the rollup of ``day``.
+
+    ``partners`` (distinct partners) adds up across groups, as a partner has one tier and region (one that
+    changed them within the period counts in both groups).
+    """
+
+    day = models.DateField()
+    period_days = models.PositiveSmallIntegerField()
+    kind = models.CharField(max_length=20)
+    item_id = models.PositiveBigIntegerField()
+    tier = models.ForeignKey("partners.Tier", null=True, on_delete=models.SET_NULL, related_name="+")
+    region = models.ForeignKey("partners.Region", null=True, on_delete=models.SET_NULL, related_name="+")
+    test_partners = models.BooleanField(default=False)
+    views = models.PositiveIntegerField(default=0)
+    downloads = models.PositiveIntegerField(default=0)
+    impressions = models.PositiveIntegerField(default=0)
+    clicks = models.PositiveIntegerField(default=0)
+    partners = models.PositiveIntegerField(default=0)
+    partners_shown = models.PositiveIntegerField(default=0, help_text="Partners who saw it in search results.")
+
+    class Meta:
+        default_permissions = ()
+        indexes = [models.Index(fields=["day", "period_days", "kind"], name="contentperiod_day_period")]
+
+    def __str__(self):
+        return f"{self.kind} {self.item_id}: {self.period_days} days to {self.day}"
+
+
 class DailySearchTerm(models.Model):
     """How often one partner's users searched for one (normalised) text on one day, and what came of it."""
 

@@ -11,7 +11,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 
@@ -24,6 +24,7 @@ from partners.models import Partner, PartnerMembership
 from search.models import SearchClick, SearchQuery
 
 from .models import (
+    ContentPeriodActivity,
     DailyContentActivity,
     DailyPartnerActivity,
     DailySearchTerm,
@@ -39,6 +40,8 @@ SCORE_WINDOW_DAYS = 90
 EXPIRING_WITHIN_DAYS = 30
 #: The windows whose distinct active users are kept per partner and day (``PartnerWindowActivity``).
 WINDOWS = (7, 30, 90, 365)
+#: The preset periods of Content performance whose totals per item are kept (``ContentPeriodActivity``).
+PERIODS = (7, 30, 90, 365)
 USER_METRICS = ("sign_ins", "views", "downloads", "searches", "acknowledgements", "learning")
 
 
@@ -76,6 +79,7 @@ def roll_up_day(*, day: date, now: datetime | None = None) -> RolledUp:
             DailyUserActivity,
             DailyPartnerActivity,
             PartnerWindowActivity,
+            ContentPeriodActivity,
             DailyContentActivity,
             DailySearchTerm,
             PartnerScore,
@@ -94,6 +98,7 @@ def roll_up_day(*, day: date, now: datetime | None = None) -> RolledUp:
         )
         roll_up_windows(day=day)
         DailyContentActivity.objects.bulk_create(items, batch_size=2000)
+        roll_up_periods(day=day)
         DailySearchTerm.objects.bulk_create([DailySearchTerm(day=day, **term) for term in terms], batch_size=2000)
         scores = _partner_scores(day=day, end=min(end, now))
         PartnerScore.objects.bulk_create(scores, batch_size=2000)
@@ -223,6 +228,31 @@ def roll_up_windows(*, day: date, windows=WINDOWS) -> int:
     ]
     PartnerWindowActivity.objects.bulk_create(rows, batch_size=2000)
     return len(rows)
+
+
+@transaction.atomic
+def roll_up_periods(*, day: date, periods=PERIODS) -> None:
+    """Replace the items' totals of the ``periods`` ending on ``day`` from the daily content rows (``roll_up_day``
+    does it for the day it rolls up): one ``INSERT … SELECT`` per period, grouped in the database."""
+    ContentPeriodActivity.objects.filter(day=day, period_days__in=periods).delete()
+    target, source = ContentPeriodActivity._meta.db_table, DailyContentActivity._meta.db_table
+    partner = Partner._meta.db_table
+    with connection.cursor() as cursor:
+        for period in periods:
+            cursor.execute(
+                f"""
+                INSERT INTO {target} (day, period_days, kind, item_id, tier_id, region_id, test_partners, views,
+                                      downloads, impressions, clicks, partners, partners_shown)
+                SELECT %s, %s, activity.kind, activity.item_id, activity.tier_id, activity.region_id,
+                       partner.is_test, SUM(activity.views), SUM(activity.downloads), SUM(activity.impressions),
+                       SUM(activity.clicks), COUNT(DISTINCT activity.partner_id),
+                       COUNT(DISTINCT CASE WHEN activity.impressions > 0 THEN activity.partner_id END)
+                FROM {source} activity JOIN {partner} partner ON partner.id = activity.partner_id
+                WHERE activity.day >= %s AND activity.day <= %s
+                GROUP BY activity.kind, activity.item_id, activity.tier_id, activity.region_id, partner.is_test
+                """,  # noqa: S608 - table names from the models' own metadata, values as parameters
+                [day, period, day - timedelta(days=period - 1), day],
+            )
 
 
 def _held_at(certificates, moment):

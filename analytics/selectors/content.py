@@ -17,7 +17,8 @@ from django.db.models.functions import Cast
 from cms.models import Asset, Bulletin, Program
 from courses.models import Course
 
-from ..models import DailyContentActivity, DailySearchTerm
+from ..models import ContentPeriodActivity, DailyContentActivity, DailySearchTerm
+from ..services import PERIODS
 
 #: The kinds of item the rollups count, and the models their titles come from.
 KIND_MODELS = {"asset": Asset, "program": Program, "bulletin": Bulletin, "course": Course}
@@ -105,13 +106,49 @@ def _ordered(totals: QuerySet, ordering: str, ties: tuple[str, ...]) -> QuerySet
     return totals.order_by(primary, *most_viewed, *ties)
 
 
+def period_activity(filters: ContentFilters) -> QuerySet | None:
+    """The items' totals the worker keeps for ``filters``' period when it is a preset one (7, 30, 90 or 365 days)
+    and they were rolled up for its last day (``ContentPeriodActivity``), filtered as ``content_activity``;
+    ``None`` otherwise (the daily rows are read then)."""
+    days = (filters.end - filters.start).days + 1
+    if days not in PERIODS:
+        return None
+    rows = ContentPeriodActivity.objects.filter(day=filters.end, period_days=days)
+    if not rows.exists():
+        return None
+    if not filters.include_test_partners:
+        rows = rows.filter(test_partners=False)
+    if filters.kind:
+        rows = rows.filter(kind=filters.kind)
+    if filters.tier_id:
+        rows = rows.filter(tier_id=filters.tier_id)
+    if filters.region_id:
+        rows = rows.filter(region_id=filters.region_id)
+    return rows.order_by()
+
+
 def item_totals(filters: ContentFilters, *, ordering: str = "-views") -> QuerySet:
     """Per item (``kind``, ``item_id``): views, downloads, distinct partners, search impressions and clicks, and
     the click-through rate, sorted by ``ordering`` (a metric of ``METRICS``, ``-`` for descending), ties the most
     viewed first, then by kind and id. Dicts with ``row_count`` (how many items in all), not yet sliced: a
-    paginator asks for one page."""
-    totals = _ordered(_totals(content_activity(filters), "kind", "item_id"), ordering, ("kind", "item_id"))
-    return with_row_count(totals)
+    paginator asks for one page. A preset period reads the worker's totals of it (a row per item and group
+    instead of per item, partner and day: a year answers as fast as a week)."""
+    kept = period_activity(filters)
+    if kept is not None:
+        totals = (
+            kept.values("kind", "item_id")
+            .annotate(
+                views=Sum("views"),
+                downloads=Sum("downloads"),
+                partners=Sum("partners"),
+                impressions=Sum("impressions"),
+                clicks=Sum("clicks"),
+            )
+            .annotate(click_through_rate=_click_through_rate())
+        )
+    else:
+        totals = _totals(content_activity(filters), "kind", "item_id")
+    return with_row_count(_ordered(totals, ordering, ("kind", "item_id")))
 
 
 def deleted_title(item_id: int) -> str:
@@ -197,16 +234,29 @@ def unfound_assets(filters: ContentFilters) -> QuerySet:
     impressions first: ``item_id``, ``impressions``, ``partners`` (distinct partners shown it) and ``views``
     (opened another way), and ``row_count`` (how many in all). ``filters``' kind does not apply. Dicts with
     ``kind``, not yet sliced."""
-    rows = content_activity(
-        ContentFilters(
-            filters.start,
-            filters.end,
-            kind="asset",
-            tier_id=filters.tier_id,
-            region_id=filters.region_id,
-            include_test_partners=filters.include_test_partners,
-        )
+    assets = ContentFilters(
+        filters.start,
+        filters.end,
+        kind="asset",
+        tier_id=filters.tier_id,
+        region_id=filters.region_id,
+        include_test_partners=filters.include_test_partners,
     )
+    kept = period_activity(assets)
+    if kept is not None:
+        unfound = (
+            kept.values("kind", "item_id")
+            .annotate(
+                partners=Sum("partners_shown"),
+                impressions=Sum("impressions"),
+                clicks=Sum("clicks"),
+                views=Sum("views"),
+            )
+            .filter(impressions__gt=0, clicks=0)
+            .order_by("-impressions", "item_id")
+        )
+        return with_row_count(unfound)
+    rows = content_activity(assets)
     unfound = (
         rows.values("kind", "item_id")
         .annotate(

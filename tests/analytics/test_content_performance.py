@@ -597,12 +597,12 @@ def test_each_view_costs_a_fixed_number_of_queries_whatever_the_rows(
     deck = world["items"]["deck"]
 
     def visit():
-        # The admin's own (session, user, menus), the filters' choices, the page (which also counts the rows), one
-        # title query per kind on it (at most four), the time of the last rollup; for "not found" the searches; for
-        # an item its title, totals, tiers, regions and days.
-        with django_assert_max_num_queries(16):
+        # The admin's own (session, user, menus), the filters' choices, whether the period's totals are kept, the
+        # page (which also counts the rows), one title query per kind on it (at most four), the time of the last
+        # rollup; for "not found" the searches; for an item its title, totals, tiers, regions and days.
+        with django_assert_max_num_queries(17):
             assert admin_client.get(url("items")).status_code == 200
-        with django_assert_max_num_queries(14):
+        with django_assert_max_num_queries(15):
             assert admin_client.get(url("not_found")).status_code == 200
         with django_assert_max_num_queries(13):
             assert admin_client.get(url("item", "asset", deck.pk)).status_code == 200

@@ -11,6 +11,7 @@ import pytest
 
 from accounts.factories import SignInEventFactory
 from analytics.models import (
+    ContentPeriodActivity,
     DailyContentActivity,
     DailyPartnerActivity,
     DailySearchTerm,
@@ -19,6 +20,7 @@ from analytics.models import (
     PartnerWindowActivity,
     RollupRun,
 )
+from analytics.selectors.content import ContentFilters, item_totals
 from analytics.selectors.engagement import Period, engagement
 from analytics.services import roll_up_day, roll_up_due
 from analytics.tasks import roll_up_analytics
@@ -239,3 +241,24 @@ def test_each_days_rollup_keeps_partners_active_users_of_the_last_7_30_90_and_36
     from_days = engagement(period=Period.last(31, today=DAY)).totals
     assert from_windows["active_users"].value == from_days["active_users"].value == 2
     assert (from_windows["active_users"].previous, from_windows["active_partners"].previous) == (1, 1)
+
+
+def test_each_days_rollup_keeps_the_items_totals_of_the_preset_periods_ending_on_it(world):
+    ann, bob, zoe, asset = world["ann"], world["bob"], world["zoe"], world["asset"]
+    for user, days_before in ((ann, 20), (bob, 3), (ann, 0), (zoe, 0)):
+        ContentViewFactory(user=user, item=asset, viewed_at=at(DAY - timedelta(days=days_before)))
+    for days_before in (20, 3, 0):
+        roll_up_day(day=DAY - timedelta(days=days_before), now=at(DAY, 23))
+
+    kept = ContentPeriodActivity.objects.filter(day=DAY, kind="asset", item_id=asset.pk)
+    assert {row.period_days: row.views for row in kept if row.tier_id == world["acme"].tier_id} == {
+        7: 2,
+        30: 3,
+        90: 3,
+        365: 3,
+    }
+    # Content performance reads a 30-day period from them and a 31-day one from the days: the same figures.
+    kept_totals = list(item_totals(ContentFilters.last_days(30, today=DAY)))
+    daily_totals = list(item_totals(ContentFilters.last_days(31, today=DAY)))
+    assert [(row["item_id"], row["views"], row["partners"]) for row in kept_totals] == [(asset.pk, 4, 2)]
+    assert [(row["item_id"], row["views"], row["partners"]) for row in daily_totals] == [(asset.pk, 4, 2)]
