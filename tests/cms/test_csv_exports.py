@@ -21,6 +21,7 @@ from wagtail.log_actions import log
 
 import pytest
 
+from analytics.factories import DailyContentActivityFactory, PartnerScoreFactory
 from certifications.exams import exam_attempt_start, exam_attempt_submit
 from certifications.factories import CertificateFactory, CertificationFactory, TierRequirementFactory
 from certifications.services import compliance_check
@@ -200,7 +201,23 @@ def days_from_today(days: int):
     return timezone.now() + timedelta(days=days)
 
 
+def partner_scored_named(client):
+    """A partner named with the formula has a scorecard (the worker's rollup, written directly)."""
+    PartnerScoreFactory(partner=PartnerFactory(name=FORMULA))
+
+
+def asset_titled_with_activity(client):
+    """An asset titled with the formula was viewed by a partner and shown in their search results, never opened from
+    them (the rollup's row, written directly)."""
+    DailyContentActivityFactory(kind="asset", item_id=AssetFactory(title=FORMULA).pk, views=1, impressions=2)
+
+
 EXPORTS: dict[str, Callable] = {
+    # Analytics: partners' names in the scorecards, items' titles in content performance.
+    "analytics_scorecards:ranking": partner_scored_named,
+    "analytics_scorecards:exceptions": partner_scored_named,  # no activity recorded: an exception
+    "analytics_content:items": asset_titled_with_activity,
+    "analytics_content:not_found": asset_titled_with_activity,  # shown in search, never opened
     # Search analytics: what partners typed, as the search API recorded it.
     "search_reports:top_queries": search_through_the_api,
     "search_reports:no_results": search_through_the_api,
